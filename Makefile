@@ -1,0 +1,89 @@
+# mirlens - plain GNU Makefile (see docs/STYLE in the team's shared docs).
+#   make            libmirlens.a and ./mirlens
+#   make test       unit + reference + CLI tests (non-zero on any failure)
+#   make san        ASan+UBSan build running the tests
+#   make bench      benchmarks (bench/README.md)
+#   make format / format-check / clean
+CC      ?= cc
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wdouble-promotion -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Isrc
+LDLIBS   = -lpng -lz -ldnnl -lm -lpthread
+BUILD   ?= build
+
+LIB_SRC  = $(sort $(wildcard src/util/*.c src/io/*.c src/fold/*.c src/encode/*.c \
+                             src/nn/*.c src/explain/*.c))
+CLI_SRC  = $(sort $(wildcard src/cli/*.c))
+TEST_SRC = $(sort $(wildcard tests/unit/test_*.c tests/ref/test_*.c))
+BENCH_SRC = $(sort $(wildcard bench/*.c))
+TOOL_SRC = $(sort $(wildcard tools/*.c))
+
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN = $(TEST_SRC:%.c=$(BUILD)/%)
+BENCH_BIN = $(BENCH_SRC:%.c=$(BUILD)/%)
+TOOL_BIN = $(TOOL_SRC:%.c=$(BUILD)/%)
+
+LIBA     = $(if $(filter build,$(BUILD)),libmirlens.a,$(BUILD)/libmirlens.a)
+EXE      = $(if $(filter build,$(BUILD)),mirlens,$(BUILD)/mirlens)
+
+.PHONY: all test san bench format format-check clean tools usepublic
+all: $(LIBA) $(EXE)
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(EXE): $(CLI_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIBA) tests/unit/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) -o $@ $< $(LIBA) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIBA) $(LDLIBS)
+
+$(BUILD)/tools/%: tools/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIBA) $(LDLIBS)
+
+tools: $(TOOL_BIN)
+
+test: all $(TEST_BIN)
+	@BUILD=$(BUILD) MIRLENS=./$(EXE) bash tests/run.sh $(TEST_BIN)
+
+# ASan + UBSan build in its own directory, then the whole test suite on it.
+san:
+	$(MAKE) BUILD=build-san CC=clang OPT=-O1 \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+bench: all $(BENCH_BIN)
+	@BUILD=$(BUILD) MIRLENS=./$(EXE) bash bench/run.sh
+
+# Each public header must compile on its own (htslib's usepublic check).
+usepublic:
+	@printf '#include "mirlens.h"\nint main(void){return 0;}\n' | \
+	  $(CC) -Iinclude -std=c11 -Wall -Wextra -Werror -x c -o /dev/null -
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) include/mirlens.h $(wildcard src/*/*.h)
+
+format-check:
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) include/mirlens.h
+
+clean:
+	rm -rf build build-san libmirlens.a mirlens
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

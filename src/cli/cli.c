@@ -1,0 +1,92 @@
+/*
+ * cli.c - error reporting, option parsing and progress display shared by subcommands.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+
+int cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "mirlens %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return CLI_ERR;
+}
+
+int cli_lib_error(const char *cmd, int rc)
+{
+    const char *m = mrl_errmsg();
+    fprintf(stderr, "mirlens %s: %s\n", cmd, (m && *m) ? m : mrl_strerror(rc));
+    return CLI_ERR;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "mirlens %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'mirlens %s --help'.\n", cmd);
+    return CLI_USAGE;
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) {
+        cli_usage_error(cmd, "invalid value '%s' for %s (expected an integer in %ld..%ld)", s,
+                        opt, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cli_progress_init(cli_progress_t *p, const char *what, int quiet)
+{
+    p->enabled = !quiet && isatty(2);
+    p->t0 = p->last = cli_now();
+    p->what = what;
+}
+
+void cli_progress_update(cli_progress_t *p, long done, long total)
+{
+    if (!p->enabled)
+        return;
+    double t = cli_now();
+    if (t - p->last < 0.2)
+        return;
+    p->last = t;
+    double rate = done / (t - p->t0 > 1e-9 ? t - p->t0 : 1e-9);
+    if (total > 0)
+        fprintf(stderr, "\r%ld/%ld %s (%.0f/s, %.0f s left)   ", done, total, p->what, rate,
+                (double)(total - done) / (rate > 0 ? rate : 1));
+    else
+        fprintf(stderr, "\r%ld %s (%.0f/s)   ", done, p->what, rate);
+}
+
+void cli_progress_end(cli_progress_t *p, long done)
+{
+    if (!p->enabled)
+        return;
+    double t = cli_now() - p->t0;
+    fprintf(stderr, "\r%ld %s in %.1f s (%.0f/s)          \n", done, p->what, t,
+            done / (t > 1e-9 ? t : 1e-9));
+}

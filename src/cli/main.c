@@ -1,0 +1,49 @@
+/*
+ * main.c - the mirlens command: dispatches to one cmd_<sub>() per subcommand.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} subcmd_t;
+
+static const subcmd_t cmds[] = {
+    {"fold", cmd_fold, "MFE secondary structures, identical to RNAfold 2.1.3"},
+    {"encode", cmd_encode, "draw folded hairpins as 25x100 RGB images"},
+};
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "mirlens %s - find pre-miRNAs with a CNN and explain its decisions\n\n"
+                "Usage: mirlens <command> [options] [FILE...]\n\nCommands:\n",
+            MRL_VERSION);
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        fprintf(fp, "  %-13s %s\n", cmds[i].name, cmds[i].help);
+    fprintf(fp, "\nRun 'mirlens <command> --help' for the options of a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("mirlens %s\n", MRL_VERSION);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (!strcmp(argv[1], cmds[i].name))
+            return cmds[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "mirlens: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return CLI_USAGE;
+}

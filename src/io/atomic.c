@@ -1,0 +1,80 @@
+/*
+ * atomic.c - write-to-temporary-then-rename output files.
+ *
+ * An output either appears complete under its final name or not at all: a full disk, a
+ * failed write or an abort leaves no half-written file behind.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../util/util.h"
+
+int mrl_atomic_open(mrl_atomic_t *af, const char *path)
+{
+    memset(af, 0, sizeof *af);
+    size_t n = strlen(path);
+    af->path = malloc(n + 1);
+    af->tmp = malloc(n + 16);
+    if (!af->path || !af->tmp) {
+        mrl_atomic_abort(af);
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    }
+    memcpy(af->path, path, n + 1);
+    snprintf(af->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(af->tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(af->tmp);
+        af->tmp = NULL;
+        mrl_atomic_abort(af);
+        return mrl_err_set(MRL_ERR_IO, "cannot create '%s': %s", path, strerror(e));
+    }
+    af->fp = fdopen(fd, "wb");
+    if (!af->fp) {
+        int e = errno;
+        close(fd);
+        mrl_atomic_abort(af);
+        return mrl_err_set(MRL_ERR_IO, "cannot create '%s': %s", path, strerror(e));
+    }
+    return 0;
+}
+
+int mrl_atomic_commit(mrl_atomic_t *af)
+{
+    int bad = ferror(af->fp);
+    int e = bad ? EIO : 0;
+    if (fflush(af->fp) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (fclose(af->fp) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    af->fp = NULL;
+    if (!bad && rename(af->tmp, af->path) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        int rc = mrl_err_set(MRL_ERR_IO, "cannot write '%s': %s", af->path, strerror(e));
+        mrl_atomic_abort(af);
+        return rc;
+    }
+    free(af->tmp);
+    free(af->path);
+    memset(af, 0, sizeof *af);
+    return 0;
+}
+
+void mrl_atomic_abort(mrl_atomic_t *af)
+{
+    if (af->fp)
+        fclose(af->fp);
+    if (af->tmp)
+        unlink(af->tmp);
+    free(af->tmp);
+    free(af->path);
+    memset(af, 0, sizeof *af);
+}

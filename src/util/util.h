@@ -1,0 +1,33 @@
+/*
+ * util.h - internal helpers shared by the library modules (not public).
+ */
+#ifndef MRL_UTIL_H
+#define MRL_UTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include "mirlens.h"
+
+/* Record an error message for mrl_errmsg() and return code (printf-style). */
+int mrl_err_set(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Programmer invariant: stays on in every build; never for user input. */
+#define MRL_ASSERT(c)                                                                            \
+    do {                                                                                         \
+        if (!(c)) {                                                                              \
+            fprintf(stderr, "mirlens: internal error: %s:%d: %s\n", __FILE__, __LINE__, #c);     \
+            abort();                                                                             \
+        }                                                                                        \
+    } while (0)
+
+#define MRL_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MRL_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* CRC-32 (IEEE, as zlib) of a buffer, continuing from crc (start with 0). */
+uint32_t mrl_crc32(uint32_t crc, const void *buf, size_t n);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * test.h - the smallest useful test harness: CHECK macros that count, and a summary
+ * line "N passed, N failed" with a non-zero exit status on any failure.
+ */
+#ifndef MRL_TEST_H
+#define MRL_TEST_H
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int test_pass, test_fail;
+
+#define CHECK(c)                                                                                 \
+    do {                                                                                         \
+        if (c) {                                                                                 \
+            test_pass++;                                                                         \
+        } else {                                                                                 \
+            test_fail++;                                                                         \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);                         \
+        }                                                                                        \
+    } while (0)
+
+#define CHECK_INT(a, b)                                                                          \
+    do {                                                                                         \
+        long long va_ = (long long)(a), vb_ = (long long)(b);                                    \
+        if (va_ == vb_) {                                                                        \
+            test_pass++;                                                                         \
+        } else {                                                                                 \
+            test_fail++;                                                                         \
+            fprintf(stderr, "FAIL %s:%d: %s == %s (%lld != %lld)\n", __FILE__, __LINE__, #a, #b, \
+                    va_, vb_);                                                                   \
+        }                                                                                        \
+    } while (0)
+
+#define CHECK_STR(a, b)                                                                          \
+    do {                                                                                         \
+        const char *sa_ = (a), *sb_ = (b);                                                       \
+        if (sa_ && sb_ && strcmp(sa_, sb_) == 0) {                                               \
+            test_pass++;                                                                         \
+        } else {                                                                                 \
+            test_fail++;                                                                         \
+            fprintf(stderr, "FAIL %s:%d: %s == %s (\"%s\" != \"%s\")\n", __FILE__, __LINE__, #a, \
+                    #b, sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");                             \
+        }                                                                                        \
+    } while (0)
+
+/* |a-b| <= abs_tol + rel_tol*|b| */
+#define CHECK_CLOSE(a, b, abs_tol, rel_tol)                                                      \
+    do {                                                                                         \
+        double da_ = (double)(a), db_ = (double)(b);                                             \
+        if (fabs(da_ - db_) <= (abs_tol) + (rel_tol)*fabs(db_)) {                                \
+            test_pass++;                                                                         \
+        } else {                                                                                 \
+            test_fail++;                                                                         \
+            fprintf(stderr, "FAIL %s:%d: %s ~ %s (%.9g != %.9g)\n", __FILE__, __LINE__, #a, #b,  \
+                    da_, db_);                                                                   \
+        }                                                                                        \
+    } while (0)
+
+/* Directory of the team's shared data (MIRLENS_SHARED or ../shared); NULL if absent. */
+static inline const char *test_shared_dir(void)
+{
+    const char *d = getenv("MIRLENS_SHARED");
+    if (!d || !*d)
+        d = "../shared";
+    char probe[4096];
+    snprintf(probe, sizeof probe, "%s/golden", d);
+    FILE *f = fopen(probe, "r");
+    if (!f)
+        return NULL;
+    fclose(f);
+    return d;
+}
+
+static inline int test_summary(const char *name)
+{
+    printf("%s: %d passed, %d failed\n", name, test_pass, test_fail);
+    return test_fail ? 1 : 0;
+}
+
+#endif
