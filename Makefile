@@ -87,3 +87,11 @@ clean:
 	rm -rf build build-san libmirlens.a mirlens
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# Regenerate the built-in energy tables from ViennaRNA parameter files (needs ../shared).
+PARAMS_DIR ?= ../shared/params
+params: $(BUILD)/tools/par2c
+	$(BUILD)/tools/par2c src/fold/params_builtin.c \
+	  mrl_params_rnafold_2_1_3 rnafold-2.1.3 $(PARAMS_DIR)/rna_turner2004_rnafold-2.1.3_builtin.par \
+	  mrl_params_turner2004 turner2004 $(PARAMS_DIR)/rna_turner2004_rnafold-2.7.1_builtin.par
+.PHONY: params

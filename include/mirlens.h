@@ -95,6 +95,7 @@ typedef struct mrl_seqrec {
     size_t len;       /* strlen(seq) */
     long line;        /* 1-based line number where the record starts */
     long index;       /* 0-based record number in this input */
+    int named;        /* 1 if the record had a '>' header, 0 for bare one-per-line input */
 } mrl_seqrec_t;
 
 typedef struct mrl_fasta_opts {
@@ -150,13 +151,142 @@ void mrl_fold_ws_free(mrl_fold_ws_t *ws);
 MRL_MUST_CHECK int mrl_fold_mfe(mrl_fold_ws_t *ws, const mrl_params_t *p, const char *seq,
                                 size_t n, char *struct_out, int *mfe_out);
 
+/* Format an energy in dcal/mol as kcal/mol with two decimals ("-46.70", "0.00"), exactly
+ * as printf("%.2f", e / 100.0) would but without floating point. buf: >= 16 bytes. */
+char *mrl_energy_str(int dcal, char *buf);
+
 /* Free energy (dcal/mol) of a given structure, evaluated loop by loop with the same model.
  * Returns 0 or MRL_ERR_ARG for an unbalanced structure / length mismatch. */
 MRL_MUST_CHECK int mrl_fold_eval(const mrl_params_t *p, const char *seq, const char *structure,
                                  size_t n, int *energy_out);
 
 /* ===================================================================== encode == */
-/* (filled by the encode module) */
+
+/* Hairpin image of Cordero, Menkovski & Allmer 2019 (DeepMir ImageCalc.jar), pixel for pixel;
+ * spec: docs/hairpin-image.md. 25 rows x 100 columns, 8-bit RGB, six colours only: white
+ * background, A yellow, C blue, G red, U/T green, anything else (gap, N, ...) black.
+ *
+ * Geometry. Image column c is alignment column c of the jar's two-strand walk, counted from
+ * the chosen terminal loop outwards: column 0 is the innermost loop position, the termini
+ * are at column ncols-1 (columns >= 100 are cut off, columns >= ncols stay white). In each
+ * column the 5' arm base is a bar growing upward from row 12 (rows 12-(top_px-1) .. 12) and
+ * the 3' arm base a bar growing downward from row 13 (rows 13 .. 12+bot_px). Bar colour =
+ * the base; bar length = a pair term (G-C shortest, then A-U, G-U, anything else) plus a
+ * ramp for unpaired runs. A gap is a 2-pixel black bar. */
+#define MRL_IMG_H 25
+#define MRL_IMG_W 100
+#define MRL_IMG_BYTES (MRL_IMG_H * MRL_IMG_W * 3)
+#define MRL_IMG_TOP_ROW 12 /* the 5' bars end on this row, the 3' bars start on the next */
+
+/* What an image column holds. "Paired" means bracket facing bracket in the walk, which zips
+ * brackets blindly: in multi-branch folds they need not be partners of each other. */
+enum mrl_col_kind {
+    MRL_COL_NONE = 0,    /* no alignment column here (c >= used): all white */
+    MRL_COL_PAIRED = 1,  /* bracket over bracket: pos5 and pos3 both set */
+    MRL_COL_UNPAIRED = 2, /* unpaired over unpaired (terminal/internal loop, dangling ends) */
+    MRL_COL_TOP_ONLY = 3, /* unpaired 5' base over a gap (pos3 = -1): 5' bulge */
+    MRL_COL_BOT_ONLY = 4  /* gap over an unpaired 3' base (pos5 = -1): 3' bulge */
+};
+
+/* One drawn hairpin with its column map. Caller-owned, plain data (no release needed).
+ * Column map, for c in [0, MRL_IMG_W):
+ *  pos5[c]  0-based sequence position of the top (5' arm) base, -1 for a gap or no column
+ *  pos3[c]  0-based sequence position of the bottom (3' arm) base, -1 likewise
+ *  top_px[c], bot_px[c]  pixel heights of the two bars (0 only for no column; a gap bar
+ *           is 2 pixels and black). Every non-white pixel lies in one of the two bars.
+ * Reading the map: pos5 runs k-1, k-2, ..., 0 (with gaps) from column 0 rightwards, pos3
+ * runs o+1, o+2, ..., n-1. In a simple stem-loop the L = k-o-1 loop bases occupy columns
+ * 0..L-1 on both halves (drawn twice, mirrored) and column L is the closing pair (o, k).
+ * A position may therefore appear in two columns; positions dropped by the walk (see
+ * dropped5/dropped3) or beyond column 99 appear in none. */
+typedef struct mrl_hairpin {
+    uint8_t rgb[MRL_IMG_BYTES]; /* (25,100,3) row-major R,G,B, values 0 or 255 */
+    int32_t pos5[MRL_IMG_W];
+    int32_t pos3[MRL_IMG_W];
+    uint8_t kind[MRL_IMG_W]; /* enum mrl_col_kind */
+    uint8_t top_px[MRL_IMG_W];
+    uint8_t bot_px[MRL_IMG_W];
+    int ncols;      /* C: alignment columns of the walk (may exceed MRL_IMG_W) */
+    int used;       /* drawn columns: min(C, MRL_IMG_W) */
+    int loop_open;  /* o: index of the '(' closing the chosen terminal hairpin loop */
+    int loop_close; /* k: index of its ')' */
+    int dropped5;   /* 5' positions [k - dropped5, k) were left unvisited by the walk */
+    int dropped3;   /* 3' positions [o + 1, o + 1 + dropped3) were left unvisited */
+} mrl_hairpin_t;
+
+/* Draw the hairpin image of seq (n letters, as given: case and T/U do not matter, any
+ * other character is drawn black) folded as structure (n chars of '.', '(' and ')'; the
+ * brackets need not balance, the jar never checks). Neither string needs a terminator.
+ * The loop closest to the middle is chosen (leftmost on a tie) and the jar's walk, its
+ * quirks included, fills *out completely.
+ * Returns 0; MRL_ERR_REFUSED with message "empty sequence" (n == 0) or "no hairpin loop"
+ * (no '(' '.'+ ')' in structure), *out then holds an all-white image and an empty map;
+ * MRL_ERR_ARG for a character other than .() in structure or a NULL pointer;
+ * MRL_ERR_RANGE for n >= 2^30. */
+MRL_MUST_CHECK int mrl_encode_hairpin(const char *seq, size_t n, const char *structure,
+                                      mrl_hairpin_t *out);
+
+/* Sequence position (0-based) of the nucleotide whose bar covers pixel (row, col), or -1
+ * for a white pixel, a black gap bar, or (row, col) outside the image. This is the map
+ * that carries pixel attributions back to nucleotides. */
+int mrl_encode_pixel_pos(const mrl_hairpin_t *h, int row, int col);
+
+/* Network input: rgb (25,100,3) bytes -> chw (3,25,100) float32 = byte / 255. */
+void mrl_encode_to_chw(const uint8_t *rgb, float *chw);
+
+/* A set of images as stored in cordero_images/: <base>.u8 or <base>.u8.gz (N x 25 x 100 x 3
+ * bytes, row-major; gzip or plain), <base>.labels (one 0/1 per line) and <base>.names (one
+ * name per line). Everything is read into memory. */
+typedef struct mrl_imageset {
+    size_t n;       /* number of images */
+    uint8_t *rgb;   /* (n,25,100,3) */
+    int8_t *labels; /* n values 0/1; NULL when <base>.labels does not exist */
+    char **names;   /* n strings; NULL when <base>.names does not exist */
+} mrl_imageset_t;
+
+/* Load an image set. path is "<base>.u8", "<base>.u8.gz" or "<base>" (then .u8.gz is tried
+ * before .u8). Checked: the image data is a whole number of images (a multiple of 7500
+ * bytes), a .labels/.names file, if present, has exactly one valid line per image.
+ * Returns 0, MRL_ERR_IO, MRL_ERR_CORRUPT, MRL_ERR_PARSE or MRL_ERR_NOMEM (message names the
+ * file). Caller frees *out with mrl_imageset_free. */
+MRL_MUST_CHECK int mrl_imageset_load(mrl_imageset_t **out, const char *path);
+void mrl_imageset_free(mrl_imageset_t *s);
+
+/* Write an 8-bit RGB PNG (colour type 2, not interlaced) of a (height,width,3) row-major
+ * image, each pixel enlarged to a scale x scale block (nearest neighbour; scale 1..64).
+ * Written to "<path>.tmp.XXXXXX" and renamed, so path is never half-written.
+ * Returns 0, MRL_ERR_ARG, MRL_ERR_IO or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_png_write(const char *path, const uint8_t *rgb, int width, int height,
+                                 int scale);
+
+/* Reader of sequences with given structures ("dot-bracket notation" records), for drawing
+ * without folding. Two layouts, detected from the first non-blank line:
+ *  - RNAfold output: ">id" line (optional), sequence line, "structure ( energy)" line;
+ *  - TSV: "id<TAB>sequence<TAB>structure[<TAB>energy[<TAB>...]]", an optional header line
+ *    starting with "id<TAB>" is skipped (so encoding golden files read as they are).
+ * Energies are kcal/mol with at most two decimals and become dcal/mol; a TSV row may have
+ * an empty sequence and structure (the caller decides; mrl_encode_hairpin refuses it). */
+typedef struct mrl_dbnrec {
+    const char *id;        /* owned by the reader, valid until the next read */
+    const char *seq;       /* as given (no case change) */
+    const char *structure; /* same length as seq */
+    size_t len;            /* strlen(seq) */
+    int has_energy;        /* 1 when the input gave an energy */
+    int energy;            /* dcal/mol when has_energy */
+    long line;             /* 1-based line where the record starts */
+    long index;            /* 0-based record number */
+} mrl_dbnrec_t;
+
+typedef struct mrl_dbn mrl_dbn_t;
+
+/* Open path ("-" = stdin; plain or gzip). o->max_length limits sequence length as for
+ * FASTA (NULL = defaults). Caller frees with mrl_dbn_close. */
+MRL_MUST_CHECK int mrl_dbn_open(mrl_dbn_t **out, const char *path, const mrl_fasta_opts_t *o);
+/* 1 = record in *rec, 0 = end of input, <0 = error (message names file and line):
+ * structure length differs from the sequence, a character other than .() in a structure,
+ * a missing field, an unparsable energy, a sequence over max_length. */
+MRL_MUST_CHECK int mrl_dbn_read(mrl_dbn_t *r, mrl_dbnrec_t *rec);
+void mrl_dbn_close(mrl_dbn_t *r);
 
 /* ========================================================================= nn == */
 /* (filled by the nn module) */

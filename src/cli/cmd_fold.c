@@ -1,9 +1,242 @@
-/* cmd_fold.c - placeholder, replaced below. */
+/*
+ * cmd_fold.c - `mirlens fold`: MFE structures of FASTA records, output identical to
+ * `RNAfold --noPS` 2.1.3 (or a TSV table), folded on N threads in input order.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 #include "cli.h"
+
+#define CHUNK_RECS 512
+#define CHUNK_NT (1 << 20)
+
+typedef struct {
+    char *hdr, *seq, *st; /* owned */
+    size_t len;
+    int named, mfe, rc;
+} job_t;
+
+typedef struct {
+    job_t *jobs;
+    int njobs, next, nthreads;
+    const mrl_params_t *P;
+    pthread_mutex_t lock;
+    char err[512];
+} pool_t;
+
+static void *worker(void *arg)
+{
+    pool_t *pl = arg;
+    mrl_fold_ws_t *ws = mrl_fold_ws_new();
+    for (;;) {
+        pthread_mutex_lock(&pl->lock);
+        int k = pl->next++;
+        pthread_mutex_unlock(&pl->lock);
+        if (k >= pl->njobs)
+            break;
+        job_t *jb = &pl->jobs[k];
+        jb->rc = ws ? mrl_fold_mfe(ws, pl->P, jb->seq, jb->len, jb->st, &jb->mfe) : MRL_ERR_NOMEM;
+        if (jb->rc < 0) {
+            pthread_mutex_lock(&pl->lock);
+            snprintf(pl->err, sizeof pl->err, "%s", ws ? mrl_errmsg() : "out of memory");
+            pthread_mutex_unlock(&pl->lock);
+        }
+    }
+    mrl_fold_ws_free(ws);
+    return NULL;
+}
+
+static void fold_chunk(pool_t *pl)
+{
+    pthread_t th[64];
+    int nt = pl->nthreads < pl->njobs ? pl->nthreads : pl->njobs, started = 0;
+    pl->next = 0;
+    for (int t = 1; t < nt; t++)
+        if (pthread_create(&th[t], NULL, worker, pl) == 0)
+            started = t;
+    worker(pl);
+    for (int t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
+}
+
+static int print_chunk(pool_t *pl, int tsv)
+{
+    char eb[16];
+    for (int k = 0; k < pl->njobs; k++) {
+        job_t *jb = &pl->jobs[k];
+        if (jb->rc < 0)
+            return -1;
+        mrl_energy_str(jb->mfe, eb);
+        if (tsv) {
+            printf("%.*s\t%s\t%s\t%s\n", (int)strcspn(jb->hdr, " \t"), jb->hdr, jb->seq, jb->st,
+                   eb);
+            continue;
+        }
+        if (jb->named)
+            printf(">%s\n", jb->hdr);
+        for (size_t i = 0; i < jb->len; i++) {
+            char c = jb->seq[i];
+            putchar(c == 'T' ? 'U' : c == 't' ? 'u' : c);
+        }
+        printf("\n%s (%6s)\n", jb->st, eb);
+    }
+    return ferror(stdout) ? -2 : 0;
+}
+
+static void free_chunk(pool_t *pl)
+{
+    for (int k = 0; k < pl->njobs; k++) {
+        free(pl->jobs[k].hdr);
+        free(pl->jobs[k].seq);
+        free(pl->jobs[k].st);
+    }
+    pl->njobs = 0;
+}
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: mirlens fold [options] [FILE|-]...\n\n"
+            "Minimum free energy secondary structures, identical to `RNAfold --noPS` 2.1.3\n"
+            "(Turner 2004, 37 C, dangles=2, lonely pairs allowed, special hairpins).\n"
+            "Input: FASTA (plain or gzip; any line length; CRLF ok) or one sequence per\n"
+            "line; standard input when no FILE or '-'. T folds as U, case is ignored, other\n"
+            "letters (N, R, Y, ...) never pair.\n\n"
+            "Options:\n"
+            "  --tsv             table: id, sequence, structure, mfe (kcal/mol)\n"
+            "  --params NAME|FILE  energy set: rnafold-2.1.3 (default, what RNAfold 2.1.3\n"
+            "                    used), turner2004 (modern ViennaRNA defaults), or a\n"
+            "                    ViennaRNA 2.0 .par file\n"
+            "  -j, --threads N   fold on N threads (default 1); output stays in input order\n"
+            "  --max-length N    refuse sequences longer than N nt (default 10000)\n"
+            "  -q, --quiet       no progress on stderr\n"
+            "  -h, --help        this help\n");
+}
+
+static int fold_file(const char *path, pool_t *pl, const mrl_fasta_opts_t *fo, int tsv,
+                     cli_progress_t *prog, long *done)
+{
+    mrl_fasta_t *fa;
+    mrl_seqrec_t rec;
+    int rc = mrl_fasta_open(&fa, path, fo), rrc;
+    if (rc < 0)
+        return cli_lib_error("fold", rc);
+    size_t nt = 0;
+    char rderr[1024] = "";
+    do {
+        rrc = mrl_fasta_read(fa, &rec);
+        if (rrc < 0)
+            snprintf(rderr, sizeof rderr, "%s", mrl_errmsg());
+        if (rrc == 1) {
+            job_t *jb = &pl->jobs[pl->njobs++];
+            memset(jb, 0, sizeof *jb);
+            size_t hl = strlen(rec.id) + strlen(rec.desc) + 2;
+            jb->hdr = malloc(hl);
+            jb->seq = strdup(rec.seq);
+            jb->st = malloc(rec.len + 1);
+            jb->len = rec.len;
+            jb->named = rec.named;
+            if (!jb->hdr || !jb->seq || !jb->st) {
+                rrc = MRL_ERR_NOMEM;
+                snprintf(rderr, sizeof rderr, "out of memory");
+            } else {
+                snprintf(jb->hdr, hl, "%s%s%s", rec.id, *rec.desc ? " " : "", rec.desc);
+            }
+            nt += rec.len;
+        }
+        if (pl->njobs > 0 && (rrc != 1 || pl->njobs == CHUNK_RECS || nt >= CHUNK_NT)) {
+            fold_chunk(pl);
+            int prc = print_chunk(pl, tsv);
+            *done += pl->njobs;
+            free_chunk(pl);
+            nt = 0;
+            if (prc == -1) {
+                mrl_fasta_close(fa);
+                return cli_error("fold", "%s", pl->err);
+            }
+            if (prc == -2) {
+                mrl_fasta_close(fa);
+                return cli_error("fold", "write error on standard output");
+            }
+            cli_progress_update(prog, *done, 0);
+        }
+    } while (rrc == 1);
+    mrl_fasta_close(fa);
+    if (rrc < 0) {
+        fflush(stdout);
+        return cli_error("fold", "%s", rderr);
+    }
+    return CLI_OK;
+}
 
 int cmd_fold(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_error("fold", "not built yet");
+    static const struct option lo[] = {
+        {"tsv", no_argument, 0, 't'},       {"params", required_argument, 0, 'P'},
+        {"threads", required_argument, 0, 'j'}, {"max-length", required_argument, 0, 'L'},
+        {"quiet", no_argument, 0, 'q'},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    int tsv = 0, quiet = 0, c, rc = CLI_OK;
+    long threads = 1, maxlen;
+    const char *params = NULL;
+    mrl_fasta_opts_t fo;
+    mrl_fasta_opts_default(&fo);
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":j:qh", lo, NULL)) != -1) {
+        switch (c) {
+        case 't': tsv = 1; break;
+        case 'P': params = optarg; break;
+        case 'j':
+            if (cli_parse_long("fold", "--threads", optarg, 1, 64, &threads))
+                return CLI_USAGE;
+            break;
+        case 'L':
+            if (cli_parse_long("fold", "--max-length", optarg, 1, 100000, &maxlen))
+                return CLI_USAGE;
+            fo.max_length = (size_t)maxlen;
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return CLI_OK;
+        case ':': return cli_usage_error("fold", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("fold", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    const mrl_params_t *P = mrl_params_builtin(params ? params : "rnafold-2.1.3");
+    mrl_params_t *loaded = NULL;
+    if (!P) {
+        int prc = mrl_params_load(&loaded, params);
+        if (prc < 0)
+            return cli_lib_error("fold", prc);
+        P = loaded;
+    }
+    pool_t pl;
+    memset(&pl, 0, sizeof pl);
+    pl.jobs = calloc(CHUNK_RECS, sizeof(job_t));
+    pl.nthreads = (int)threads;
+    pl.P = P;
+    pthread_mutex_init(&pl.lock, NULL);
+    if (!pl.jobs) {
+        mrl_params_free(loaded);
+        return cli_error("fold", "out of memory");
+    }
+    if (tsv)
+        printf("id\tsequence\tstructure\tmfe\n");
+    cli_progress_t prog;
+    cli_progress_init(&prog, "sequences folded", quiet);
+    long done = 0;
+    if (optind >= argc)
+        rc = fold_file("-", &pl, &fo, tsv, &prog, &done);
+    for (int k = optind; k < argc && rc == CLI_OK; k++)
+        rc = fold_file(argv[k], &pl, &fo, tsv, &prog, &done);
+    cli_progress_end(&prog, done);
+    free_chunk(&pl);
+    free(pl.jobs);
+    pthread_mutex_destroy(&pl.lock);
+    mrl_params_free(loaded);
+    if (fflush(stdout) != 0 && rc == CLI_OK)
+        rc = cli_error("fold", "write error on standard output");
+    return rc;
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "../util/util.h"
 
@@ -30,6 +31,8 @@ int mrl_atomic_open(mrl_atomic_t *af, const char *path)
         mrl_atomic_abort(af);
         return mrl_err_set(MRL_ERR_IO, "cannot create '%s': %s", path, strerror(e));
     }
+    /* mkstemp makes 0600 files; outputs are ordinary user files */
+    (void)fchmod(fd, 0644);
     af->fp = fdopen(fd, "wb");
     if (!af->fp) {
         int e = errno;

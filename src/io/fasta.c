@@ -186,6 +186,7 @@ static void fill_rec(mrl_fasta_t *fa, mrl_seqrec_t *rec, long start)
     rec->len = fa->seq_len;
     rec->line = start;
     rec->index = fa->nrec++;
+    rec->named = !fa->bare;
 }
 
 int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec)
