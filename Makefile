@@ -13,7 +13,7 @@ ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
 CPPFLAGS += -D_GNU_SOURCE -Iinclude -Isrc
-LDLIBS   = -lpng -lz -ldnnl -lm -lpthread
+LDLIBS   = -lpng -lz -ldnnl -lgomp -lm -lpthread
 BUILD   ?= build
 
 LIB_SRC  = $(sort $(wildcard src/util/*.c src/io/*.c src/fold/*.c src/encode/*.c \

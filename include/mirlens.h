@@ -289,7 +289,169 @@ MRL_MUST_CHECK int mrl_dbn_read(mrl_dbn_t *r, mrl_dbnrec_t *rec);
 void mrl_dbn_close(mrl_dbn_t *r);
 
 /* ========================================================================= nn == */
-/* (filled by the nn module) */
+
+/* The CNN engine. A network is described as data (mrl_arch_t: a list of layers), so the
+ * model file carries its own architecture. Tensors are float32 NCHW row-major; a layer's
+ * output shape per image is (C,H,W), with dense/flatten outputs given as (n,1,1). The last
+ * layer's outputs are logits; the loss is softmax + categorical cross-entropy. Layers are
+ * indexed 0..n_layers-1; index -1 stands for the network input. */
+enum mrl_layer_kind {
+    MRL_LAYER_CONV = 1,    /* 2-D convolution, stride 1: out channels, k x k, valid or same */
+    MRL_LAYER_RELU = 2,    /* max(x, 0); its backward rule is chosen per backward pass */
+    MRL_LAYER_MAXPOOL = 3, /* k x k window, stride k, floor (trailing rows/cols dropped) */
+    MRL_LAYER_DROPOUT = 4, /* inverted dropout (kept values scaled by 1/(1-rate)) */
+    MRL_LAYER_FLATTEN = 5, /* (C,H,W) -> (C*H*W) in NCHW order */
+    MRL_LAYER_DENSE = 6    /* fully connected: out units */
+};
+
+#define MRL_NN_MAX_LAYERS 48
+#define MRL_NN_MAX_IN_C 4
+
+typedef struct mrl_layer_spec {
+    int kind;   /* enum mrl_layer_kind */
+    int out;    /* conv: output channels; dense: units; 0 otherwise */
+    int k;      /* conv: kernel size; maxpool: window (= stride); 0 otherwise */
+    int same;   /* conv: 1 = "same" zero padding (extra pad at the end for even k), 0 = valid */
+    float rate; /* dropout: drop probability in [0, 1) */
+} mrl_layer_spec_t;
+
+typedef struct mrl_arch {
+    int in_c, in_h, in_w; /* input image shape (C,H,W) */
+    int n_layers;
+    mrl_layer_spec_t layer[MRL_NN_MAX_LAYERS];
+    /* input normalisation per channel: x = pixel * in_scale[c] + in_shift[c] */
+    float in_scale[MRL_NN_MAX_IN_C], in_shift[MRL_NN_MAX_IN_C];
+} mrl_arch_t;
+
+/* The paper's network ("VGG-style, 3 modules, 256 dense units") for 3x25x100 RGB/255 images
+ * with k x k convolutions (k = 3 in the paper, 5 in the authors' code); 2 output classes. */
+void mrl_arch_default(mrl_arch_t *a, int k);
+/* Validate an architecture (shapes stay positive, parameters in range). Returns 0 or
+ * MRL_ERR_ARG with the offending layer in the message. */
+MRL_MUST_CHECK int mrl_arch_check(const mrl_arch_t *a);
+/* Output shape (C,H,W) of `layer` (-1 = input) into shape[3]. a must have passed
+ * mrl_arch_check. Returns 0 or MRL_ERR_ARG for a layer out of range. */
+MRL_MUST_CHECK int mrl_arch_shape(const mrl_arch_t *a, int layer, int shape[3]);
+
+/* A model: architecture, parameters, gradients and Adam state in one contiguous block each
+ * (llm.c style), and free-form key/value metadata (seed, data, epochs, metrics, ...).
+ * Parameters per layer with weights: weights (conv OIHW, dense (out, in) with `in` in NCHW
+ * flatten order) then biases. */
+typedef struct mrl_model mrl_model_t;
+
+/* New model with Glorot-uniform weights drawn from PCG32(seed, stream 0) and zero biases;
+ * the seed is recorded as metadata "seed". Caller frees with mrl_model_free. Returns 0,
+ * MRL_ERR_ARG (bad architecture) or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_model_new(mrl_model_t **out, const mrl_arch_t *a, uint64_t seed);
+void mrl_model_free(mrl_model_t *m);
+const mrl_arch_t *mrl_model_arch(const mrl_model_t *m);
+size_t mrl_model_nparams(const mrl_model_t *m);
+/* The parameter / gradient blocks (nparams floats each), owned by the model. After
+ * writing parameters directly call mrl_model_touch so cached kernel layouts refresh. */
+float *mrl_model_params(mrl_model_t *m);
+float *mrl_model_grads(mrl_model_t *m);
+void mrl_model_touch(mrl_model_t *m);
+void mrl_model_zero_grads(mrl_model_t *m);
+/* Offsets (in floats) and counts of a layer's weights and biases in the blocks; counts are
+ * 0 for layers without parameters. Returns 0 or MRL_ERR_ARG for a layer out of range. */
+MRL_MUST_CHECK int mrl_model_layer_params(const mrl_model_t *m, int layer, size_t *w_off,
+                                          size_t *w_n, size_t *b_off, size_t *b_n);
+
+/* Convert 8-bit images (N,H,W,C) (the encoder's layout) to normalised input (N,C,H,W). */
+void mrl_model_normalize(const mrl_model_t *m, const uint8_t *img, size_t n, float *x);
+
+/* Metadata: keys and values are printable strings without newlines (<= 4095 bytes). Set
+ * replaces an existing key. get returns NULL if absent; the pointer is owned by the model
+ * and valid until the key is set again or the model is freed. */
+MRL_MUST_CHECK int mrl_model_meta_set(mrl_model_t *m, const char *key, const char *value);
+const char *mrl_model_meta_get(const mrl_model_t *m, const char *key);
+
+/* Save (temporary file + rename) / load a model file: magic "MIRLNN\r\n", version,
+ * architecture, normalisation, metadata, parameters, CRC-32; every field little-endian,
+ * written one by one. Load refuses a truncated or corrupt file (MRL_ERR_CORRUPT), a bad
+ * magic or unknown version (MRL_ERR_FORMAT); the message names the file. Adam state is not
+ * stored. Caller frees the loaded model with mrl_model_free. */
+MRL_MUST_CHECK int mrl_model_save(const mrl_model_t *m, const char *path);
+MRL_MUST_CHECK int mrl_model_load(mrl_model_t **out, const char *path);
+
+/* Adam (Kingma & Ba 2015) as Keras implements it: lr_t = lr*sqrt(1-b2^t)/(1-b1^t),
+ * p -= lr_t * m / (sqrt(v) + eps). Defaults (Keras): lr 1e-3, beta1 0.9, beta2 0.999,
+ * eps 1e-7. */
+typedef struct mrl_adam_opts {
+    float lr, beta1, beta2, eps;
+} mrl_adam_opts_t;
+
+void mrl_adam_opts_default(mrl_adam_opts_t *o);
+/* One Adam step of all parameters from the gradient block (grads are left as they are). */
+void mrl_model_adam_step(mrl_model_t *m, const mrl_adam_opts_t *o);
+/* Number of Adam steps taken so far. */
+long mrl_model_adam_t(const mrl_model_t *m);
+
+/* Softmax + mean categorical cross-entropy over n rows of k logits (n,k). Any of probs
+ * (n,k), dlogits (n,k) (gradient of the mean loss) and loss may be NULL. labels in [0,k). */
+void mrl_nn_softmax_xent(const float *logits, const int *labels, size_t n, int k, float *probs,
+                         float *dlogits, double *loss);
+
+/* Execution context bound to one model (oneDNN kernels, activation arena, threads). Not
+ * thread-safe: one context per calling thread. Results do not depend on `threads`: work is
+ * split into fixed shards of images and reductions run in a fixed order. */
+typedef struct mrl_nn_opts {
+    int threads; /* worker threads; 0 = all online CPUs (default) */
+} mrl_nn_opts_t;
+
+void mrl_nn_opts_default(mrl_nn_opts_t *o);
+
+typedef struct mrl_nn mrl_nn_t;
+
+/* New context for model m (borrowed: it must outlive the context; parameter updates made
+ * through the model are seen by the next call). Caller frees with mrl_nn_free. */
+MRL_MUST_CHECK int mrl_nn_new(mrl_nn_t **out, mrl_model_t *m, const mrl_nn_opts_t *o);
+void mrl_nn_free(mrl_nn_t *nn);
+
+enum mrl_nn_mode {
+    MRL_NN_INFER = 0,   /* inference only: no backward afterwards */
+    MRL_NN_EXPLAIN = 1, /* inference, keeping what a later backward pass needs */
+    MRL_NN_TRAIN = 2    /* dropout active (needs rng), keeps what backward needs */
+};
+
+/* Forward pass of n images x (N,C,H,W) (normalised). rng is used in MRL_NN_TRAIN only
+ * (dropout masks, drawn in NCHW order image by image). Returns 0, MRL_ERR_ARG or
+ * MRL_ERR_NOMEM / MRL_ERR_INTERNAL. */
+MRL_MUST_CHECK int mrl_nn_forward(mrl_nn_t *nn, const float *x, size_t n, int mode,
+                                  mrl_rng_t *rng);
+/* Copy the activation (grad = 0) or the gradient (grad = 1) at the output of `layer`
+ * (-1 = input) of the last pass into out (N, shape of layer). The activation of a conv or
+ * dense layer directly followed by ReLU is fused away (MRL_ERR_ARG): read the ReLU's. */
+MRL_MUST_CHECK int mrl_nn_read(const mrl_nn_t *nn, int layer, int grad, float *out);
+/* Inference on n images: class probabilities (N,K) (softmax of the logits). */
+MRL_MUST_CHECK int mrl_nn_predict(mrl_nn_t *nn, const float *x, size_t n, float *probs);
+
+enum mrl_relu_rule {
+    MRL_RELU_STANDARD = 0,  /* dx = dy * [y > 0] */
+    MRL_RELU_GUIDED = 1,    /* guided backprop: dx = dy * [y > 0] * [dy > 0] */
+    MRL_RELU_DECONVNET = 2  /* deconvnet: dx = max(dy, 0) */
+};
+
+typedef struct mrl_nn_bwd_opts {
+    int relu_rule; /* enum mrl_relu_rule (default standard) */
+    int weights;   /* 1 = accumulate (+=) parameter gradients into the model (default 0) */
+    int stop;      /* lowest layer whose output gradient is computed; -1 = input (default) */
+} mrl_nn_bwd_opts_t;
+
+void mrl_nn_bwd_opts_default(mrl_nn_bwd_opts_t *o);
+
+/* Backward pass after a forward in MRL_NN_EXPLAIN or MRL_NN_TRAIN mode, starting from the
+ * gradient dy (N, shape of `layer`) at the output of `layer` and going down to the output of
+ * layer o->stop. Gradients are then readable with mrl_nn_read(.., grad = 1). */
+MRL_MUST_CHECK int mrl_nn_backward(mrl_nn_t *nn, int layer, const float *dy,
+                                   const mrl_nn_bwd_opts_t *o);
+
+/* One training step on a batch: forward with dropout, softmax cross-entropy against labels
+ * (N), backward with parameter gradients (the model's grads are overwritten with the batch
+ * mean gradient), one Adam step. loss (mean over the batch) and ncorrect may be NULL. */
+MRL_MUST_CHECK int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, size_t n,
+                                     const mrl_adam_opts_t *ao, mrl_rng_t *rng, double *loss,
+                                     int *ncorrect);
 
 /* ==================================================================== explain == */
 /* (filled by the explain module) */

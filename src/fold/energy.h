@@ -65,6 +65,9 @@ static inline int mrl_e_hairpin(const mrl_params_t *P, int u, int type, int si1,
 /* Stack, bulge or interior loop between outer pair (i,j) of type `type` and inner pair
  * (p,q) whose reversed type (q,p) is type2; n1 = p-i-1, n2 = j-q-1; si1 = S[i+1],
  * sj1 = S[j-1], sp1 = S[p-1], sq1 = S[q+1]. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline int mrl_e_intloop(const mrl_params_t *P, int n1, int n2, int type, int type2,
                                 int si1, int sj1, int sp1, int sq1)
 {

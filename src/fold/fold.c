@@ -21,7 +21,7 @@ static int loop_energy(const mrl_params_t *P, const unsigned char *s, const char
 {
     int type = mrl_pair_type[s[i]][s[j]];
     /* collect the branches inside (i,j) */
-    int p = i + 1, nbr = 0, bp = 0, bq = 0, e = 0;
+    int p = i + 1, nbr = 0, bp = 0, bq = 0, e = 0, unpaired = 0;
     while (p < j) {
         if (pt[p] > p) {
             if (nbr == 0) {
@@ -33,6 +33,7 @@ static int loop_energy(const mrl_params_t *P, const unsigned char *s, const char
             p = pt[p] + 1;
         } else {
             p++;
+            unpaired++;
         }
     }
     if (nbr == 0)
@@ -41,7 +42,8 @@ static int loop_energy(const mrl_params_t *P, const unsigned char *s, const char
         return mrl_e_intloop(P, bp - i - 1, j - bq - 1, type,
                              mrl_rtype[mrl_pair_type[s[bp]][s[bq]]], s[i + 1], s[j - 1],
                              s[bp - 1], s[bq + 1]);
-    return e + P->ml_closing + mrl_e_mlstem(P, mrl_rtype[type], s[j - 1], s[i + 1]);
+    return e + P->ml_closing + P->ml_unpaired * unpaired +
+           mrl_e_mlstem(P, mrl_rtype[type], s[j - 1], s[i + 1]);
 }
 
 int mrl_fold_eval(const mrl_params_t *P, const char *seq, const char *structure, size_t n,

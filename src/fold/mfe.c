@@ -26,6 +26,9 @@ struct mrl_fold_ws {
     unsigned char *s;     /* base codes, s[0] = s[n+1] = 0 */
     char *up;             /* uppercase T->U copy, 1-based */
     int *stack;           /* backtracking stack of (kind, i, j) */
+    int *plist, *pstart;  /* pairable partners (build_partners) */
+    int *cm;              /* per partner: C[p][q] + inner mismatch (finish_row) */
+    int lt[MRL_MAXLOOP + 1][MRL_MAXLOOP + 1]; /* generic loop size + asymmetry terms */
 };
 
 enum { BT_EXT = 0, BT_PAIR = 1, BT_ML = 2 };
@@ -48,6 +51,9 @@ static void ws_release(mrl_fold_ws_t *ws)
     free(ws->s);
     free(ws->up);
     free(ws->stack);
+    free(ws->plist);
+    free(ws->pstart);
+    free(ws->cm);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -76,8 +82,11 @@ static int ws_reserve(mrl_fold_ws_t *ws, size_t n)
     ws->s = malloc(n + 2);
     ws->up = malloc(n + 2);
     ws->stack = malloc(3 * (n + 2) * sizeof(int));
+    ws->plist = malloc(tri * sizeof(int));
+    ws->pstart = malloc((n + 2) * sizeof(int));
+    ws->cm = malloc(tri * sizeof(int));
     if (!ws->c || !ws->fmr || !ws->fmc || !ws->roff || !ws->coff || !ws->f5 || !ws->dml_a ||
-        !ws->dml_b || !ws->s || !ws->up || !ws->stack) {
+        !ws->dml_b || !ws->s || !ws->up || !ws->stack || !ws->plist || !ws->pstart || !ws->cm) {
         ws_release(ws);
         return mrl_err_set(MRL_ERR_NOMEM, "out of memory folding %zu nt", n);
     }
@@ -99,28 +108,77 @@ static void set_offsets(mrl_fold_ws_t *ws, size_t n)
 
 #define PTYPE(s, i, j) mrl_pair_type[(s)[i]][(s)[j]]
 
-/* Best stack / bulge / interior loop closed by (i,j) of type `type`, in the order the
- * backtracking scans (p ascending, q descending). */
-static int best_interior(const mrl_params_t *P, const mrl_fold_ws_t *ws, int n, int i, int j,
-                         int type)
+/* Pairable partners: for each p, the q > p+3 that can pair with p, ascending, in
+ * plist[pstart[p] .. pstart[p+1]-1]. C[p][q] is finite exactly for these (a hairpin is
+ * always possible), so the interior-loop scan visits only them. */
+static void build_partners(mrl_fold_ws_t *ws, int n)
 {
     const unsigned char *s = ws->s;
+    int m = 0;
+    for (int p = 1; p <= n; p++) {
+        ws->pstart[p] = m;
+        for (int q = p + 4; q <= n; q++)
+            if (PTYPE(s, p, q))
+                ws->plist[m++] = q;
+    }
+    ws->pstart[n + 1] = m;
+}
+
+/* Once row p of C is final: cm[k] = C[p][q] + mismatch_interior[type(q,p)][S[q+1]][S[p-1]]
+ * for p's partners, the part of a generic interior loop that does not depend on (i,j). */
+static void finish_row(const mrl_params_t *P, mrl_fold_ws_t *ws, int p)
+{
+    const unsigned char *s = ws->s;
+    const int *crow = ws->c + ws->roff[p];
+    for (int k = ws->pstart[p]; k < ws->pstart[p + 1]; k++) {
+        int q = ws->plist[k];
+        ws->cm[k] = crow[q] + P->mm_interior[mrl_rtype[PTYPE(s, p, q)]][s[q + 1]][s[p - 1]];
+    }
+}
+
+/* Best stack / bulge / interior loop closed by (i,j) of type `type`. cur[p-i] is a
+ * cursor into p's partner list, kept at the first q > j-1 as j grows. Generic loops
+ * (n1, n2 >= 3) cost lt[n1][n2] (size + asymmetry) + outer mismatch + cm[k] (same terms
+ * as mrl_e_intloop); the few small loops next to the pair go through mrl_e_intloop. */
+static int best_interior(const mrl_params_t *P, const mrl_fold_ws_t *ws, int i, int j, int type,
+                         int *cur)
+{
+    const unsigned char *s = ws->s;
+    const int *plist = ws->plist, *cm = ws->cm;
     int best = MRL_INF, si1 = s[i + 1], sj1 = s[j - 1];
+    int mmo = P->mm_interior[type][si1][sj1];
     int pmax = MRL_MIN(i + MRL_MAXLOOP + 1, j - 5);
-    (void)n;
     for (int p = i + 1; p <= pmax; p++) {
         int n1 = p - i - 1, minq = MRL_MAX(p + 4, j - i + p - MRL_MAXLOOP - 2);
+        int k = cur[p - i], end = ws->pstart[p + 1], lo = ws->pstart[p];
+        while (k < end && plist[k] <= j - 1)
+            k++;
+        cur[p - i] = k;
         const int *crow = ws->c + ws->roff[p];
         int sp1 = s[p - 1];
-        for (int q = j - 1; q >= minq; q--) {
-            int cpq = crow[q];
-            if (cpq >= MRL_INF)
-                continue;
-            int type2 = mrl_rtype[PTYPE(s, p, q)];
-            int e = mrl_e_intloop(P, n1, j - q - 1, type, type2, si1, sj1, sp1, s[q + 1]) + cpq;
-            if (e < best)
-                best = e;
+        /* small loops: n1 < 3, or n2 < 3 (q > j-4) */
+        int qsmall = n1 < 3 ? minq : j - 3;
+        for (k--; k >= lo; k--) {
+            int q = plist[k];
+            if (q < qsmall || q < minq)
+                break;
+            int e = mrl_e_intloop(P, n1, j - q - 1, type, mrl_rtype[PTYPE(s, p, q)], si1, sj1,
+                                  sp1, s[q + 1]) +
+                    crow[q];
+            best = e < best ? e : best;
         }
+        if (n1 < 3)
+            continue;
+        const int *lt = ws->lt[n1];
+        int base = best - mmo;
+        for (; k >= lo; k--) {
+            int q = plist[k];
+            if (q < minq)
+                break;
+            int e = cm[k] + lt[j - q - 1];
+            base = e < base ? e : base;
+        }
+        best = base + mmo < best ? base + mmo : best;
     }
     return best;
 }
@@ -153,14 +211,25 @@ static void fill(const mrl_params_t *P, mrl_fold_ws_t *ws, int n)
         c[k] = fmr[k] = fmc[k] = MRL_INF;
     for (int j = 0; j <= n + 1; j++)
         prev[j] = cur[j] = MRL_INF;
+    build_partners(ws, n);
+    for (int a = 0; a <= MRL_MAXLOOP; a++)
+        for (int b = 0; b <= MRL_MAXLOOP; b++) {
+            int asym = (a > b ? a - b : b - a) * P->ninio_m;
+            ws->lt[a][b] = a + b <= MRL_MAXLOOP
+                               ? P->interior[a + b] + (asym < P->ninio_max ? asym : P->ninio_max)
+                               : MRL_INF;
+        }
     for (int i = n - 4; i >= 1; i--) {
+        int pcur[MRL_MAXLOOP + 2];
+        for (int p = i + 1; p <= i + MRL_MAXLOOP + 1 && p <= n; p++)
+            pcur[p - i] = ws->pstart[p];
         int *crow = c + ws->roff[i], *frow = fmr + ws->roff[i];
         const int *frow1 = fmr + ws->roff[i + 1];
         for (int j = i + 4; j <= n; j++) {
             int type = PTYPE(s, i, j), cij = MRL_INF;
             if (type) {
                 cij = mrl_e_hairpin(P, j - i - 1, type, s[i + 1], s[j - 1], ws->up + i);
-                int e = best_interior(P, ws, n, i, j, type);
+                int e = best_interior(P, ws, i, j, type, pcur);
                 cij = e < cij ? e : cij;
                 if (prev[j - 1] < MRL_INF) {
                     e = prev[j - 1] + P->ml_closing +
@@ -184,6 +253,7 @@ static void fill(const mrl_params_t *P, mrl_fold_ws_t *ws, int n)
             frow[j] = fm;
             fmc[ws->coff[j] + i] = fm;
         }
+        finish_row(P, ws, i);
         int *t = prev;
         prev = cur;
         cur = t;

@@ -152,14 +152,15 @@ static int add_seq(mrl_fasta_t *fa, const char *s, size_t n, const char *rid)
             continue;
         if (!isalpha(c))
             return mrl_err_set(MRL_ERR_PARSE,
-                               "%s: record '%s' line %ld column %zu: invalid character '%c' "
+                               "%s: record '%.*s' line %ld column %zu: invalid character '%c' "
                                "in sequence",
-                               fa->name, rid, fa->lineno, k + 1, c);
+                               fa->name, (int)strcspn(rid, " \t"), rid, fa->lineno, k + 1, c);
         if (fa->opts.max_length && fa->seq_len >= fa->opts.max_length)
             return mrl_err_set(MRL_ERR_RANGE,
-                               "%s: record '%s' line %ld: sequence longer than %zu nt "
+                               "%s: record '%.*s' line %ld: sequence longer than %zu nt "
                                "(see --max-length)",
-                               fa->name, rid, fa->lineno, fa->opts.max_length);
+                               fa->name, (int)strcspn(rid, " \t"), rid, fa->lineno,
+                               fa->opts.max_length);
         if (grow(&fa->seq, &fa->seq_cap, fa->seq_len + 2))
             return MRL_ERR_NOMEM;
         fa->seq[fa->seq_len++] = (char)c;

@@ -1,10 +1,13 @@
 /*
  * test_encode_golden.c - every row of shared/golden/encoding_dev.tsv (images written by
  * DeepMir's ImageCalc.jar) redrawn from its golden `fold` column, compared byte for byte;
- * refusals must give the same ERROR text. Read in place; skipped when shared/ is absent.
+ * refusals must give the same ERROR text; the column map must agree with every pixel. Then
+ * the same from the sequence alone: mrl_fold_mfe (RNAfold 2.1.3) + draw must reproduce the
+ * fold, the mfe text and the image. Read in place; skipped when shared/ is absent.
  */
 #include <stdint.h>
 #include "mirlens.h"
+#include "encode/encode.h"
 #include "test.h"
 
 static int hexval(int ch)
@@ -43,9 +46,30 @@ static int split_tabs(char *line, char **f, int max)
     return nf;
 }
 
-static int check_row(char **f, int *refusals)
+/* Every pixel: white <=> maps to no base or is outside the bars; coloured => the colour of
+ * the base it maps to; black and unmapped => a gap bar. */
+static int map_agrees(const mrl_hairpin_t *h, const char *seq)
 {
-    const char *id = f[0], *seq = f[1], *fold = f[2], *img = f[4];
+    static const uint8_t white[3] = {255, 255, 255}, black[3] = {0, 0, 0};
+    for (int r = 0; r < MRL_IMG_H; r++)
+        for (int c = 0; c < MRL_IMG_W; c++) {
+            const uint8_t *v = h->rgb + ((size_t)r * MRL_IMG_W + (size_t)c) * 3;
+            int p = mrl_encode_pixel_pos(h, r, c);
+            int in_bar = r <= 12 ? r > 12 - h->top_px[c] : r <= 12 + h->bot_px[c];
+            if (!in_bar && (p != -1 || memcmp(v, white, 3)))
+                return 0;
+            if (in_bar && p < 0 && memcmp(v, black, 3))
+                return 0;
+            if (p >= 0 && memcmp(v, enc_colour(seq[p]), 3))
+                return 0;
+        }
+    return 1;
+}
+
+/* Draw seq folded as fold and compare with the golden image field. */
+static int check_image(const char *id, const char *seq, const char *fold, const char *img,
+                       int *refusals)
+{
     size_t n = strlen(seq);
     if (strlen(fold) != n) {
         fprintf(stderr, "%s: fold and sequence lengths differ\n", id);
@@ -76,7 +100,37 @@ static int check_row(char **f, int *refusals)
                     p / 3 / MRL_IMG_W, p / 3 % MRL_IMG_W);
             return 0;
         }
+    if (!map_agrees(&h, seq)) {
+        fprintf(stderr, "%s: column map disagrees with the pixels\n", id);
+        return 0;
+    }
     return 1;
+}
+
+/* Fold the sequence (unless empty: RNAfold is never run on it), compare fold and mfe text,
+ * then draw from our own fold. */
+static int check_folded(mrl_fold_ws_t *ws, char **f)
+{
+    const char *id = f[0], *seq = f[1];
+    size_t n = strlen(seq);
+    int refusals = 0;
+    if (n == 0)
+        return check_image(id, seq, "", f[4], &refusals);
+    char *st = malloc(n + 1), e[32];
+    int mfe = 0;
+    if (!st || mrl_fold_mfe(ws, mrl_params_builtin("rnafold-2.1.3"), seq, n, st, &mfe)) {
+        fprintf(stderr, "%s: fold failed: %s\n", id, mrl_errmsg());
+        free(st);
+        return 0;
+    }
+    unsigned a = mfe < 0 ? (unsigned)-mfe : (unsigned)mfe;
+    snprintf(e, sizeof e, "%s%u.%02u", mfe < 0 ? "-" : "", a / 100, a % 100);
+    int ok = strcmp(st, f[2]) == 0 && strcmp(e, f[3]) == 0;
+    if (!ok)
+        fprintf(stderr, "%s: fold %s %s, golden %s %s\n", id, st, e, f[2], f[3]);
+    ok = check_image(id, seq, st, f[4], &refusals) && ok;
+    free(st);
+    return ok;
 }
 
 int main(void)
@@ -96,7 +150,9 @@ int main(void)
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
-    long rows = 0, matched = 0;
+    long rows = 0, matched = 0, folded = 0;
+    mrl_fold_ws_t *ws = mrl_fold_ws_new();
+    CHECK(ws != NULL);
     int refusals = 0;
     int header = 1;
     while ((len = getline(&line, &cap, fp)) > 0) {
@@ -113,15 +169,22 @@ int main(void)
         if (nf != 5)
             continue;
         rows++;
-        int ok = check_row(f, &refusals);
+        int ok = check_image(f[0], f[1], f[2], f[4], &refusals);
         CHECK(ok);
         matched += ok;
+        if (ws) {
+            ok = check_folded(ws, f);
+            CHECK(ok);
+            folded += ok;
+        }
     }
     free(line);
     fclose(fp);
+    mrl_fold_ws_free(ws);
     CHECK_INT(rows, 290);
     CHECK_INT(refusals, 13);
-    printf("test_encode_golden: %ld/%ld rows match from the golden fold (%d refusals)\n",
-           matched, rows, refusals);
+    printf("test_encode_golden: %ld/%ld rows match from the golden fold (%d refusals), "
+           "%ld/%ld from fold+encode of the sequence\n",
+           matched, rows, refusals, folded, rows);
     return test_summary("test_encode_golden");
 }

@@ -1,0 +1,492 @@
+/*
+ * engine_dnnl.c - the one file that speaks oneDNN (Intel's Deep Neural Network Library,
+ * 2.6 C API): convolution, max pooling and inner product, forward and both backward passes.
+ *
+ * Activations stay in the layout oneDNN chooses (format `any`, typically nChw16c with the
+ * image index outermost), so a shard of images is a plain sub-range of a batch buffer and
+ * no reorder happens between layers. Weights live in the model in plain OIHW and are
+ * reordered into each kernel's format once per parameter version. A ReLU after a
+ * convolution or dense layer is fused as a post-op.
+ *
+ * Primitives are grouped in plans keyed by (images b, threads nthr): oneDNN sizes its
+ * work split at creation from the OpenMP thread count. Weight gradients always use nthr=1
+ * plans on fixed shards, so their summation order never depends on the thread count.
+ * Scratchpads are user-managed (one per worker) so plans can run concurrently.
+ */
+#include <string.h>
+#include <oneapi/dnnl/dnnl.h>
+#include "../util/util.h"
+#include "nn.h"
+
+#define MAX_PLANS 12
+
+typedef struct kprim {
+    dnnl_primitive_t p;
+    dnnl_memory_desc_t scratch;
+} kprim_t;
+
+typedef struct lprim {
+    kprim_t fwd, bwd_d, bwd_w, r_dw;
+    dnnl_primitive_desc_t fwd_pd;
+    dnnl_memory_desc_t w_fwd_md, w_bwd_md, dw_md;
+    dnnl_primitive_t r_wf, r_wb; /* plain -> kernel weight reorders (NULL: plain is used) */
+    float *w_fwd, *w_bwd;
+    uint64_t ver_fwd, ver_bwd;
+} lprim_t;
+
+typedef struct plan {
+    int b, nthr;
+    unsigned have;
+    lprim_t l[MRL_NN_MAX_LAYERS];
+} plan_t;
+
+struct eng {
+    mrl_model_t *m;
+    dnnl_engine_t de;
+    dnnl_stream_t main_stream;
+    int L;
+    int fused[MRL_NN_MAX_LAYERS];
+    int in_t[MRL_NN_MAX_LAYERS], out_t[MRL_NN_MAX_LAYERS];
+    dnnl_memory_desc_t md[NN_MAX_T]; /* per tensor, batch of NN_SHARD (dims[0] replaced) */
+    nn_layout_t lay[NN_MAX_T];
+    dnnl_memory_desc_t ws_md[MRL_NN_MAX_LAYERS], w_md[MRL_NN_MAX_LAYERS],
+        b_md[MRL_NN_MAX_LAYERS];
+    size_t ws_img[MRL_NN_MAX_LAYERS];
+    plan_t *plans[MAX_PLANS];
+    int n_plans;
+    size_t scratch_max, dw_max;
+};
+
+#define DN(call)                                                                                 \
+    do {                                                                                         \
+        dnnl_status_t st_ = (call);                                                              \
+        if (st_ != dnnl_success)                                                                 \
+            return mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: %s failed (status %d)", #call,        \
+                               (int)st_);                                                        \
+    } while (0)
+
+static int has_kernel(int kind)
+{
+    return kind == MRL_LAYER_CONV || kind == MRL_LAYER_MAXPOOL || kind == MRL_LAYER_DENSE;
+}
+
+static dnnl_memory_desc_t md_batch(const dnnl_memory_desc_t *proto, int b)
+{
+    dnnl_memory_desc_t d = *proto;
+    d.dims[0] = d.padded_dims[0] = b;
+    return d;
+}
+
+/* Per-image layout from a oneDNN descriptor; only layouts with the image index outermost and
+ * at most a channel block are accepted (nchw, nhwc, nChw8c/16c, nc). */
+static int layout_of(const dnnl_memory_desc_t *d, nn_layout_t *l)
+{
+    const dnnl_blocking_desc_t *bk = &d->format_desc.blocking;
+    memset(l, 0, sizeof *l);
+    if (d->format_kind != dnnl_blocked || d->offset0 != 0 || bk->inner_nblks > 1 ||
+        (bk->inner_nblks == 1 && bk->inner_idxs[0] != 1))
+        return mrl_err_set(MRL_ERR_INTERNAL, "oneDNN chose an unsupported activation layout");
+    l->ndims = d->ndims;
+    l->c = (int)d->dims[1];
+    l->h = d->ndims == 4 ? (int)d->dims[2] : 1;
+    l->w = d->ndims == 4 ? (int)d->dims[3] : 1;
+    l->cb = bk->inner_nblks ? (int)bk->inner_blks[0] : 1;
+    l->sco = (size_t)bk->strides[1];
+    l->sci = 1;
+    l->sh = d->ndims == 4 ? (size_t)bk->strides[2] : 0;
+    l->sw = d->ndims == 4 ? (size_t)bk->strides[3] : 0;
+    l->img = (size_t)bk->strides[0];
+    size_t per_img = dnnl_memory_desc_get_size(d) / sizeof(float) / (size_t)d->dims[0];
+    if (per_img != l->img)
+        return mrl_err_set(MRL_ERR_INTERNAL, "oneDNN activation layout is not image-major");
+    return 0;
+}
+
+static int plain_md(dnnl_memory_desc_t *d, int nd, const dnnl_dim_t *dims)
+{
+    static const dnnl_format_tag_t tag[5] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab,
+                                             dnnl_abc, dnnl_abcd};
+    DN(dnnl_memory_desc_init_by_tag(d, nd, dims, dnnl_f32, tag[nd]));
+    return 0;
+}
+
+static int any_md(dnnl_memory_desc_t *d, int nd, const dnnl_dim_t *dims)
+{
+    DN(dnnl_memory_desc_init_by_tag(d, nd, dims, dnnl_f32, dnnl_format_tag_any));
+    return 0;
+}
+
+static int make_attr(dnnl_primitive_attr_t *attr, int relu)
+{
+    DN(dnnl_primitive_attr_create(attr));
+    DN(dnnl_primitive_attr_set_scratchpad_mode(*attr, dnnl_scratchpad_mode_user));
+    if (relu) {
+        dnnl_post_ops_t po;
+        DN(dnnl_post_ops_create(&po));
+        DN(dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f));
+        dnnl_status_t st = dnnl_primitive_attr_set_post_ops(*attr, po);
+        dnnl_post_ops_destroy(po);
+        DN(st);
+    }
+    return 0;
+}
+
+/* Create the primitive of pd into k (keeps the scratchpad descriptor); pd is destroyed
+ * unless keep != NULL, where it is handed over. */
+static int finish(eng_t *e, dnnl_primitive_desc_t pd, kprim_t *k, dnnl_primitive_desc_t *keep)
+{
+    k->scratch = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    size_t sz = dnnl_memory_desc_get_size(&k->scratch);
+    if (sz > e->scratch_max)
+        e->scratch_max = sz;
+    dnnl_status_t st = dnnl_primitive_create(&k->p, pd);
+    if (keep)
+        *keep = pd;
+    else
+        dnnl_primitive_desc_destroy(pd);
+    DN(st);
+    return 0;
+}
+
+static void conv_geom(const mrl_layer_spec_t *s, dnnl_dim_t st[2], dnnl_dim_t pl[2],
+                      dnnl_dim_t pr[2])
+{
+    st[0] = st[1] = s->kind == MRL_LAYER_MAXPOOL ? s->k : 1;
+    pl[0] = pl[1] = pr[0] = pr[1] = 0;
+    if (s->kind == MRL_LAYER_CONV && s->same) {
+        pl[0] = pl[1] = (s->k - 1) / 2;
+        pr[0] = pr[1] = s->k / 2;
+    }
+}
+
+/* Forward primitive of layer i for b images; fills the kernel's weight md. */
+static int create_fwd(eng_t *e, int i, int b, lprim_t *lp)
+{
+    const mrl_layer_spec_t *s = &e->m->arch.layer[i];
+    dnnl_memory_desc_t src = md_batch(&e->md[e->in_t[i]], b);
+    dnnl_memory_desc_t dst = md_batch(&e->md[e->out_t[i]], b), wany;
+    dnnl_dim_t st[2], pl[2], pr[2];
+    conv_geom(s, st, pl, pr);
+    dnnl_primitive_attr_t attr;
+    int rc = make_attr(&attr, e->fused[i]);
+    if (rc)
+        return rc;
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t status;
+    if (s->kind == MRL_LAYER_CONV) {
+        dnnl_convolution_desc_t cd;
+        rc = any_md(&wany, 4, e->w_md[i].dims);
+        status = rc ? dnnl_invalid_arguments
+                    : dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training,
+                                                         dnnl_convolution_direct, &src, &wany,
+                                                         &e->b_md[i], &dst, st, pl, pr);
+        if (status == dnnl_success)
+            status = dnnl_primitive_desc_create(&pd, &cd, attr, e->de, NULL);
+    } else if (s->kind == MRL_LAYER_DENSE) {
+        dnnl_inner_product_desc_t id;
+        rc = any_md(&wany, e->w_md[i].ndims, e->w_md[i].dims);
+        status = rc ? dnnl_invalid_arguments
+                    : dnnl_inner_product_forward_desc_init(&id, dnnl_forward_training, &src,
+                                                           &wany, &e->b_md[i], &dst);
+        if (status == dnnl_success)
+            status = dnnl_primitive_desc_create(&pd, &id, attr, e->de, NULL);
+    } else {
+        dnnl_pooling_desc_t qd;
+        dnnl_dim_t ker[2] = {s->k, s->k};
+        status = dnnl_pooling_forward_desc_init(&qd, dnnl_forward_training, dnnl_pooling_max,
+                                                &src, &dst, st, ker, pl, pr);
+        if (status == dnnl_success)
+            status = dnnl_primitive_desc_create(&pd, &qd, attr, e->de, NULL);
+    }
+    dnnl_primitive_attr_destroy(attr);
+    if (status != dnnl_success)
+        return mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: no forward kernel for layer %d (status %d)",
+                           i, (int)status);
+    if (s->kind != MRL_LAYER_MAXPOOL)
+        lp->w_fwd_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    else
+        lp->w_fwd_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_workspace_md, 0);
+    return finish(e, pd, &lp->fwd, &lp->fwd_pd);
+}
+
+static int create_bwd_d(eng_t *e, int i, int b, lprim_t *lp)
+{
+    const mrl_layer_spec_t *s = &e->m->arch.layer[i];
+    dnnl_memory_desc_t dsrc = md_batch(&e->md[e->in_t[i]], b);
+    dnnl_memory_desc_t ddst = md_batch(&e->md[e->out_t[i]], b), wany;
+    dnnl_dim_t st[2], pl[2], pr[2];
+    conv_geom(s, st, pl, pr);
+    dnnl_primitive_attr_t attr;
+    int rc = make_attr(&attr, 0);
+    if (rc)
+        return rc;
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t status;
+    if (s->kind == MRL_LAYER_CONV) {
+        dnnl_convolution_desc_t cd;
+        rc = any_md(&wany, 4, e->w_md[i].dims);
+        status = rc ? dnnl_invalid_arguments
+                    : dnnl_convolution_backward_data_desc_init(
+                          &cd, dnnl_convolution_direct, &dsrc, &wany, &ddst, st, pl, pr);
+        if (status == dnnl_success)
+            status = dnnl_primitive_desc_create(&pd, &cd, attr, e->de, lp->fwd_pd);
+    } else if (s->kind == MRL_LAYER_DENSE) {
+        dnnl_inner_product_desc_t id;
+        rc = any_md(&wany, e->w_md[i].ndims, e->w_md[i].dims);
+        status = rc ? dnnl_invalid_arguments
+                    : dnnl_inner_product_backward_data_desc_init(&id, &dsrc, &wany, &ddst);
+        if (status == dnnl_success)
+            status = dnnl_primitive_desc_create(&pd, &id, attr, e->de, lp->fwd_pd);
+    } else {
+        dnnl_pooling_desc_t qd;
+        dnnl_dim_t ker[2] = {s->k, s->k};
+        status = dnnl_pooling_backward_desc_init(&qd, dnnl_pooling_max, &dsrc, &ddst, st, ker,
+                                                 pl, pr);
+        if (status == dnnl_success)
+            status = dnnl_primitive_desc_create(&pd, &qd, attr, e->de, lp->fwd_pd);
+    }
+    dnnl_primitive_attr_destroy(attr);
+    if (status != dnnl_success)
+        return mrl_err_set(MRL_ERR_INTERNAL,
+                           "oneDNN: no backward-data kernel for layer %d (status %d)", i,
+                           (int)status);
+    if (s->kind != MRL_LAYER_MAXPOOL)
+        lp->w_bwd_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    return finish(e, pd, &lp->bwd_d, NULL);
+}
+
+static int create_bwd_w(eng_t *e, int i, int b, lprim_t *lp)
+{
+    const mrl_layer_spec_t *s = &e->m->arch.layer[i];
+    if (s->kind == MRL_LAYER_MAXPOOL)
+        return 0;
+    dnnl_memory_desc_t src = md_batch(&e->md[e->in_t[i]], b);
+    dnnl_memory_desc_t ddst = md_batch(&e->md[e->out_t[i]], b), wany;
+    dnnl_dim_t st[2], pl[2], pr[2];
+    conv_geom(s, st, pl, pr);
+    dnnl_primitive_attr_t attr;
+    int rc = make_attr(&attr, 0);
+    if (rc)
+        return rc;
+    rc = any_md(&wany, e->w_md[i].ndims, e->w_md[i].dims);
+    if (rc) {
+        dnnl_primitive_attr_destroy(attr);
+        return rc;
+    }
+    dnnl_primitive_desc_t pd = NULL;
+    dnnl_status_t status;
+    if (s->kind == MRL_LAYER_CONV) {
+        dnnl_convolution_desc_t cd;
+        status = dnnl_convolution_backward_weights_desc_init(
+            &cd, dnnl_convolution_direct, &src, &wany, &e->b_md[i], &ddst, st, pl, pr);
+        if (status == dnnl_success)
+            status = dnnl_primitive_desc_create(&pd, &cd, attr, e->de, lp->fwd_pd);
+    } else {
+        dnnl_inner_product_desc_t id;
+        status = dnnl_inner_product_backward_weights_desc_init(&id, &src, &wany, &e->b_md[i],
+                                                               &ddst);
+        if (status == dnnl_success)
+            status = dnnl_primitive_desc_create(&pd, &id, attr, e->de, lp->fwd_pd);
+    }
+    if (status != dnnl_success) {
+        dnnl_primitive_attr_destroy(attr);
+        return mrl_err_set(MRL_ERR_INTERNAL,
+                           "oneDNN: no backward-weights kernel for layer %d (status %d)", i,
+                           (int)status);
+    }
+    lp->dw_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_diff_weights_md, 0);
+    size_t sz = dnnl_memory_desc_get_size(&lp->dw_md);
+    if (sz > e->dw_max)
+        e->dw_max = sz;
+    rc = finish(e, pd, &lp->bwd_w, NULL);
+    if (!rc && !dnnl_memory_desc_equal(&lp->dw_md, &e->w_md[i])) {
+        dnnl_primitive_desc_t rpd;
+        status = dnnl_reorder_primitive_desc_create(&rpd, &lp->dw_md, e->de, &e->w_md[i], e->de,
+                                                    attr);
+        rc = status == dnnl_success ? finish(e, rpd, &lp->r_dw, NULL)
+                                    : mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: reorder failed");
+    }
+    dnnl_primitive_attr_destroy(attr);
+    return rc;
+}
+
+/* Reorder primitive plain weights -> kernel format, and the buffer (NULL if identical). */
+static int weight_reorder(eng_t *e, int i, const dnnl_memory_desc_t *to, dnnl_primitive_t *r,
+                          float **buf)
+{
+    if (dnnl_memory_desc_equal(to, &e->w_md[i]))
+        return 0;
+    size_t sz = dnnl_memory_desc_get_size(to);
+    *buf = aligned_alloc(64, (sz + 63) / 64 * 64);
+    if (!*buf)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    dnnl_primitive_desc_t pd;
+    DN(dnnl_reorder_primitive_desc_create(&pd, &e->w_md[i], e->de, to, e->de, NULL));
+    dnnl_status_t st = dnnl_primitive_create(r, pd);
+    dnnl_primitive_desc_destroy(pd);
+    DN(st);
+    return 0;
+}
+
+static plan_t *plan_find(eng_t *e, int b, int nthr)
+{
+    for (int k = 0; k < e->n_plans; k++)
+        if (e->plans[k]->b == b && e->plans[k]->nthr == nthr)
+            return e->plans[k];
+    return NULL;
+}
+
+static int plan_group(eng_t *e, plan_t *p, unsigned g)
+{
+    for (int i = 0; i < e->L; i++) {
+        int kind = e->m->arch.layer[i].kind, rc = 0;
+        if (!has_kernel(kind))
+            continue;
+        lprim_t *lp = &p->l[i];
+        if (g == ENG_FWD) {
+            rc = create_fwd(e, i, p->b, lp);
+            if (!rc && kind != MRL_LAYER_MAXPOOL)
+                rc = weight_reorder(e, i, &lp->w_fwd_md, &lp->r_wf, &lp->w_fwd);
+        } else if (g == ENG_BWD_D) {
+            rc = create_bwd_d(e, i, p->b, lp);
+            if (!rc && kind != MRL_LAYER_MAXPOOL)
+                rc = weight_reorder(e, i, &lp->w_bwd_md, &lp->r_wb, &lp->w_bwd);
+        } else {
+            rc = create_bwd_w(e, i, p->b, lp);
+        }
+        if (rc)
+            return rc;
+    }
+    p->have |= g;
+    return 0;
+}
+
+static int run_reorder(eng_t *e, dnnl_primitive_t r, const dnnl_memory_desc_t *from,
+                       const void *src, const dnnl_memory_desc_t *to, void *dst,
+                       dnnl_stream_t s)
+{
+    dnnl_memory_t ms, md;
+    DN(dnnl_memory_create(&ms, from, e->de, (void *)src));
+    dnnl_status_t st = dnnl_memory_create(&md, to, e->de, dst);
+    if (st == dnnl_success) {
+        dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, ms}, {DNNL_ARG_TO, md}};
+        st = dnnl_primitive_execute(r, s, 2, args);
+        if (st == dnnl_success)
+            st = dnnl_stream_wait(s);
+        dnnl_memory_destroy(md);
+    }
+    dnnl_memory_destroy(ms);
+    DN(st);
+    return 0;
+}
+
+/* Bring the plan's reordered weights up to the model's parameter version. */
+static int refresh_weights(eng_t *e, plan_t *p)
+{
+    const mrl_model_t *m = e->m;
+    for (int i = 0; i < e->L; i++) {
+        lprim_t *lp = &p->l[i];
+        const float *w = m->params + m->w_off[i];
+        int rc = 0;
+        if (lp->r_wf && lp->ver_fwd != m->version)
+            rc = run_reorder(e, lp->r_wf, &e->w_md[i], w, &lp->w_fwd_md, lp->w_fwd,
+                             e->main_stream);
+        if (!rc && lp->r_wb && lp->ver_bwd != m->version)
+            rc = run_reorder(e, lp->r_wb, &e->w_md[i], w, &lp->w_bwd_md, lp->w_bwd,
+                             e->main_stream);
+        if (rc)
+            return rc;
+        lp->ver_fwd = lp->ver_bwd = m->version;
+    }
+    return 0;
+}
+
+int eng_prepare(eng_t *e, int b, int nthr, unsigned need)
+{
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(nthr);
+    int rc = 0;
+    plan_t *p = plan_find(e, b, nthr);
+    if (!p) {
+        if (e->n_plans == MAX_PLANS) {
+            /* plans are cheap to rebuild (oneDNN's primitive cache); keep the first one */
+            rc = mrl_err_set(MRL_ERR_RANGE, "too many batch shapes in one context");
+            goto out;
+        }
+        p = calloc(1, sizeof *p);
+        if (!p) {
+            rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        p->b = b, p->nthr = nthr;
+        e->plans[e->n_plans++] = p;
+    }
+    if (need & (ENG_BWD_D | ENG_BWD_W))
+        need |= ENG_FWD; /* backward kernels take the forward descriptor as a hint */
+    static const unsigned order[3] = {ENG_FWD, ENG_BWD_D, ENG_BWD_W};
+    for (int g = 0; g < 3 && !rc; g++)
+        if ((need & order[g]) && !(p->have & order[g]))
+            rc = plan_group(e, p, order[g]);
+    if (!rc)
+        rc = refresh_weights(e, p);
+out:
+    omp_set_num_threads(saved);
+    return rc;
+}
+
+/* Decide fusion and every tensor's layout: each kernel is created once with `any` output
+ * for a shard of NN_SHARD images and the chosen format is kept for all batch sizes. */
+static int probe(eng_t *e)
+{
+    const mrl_arch_t *a = &e->m->arch;
+    int s[3] = {a->in_c, a->in_h, a->in_w};
+    dnnl_dim_t d4[4] = {NN_SHARD, s[0], s[1], s[2]};
+    int rc = plain_md(&e->md[0], 4, d4);
+    for (int i = 0; i < e->L && !rc; i++) {
+        const mrl_layer_spec_t *l = &a->layer[i];
+        e->fused[i] = (l->kind == MRL_LAYER_CONV || l->kind == MRL_LAYER_DENSE) &&
+                      i + 1 < e->L && a->layer[i + 1].kind == MRL_LAYER_RELU;
+        e->in_t[i] = i;
+        e->out_t[i] = i + 1 + e->fused[i];
+        int o[3];
+        MRL_ASSERT(mrl_arch_shape(a, i, o) == 0);
+        if (!has_kernel(l->kind)) {
+            if (!(i > 0 && e->fused[i - 1]))
+                e->md[i + 1] = e->md[i];
+            continue;
+        }
+        const dnnl_memory_desc_t *in = &e->md[i];
+        if (l->kind == MRL_LAYER_CONV) {
+            dnnl_dim_t wd[4] = {l->out, in->dims[1], l->k, l->k};
+            rc = plain_md(&e->w_md[i], 4, wd);
+        } else if (l->kind == MRL_LAYER_DENSE) {
+            dnnl_dim_t wd[4] = {l->out, in->dims[1], in->dims[2], in->dims[3]};
+            rc = plain_md(&e->w_md[i], in->ndims, wd);
+        }
+        dnnl_dim_t od[4] = {NN_SHARD, o[0], o[1], o[2]};
+        dnnl_dim_t bd[1] = {o[0]};
+        if (!rc && l->kind != MRL_LAYER_MAXPOOL)
+            rc = plain_md(&e->b_md[i], 1, bd);
+        if (!rc)
+            rc = any_md(&e->md[e->out_t[i]], l->kind == MRL_LAYER_DENSE ? 2 : 4, od);
+        lprim_t lp;
+        memset(&lp, 0, sizeof lp);
+        if (!rc)
+            rc = create_fwd(e, i, NN_SHARD, &lp);
+        if (rc)
+            break;
+        e->md[e->out_t[i]] = *dnnl_primitive_desc_query_md(lp.fwd_pd, dnnl_query_dst_md, 0);
+        if (l->kind == MRL_LAYER_MAXPOOL) {
+            e->ws_md[i] = lp.w_fwd_md; /* create_fwd leaves the workspace md there */
+            e->ws_img = e->ws_img;
+            e->ws_img[i] = dnnl_memory_desc_get_size(&e->ws_md[i]) / NN_SHARD;
+        }
+        if (e->fused[i])
+            e->md[i + 1] = e->md[i + 2];
+        dnnl_primitive_destroy(lp.fwd.p);
+        dnnl_primitive_desc_destroy(lp.fwd_pd);
+    }
+    for (int t = 0; t <= e->L && !rc; t++)
+        rc = layout_of(&e->md[t], &e->lay[t]);
+    return rc;
+}

@@ -1,0 +1,122 @@
+/*
+ * ops.c - the engine's own elementwise kernels: layout import/export, ReLU forward and its
+ * three backward rules (standard; guided backprop, Springenberg et al. 2015; deconvnet,
+ * Zeiler & Fergus 2014), dropout masks (Srivastava et al. 2014, inverted scaling) and
+ * softmax + cross-entropy.
+ *
+ * Elementwise work runs on the physical (possibly channel-blocked) buffers directly: the
+ * padding channels hold zeros in every operand, and every rule maps (0, 0) to 0.
+ */
+#include <math.h>
+#include <string.h>
+#include "../util/util.h"
+#include "nn.h"
+
+void nn_layout_import(const nn_layout_t *l, size_t n, const float *src /* (N,C,H,W) */,
+                      float *dst)
+{
+    size_t chw = (size_t)l->c * l->h * l->w;
+    if (l->cb == 1 && l->img == chw && l->sci == 0 && l->sw == 1 && l->sh == (size_t)l->w &&
+        l->sco == (size_t)l->h * l->w) {
+        memcpy(dst, src, n * chw * sizeof(float));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const float *s = src + i * chw;
+        float *d = dst + i * l->img;
+        for (int c = 0; c < l->c; c++)
+            for (int h = 0; h < l->h; h++)
+                for (int w = 0; w < l->w; w++)
+                    d[nn_off(l, c, h, w)] = *s++;
+    }
+}
+
+void nn_layout_export(const nn_layout_t *l, size_t n, const float *src,
+                      float *dst /* (N,C,H,W) */)
+{
+    size_t chw = (size_t)l->c * l->h * l->w;
+    if (l->cb == 1 && l->img == chw && l->sci == 0 && l->sw == 1 && l->sh == (size_t)l->w &&
+        l->sco == (size_t)l->h * l->w) {
+        memcpy(dst, src, n * chw * sizeof(float));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const float *s = src + i * l->img;
+        float *d = dst + i * chw;
+        for (int c = 0; c < l->c; c++)
+            for (int h = 0; h < l->h; h++)
+                for (int w = 0; w < l->w; w++)
+                    *d++ = s[nn_off(l, c, h, w)];
+    }
+}
+
+void nn_relu_fwd(const float *x, float *y, size_t len)
+{
+    for (size_t j = 0; j < len; j++)
+        y[j] = x[j] > 0.0f ? x[j] : 0.0f;
+}
+
+void nn_relu_bwd(const float *dy, const float *y, float *dx, size_t len, int rule)
+{
+    switch (rule) {
+    case MRL_RELU_GUIDED:
+        for (size_t j = 0; j < len; j++)
+            dx[j] = (y[j] > 0.0f && dy[j] > 0.0f) ? dy[j] : 0.0f;
+        break;
+    case MRL_RELU_DECONVNET:
+        /* the deconvnet passes positive signal regardless of the forward activation */
+        for (size_t j = 0; j < len; j++)
+            dx[j] = dy[j] > 0.0f ? dy[j] : 0.0f;
+        break;
+    default:
+        for (size_t j = 0; j < len; j++)
+            dx[j] = y[j] > 0.0f ? dy[j] : 0.0f;
+        break;
+    }
+}
+
+void nn_mul(const float *a, const float *b, float *out, size_t len)
+{
+    for (size_t j = 0; j < len; j++)
+        out[j] = a[j] * b[j];
+}
+
+void nn_dropout_mask(const nn_layout_t *l, size_t n, float rate, mrl_rng_t *rng, float *mask)
+{
+    float keep = 1.0f / (1.0f - rate);
+    for (size_t i = 0; i < n; i++) {
+        float *m = mask + i * l->img;
+        for (int c = 0; c < l->c; c++)
+            for (int h = 0; h < l->h; h++)
+                for (int w = 0; w < l->w; w++)
+                    m[nn_off(l, c, h, w)] = mrl_rng_uniform(rng) < rate ? 0.0f : keep;
+    }
+}
+
+void mrl_nn_softmax_xent(const float *logits, const int *labels, size_t n, int k, float *probs,
+                         float *dlogits, double *loss)
+{
+    double sum_loss = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const float *z = logits + i * (size_t)k;
+        float mx = z[0];
+        for (int j = 1; j < k; j++)
+            mx = z[j] > mx ? z[j] : mx;
+        double se = 0.0;
+        for (int j = 0; j < k; j++)
+            se += exp((double)(z[j] - mx));
+        double lse = log(se);
+        int y = labels ? labels[i] : -1;
+        if (y >= 0 && y < k)
+            sum_loss += lse - (double)(z[y] - mx);
+        for (int j = 0; j < k; j++) {
+            float p = (float)exp((double)(z[j] - mx) - lse);
+            if (probs)
+                probs[i * (size_t)k + j] = p;
+            if (dlogits)
+                dlogits[i * (size_t)k + j] = (p - (j == y ? 1.0f : 0.0f)) / (float)n;
+        }
+    }
+    if (loss)
+        *loss = n ? sum_loss / (double)n : 0.0;
+}
