@@ -87,7 +87,8 @@ static int grow(char **buf, size_t *cap, size_t need)
     return 0;
 }
 
-/* Next line without its end (CR/LF) into r->line. 1 = line, 0 = EOF, <0 = error. */
+/* Next line without its end (CR/LF) into r->line. 1 = line, 0 = EOF, <0 = error.
+ * Lines are read with gzgets in chunks (golden rows carry 15,000-character images). */
 static int next_line(mrl_dbn_t *r)
 {
     if (r->have_line) {
@@ -97,30 +98,38 @@ static int next_line(mrl_dbn_t *r)
     if (r->eof)
         return 0;
     size_t len = 0;
-    int c;
-    while ((c = gzgetc(r->gz)) >= 0 && c != '\n') {
-        if (c == 0 || (c < 32 && c != '\t' && c != '\r') || c == 127)
-            return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: binary data (byte 0x%02x)",
-                               r->name, r->lineno + 1, (unsigned)c);
-        if (grow(&r->line, &r->cap, len + 2))
+    for (;;) {
+        if (grow(&r->line, &r->cap, len + 4096))
             return MRL_ERR_NOMEM;
-        r->line[len++] = (char)c;
+        size_t room = MRL_MIN(r->cap - len, (size_t)1 << 30);
+        if (!gzgets(r->gz, r->line + len, (int)room)) {
+            int zerr;
+            const char *msg = gzerror(r->gz, &zerr);
+            if (zerr == Z_BUF_ERROR)
+                return mrl_err_set(MRL_ERR_CORRUPT, "%s: truncated gzip input", r->name);
+            if (zerr != Z_OK)
+                return mrl_err_set(MRL_ERR_IO, "%s: line %ld: read error: %s", r->name,
+                                   r->lineno + 1, zerr == Z_ERRNO ? strerror(errno) : msg);
+            r->eof = 1;
+            if (len == 0)
+                return 0;
+            break;
+        }
+        size_t got = strlen(r->line + len);
+        for (size_t i = len; i < len + got; i++) {
+            unsigned char c = (unsigned char)r->line[i];
+            if ((c < 32 && c != '\t' && c != '\r' && c != '\n') || c == 127)
+                return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: binary data (byte 0x%02x)",
+                                   r->name, r->lineno + 1, (unsigned)c);
+        }
+        len += got;
+        if (got > 0 && r->line[len - 1] == '\n')
+            break;
+        if (got + 1 < room && !gzeof(r->gz)) /* gzgets stopped early: a NUL byte */
+            return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: binary data (byte 0x00)",
+                               r->name, r->lineno + 1);
     }
-    if (c < 0) {
-        int zerr;
-        const char *msg = gzerror(r->gz, &zerr);
-        if (zerr == Z_BUF_ERROR)
-            return mrl_err_set(MRL_ERR_CORRUPT, "%s: truncated gzip input", r->name);
-        if (zerr != Z_OK)
-            return mrl_err_set(MRL_ERR_IO, "%s: line %ld: read error: %s", r->name,
-                               r->lineno + 1, zerr == Z_ERRNO ? strerror(errno) : msg);
-        r->eof = 1;
-        if (len == 0)
-            return 0;
-    }
-    if (grow(&r->line, &r->cap, len + 1))
-        return MRL_ERR_NOMEM;
-    while (len > 0 && r->line[len - 1] == '\r')
+    while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
         len--;
     r->line[len] = '\0';
     r->lineno++;

@@ -106,13 +106,17 @@ static int plain_md(dnnl_memory_desc_t *d, int nd, const dnnl_dim_t *dims)
 {
     static const dnnl_format_tag_t tag[5] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab,
                                              dnnl_abc, dnnl_abcd};
-    DN(dnnl_memory_desc_init_by_tag(d, nd, dims, dnnl_f32, tag[nd]));
+    dnnl_dims_t full = {0};
+    memcpy(full, dims, (size_t)nd * sizeof *dims);
+    DN(dnnl_memory_desc_init_by_tag(d, nd, full, dnnl_f32, tag[nd]));
     return 0;
 }
 
 static int any_md(dnnl_memory_desc_t *d, int nd, const dnnl_dim_t *dims)
 {
-    DN(dnnl_memory_desc_init_by_tag(d, nd, dims, dnnl_f32, dnnl_format_tag_any));
+    dnnl_dims_t full = {0};
+    memcpy(full, dims, (size_t)nd * sizeof *dims);
+    DN(dnnl_memory_desc_init_by_tag(d, nd, full, dnnl_f32, dnnl_format_tag_any));
     return 0;
 }
 
@@ -148,8 +152,8 @@ static int finish(eng_t *e, dnnl_primitive_desc_t pd, kprim_t *k, dnnl_primitive
     return 0;
 }
 
-static void conv_geom(const mrl_layer_spec_t *s, dnnl_dim_t st[2], dnnl_dim_t pl[2],
-                      dnnl_dim_t pr[2])
+static void conv_geom(const mrl_layer_spec_t *s, dnnl_dim_t *st, dnnl_dim_t *pl,
+                      dnnl_dim_t *pr)
 {
     st[0] = st[1] = s->kind == MRL_LAYER_MAXPOOL ? s->k : 1;
     pl[0] = pl[1] = pr[0] = pr[1] = 0;
@@ -165,7 +169,7 @@ static int create_fwd(eng_t *e, int i, int b, lprim_t *lp)
     const mrl_layer_spec_t *s = &e->m->arch.layer[i];
     dnnl_memory_desc_t src = md_batch(&e->md[e->in_t[i]], b);
     dnnl_memory_desc_t dst = md_batch(&e->md[e->out_t[i]], b), wany;
-    dnnl_dim_t st[2], pl[2], pr[2];
+    dnnl_dims_t st, pl, pr;
     conv_geom(s, st, pl, pr);
     dnnl_primitive_attr_t attr;
     int rc = make_attr(&attr, e->fused[i]);
@@ -192,7 +196,7 @@ static int create_fwd(eng_t *e, int i, int b, lprim_t *lp)
             status = dnnl_primitive_desc_create(&pd, &id, attr, e->de, NULL);
     } else {
         dnnl_pooling_desc_t qd;
-        dnnl_dim_t ker[2] = {s->k, s->k};
+        dnnl_dims_t ker = {s->k, s->k};
         status = dnnl_pooling_forward_desc_init(&qd, dnnl_forward_training, dnnl_pooling_max,
                                                 &src, &dst, st, ker, pl, pr);
         if (status == dnnl_success)
@@ -214,7 +218,7 @@ static int create_bwd_d(eng_t *e, int i, int b, lprim_t *lp)
     const mrl_layer_spec_t *s = &e->m->arch.layer[i];
     dnnl_memory_desc_t dsrc = md_batch(&e->md[e->in_t[i]], b);
     dnnl_memory_desc_t ddst = md_batch(&e->md[e->out_t[i]], b), wany;
-    dnnl_dim_t st[2], pl[2], pr[2];
+    dnnl_dims_t st, pl, pr;
     conv_geom(s, st, pl, pr);
     dnnl_primitive_attr_t attr;
     int rc = make_attr(&attr, 0);
@@ -239,7 +243,7 @@ static int create_bwd_d(eng_t *e, int i, int b, lprim_t *lp)
             status = dnnl_primitive_desc_create(&pd, &id, attr, e->de, lp->fwd_pd);
     } else {
         dnnl_pooling_desc_t qd;
-        dnnl_dim_t ker[2] = {s->k, s->k};
+        dnnl_dims_t ker = {s->k, s->k};
         status = dnnl_pooling_backward_desc_init(&qd, dnnl_pooling_max, &dsrc, &ddst, st, ker,
                                                  pl, pr);
         if (status == dnnl_success)
@@ -262,7 +266,7 @@ static int create_bwd_w(eng_t *e, int i, int b, lprim_t *lp)
         return 0;
     dnnl_memory_desc_t src = md_batch(&e->md[e->in_t[i]], b);
     dnnl_memory_desc_t ddst = md_batch(&e->md[e->out_t[i]], b), wany;
-    dnnl_dim_t st[2], pl[2], pr[2];
+    dnnl_dims_t st, pl, pr;
     conv_geom(s, st, pl, pr);
     dnnl_primitive_attr_t attr;
     int rc = make_attr(&attr, 0);
@@ -478,7 +482,6 @@ static int probe(eng_t *e)
         e->md[e->out_t[i]] = *dnnl_primitive_desc_query_md(lp.fwd_pd, dnnl_query_dst_md, 0);
         if (l->kind == MRL_LAYER_MAXPOOL) {
             e->ws_md[i] = lp.w_fwd_md; /* create_fwd leaves the workspace md there */
-            e->ws_img = e->ws_img;
             e->ws_img[i] = dnnl_memory_desc_get_size(&e->ws_md[i]) / NN_SHARD;
         }
         if (e->fused[i])
@@ -488,5 +491,231 @@ static int probe(eng_t *e)
     }
     for (int t = 0; t <= e->L && !rc; t++)
         rc = layout_of(&e->md[t], &e->lay[t]);
+    return rc;
+}
+
+int eng_new(eng_t **out, mrl_model_t *m)
+{
+    *out = NULL;
+    eng_t *e = calloc(1, sizeof *e);
+    if (!e)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    e->m = m;
+    e->L = m->arch.n_layers;
+    int rc = 0;
+    if (dnnl_engine_create(&e->de, dnnl_cpu, 0) != dnnl_success ||
+        dnnl_stream_create(&e->main_stream, e->de, dnnl_stream_default_flags) != dnnl_success)
+        rc = mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: cannot create the CPU engine");
+    if (!rc)
+        rc = probe(e);
+    if (rc) {
+        eng_free(e);
+        return rc;
+    }
+    *out = e;
+    return 0;
+}
+
+static void kprim_free(kprim_t *k)
+{
+    if (k->p)
+        dnnl_primitive_destroy(k->p);
+}
+
+void eng_free(eng_t *e)
+{
+    if (!e)
+        return;
+    for (int k = 0; k < e->n_plans; k++) {
+        plan_t *p = e->plans[k];
+        for (int i = 0; i < e->L; i++) {
+            lprim_t *lp = &p->l[i];
+            kprim_free(&lp->fwd), kprim_free(&lp->bwd_d), kprim_free(&lp->bwd_w);
+            kprim_free(&lp->r_dw);
+            if (lp->fwd_pd)
+                dnnl_primitive_desc_destroy(lp->fwd_pd);
+            if (lp->r_wf)
+                dnnl_primitive_destroy(lp->r_wf);
+            if (lp->r_wb)
+                dnnl_primitive_destroy(lp->r_wb);
+            free(lp->w_fwd), free(lp->w_bwd);
+        }
+        free(p);
+    }
+    if (e->main_stream)
+        dnnl_stream_destroy(e->main_stream);
+    if (e->de)
+        dnnl_engine_destroy(e->de);
+    free(e);
+}
+
+const nn_layout_t *eng_layout(const eng_t *e, int t)
+{
+    return &e->lay[t];
+}
+
+int eng_fused(const eng_t *e, int i)
+{
+    return e->fused[i];
+}
+
+size_t eng_ws_img(const eng_t *e, int i)
+{
+    return e->ws_img[i];
+}
+
+size_t eng_scratch_bytes(const eng_t *e)
+{
+    return e->scratch_max;
+}
+
+int eng_worker_init(eng_t *e, eng_worker_t *w)
+{
+    if (!w->stream) {
+        dnnl_stream_t s;
+        DN(dnnl_stream_create(&s, e->de, dnnl_stream_default_flags));
+        w->stream = s;
+    }
+    if (w->scratch_sz < e->scratch_max) {
+        free(w->scratch);
+        w->scratch = aligned_alloc(64, (e->scratch_max + 63) / 64 * 64);
+        w->scratch_sz = w->scratch ? e->scratch_max : 0;
+        if (!w->scratch)
+            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    }
+    if (w->dw_sz < e->dw_max) {
+        free(w->dw);
+        w->dw = aligned_alloc(64, (e->dw_max + 63) / 64 * 64);
+        w->dw_sz = w->dw ? e->dw_max : 0;
+        if (!w->dw)
+            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    }
+    return 0;
+}
+
+void eng_worker_release(eng_worker_t *w)
+{
+    if (w->stream)
+        dnnl_stream_destroy((dnnl_stream_t)w->stream);
+    free(w->scratch);
+    free(w->dw);
+    memset(w, 0, sizeof *w);
+}
+
+/* Arguments of one execution; memory objects wrap our buffers (no copies). */
+typedef struct args {
+    int n;
+    dnnl_exec_arg_t a[8];
+} args_t;
+
+static int arg(eng_t *e, args_t *v, int what, const dnnl_memory_desc_t *md, const void *ptr)
+{
+    dnnl_memory_t mem;
+    DN(dnnl_memory_create(&mem, md, e->de, (void *)ptr));
+    v->a[v->n].arg = what;
+    v->a[v->n].memory = mem;
+    v->n++;
+    return 0;
+}
+
+static int run(eng_t *e, eng_worker_t *w, const kprim_t *k, args_t *v, int rc)
+{
+    if (!rc && dnnl_memory_desc_get_size(&k->scratch) > 0)
+        rc = arg(e, v, DNNL_ARG_SCRATCHPAD, &k->scratch, w->scratch);
+    if (!rc) {
+        dnnl_stream_t s = (dnnl_stream_t)w->stream;
+        dnnl_status_t st = dnnl_primitive_execute(k->p, s, v->n, v->a);
+        if (st == dnnl_success)
+            st = dnnl_stream_wait(s);
+        if (st != dnnl_success)
+            rc = mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: execution failed (status %d)", (int)st);
+    }
+    for (int j = 0; j < v->n; j++)
+        dnnl_memory_destroy(v->a[j].memory);
+    v->n = 0;
+    return rc;
+}
+
+static plan_t *plan_need(eng_t *e, int b, int nthr, unsigned g)
+{
+    plan_t *p = plan_find(e, b, nthr);
+    MRL_ASSERT(p && (p->have & g));
+    return p;
+}
+
+int eng_fwd(eng_t *e, eng_worker_t *w, int i, size_t n0, int b, int nthr, const nn_bufs_t *bf)
+{
+    plan_t *p = plan_need(e, b, nthr, ENG_FWD);
+    lprim_t *lp = &p->l[i];
+    const mrl_model_t *m = e->m;
+    int ti = e->in_t[i], to = e->out_t[i];
+    dnnl_memory_desc_t src = md_batch(&e->md[ti], b), dst = md_batch(&e->md[to], b);
+    args_t v = {0};
+    int rc = arg(e, &v, DNNL_ARG_SRC, &src, bf->y[ti] + n0 * e->lay[ti].img);
+    if (!rc)
+        rc = arg(e, &v, DNNL_ARG_DST, &dst, bf->y[to] + n0 * e->lay[to].img);
+    if (m->arch.layer[i].kind == MRL_LAYER_MAXPOOL) {
+        dnnl_memory_desc_t ws = md_batch(&e->ws_md[i], b);
+        if (!rc)
+            rc = arg(e, &v, DNNL_ARG_WORKSPACE, &ws, bf->ws[i] + n0 * e->ws_img[i]);
+    } else {
+        const float *wt = lp->w_fwd ? lp->w_fwd : m->params + m->w_off[i];
+        if (!rc)
+            rc = arg(e, &v, DNNL_ARG_WEIGHTS, &lp->w_fwd_md, wt);
+        if (!rc)
+            rc = arg(e, &v, DNNL_ARG_BIAS, &e->b_md[i], m->params + m->b_off[i]);
+    }
+    return run(e, w, &lp->fwd, &v, rc);
+}
+
+int eng_bwd_d(eng_t *e, eng_worker_t *w, int i, size_t n0, int b, int nthr, const nn_bufs_t *bf)
+{
+    plan_t *p = plan_need(e, b, nthr, ENG_BWD_D);
+    lprim_t *lp = &p->l[i];
+    const mrl_model_t *m = e->m;
+    /* the gradient enters at tensor i+1 even when the output went to i+2: a fused ReLU's
+     * backward rule has already been applied by the caller */
+    int ti = e->in_t[i], to = i + 1;
+    dnnl_memory_desc_t dsrc = md_batch(&e->md[ti], b), ddst = md_batch(&e->md[to], b);
+    args_t v = {0};
+    int rc = arg(e, &v, DNNL_ARG_DIFF_SRC, &dsrc, bf->dy[ti] + n0 * e->lay[ti].img);
+    if (!rc)
+        rc = arg(e, &v, DNNL_ARG_DIFF_DST, &ddst, bf->dy[to] + n0 * e->lay[to].img);
+    if (m->arch.layer[i].kind == MRL_LAYER_MAXPOOL) {
+        dnnl_memory_desc_t ws = md_batch(&e->ws_md[i], b);
+        if (!rc)
+            rc = arg(e, &v, DNNL_ARG_WORKSPACE, &ws, bf->ws[i] + n0 * e->ws_img[i]);
+    } else {
+        const float *wt = lp->w_bwd ? lp->w_bwd : m->params + m->w_off[i];
+        if (!rc)
+            rc = arg(e, &v, DNNL_ARG_WEIGHTS, &lp->w_bwd_md, wt);
+    }
+    return run(e, w, &lp->bwd_d, &v, rc);
+}
+
+int eng_bwd_w(eng_t *e, eng_worker_t *w, int i, size_t n0, int b, const nn_bufs_t *bf,
+              float *gplain)
+{
+    plan_t *p = plan_need(e, b, 1, ENG_BWD_W);
+    lprim_t *lp = &p->l[i];
+    const mrl_model_t *m = e->m;
+    int ti = e->in_t[i], to = i + 1;
+    dnnl_memory_desc_t src = md_batch(&e->md[ti], b), ddst = md_batch(&e->md[to], b);
+    float *gw = gplain + m->w_off[i];
+    args_t v = {0};
+    int rc = arg(e, &v, DNNL_ARG_SRC, &src, bf->y[ti] + n0 * e->lay[ti].img);
+    if (!rc)
+        rc = arg(e, &v, DNNL_ARG_DIFF_DST, &ddst, bf->dy[to] + n0 * e->lay[to].img);
+    if (!rc)
+        rc = arg(e, &v, DNNL_ARG_DIFF_WEIGHTS, &lp->dw_md, lp->r_dw.p ? w->dw : gw);
+    if (!rc)
+        rc = arg(e, &v, DNNL_ARG_DIFF_BIAS, &e->b_md[i], gplain + m->b_off[i]);
+    rc = run(e, w, &lp->bwd_w, &v, rc);
+    if (!rc && lp->r_dw.p) {
+        rc = arg(e, &v, DNNL_ARG_FROM, &lp->dw_md, w->dw);
+        if (!rc)
+            rc = arg(e, &v, DNNL_ARG_TO, &e->w_md[i], gw);
+        rc = run(e, w, &lp->r_dw, &v, rc);
+    }
     return rc;
 }

@@ -330,7 +330,8 @@ void mrl_model_adam_step(mrl_model_t *m, const mrl_adam_opts_t *o)
     /* Keras: lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t); eps is "epsilon hat" (added after the
      * bias correction). Powers in double so step t = 10^6 stays exact enough. */
     double t = (double)m->adam_t;
-    float lr_t = (float)(o->lr * sqrt(1.0 - pow(o->beta2, t)) / (1.0 - pow(o->beta1, t)));
+    float lr_t = (float)((double)o->lr * sqrt(1.0 - pow((double)o->beta2, t)) /
+                         (1.0 - pow((double)o->beta1, t)));
     float b1 = o->beta1, b2 = o->beta2, eps = o->eps;
     float *p = m->params, *g = m->grads, *mm = m->adam_m, *vv = m->adam_v;
     for (size_t j = 0; j < m->nparams; j++) {

@@ -62,6 +62,11 @@ void nn_mul(const float *a, const float *b, float *out, size_t len);
 /* Dropout masks for n images in logical NCHW order: kept = 1/(1-rate), dropped = 0. */
 void nn_dropout_mask(const nn_layout_t *l, size_t n, float rate, mrl_rng_t *rng, float *mask);
 
+/* Softmax + cross-entropy of n rows; dlogits divided by denom (the whole batch size);
+ * loss_sum is the summed (not averaged) loss; ncorrect counts argmax == label. */
+void nn_xent(const float *logits, const int *labels, size_t n, int k, size_t denom,
+             float *probs, float *dlogits, double *loss_sum, int *ncorrect);
+
 /* ---- engine (engine_dnnl.c) ------------------------------------------------------ */
 
 typedef struct eng eng_t;

@@ -93,15 +93,17 @@ void nn_dropout_mask(const nn_layout_t *l, size_t n, float rate, mrl_rng_t *rng,
     }
 }
 
-void mrl_nn_softmax_xent(const float *logits, const int *labels, size_t n, int k, float *probs,
-                         float *dlogits, double *loss)
+void nn_xent(const float *logits, const int *labels, size_t n, int k, size_t denom,
+             float *probs, float *dlogits, double *loss_sum, int *ncorrect)
 {
     double sum_loss = 0.0;
+    int nc = 0;
     for (size_t i = 0; i < n; i++) {
         const float *z = logits + i * (size_t)k;
-        float mx = z[0];
+        int arg = 0;
         for (int j = 1; j < k; j++)
-            mx = z[j] > mx ? z[j] : mx;
+            arg = z[j] > z[arg] ? j : arg;
+        float mx = z[arg];
         double se = 0.0;
         for (int j = 0; j < k; j++)
             se += exp((double)(z[j] - mx));
@@ -109,14 +111,26 @@ void mrl_nn_softmax_xent(const float *logits, const int *labels, size_t n, int k
         int y = labels ? labels[i] : -1;
         if (y >= 0 && y < k)
             sum_loss += lse - (double)(z[y] - mx);
+        nc += arg == y;
         for (int j = 0; j < k; j++) {
             float p = (float)exp((double)(z[j] - mx) - lse);
             if (probs)
                 probs[i * (size_t)k + j] = p;
             if (dlogits)
-                dlogits[i * (size_t)k + j] = (p - (j == y ? 1.0f : 0.0f)) / (float)n;
+                dlogits[i * (size_t)k + j] = (p - (j == y ? 1.0f : 0.0f)) / (float)denom;
         }
     }
+    if (loss_sum)
+        *loss_sum = sum_loss;
+    if (ncorrect)
+        *ncorrect = nc;
+}
+
+void mrl_nn_softmax_xent(const float *logits, const int *labels, size_t n, int k, float *probs,
+                         float *dlogits, double *loss)
+{
+    double sum;
+    nn_xent(logits, labels, n, k, n, probs, dlogits, &sum, NULL);
     if (loss)
-        *loss = n ? sum_loss / (double)n : 0.0;
+        *loss = n ? sum / (double)n : 0.0;
 }
