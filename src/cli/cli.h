@@ -12,6 +12,7 @@ enum { CLI_OK = 0, CLI_ERR = 1, CLI_USAGE = 2 };
 
 int cmd_fold(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
+int cmd_import_keras(int argc, char **argv);
 
 /* "mirlens CMD: message" on stderr. Returns CLI_ERR. */
 int cli_error(const char *cmd, const char *fmt, ...)

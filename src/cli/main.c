@@ -14,6 +14,7 @@ typedef struct {
 static const subcmd_t cmds[] = {
     {"fold", cmd_fold, "MFE secondary structures, identical to RNAfold 2.1.3"},
     {"encode", cmd_encode, "draw folded hairpins as 25x100 RGB images"},
+    {"import-keras", cmd_import_keras, "convert the authors' Keras 2.x HDF5 networks to mirlens"},
 };
 
 static void usage(FILE *fp)
