@@ -12,8 +12,10 @@ WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -Isrc
-LDLIBS   = -lpng -lz -ldnnl -lgomp -lm -lpthread
+HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
+HDF5_LIBS   := $(shell pkg-config --libs hdf5 2>/dev/null || echo -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5)
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Isrc $(HDF5_CFLAGS)
+LDLIBS   = -lpng -lz -ldnnl -lgomp $(HDF5_LIBS) -lcjson -lm -lpthread
 BUILD   ?= build
 
 LIB_SRC  = $(sort $(wildcard src/util/*.c src/io/*.c src/fold/*.c src/encode/*.c \
@@ -41,6 +43,9 @@ $(LIBA): $(LIB_OBJ)
 
 $(EXE): $(CLI_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDLIBS)
+
+# the CLI finds the shipped default model through the build tree's absolute path
+$(BUILD)/src/cli/%.o: CPPFLAGS += -DMRL_DEFAULT_MODEL='"$(CURDIR)/models/default.mrlm"'
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -19,3 +19,14 @@ if [ -f "$G" ]; then
     awk -v n="$rows" -v a="$t0" -v b="$t1" \
         'BEGIN {printf "CLI encode -s (tsv out): %.0f records/s (%d records, %.2f s)\n", n/(b-a), n, b-a}'
 fi
+FA="$SHARED/data/cordero/hsa_pos.fa"
+if [ -f "$FA" ]; then
+    n=$(grep -c '^>' "$FA")
+    for j in 1 2; do
+        t0=$(date +%s.%N)
+        "$M" encode -q -j $j "$FA" >/dev/null || exit 1
+        t1=$(date +%s.%N)
+        awk -v n="$n" -v a="$t0" -v b="$t1" -v j="$j" \
+            'BEGIN {printf "CLI fold + encode, %d thread(s): %.0f seq/s (%d miRBase hsa hairpins, %.2f s)\n", j, n/(b-a), n, b-a}'
+    done
+fi

@@ -55,8 +55,8 @@ static void check_one(const mrl_seqrec_t *rec, const mrl_imageset_t *is, long id
         fold = malloc(cap);
     }
     int mfe;
-    if (!fold || mrl_fold_mfe(ws, mrl_params_builtin("rnafold-2.1.3"), rec->seq, rec->len, fold,
-                              &mfe)) {
+    if (!fold ||
+        mrl_fold_mfe(ws, mrl_params_builtin("rnafold-2.1.3"), rec->seq, rec->len, fold, &mfe)) {
         fprintf(stderr, "fold failed for %s: %s\n", rec->id, mrl_errmsg());
         st->differ++;
         return;
@@ -143,7 +143,8 @@ int main(int argc, char **argv)
         tot.differ += st.differ;
     }
     double t = now() - t0;
-    fprintf(stderr, "cordero_recheck: %ld/%ld recovered sequences re-encode to the published "
+    fprintf(stderr,
+            "cordero_recheck: %ld/%ld recovered sequences re-encode to the published "
             "image (%ld images in all); fold+encode %.0f seq/s on one core\n",
             tot.matched, tot.recovered, tot.images, (double)tot.recovered / (t > 0 ? t : 1));
     mrl_fold_ws_free(ws);

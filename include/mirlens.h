@@ -172,7 +172,7 @@ MRL_MUST_CHECK int mrl_fold_eval(const mrl_params_t *p, const char *seq, const c
  * column the 5' arm base is a bar growing upward from row 12 (rows 12-(top_px-1) .. 12) and
  * the 3' arm base a bar growing downward from row 13 (rows 13 .. 12+bot_px). Bar colour =
  * the base; bar length = a pair term (G-C shortest, then A-U, G-U, anything else) plus a
- * ramp for unpaired runs. A gap is a 2-pixel black bar. */
+ * ramp for unpaired runs. A gap is a black bar (2 pixels; 5 facing a non-ACGU 3' letter). */
 #define MRL_IMG_H 25
 #define MRL_IMG_W 100
 #define MRL_IMG_BYTES (MRL_IMG_H * MRL_IMG_W * 3)
@@ -181,8 +181,8 @@ MRL_MUST_CHECK int mrl_fold_eval(const mrl_params_t *p, const char *seq, const c
 /* What an image column holds. "Paired" means bracket facing bracket in the walk, which zips
  * brackets blindly: in multi-branch folds they need not be partners of each other. */
 enum mrl_col_kind {
-    MRL_COL_NONE = 0,    /* no alignment column here (c >= used): all white */
-    MRL_COL_PAIRED = 1,  /* bracket over bracket: pos5 and pos3 both set */
+    MRL_COL_NONE = 0,     /* no alignment column here (c >= used): all white */
+    MRL_COL_PAIRED = 1,   /* bracket over bracket: pos5 and pos3 both set */
     MRL_COL_UNPAIRED = 2, /* unpaired over unpaired (terminal/internal loop, dangling ends) */
     MRL_COL_TOP_ONLY = 3, /* unpaired 5' base over a gap (pos3 = -1): 5' bulge */
     MRL_COL_BOT_ONLY = 4  /* gap over an unpaired 3' base (pos5 = -1): 3' bulge */
@@ -193,7 +193,8 @@ enum mrl_col_kind {
  *  pos5[c]  0-based sequence position of the top (5' arm) base, -1 for a gap or no column
  *  pos3[c]  0-based sequence position of the bottom (3' arm) base, -1 likewise
  *  top_px[c], bot_px[c]  pixel heights of the two bars (0 only for no column; a gap bar
- *           is 2 pixels and black). Every non-white pixel lies in one of the two bars.
+ *           is black, 2 pixels, or 5 facing a non-ACGU 3' letter). Every non-white pixel
+ *           lies in one of the two bars; mrl_encode_pixel_pos resolves single pixels.
  * Reading the map: pos5 runs k-1, k-2, ..., 0 (with gaps) from column 0 rightwards, pos3
  * runs o+1, o+2, ..., n-1. In a simple stem-loop the L = k-o-1 loop bases occupy columns
  * 0..L-1 on both halves (drawn twice, mirrored) and column L is the closing pair (o, k).
@@ -292,9 +293,10 @@ void mrl_dbn_close(mrl_dbn_t *r);
 
 /* The CNN engine. A network is described as data (mrl_arch_t: a list of layers), so the
  * model file carries its own architecture. Tensors are float32 NCHW row-major; a layer's
- * output shape per image is (C,H,W), with dense/flatten outputs given as (n,1,1). The last
- * layer's outputs are logits; the loss is softmax + categorical cross-entropy. Layers are
- * indexed 0..n_layers-1; index -1 stands for the network input. */
+ * output shape per image is (C,H,W), with dense/flatten outputs given as (n,1,1). For
+ * prediction and training the last layer gives K >= 2 logits (a dense layer); the loss is
+ * softmax + categorical cross-entropy. Layers are indexed 0..n_layers-1; index -1 stands
+ * for the network input. */
 enum mrl_layer_kind {
     MRL_LAYER_CONV = 1,    /* 2-D convolution, stride 1: out channels, k x k, valid or same */
     MRL_LAYER_RELU = 2,    /* max(x, 0); its backward rule is chosen per backward pass */
@@ -305,7 +307,7 @@ enum mrl_layer_kind {
 };
 
 #define MRL_NN_MAX_LAYERS 48
-#define MRL_NN_MAX_IN_C 4
+#define MRL_NN_MAX_IN_C 64
 
 typedef struct mrl_layer_spec {
     int kind;   /* enum mrl_layer_kind */
@@ -453,8 +455,117 @@ MRL_MUST_CHECK int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *la
                                      const mrl_adam_opts_t *ao, mrl_rng_t *rng, double *loss,
                                      int *ncorrect);
 
+/* Import a Keras 2.x HDF5 model file (model.save of a Sequential network; e.g. the authors'
+ * ../shared/models/NAME.h5) as an ordinary mirlens model. Accepted layers: Conv2D (stride 1,
+ * dilation 1, valid/same, relu/linear), MaxPooling2D (square, strides = pool, valid),
+ * Dropout, Flatten, Dense (relu/linear; softmax on the last one, which becomes logits); all
+ * channels_last, input batch_input_shape [null,H,W,C], normalised as pixel / 255. Weights
+ * are converted to OIHW / (out,in) with the first Dense after Flatten permuted from (h,w,c)
+ * to (c,h,w) order. Metadata: source, keras_version, keras_backend, keras_model_class.
+ * Returns 0; MRL_ERR_IO (missing/unreadable file), MRL_ERR_FORMAT (not HDF5, no
+ * model_config, missing weights), MRL_ERR_PARSE (bad JSON), MRL_ERR_REFUSED (another model
+ * kind, layer or option: the message names the layer), MRL_ERR_CORRUPT (weight shape does
+ * not match the architecture, non-finite weights) or MRL_ERR_NOMEM. Not thread-safe with
+ * other HDF5 use in the process. Caller frees *out with mrl_model_free. */
+MRL_MUST_CHECK int mrl_model_import_keras(mrl_model_t **out, const char *h5_path);
+
 /* ==================================================================== explain == */
 /* (filled by the explain module) */
+
+/* =================================================== metrics, data sets, training == */
+
+/* Binary classification metrics of scores (probability of the positive class) against
+ * labels (1 positive, 0 negative). Ratios with an empty denominator are 0; AUROC and
+ * AUPRC are NaN when one class is absent. AUROC counts tied scores as half (Mann-Whitney);
+ * AUPRC is the average precision with tied scores grouped. */
+typedef struct mrl_metrics {
+    double accuracy, sensitivity, specificity, precision, f1, mcc, auroc, auprc;
+    long n_pos, n_neg, tp, tn, fp, fn;
+} mrl_metrics_t;
+
+/* A score >= threshold calls the positive class. Returns 0, MRL_ERR_ARG (NaN score) or
+ * MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_metrics_compute(const float *score, const int8_t *label, size_t n,
+                                       float threshold, mrl_metrics_t *m);
+/* ROC (fpr, tpr) and precision-recall points, one per distinct score from the top plus
+ * the origin; four malloc'ed arrays of *npoints values, freed by the caller. */
+MRL_MUST_CHECK int mrl_metrics_curves(const float *score, const int8_t *label, size_t n,
+                                      double **fpr, double **tpr, double **recall,
+                                      double **precision, size_t *npoints);
+
+/* Fold + encode many sequences on worker threads. Output order is input order and does not
+ * depend on the thread count. */
+typedef struct mrl_fe_opts {
+    const mrl_params_t *params; /* NULL = RNAfold 2.1.3 tables */
+    int threads;                /* worker threads (default 1) */
+    mrl_fasta_opts_t fasta;     /* for readers (max_length) */
+} mrl_fe_opts_t;
+
+void mrl_fe_opts_default(mrl_fe_opts_t *o);
+
+typedef struct mrl_fe_item {
+    char *structure;  /* dot-bracket (malloc'ed; mrl_fe_items_release frees) */
+    int mfe;          /* dcal/mol */
+    int rc;           /* 0, or MRL_ERR_REFUSED (no hairpin loop / empty): hp is blank */
+    char err[128];    /* message when rc < 0 */
+    mrl_hairpin_t hp; /* image and column map */
+} mrl_fe_item_t;
+
+/* Fold and draw seq[k] (len[k] letters) into out[k] (zeroed by the caller) for k < n.
+ * Returns 0 (refusals are per item) or the first hard error (out of memory). */
+MRL_MUST_CHECK int mrl_fold_encode_batch(const char *const *seq, const size_t *len, size_t n,
+                                         const mrl_fe_opts_t *o, mrl_fe_item_t *out);
+void mrl_fe_items_release(mrl_fe_item_t *items, size_t n);
+
+/* Empty image set (labels and names allocated as images are added). */
+MRL_MUST_CHECK int mrl_imageset_new(mrl_imageset_t **out);
+/* Append all images of src; label >= 0 overrides src's labels. */
+MRL_MUST_CHECK int mrl_imageset_append(mrl_imageset_t *dst, const mrl_imageset_t *src, int label);
+/* Read a FASTA file, fold and encode every record and append the images with `label` and
+ * the record ids as names. Sequences the encoder refuses (no hairpin loop) are skipped and
+ * counted in *n_refused (may be NULL). Errors name the file, record and line. */
+MRL_MUST_CHECK int mrl_imageset_add_fasta(mrl_imageset_t *dst, const char *path, int label,
+                                          const mrl_fe_opts_t *o, long *n_refused);
+
+/* Per-epoch report handed to the training callback. */
+typedef struct mrl_epoch_report {
+    int epoch, epochs;             /* epochs completed / asked for */
+    double loss, accuracy;         /* training set, during the epoch (dropout active) */
+    int has_val;                   /* validation figures below are set */
+    double val_loss, val_accuracy, val_auroc;
+    int best_epoch;                /* epoch of the lowest validation loss so far */
+    int stopped;                   /* early stopping triggered */
+    double seconds, images_per_s;  /* this epoch's training time and rate */
+} mrl_epoch_report_t;
+
+typedef struct mrl_train_opts {
+    int epochs;            /* maximum epochs (default 40) */
+    int batch;             /* mini-batch size (default 128) */
+    mrl_adam_opts_t adam;  /* Keras defaults */
+    uint64_t seed;         /* shuffling and dropout: PCG32(seed, stream 1) (default 1) */
+    int early_stop;        /* patience in epochs on validation loss, best weights restored;
+                              0 = off (default) */
+    int threads;           /* engine threads (0 = all CPUs) */
+    const char *checkpoint; /* written after every epoch (and "<checkpoint>.state"); NULL */
+    void (*on_epoch)(void *ud, const mrl_epoch_report_t *r); /* may be NULL */
+    void (*on_batch)(void *ud, long done, long total);        /* may be NULL */
+    void *ud;
+} mrl_train_opts_t;
+
+void mrl_train_opts_default(mrl_train_opts_t *o);
+
+/* Train m in place on tr (labels required), validating on val (may be NULL) after every
+ * epoch. resume: a checkpoint path written by an earlier run with the same data and
+ * options; m must then be that checkpoint's model (mrl_model_load) and training continues
+ * from the epoch after it, giving the same final weights as an uninterrupted run.
+ * Metadata set: epochs_run, best_epoch, best_val_loss. Returns 0 or an error code. */
+MRL_MUST_CHECK int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *val,
+                             const mrl_train_opts_t *o, const char *resume);
+
+/* Inference over an image set: score[k] = probability of class 1 for each image (n
+ * floats); loss = mean cross-entropy when the set has labels (may be NULL). */
+MRL_MUST_CHECK int mrl_evaluate_set(mrl_nn_t *nn, const mrl_model_t *m, const mrl_imageset_t *s,
+                                    float *score, double *loss);
 
 #ifdef __cplusplus
 }

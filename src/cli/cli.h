@@ -13,6 +13,9 @@ enum { CLI_OK = 0, CLI_ERR = 1, CLI_USAGE = 2 };
 int cmd_fold(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_import_keras(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
 
 /* "mirlens CMD: message" on stderr. Returns CLI_ERR. */
 int cli_error(const char *cmd, const char *fmt, ...)
@@ -46,5 +49,36 @@ void cli_progress_init(cli_progress_t *p, const char *what, int quiet);
 void cli_progress_update(cli_progress_t *p, long done, long total);
 void cli_progress_end(cli_progress_t *p, long done);
 double cli_now(void);
+
+/* Labelled inputs of train / eval: FASTA positives and negatives, image sets. */
+#define CLI_MAX_INPUTS 32
+typedef struct cli_inputs {
+    const char *pos[CLI_MAX_INPUTS], *neg[CLI_MAX_INPUTS];
+    const char *images[CLI_MAX_INPUTS], *labels[CLI_MAX_INPUTS];
+    int npos, nneg, nimg, nlab;
+} cli_inputs_t;
+
+/* kind: 'p' positives FASTA, 'n' negatives FASTA, 'i' image set, 'l' labels file. Returns
+ * 0 or -1 (usage message printed). */
+int cli_inputs_add(const char *cmd, cli_inputs_t *in, int kind, const char *path);
+int cli_inputs_empty(const cli_inputs_t *in);
+/* Fold/encode/read everything into one labelled set. Returns 0 or CLI_ERR (printed). */
+int cli_load_inputs(const char *cmd, const cli_inputs_t *in, const mrl_fe_opts_t *fe, int quiet,
+                    mrl_imageset_t **out);
+
+/* Unique filesystem-safe names from ids: letters, digits and ._+- kept, anything else '_',
+ * no leading '.', at most 120 characters, "seq" for an empty id, "_2", "_3", ... appended
+ * to repeats (compared case-insensitively). */
+typedef struct cli_names cli_names_t;
+cli_names_t *cli_names_new(void);
+void cli_names_free(cli_names_t *ns);
+/* 0, or -1 when out of memory. */
+int cli_names_unique(cli_names_t *ns, const char *id, char *out, size_t cap);
+
+/* The shipped default model: $MIRLENS_MODEL, else models/default.mrlm of the build tree. */
+const char *cli_default_model(void);
+#ifndef MRL_DEFAULT_MODEL
+#define MRL_DEFAULT_MODEL "models/default.mrlm"
+#endif
 
 #endif

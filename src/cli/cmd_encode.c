@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,11 +23,15 @@ typedef struct opts {
     int given; /* inputs carry structures */
     int strict;
     int quiet;
+    long threads;       /* folding threads */
+    const char *params; /* energy tables: built-in name or .par file; NULL = rnafold-2.1.3 */
     mrl_fasta_opts_t fasta;
 } opts_t;
 
 static void usage(FILE *fp)
 {
+    mrl_fasta_opts_t def; /* the library's default, so help and behaviour cannot drift */
+    mrl_fasta_opts_default(&def);
     fprintf(fp,
             "Usage: mirlens encode [options] [FILE|-]...\n\n"
             "Fold each sequence as RNAfold 2.1.3 does and draw it as the 25x100 RGB hairpin\n"
@@ -46,18 +51,44 @@ static void usage(FILE *fp)
             "                          (>id, sequence, 'structure ( energy)') or TSV rows\n"
             "                          id<TAB>sequence<TAB>structure[<TAB>mfe...] (a header\n"
             "                          starting with 'id<TAB>' is skipped; the golden\n"
-            "                          encoding file reads as it is)\n"
+            "                          encoding file reads as it is); a missing mfe is\n"
+            "                          evaluated on the given structure\n"
             "      --scale K         PNG pixel size, 1-64 (default 1: 100x25 pixels)\n"
             "  -L, --max-length N    longest sequence accepted (default %zu; 0 = no limit)\n"
             "      --strict          a refused sequence (no hairpin loop, empty) is an error:\n"
             "                          stop, exit 1, write no -o file (PNGs already written\n"
             "                          stay)\n"
+            "  -j, --threads N       fold on N threads (default 1); output stays in input\n"
+            "                          order\n"
+            "      --params NAME|FILE  energy tables: rnafold-2.1.3 (default; the paper's\n"
+            "                          images), turner2004 (modern ViennaRNA) or a .par file\n"
             "  -q, --quiet           no warnings for refused sequences, no progress\n"
             "  -h, --help            this text\n\n"
             "A sequence whose structure has no hairpin loop cannot be drawn (as with the\n"
             "original program): it is reported on stderr and skipped (TSV: an ERROR row),\n"
             "and the run goes on. Exit status: 0 ok, 1 error, 2 bad usage.\n",
-            (size_t)10000);
+            def.max_length);
+}
+
+static int parse_format(const char *s)
+{
+    return !strcmp(s, "tsv")   ? FMT_TSV
+           : !strcmp(s, "png") ? FMT_PNG
+           : !strcmp(s, "u8")  ? FMT_U8
+                               : -1;
+}
+
+/* Combinations that the options alone cannot express. */
+static int check_args(const opts_t *o, int scale_set)
+{
+    if (o->format != FMT_TSV && !o->out)
+        return cli_usage_error(CMD, "--format %s needs -o %s", o->format == FMT_PNG ? "png" : "u8",
+                               o->format == FMT_PNG ? "DIR" : "PREFIX");
+    if (scale_set && o->format != FMT_PNG)
+        return cli_usage_error(CMD, "--scale applies to --format png only");
+    if (o->out && !*o->out)
+        return cli_usage_error(CMD, "empty -o path");
+    return 0;
 }
 
 static int parse_args(int argc, char **argv, opts_t *o)
@@ -69,31 +100,32 @@ static int parse_args(int argc, char **argv, opts_t *o)
         {"scale", required_argument, NULL, 'S'},
         {"max-length", required_argument, NULL, 'L'},
         {"strict", no_argument, NULL, 'X'},
+        {"threads", required_argument, NULL, 'j'},
+        {"params", required_argument, NULL, 'P'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
     o->scale = 1;
+    o->threads = 1;
     mrl_fasta_opts_default(&o->fasta);
     int scale_set = 0, c;
     long v;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":f:o:sL:qh", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:o:sL:j:qh", lopts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (!strcmp(optarg, "tsv"))
-                o->format = FMT_TSV;
-            else if (!strcmp(optarg, "png"))
-                o->format = FMT_PNG;
-            else if (!strcmp(optarg, "u8"))
-                o->format = FMT_U8;
-            else
+            if ((o->format = parse_format(optarg)) < 0)
                 return cli_usage_error(CMD, "unknown format '%s' (tsv, png or u8)", optarg);
             break;
-        case 'o': o->out = optarg; break;
-        case 's': o->given = 1; break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 's':
+            o->given = 1;
+            break;
         case 'S':
             if (cli_parse_long(CMD, "--scale", optarg, 1, 64, &o->scale))
                 return CLI_USAGE;
@@ -104,114 +136,31 @@ static int parse_args(int argc, char **argv, opts_t *o)
                 return CLI_USAGE;
             o->fasta.max_length = (size_t)v;
             break;
-        case 'X': o->strict = 1; break;
-        case 'q': o->quiet = 1; break;
-        case 'h': usage(stdout); return -1;
-        case ':': return cli_usage_error(CMD, "option '%s' needs a value", argv[optind - 1]);
+        case 'X':
+            o->strict = 1;
+            break;
+        case 'j':
+            if (cli_parse_long(CMD, "--threads", optarg, 1, 64, &o->threads))
+                return CLI_USAGE;
+            break;
+        case 'P':
+            o->params = optarg;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return -1;
+        case ':':
+            return cli_usage_error(CMD, "option '%s' needs a value", argv[optind - 1]);
         default:
             if (optopt)
                 return cli_usage_error(CMD, "unknown option '-%c'", optopt);
             return cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (o->format != FMT_TSV && !o->out)
-        return cli_usage_error(CMD, "--format %s needs -o %s", o->format == FMT_PNG ? "png" : "u8",
-                               o->format == FMT_PNG ? "DIR" : "PREFIX");
-    if (scale_set && o->format != FMT_PNG)
-        return cli_usage_error(CMD, "--scale applies to --format png only");
-    if (o->out && !*o->out)
-        return cli_usage_error(CMD, "empty -o path");
-    return 0;
-}
-
-/* ---- filesystem-safe unique PNG names ---- */
-
-typedef struct nameset {
-    char **slot; /* open addressing, lower-cased names (case-insensitive file systems) */
-    size_t cap, n;
-} nameset_t;
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-static size_t nameset_find(const nameset_t *ns, const char *key)
-{
-    size_t i = (size_t)hash_str(key) & (ns->cap - 1);
-    while (ns->slot[i] && strcmp(ns->slot[i], key))
-        i = (i + 1) & (ns->cap - 1);
-    return i;
-}
-
-static int nameset_grow(nameset_t *ns)
-{
-    nameset_t big = {calloc(ns->cap ? ns->cap * 2 : 256, sizeof(char *)),
-                     ns->cap ? ns->cap * 2 : 256, ns->n};
-    if (!big.slot)
-        return -1;
-    for (size_t i = 0; i < ns->cap; i++)
-        if (ns->slot[i])
-            big.slot[nameset_find(&big, ns->slot[i])] = ns->slot[i];
-    free(ns->slot);
-    *ns = big;
-    return 0;
-}
-
-/* Add key unless present: 1 added, 0 present, -1 out of memory. */
-static int nameset_add(nameset_t *ns, const char *key)
-{
-    if (2 * (ns->n + 1) > ns->cap && nameset_grow(ns))
-        return -1;
-    size_t i = nameset_find(ns, key);
-    if (ns->slot[i])
-        return 0;
-    if (!(ns->slot[i] = strdup(key)))
-        return -1;
-    ns->n++;
-    return 1;
-}
-
-static void nameset_free(nameset_t *ns)
-{
-    for (size_t i = 0; i < ns->cap; i++)
-        free(ns->slot[i]);
-    free(ns->slot);
-}
-
-/* id -> "<safe>[_K]" unique among the names given so far: letters, digits and ._+- kept,
- * anything else '_', no leading '.', at most 120 characters, "seq" for an empty id. */
-static int unique_name(nameset_t *ns, const char *id, char *out, size_t cap)
-{
-    char base[128], key[160];
-    size_t n = 0;
-    for (const char *p = id; *p && n < 120; p++) {
-        unsigned char ch = (unsigned char)*p;
-        base[n++] = (isalnum(ch) || strchr("._+-", ch)) && ch ? (char)ch : '_';
-    }
-    base[n] = '\0';
-    if (n == 0)
-        strcpy(base, "seq");
-    if (base[0] == '.')
-        base[0] = '_';
-    for (long k = 1;; k++) {
-        if (k == 1)
-            snprintf(out, cap, "%s", base);
-        else
-            snprintf(out, cap, "%s_%ld", base, k);
-        size_t i;
-        for (i = 0; out[i] && i + 1 < sizeof key; i++)
-            key[i] = (char)tolower((unsigned char)out[i]);
-        key[i] = '\0';
-        int rc = nameset_add(ns, key);
-        if (rc < 0)
-            return -1;
-        if (rc == 1)
-            return 0;
-    }
+    return check_args(o, scale_set);
 }
 
 /* ---- output ---- */
@@ -222,7 +171,7 @@ typedef struct sink {
     mrl_atomic_t main;  /* tsv -o file, png index, or PREFIX.u8 */
     mrl_atomic_t names; /* PREFIX.names */
     int use_main;
-    nameset_t used;
+    cli_names_t *used;
     char *path; /* scratch for png paths */
     size_t path_cap;
     char *hex;
@@ -267,6 +216,8 @@ static int sink_open(sink_t *s, const opts_t *o)
     } else if (o->format == FMT_PNG) {
         if (make_dir(o->out) || open_prefixed(&s->main, o->out, "/index.tsv"))
             return CLI_ERR;
+        if (!(s->used = cli_names_new()))
+            return cli_error(CMD, "out of memory");
         s->use_main = 1;
         s->fp = s->main.fp;
         fputs("id\tfile\n", s->fp);
@@ -302,7 +253,7 @@ static int sink_close(sink_t *s, int ok)
     }
     if (ok && !s->use_main && (fflush(stdout) != 0 || ferror(stdout)))
         rc = cli_error(CMD, "cannot write to standard output: %s", strerror(errno));
-    nameset_free(&s->used);
+    cli_names_free(s->used);
     free(s->path);
     free(s->hex);
     return rc ? CLI_ERR : 0;
@@ -339,7 +290,7 @@ typedef struct rec {
 static int write_png(sink_t *s, const rec_t *r, const mrl_hairpin_t *h)
 {
     char name[160];
-    if (unique_name(&s->used, r->id, name, sizeof name))
+    if (cli_names_unique(s->used, r->id, name, sizeof name))
         return cli_error(CMD, "out of memory");
     size_t need = strlen(s->o->out) + strlen(name) + 8;
     if (need > s->path_cap) {
@@ -364,8 +315,7 @@ static int emit(sink_t *s, const rec_t *r, int enc_rc, const mrl_hairpin_t *h)
     if (enc_rc == MRL_ERR_REFUSED) {
         s->refused++;
         if (s->o->strict)
-            return cli_error(CMD, "record '%s' (%s): %s (--strict)", r->id, r->where,
-                             mrl_errmsg());
+            return cli_error(CMD, "record '%s' (%s): %s (--strict)", r->id, r->where, mrl_errmsg());
         if (!s->o->quiet)
             fprintf(stderr, "mirlens %s: warning: record '%s' (%s): %s; no image\n", CMD, r->id,
                     r->where, mrl_errmsg());
@@ -394,30 +344,109 @@ static int emit(sink_t *s, const rec_t *r, int enc_rc, const mrl_hairpin_t *h)
 
 /* ---- inputs ---- */
 
+/* FASTA records are read in chunks, folded on N threads, then drawn and written in input
+ * order, so the output does not depend on the thread count. */
+#define CHUNK_RECS 512
+#define CHUNK_NT (1 << 20)
+
+typedef struct job {
+    char *id, *seq, *st; /* grown on demand, reused across chunks */
+    size_t id_cap, seq_cap, len;
+    long line;
+    int mfe, rc;
+} job_t;
+
 typedef struct work {
     sink_t *sink;
     mrl_hairpin_t img;
-    mrl_fold_ws_t *ws;
     const mrl_params_t *params;
-    char *st;
-    size_t st_cap;
+    job_t *jobs;
+    int njobs, next, nthreads;
+    pthread_mutex_t lock;
+    char err[512]; /* message of a failed fold (mrl_errmsg is per thread) */
     cli_progress_t prog;
 } work_t;
 
-static int fold_one(work_t *w, const mrl_seqrec_t *fr, rec_t *r)
+static void *fold_worker(void *arg)
 {
-    if (fr->len + 1 > w->st_cap) {
-        char *p = realloc(w->st, fr->len + 1);
-        if (!p)
-            return cli_error(CMD, "out of memory");
-        w->st = p;
-        w->st_cap = fr->len + 1;
+    work_t *w = arg;
+    mrl_fold_ws_t *ws = mrl_fold_ws_new();
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        int k = w->next++;
+        pthread_mutex_unlock(&w->lock);
+        if (k >= w->njobs)
+            break;
+        job_t *jb = &w->jobs[k];
+        jb->rc =
+            ws ? mrl_fold_mfe(ws, w->params, jb->seq, jb->len, jb->st, &jb->mfe) : MRL_ERR_NOMEM;
+        if (jb->rc < 0) {
+            pthread_mutex_lock(&w->lock);
+            snprintf(w->err, sizeof w->err, "%s", ws ? mrl_errmsg() : "out of memory");
+            pthread_mutex_unlock(&w->lock);
+        }
     }
-    int rc = mrl_fold_mfe(w->ws, w->params, fr->seq, fr->len, w->st, &r->energy);
-    if (rc)
-        return cli_lib_error(CMD, rc);
-    r->st = w->st;
-    r->has_energy = 1;
+    mrl_fold_ws_free(ws);
+    return NULL;
+}
+
+static void fold_chunk(work_t *w)
+{
+    pthread_t th[64];
+    int nt = w->nthreads < w->njobs ? w->nthreads : w->njobs, started = 0;
+    w->next = 0;
+    for (int t = 1; t < nt; t++)
+        if (pthread_create(&th[t], NULL, fold_worker, w) == 0)
+            started = t;
+    fold_worker(w);
+    for (int t = 1; t <= started; t++)
+        pthread_join(th[t], NULL);
+}
+
+/* Copy a record into job slot k (the structure buffer has seq's capacity). */
+static int take(work_t *w, int k, const mrl_seqrec_t *fr)
+{
+    job_t *jb = &w->jobs[k];
+    size_t idn = strlen(fr->id) + 1;
+    if (idn > jb->id_cap) {
+        char *p = realloc(jb->id, idn);
+        if (!p)
+            return -1;
+        jb->id = p;
+        jb->id_cap = idn;
+    }
+    if (fr->len + 1 > jb->seq_cap) {
+        char *a = realloc(jb->seq, fr->len + 1);
+        if (a)
+            jb->seq = a;
+        char *b = a ? realloc(jb->st, fr->len + 1) : NULL;
+        if (!b)
+            return -1;
+        jb->st = b;
+        jb->seq_cap = fr->len + 1;
+    }
+    memcpy(jb->id, fr->id, idn);
+    memcpy(jb->seq, fr->seq, fr->len + 1);
+    jb->len = fr->len;
+    jb->line = fr->line;
+    return 0;
+}
+
+/* Draw and write the folded chunk in input order. */
+static int emit_chunk(work_t *w, const char *name)
+{
+    char where[512];
+    for (int k = 0; k < w->njobs; k++) {
+        job_t *jb = &w->jobs[k];
+        snprintf(where, sizeof where, "%s line %ld", name, jb->line);
+        if (jb->rc < 0)
+            return cli_error(CMD, "record '%s' (%s): %s", jb->id, where, w->err);
+        rec_t r = {jb->id, jb->seq, jb->st, jb->len, 1, jb->mfe, where};
+        int erc = mrl_encode_hairpin(jb->seq, jb->len, jb->st, &w->img);
+        if (emit(w->sink, &r, erc, &w->img))
+            return CLI_ERR;
+    }
+    cli_progress_update(&w->prog, w->sink->done + w->sink->refused, 0);
     return 0;
 }
 
@@ -428,16 +457,24 @@ static int run_fasta(work_t *w, const char *path, const opts_t *o)
     int rc = mrl_fasta_open(&fa, path, &o->fasta);
     if (rc)
         return cli_lib_error(CMD, rc);
-    char where[512];
+    const char *name = strcmp(path, "-") ? path : "<stdin>";
     int failed = 0;
-    while (!failed && (rc = mrl_fasta_read(fa, &fr)) == 1) {
-        rec_t r = {fr.id, fr.seq, NULL, fr.len, 0, 0, where};
-        snprintf(where, sizeof where, "%s line %ld", strcmp(path, "-") ? path : "<stdin>",
-                 fr.line);
-        failed = fold_one(w, &fr, &r) ||
-                 emit(w->sink, &r, mrl_encode_hairpin(fr.seq, fr.len, r.st, &w->img), &w->img);
-        cli_progress_update(&w->prog, w->sink->done + w->sink->refused, 0);
-    }
+    do {
+        size_t nt = 0;
+        w->njobs = 0;
+        while (w->njobs < CHUNK_RECS && nt < CHUNK_NT && (rc = mrl_fasta_read(fa, &fr)) == 1) {
+            if (take(w, w->njobs++, &fr)) {
+                failed = cli_error(CMD, "out of memory");
+                break;
+            }
+            nt += fr.len;
+        }
+        /* records before a read error are still written, then the error is reported */
+        if (!failed && w->njobs > 0) {
+            fold_chunk(w);
+            failed = emit_chunk(w, name);
+        }
+    } while (!failed && rc == 1);
     if (!failed && rc < 0)
         failed = cli_lib_error(CMD, rc);
     mrl_fasta_close(fa);
@@ -455,12 +492,10 @@ static int run_given(work_t *w, const char *path, const opts_t *o)
     int failed = 0;
     while (!failed && (rc = mrl_dbn_read(db, &dr)) == 1) {
         rec_t r = {dr.id, dr.seq, dr.structure, dr.len, dr.has_energy, dr.energy, where};
-        snprintf(where, sizeof where, "%s line %ld", strcmp(path, "-") ? path : "<stdin>",
-                 dr.line);
+        snprintf(where, sizeof where, "%s line %ld", strcmp(path, "-") ? path : "<stdin>", dr.line);
         /* no energy given: evaluate the structure (nothing for the empty sequence, as
          * RNAfold is never run on it) */
-        if (!r.has_energy && r.n > 0 &&
-            mrl_fold_eval(w->params, r.seq, r.st, r.n, &r.energy) == 0)
+        if (!r.has_energy && r.n > 0 && mrl_fold_eval(w->params, r.seq, r.st, r.n, &r.energy) == 0)
             r.has_energy = 1;
         int erc = mrl_encode_hairpin(dr.seq, dr.len, dr.structure, &w->img);
         failed = emit(w->sink, &r, erc, &w->img);
@@ -472,21 +507,42 @@ static int run_given(work_t *w, const char *path, const opts_t *o)
     return failed ? CLI_ERR : 0;
 }
 
+static void work_release(work_t *w)
+{
+    for (int k = 0; w->jobs && k < CHUNK_RECS; k++) {
+        free(w->jobs[k].id);
+        free(w->jobs[k].seq);
+        free(w->jobs[k].st);
+    }
+    free(w->jobs);
+    pthread_mutex_destroy(&w->lock);
+}
+
 int cmd_encode(int argc, char **argv)
 {
     opts_t o;
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
+    mrl_params_t *loaded = NULL;
+    const mrl_params_t *params = mrl_params_builtin(o.params ? o.params : "rnafold-2.1.3");
+    if (!params) {
+        if ((rc = mrl_params_load(&loaded, o.params)) < 0)
+            return cli_lib_error(CMD, rc);
+        params = loaded;
+    }
     static work_t w; /* holds a 7.5 kB image; one per process */
     sink_t sink;
     memset(&w, 0, sizeof w);
     w.sink = &sink;
-    w.params = mrl_params_builtin("rnafold-2.1.3");
-    if (!w.params)
-        return cli_error(CMD, "built-in energy parameters missing");
-    if (!o.given && !(w.ws = mrl_fold_ws_new()))
+    w.params = params;
+    w.nthreads = (int)o.threads;
+    pthread_mutex_init(&w.lock, NULL);
+    if (!o.given && !(w.jobs = calloc(CHUNK_RECS, sizeof *w.jobs))) {
+        work_release(&w);
+        mrl_params_free(loaded);
         return cli_error(CMD, "out of memory");
+    }
     rc = sink_open(&sink, &o);
     cli_progress_init(&w.prog, "sequences", o.quiet);
     static char dash[] = "-";
@@ -497,10 +553,10 @@ int cmd_encode(int argc, char **argv)
         rc = o.given ? run_given(&w, files[i], &o) : run_fasta(&w, files[i], &o);
     cli_progress_end(&w.prog, sink.done + sink.refused);
     int crc = sink_close(&sink, rc == 0);
-    mrl_fold_ws_free(w.ws);
-    free(w.st);
+    work_release(&w);
+    mrl_params_free(loaded);
     if (rc == 0 && crc == 0 && sink.refused && !o.quiet)
-        fprintf(stderr, "mirlens %s: %ld of %ld sequences refused (no image)\n", CMD,
-                sink.refused, sink.done + sink.refused);
+        fprintf(stderr, "mirlens %s: %ld of %ld sequences refused (no image)\n", CMD, sink.refused,
+                sink.done + sink.refused);
     return rc ? rc : crc;
 }

@@ -14,6 +14,9 @@ typedef struct {
 static const subcmd_t cmds[] = {
     {"fold", cmd_fold, "MFE secondary structures, identical to RNAfold 2.1.3"},
     {"encode", cmd_encode, "draw folded hairpins as 25x100 RGB images"},
+    {"train", cmd_train, "train the CNN on labelled hairpins (FASTA or image sets)"},
+    {"eval", cmd_eval, "accuracy, MCC, AUROC, AUPRC ... of a model on labelled inputs"},
+    {"predict", cmd_predict, "score sequences: FASTA in, pre-miRNA probabilities out"},
     {"import-keras", cmd_import_keras, "convert the authors' Keras 2.x HDF5 networks to mirlens"},
 };
 

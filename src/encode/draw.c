@@ -12,17 +12,30 @@ enum { CL_A, CL_C, CL_G, CL_U, CL_GAP, CL_OTHER };
 static int letter_class(char ch)
 {
     switch (ch) {
-    case 'A': case 'a': return CL_A;
-    case 'C': case 'c': return CL_C;
-    case 'G': case 'g': return CL_G;
-    case 'U': case 'u': case 'T': case 't': return CL_U;
-    case ENC_GAP: return CL_GAP;
-    default: return CL_OTHER;
+    case 'A':
+    case 'a':
+        return CL_A;
+    case 'C':
+    case 'c':
+        return CL_C;
+    case 'G':
+    case 'g':
+        return CL_G;
+    case 'U':
+    case 'u':
+    case 'T':
+    case 't':
+        return CL_U;
+    case ENC_GAP:
+        return CL_GAP;
+    default:
+        return CL_OTHER;
     }
 }
 
 /* getBndDst(bottom, top), spec 6.1. Rows: bottom class, columns: top class. The gap/gap
  * cell cannot occur (the walk never emits it) and is given the letter-vs-gap value. */
+/* clang-format off */
 static const uint8_t pair_len_tab[6][6] = {
     /*            A  C  G  U  -  X */
     /* A */      {4, 4, 4, 2, 1, 4},
@@ -32,6 +45,7 @@ static const uint8_t pair_len_tab[6][6] = {
     /* - */      {1, 1, 1, 1, 1, 1},
     /* X */      {4, 4, 4, 4, 4, 4},
 };
+/* clang-format on */
 
 int enc_pair_len(char bot, char top)
 {

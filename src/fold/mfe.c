@@ -94,16 +94,18 @@ static int ws_reserve(mrl_fold_ws_t *ws, size_t n)
     return 0;
 }
 
-/* Offsets for length n: row i holds j = i..n, column j holds i = 1..j. */
+/* Offsets for length n: row i holds j = i..n at roff[i] + j, column j holds i = 1..j at
+ * coff[j] + i. Both start one element into the buffer, so that row and column base
+ * pointers (buffer + offset) never point before it. */
 static void set_offsets(mrl_fold_ws_t *ws, size_t n)
 {
-    size_t start = 0;
+    size_t start = 1;
     for (size_t i = 1; i <= n; i++) {
         ws->roff[i] = start - i;
         start += n - i + 1;
     }
     for (size_t j = 1; j <= n; j++)
-        ws->coff[j] = (j - 1) * j / 2 - 1;
+        ws->coff[j] = (j - 1) * j / 2;
 }
 
 #define PTYPE(s, i, j) mrl_pair_type[(s)[i]][(s)[j]]
@@ -238,7 +240,7 @@ static void fill(const mrl_params_t *P, mrl_fold_ws_t *ws, int n)
                 }
             }
             crow[j] = cij;
-            int split = j - i >= 9 ? split_min(frow, fmc + ws->coff[j] + 1, i + 4, j - 5)
+            int split = j - i >= 9 ? split_min(frow, fmc + (ws->coff[j] + 1), i + 4, j - 5)
                                    : MRL_INF;
             cur[j] = split;
             int fm = split;

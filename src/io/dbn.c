@@ -126,8 +126,8 @@ static int next_line(mrl_dbn_t *r)
         if (got > 0 && r->line[len - 1] == '\n')
             break;
         if (got + 1 < room && !gzeof(r->gz)) /* gzgets stopped early: a NUL byte */
-            return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: binary data (byte 0x00)",
-                               r->name, r->lineno + 1);
+            return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: binary data (byte 0x00)", r->name,
+                               r->lineno + 1);
     }
     while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
         len--;
@@ -198,16 +198,18 @@ static int finish(mrl_dbn_t *r, mrl_dbnrec_t *rec, long start)
     if (r->opts.max_length && n > r->opts.max_length)
         return mrl_err_set(MRL_ERR_RANGE,
                            "%s: record '%s' line %ld: sequence longer than %zu nt (see "
-                           "--max-length)", r->name, r->id, start, r->opts.max_length);
+                           "--max-length)",
+                           r->name, r->id, start, r->opts.max_length);
     if (m != n)
         return mrl_err_set(MRL_ERR_PARSE,
                            "%s: record '%s' line %ld: structure has %zu characters, sequence "
-                           "%zu", r->name, r->id, start, m, n);
+                           "%zu",
+                           r->name, r->id, start, m, n);
     size_t bad = strspn(r->st, ".()");
     if (bad != m)
         return mrl_err_set(MRL_ERR_PARSE,
-                           "%s: record '%s' line %ld: invalid character '%c' in structure",
-                           r->name, r->id, start, r->st[bad]);
+                           "%s: record '%s' line %ld: invalid character '%c' in structure", r->name,
+                           r->id, start, r->st[bad]);
     rec->id = r->id;
     rec->seq = r->seq;
     rec->structure = r->st;
@@ -282,8 +284,10 @@ static int read_rnafold(mrl_dbn_t *r, mrl_dbnrec_t *rec)
             return rc;
         if ((rc = next_content_line(r)) <= 0)
             return rc < 0 ? rc
-                          : mrl_err_set(MRL_ERR_PARSE, "%s: record '%s' (line %ld) has no "
-                                        "sequence", r->name, r->id, start);
+                          : mrl_err_set(MRL_ERR_PARSE,
+                                        "%s: record '%s' (line %ld) has no "
+                                        "sequence",
+                                        r->name, r->id, start);
     } else {
         char idbuf[32];
         snprintf(idbuf, sizeof idbuf, "seq%ld", r->nrec + 1);
@@ -291,14 +295,16 @@ static int read_rnafold(mrl_dbn_t *r, mrl_dbnrec_t *rec)
             return rc;
     }
     if (r->line[0] == '>')
-        return mrl_err_set(MRL_ERR_PARSE, "%s: record '%s' (line %ld) has no sequence",
-                           r->name, r->id, start);
+        return mrl_err_set(MRL_ERR_PARSE, "%s: record '%s' (line %ld) has no sequence", r->name,
+                           r->id, start);
     if ((rc = set_str(&r->seq, &r->seq_cap, r->line, strcspn(r->line, " \t"))))
         return rc;
     if ((rc = next_content_line(r)) <= 0 || r->line[0] == '>')
         return rc < 0 ? rc
-                      : mrl_err_set(MRL_ERR_PARSE, "%s: record '%s' (line %ld) has no "
-                                    "structure line", r->name, r->id, start);
+                      : mrl_err_set(MRL_ERR_PARSE,
+                                    "%s: record '%s' (line %ld) has no "
+                                    "structure line",
+                                    r->name, r->id, start);
     if ((rc = rnafold_structure(r, rec)))
         return rc;
     return finish(r, rec, start);

@@ -78,9 +78,9 @@ static int read_all(const char *path, uint8_t **buf, size_t *len)
         if (got < 0) {
             int zerr;
             const char *msg = gzerror(gz, &zerr);
-            rc = zerr == Z_ERRNO ? mrl_err_set(MRL_ERR_IO, "'%s': read error: %s", path,
-                                               strerror(errno))
-                                 : mrl_err_set(MRL_ERR_CORRUPT, "'%s': %s", path, msg);
+            rc = zerr == Z_ERRNO
+                     ? mrl_err_set(MRL_ERR_IO, "'%s': read error: %s", path, strerror(errno))
+                     : mrl_err_set(MRL_ERR_CORRUPT, "'%s': %s", path, msg);
         } else if (got == 0) {
             int zerr;
             gzerror(gz, &zerr);
@@ -178,8 +178,8 @@ static int load_labels(mrl_imageset_t *s, const char *base)
             rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
         for (size_t i = 0; rc == 0 && i < n; i++) {
             if (strcmp(v[i], "0") && strcmp(v[i], "1"))
-                rc = mrl_err_set(MRL_ERR_PARSE, "'%s' line %zu: label '%.20s' is not 0 or 1",
-                                 path, i + 1, v[i]);
+                rc = mrl_err_set(MRL_ERR_PARSE, "'%s' line %zu: label '%.20s' is not 0 or 1", path,
+                                 i + 1, v[i]);
             else
                 s->labels[i] = (int8_t)(v[i][0] - '0');
         }
@@ -223,7 +223,8 @@ int mrl_imageset_load(mrl_imageset_t **out, const char *path)
     if (rc == 0 && len % MRL_IMG_BYTES != 0)
         rc = mrl_err_set(MRL_ERR_CORRUPT,
                          "'%s': %zu bytes is not a whole number of 25x100x3 images (%d bytes "
-                         "each)", data, len, MRL_IMG_BYTES);
+                         "each)",
+                         data, len, MRL_IMG_BYTES);
     s->n = len / MRL_IMG_BYTES;
     if (rc == 0)
         rc = load_labels(s, base);

@@ -30,8 +30,7 @@ static void scale_row(const uint8_t *src, int width, int scale, uint8_t *buf)
             memcpy(buf + ((size_t)x * (size_t)scale + (size_t)k) * 3, src + (size_t)x * 3, 3);
 }
 
-static int write_png(FILE *fp, const uint8_t *rgb, int width, int height, int scale,
-                     uint8_t *row)
+static int write_png(FILE *fp, const uint8_t *rgb, int width, int height, int scale, uint8_t *row)
 {
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_err, png_warn);
     if (!png)
@@ -62,8 +61,8 @@ static int write_png(FILE *fp, const uint8_t *rgb, int width, int height, int sc
 
 int mrl_png_write(const char *path, const uint8_t *rgb, int width, int height, int scale)
 {
-    if (!path || !rgb || width < 1 || height < 1 || scale < 1 || scale > 64 ||
-        width > 65536 || height > 65536)
+    if (!path || !rgb || width < 1 || height < 1 || scale < 1 || scale > 64 || width > 65536 ||
+        height > 65536)
         return mrl_err_set(MRL_ERR_ARG, "mrl_png_write: invalid image size or scale");
     uint8_t *row = malloc((size_t)width * (size_t)scale * 3);
     if (!row)

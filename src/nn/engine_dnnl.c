@@ -49,6 +49,10 @@ struct eng {
     int in_t[MRL_NN_MAX_LAYERS], out_t[MRL_NN_MAX_LAYERS];
     dnnl_memory_desc_t md[NN_MAX_T]; /* per tensor, batch of NN_SHARD (dims[0] replaced) */
     nn_layout_t lay[NN_MAX_T];
+    /* the input gradient's own layout: a plain 3-channel diff_src would send the first
+     * convolution's backward-data pass to oneDNN's reference kernel (100x slower) */
+    dnnl_memory_desc_t dmd0;
+    nn_layout_t dlay0;
     dnnl_memory_desc_t ws_md[MRL_NN_MAX_LAYERS], w_md[MRL_NN_MAX_LAYERS],
         b_md[MRL_NN_MAX_LAYERS];
     size_t ws_img[MRL_NN_MAX_LAYERS];
@@ -64,6 +68,12 @@ struct eng {
             return mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: %s failed (status %d)", #call,        \
                                (int)st_);                                                        \
     } while (0)
+
+static void kprim_free(kprim_t *k)
+{
+    if (k->p)
+        dnnl_primitive_destroy(k->p);
+}
 
 static int has_kernel(int kind)
 {
@@ -216,7 +226,7 @@ static int create_fwd(eng_t *e, int i, int b, lprim_t *lp)
 static int create_bwd_d(eng_t *e, int i, int b, lprim_t *lp)
 {
     const mrl_layer_spec_t *s = &e->m->arch.layer[i];
-    dnnl_memory_desc_t dsrc = md_batch(&e->md[e->in_t[i]], b);
+    dnnl_memory_desc_t dsrc = md_batch(i == 0 ? &e->dmd0 : &e->md[e->in_t[i]], b);
     dnnl_memory_desc_t ddst = md_batch(&e->md[e->out_t[i]], b), wany;
     dnnl_dims_t st, pl, pr;
     conv_geom(s, st, pl, pr);
@@ -400,7 +410,10 @@ static int refresh_weights(eng_t *e, plan_t *p)
                              e->main_stream);
         if (rc)
             return rc;
-        lp->ver_fwd = lp->ver_bwd = m->version;
+        if (lp->r_wf)
+            lp->ver_fwd = m->version;
+        if (lp->r_wb)
+            lp->ver_bwd = m->version;
     }
     return 0;
 }
@@ -435,6 +448,30 @@ int eng_prepare(eng_t *e, int b, int nthr, unsigned need)
         rc = refresh_weights(e, p);
 out:
     omp_set_num_threads(saved);
+    return rc;
+}
+
+/* Let the first convolution's backward-data kernel choose the input gradient's layout. */
+static int probe_dsrc0(eng_t *e)
+{
+    lprim_t lp;
+    memset(&lp, 0, sizeof lp);
+    dnnl_dims_t d = {NN_SHARD, e->md[0].dims[1], e->md[0].dims[2], e->md[0].dims[3]};
+    int rc = any_md(&e->dmd0, 4, d);
+    if (!rc)
+        rc = create_fwd(e, 0, NN_SHARD, &lp);
+    if (!rc)
+        rc = create_bwd_d(e, 0, NN_SHARD, &lp);
+    if (!rc) {
+        const_dnnl_primitive_desc_t pd;
+        if (dnnl_primitive_get_primitive_desc(lp.bwd_d.p, &pd) == dnnl_success)
+            e->dmd0 = *dnnl_primitive_desc_query_md(pd, dnnl_query_diff_src_md, 0);
+        else
+            rc = mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: cannot query a primitive");
+    }
+    kprim_free(&lp.fwd), kprim_free(&lp.bwd_d);
+    if (lp.fwd_pd)
+        dnnl_primitive_desc_destroy(lp.fwd_pd);
     return rc;
 }
 
@@ -491,6 +528,11 @@ static int probe(eng_t *e)
     }
     for (int t = 0; t <= e->L && !rc; t++)
         rc = layout_of(&e->md[t], &e->lay[t]);
+    e->dmd0 = e->md[0];
+    if (!rc && a->layer[0].kind == MRL_LAYER_CONV)
+        rc = probe_dsrc0(e);
+    if (!rc)
+        rc = layout_of(&e->dmd0, &e->dlay0);
     return rc;
 }
 
@@ -514,12 +556,6 @@ int eng_new(eng_t **out, mrl_model_t *m)
     }
     *out = e;
     return 0;
-}
-
-static void kprim_free(kprim_t *k)
-{
-    if (k->p)
-        dnnl_primitive_destroy(k->p);
 }
 
 void eng_free(eng_t *e)
@@ -552,6 +588,11 @@ void eng_free(eng_t *e)
 const nn_layout_t *eng_layout(const eng_t *e, int t)
 {
     return &e->lay[t];
+}
+
+const nn_layout_t *eng_dlayout(const eng_t *e, int t)
+{
+    return t == 0 ? &e->dlay0 : &e->lay[t];
 }
 
 int eng_fused(const eng_t *e, int i)
@@ -676,9 +717,11 @@ int eng_bwd_d(eng_t *e, eng_worker_t *w, int i, size_t n0, int b, int nthr, cons
     /* the gradient enters at tensor i+1 even when the output went to i+2: a fused ReLU's
      * backward rule has already been applied by the caller */
     int ti = e->in_t[i], to = i + 1;
-    dnnl_memory_desc_t dsrc = md_batch(&e->md[ti], b), ddst = md_batch(&e->md[to], b);
+    const nn_layout_t *ld = eng_dlayout(e, ti);
+    dnnl_memory_desc_t dsrc = md_batch(ti == 0 ? &e->dmd0 : &e->md[ti], b);
+    dnnl_memory_desc_t ddst = md_batch(&e->md[to], b);
     args_t v = {0};
-    int rc = arg(e, &v, DNNL_ARG_DIFF_SRC, &dsrc, bf->dy[ti] + n0 * e->lay[ti].img);
+    int rc = arg(e, &v, DNNL_ARG_DIFF_SRC, &dsrc, bf->dy[ti] + n0 * ld->img);
     if (!rc)
         rc = arg(e, &v, DNNL_ARG_DIFF_DST, &ddst, bf->dy[to] + n0 * e->lay[to].img);
     if (m->arch.layer[i].kind == MRL_LAYER_MAXPOOL) {

@@ -18,7 +18,7 @@ void mrl_arch_default(mrl_arch_t *a, int k)
     a->in_c = 3;
     a->in_h = 25;
     a->in_w = 100;
-    for (int c = 0; c < MRL_NN_MAX_IN_C; c++)
+    for (int c = 0; c < a->in_c; c++)
         a->in_scale[c] = 1.0f / 255.0f;
     static const int width[3] = {48, 60, 72};
     int n = 0;
@@ -98,8 +98,6 @@ int mrl_arch_check(const mrl_arch_t *a)
             return mrl_err_set(MRL_ERR_ARG, "layer %d: output too large", i);
         memcpy(s, t, sizeof s);
     }
-    if (s[1] != 1 || s[2] != 1 || s[0] < 2)
-        return mrl_err_set(MRL_ERR_ARG, "the last layer must give >= 2 logits (dense)");
     for (int c = 0; c < a->in_c; c++)
         if (!isfinite(a->in_scale[c]) || !isfinite(a->in_shift[c]))
             return mrl_err_set(MRL_ERR_ARG, "input normalisation is not finite");

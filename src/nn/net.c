@@ -137,7 +137,7 @@ static size_t carve_b(mrl_nn_t *nn, unsigned char *base, size_t cap)
         }
         if (base)
             nn->bf.dy[t] = (float *)(base + off);
-        off += al64(cap * eng_layout(nn->e, t)->img * sizeof(float));
+        off += al64(cap * eng_dlayout(nn->e, t)->img * sizeof(float));
     }
     for (int i = 0; i < nn->L; i++) {
         int drop = nn->m->arch.layer[i].kind == MRL_LAYER_DROPOUT;
@@ -397,6 +397,14 @@ static void reduce_grads(mrl_nn_t *nn, size_t S, int lo, int hi)
     }
 }
 
+static int check_logits(const mrl_nn_t *nn)
+{
+    const nn_layout_t *lo = eng_layout(nn->e, nn->L);
+    if (lo->h != 1 || lo->w != 1 || lo->c < 2)
+        return mrl_err_set(MRL_ERR_ARG, "the last layer must give >= 2 logits (a dense layer)");
+    return 0;
+}
+
 static int check_input(const mrl_nn_t *nn, const void *x, size_t n)
 {
     if (!x || n == 0)
@@ -463,13 +471,15 @@ int mrl_nn_read(const mrl_nn_t *nn, int layer, int grad, float *out)
     if (!src)
         return mrl_err_set(MRL_ERR_ARG, "layer %d is fused with the ReLU after it: read %d",
                            layer, layer + 1);
-    nn_layout_export(eng_layout(nn->e, t), nn->n, src, out);
+    nn_layout_export(grad ? eng_dlayout(nn->e, t) : eng_layout(nn->e, t), nn->n, src, out);
     return 0;
 }
 
 int mrl_nn_predict(mrl_nn_t *nn, const float *x, size_t n, float *probs)
 {
-    int rc = mrl_nn_forward(nn, x, n, MRL_NN_INFER, NULL);
+    int rc = check_logits(nn);
+    if (!rc)
+        rc = mrl_nn_forward(nn, x, n, MRL_NN_INFER, NULL);
     if (rc)
         return rc;
     const nn_layout_t *lo = eng_layout(nn->e, nn->L);
@@ -517,6 +527,8 @@ int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, size_t n,
     shards_t s;
     train_ctx_t *c = NULL;
     int rc = labels && ao ? 0 : mrl_err_set(MRL_ERR_ARG, "training needs labels and Adam options");
+    if (!rc)
+        rc = check_logits(nn);
     if (!rc)
         rc = fwd_begin(nn, x, n, MRL_NN_TRAIN, rng, &s);
     int K = eng_layout(nn->e, nn->L)->c;

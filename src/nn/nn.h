@@ -11,7 +11,7 @@
 #include "mirlens.h"
 
 #define NN_MAX_T (MRL_NN_MAX_LAYERS + 1) /* tensors: 0 = input, i+1 = output of layer i */
-#define NN_SHARD 32                      /* images per shard (upper bound) */
+#define NN_SHARD 64                      /* images per shard (upper bound) */
 #define NN_MAX_THREADS 64
 
 typedef struct nn_meta {
@@ -76,8 +76,10 @@ enum { ENG_FWD = 1, ENG_BWD_D = 2, ENG_BWD_W = 4 };
 /* Build the engine for a model: decides the fused layers and every tensor's layout. */
 int eng_new(eng_t **out, mrl_model_t *m);
 void eng_free(eng_t *e);
-/* Layout of tensor t (0 = input, i+1 = output of layer i). */
+/* Layout of tensor t (0 = input, i+1 = output of layer i), and of its gradient (the same
+ * except for the input). */
 const nn_layout_t *eng_layout(const eng_t *e, int t);
+const nn_layout_t *eng_dlayout(const eng_t *e, int t);
 /* 1 if layer i (conv/dense) carries the following ReLU as a fused post-op: its own output
  * tensor i+1 is not materialised and it writes tensor i+2. */
 int eng_fused(const eng_t *e, int i);

@@ -37,6 +37,15 @@ cp "$T/out" "$T/first.tsv"
 [ $? -eq 0 ] && [ ! -s "$T/q.err" ] && ok || bad "-q with stdin"
 cmp -s "$T/q.tsv" "$T/first.tsv" && ok || bad "stdin output differs / not deterministic"
 
+# threads: same output in the same order
+for _ in 1 2 3 4 5 6; do cat "$T/in.fa"; done >"$T/many.fa"
+"$M" encode -q -j 1 "$T/many.fa" >"$T/j1.tsv" && "$M" encode -q -j 3 "$T/many.fa" >"$T/j3.tsv"
+[ $? -eq 0 ] && cmp -s "$T/j1.tsv" "$T/j3.tsv" && [ "$(wc -l <"$T/j3.tsv")" -eq 19 ] && ok || bad "-j 3 output differs from -j 1"
+# other energy tables
+expect_rc 0 "--params turner2004" "$M" encode -q --params turner2004 "$T/in.fa"
+expect_rc 1 "--params missing file" "$M" encode --params "$T/none.par" "$T/in.fa"
+expect_rc 2 "--threads 0" "$M" encode -j 0 "$T/in.fa"
+
 # --strict: the refusal is an error, the -o file is not written
 expect_rc 1 "--strict" "$M" encode --strict -o "$T/strict.tsv" "$T/in.fa"
 grep -q "noloop" "$T/err" && ok || bad "--strict message names the record"

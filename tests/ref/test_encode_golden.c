@@ -96,8 +96,8 @@ static int check_image(const char *id, const char *seq, const char *fold, const 
     }
     for (int p = 0; p < MRL_IMG_BYTES; p++)
         if (h.rgb[p] != want[p]) {
-            fprintf(stderr, "%s: first difference at row %d col %d\n", id,
-                    p / 3 / MRL_IMG_W, p / 3 % MRL_IMG_W);
+            fprintf(stderr, "%s: first difference at row %d col %d\n", id, p / 3 / MRL_IMG_W,
+                    p / 3 % MRL_IMG_W);
             return 0;
         }
     if (!map_agrees(&h, seq)) {

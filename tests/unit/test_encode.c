@@ -3,6 +3,7 @@
  * loop choice, the two-strand walk (mirrored loop, gaps, dropped strand rests), bar lengths
  * and colours, the column map and pixel map, refusals, the CHW tensor.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include "mirlens.h"
 #include "encode/encode.h"
@@ -54,10 +55,10 @@ static void find(const char *fold, int want_found, size_t want_o, size_t want_k)
 static void test_loop_choice(void)
 {
     find("((...))", 1, 1, 5);
-    find("(.)", 1, 0, 2);                /* L = 1 is accepted */
-    find("(...)(...)", 1, 0, 4);         /* distances 0 and 0: leftmost wins the tie */
+    find("(.)", 1, 0, 2);                  /* L = 1 is accepted */
+    find("(...)(...)", 1, 0, 4);           /* distances 0 and 0: leftmost wins the tie */
     find("(...)....(...).....", 1, 9, 13); /* mid 9: distances 4 and 0 */
-    find("(.(...)", 1, 2, 6);            /* "(." then "(" is no candidate */
+    find("(.(...)", 1, 2, 6);              /* "(." then "(" is no candidate */
     find("((...", 0, 0, 0);
     find("...)", 0, 0, 0);
     find("()", 0, 0, 0);
@@ -210,7 +211,7 @@ static void test_bulge(void)
     CHECK(column_is(&h, 4, 9, YELLOW, 14, BLACK));
     CHECK_INT(mrl_encode_pixel_pos(&h, 9, 4), 2);
     CHECK_INT(mrl_encode_pixel_pos(&h, 13, 4), -1); /* a gap bar belongs to no base */
-    CHECK(column_is(&h, 3, 11, RED, 14, BLUE));      /* G-C closing pair */
+    CHECK(column_is(&h, 3, 11, RED, 14, BLUE));     /* G-C closing pair */
     CHECK(map_consistent(&h, seq));
 
     /* The same bulge on the 3' side, with an N: bottom N facing a gap gives b = 4, so both
@@ -311,6 +312,190 @@ static void test_long_and_clipped(void)
     CHECK(map_consistent(&h, s2));
 }
 
+/* ---- differential test against a literal transcription of the spec (strings built,
+ * reversed and scanned as the jar does; no two-pass tricks) ---- */
+
+static int naive_base(char bot, char top)
+{
+    char b = (char)toupper((unsigned char)bot), t = (char)toupper((unsigned char)top);
+    b = b == 'T' ? 'U' : b;
+    t = t == 'T' ? 'U' : t;
+    if (b == '-')
+        return 1;
+    if (!strchr("ACGU", b) || !b)
+        return 4;
+    if (t == '-')
+        return 1;
+    char pr[3] = {b, t, 0};
+    if (!strcmp(pr, "GC") || !strcmp(pr, "CG"))
+        return 1;
+    if (!strcmp(pr, "AU") || !strcmp(pr, "UA"))
+        return 2;
+    if (!strcmp(pr, "GU") || !strcmp(pr, "UG"))
+        return 3;
+    return 4;
+}
+
+static int naive_extra(const char *st, int len, int c)
+{
+    if (st[c] != '.')
+        return 0;
+    int l = c - 1, r = c + 1;
+    while (l >= 0 && st[l] == '.')
+        l--;
+    while (r < len && st[r] == '.')
+        r++;
+    int N = l + r + 1, p = c - l;
+    return p > N / 2 ? 2 * (N - p + 1) : 2 * p;
+}
+
+static void naive_paint(uint8_t *rgb, int row, int col, char ch)
+{
+    const uint8_t *v = BLACK;
+    switch (toupper((unsigned char)ch)) {
+    case 'A':
+        v = YELLOW;
+        break;
+    case 'C':
+        v = BLUE;
+        break;
+    case 'G':
+        v = RED;
+        break;
+    case 'U':
+    case 'T':
+        v = GREEN;
+        break;
+    }
+    memcpy(rgb + ((size_t)row * 100 + (size_t)col) * 3, v, 3);
+}
+
+/* 0 = drawn into rgb, 1 = refused */
+static int naive_encode(const char *seq, const char *fold, uint8_t *rgb)
+{
+    int n = (int)strlen(seq), mid = n / 2, best = n, o = -1, k = -1;
+    memset(rgb, 255, MRL_IMG_BYTES);
+    for (int a = 0; a < n; a++) {
+        if (fold[a] != '(')
+            continue;
+        int b = a + 1;
+        while (b < n && fold[b] == '.')
+            b++;
+        if (b == a + 1 || b >= n || fold[b] != ')')
+            continue;
+        int d = abs(mid - a) < abs(mid - (b + 1)) ? abs(mid - a) : abs(mid - (b + 1));
+        if (d < best) {
+            best = d;
+            o = a;
+            k = b;
+        }
+    }
+    if (o < 0)
+        return 1;
+    char *s5 = malloc((size_t)k + 1), *f5 = malloc((size_t)k + 1);
+    char *s3 = malloc((size_t)n), *f3 = malloc((size_t)n);
+    int len5 = k, len3 = 0;
+    memcpy(s5, seq, (size_t)k);
+    memcpy(f5, fold, (size_t)k);
+    for (int q = n - 1; q > o; q--, len3++) {
+        s3[len3] = seq[q];
+        f3[len3] = fold[q];
+    }
+    size_t cap = (size_t)(2 * n + 2);
+    char *top = malloc(cap), *bot = malloc(cap), *ts = malloc(cap), *bs = malloc(cap);
+    int C = 0, i = 0, j = 0;
+    while (i < len5 && j < len3) {
+        int d5 = f5[i] == '.', d3 = f3[j] == '.';
+        if (d5 && d3) {
+            top[C] = s5[i++], bot[C] = s3[j++], ts[C] = '.', bs[C] = '.';
+        } else if (d5) {
+            top[C] = s5[i++], bot[C] = '-', ts[C] = '.', bs[C] = '-';
+        } else if (d3) {
+            top[C] = '-', bot[C] = s3[j++], ts[C] = '-', bs[C] = '.';
+        } else {
+            top[C] = s5[i++], bot[C] = s3[j++], ts[C] = '|', bs[C] = '|';
+        }
+        C++;
+    }
+    for (int a = 0, b = C - 1; a < b; a++, b--) { /* reverse all four strings */
+        char t;
+        t = top[a], top[a] = top[b], top[b] = t;
+        t = bot[a], bot[a] = bot[b], bot[b] = t;
+        t = ts[a], ts[a] = ts[b], ts[b] = t;
+        t = bs[a], bs[a] = bs[b], bs[b] = t;
+    }
+    for (int c = 0; c < C && c < 100; c++) {
+        int b = naive_base(bot[c], top[c]);
+        int B = b + naive_extra(bs, C, c), T = b + naive_extra(ts, C, c);
+        for (int r = 13; r <= 13 + B && r < 25; r++)
+            naive_paint(rgb, r, c, bot[c]);
+        for (int r = 12 - T < 0 ? 0 : 12 - T; r <= 12; r++)
+            naive_paint(rgb, r, c, top[c]);
+    }
+    free(s5), free(f5), free(s3), free(f3), free(top), free(bot), free(ts), free(bs);
+    return 0;
+}
+
+static uint32_t lcg(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+/* Random dot-bracket of length n: nested hairpins, multiloops, bulges, unpaired ends. */
+static void random_fold(uint32_t *s, char *f, int n)
+{
+    int stack[4096], sp = 0, i = 0;
+    while (i < n) {
+        int left = n - i, r = (int)(lcg(s) % 100);
+        if (sp > 0 && left <= sp) {
+            f[i++] = ')';
+            sp--;
+        } else if (r < 35 && left > sp + 4) {
+            stack[sp++] = i;
+            f[i++] = '(';
+        } else if (r < 65 && sp > 0 && i - stack[sp - 1] > 3) {
+            f[i++] = ')';
+            sp--;
+        } else {
+            f[i++] = '.';
+        }
+    }
+    f[n] = '\0';
+}
+
+static void test_against_naive(void)
+{
+    static const char alphabet[] = "ACGUACGUACGUacgutTNRY";
+    static char seq[1200], fold[1200];
+    static uint8_t want[MRL_IMG_BYTES];
+    static mrl_hairpin_t h;
+    uint32_t s = 2024;
+    int cases = 0, same = 0, refused = 0, wide = 0;
+    for (int t = 0; t < 20000; t++) {
+        int n = 1 + (int)(lcg(&s) % (t % 10 == 0 ? 1000 : 200));
+        for (int i = 0; i < n; i++)
+            seq[i] = alphabet[lcg(&s) % (sizeof alphabet - 1)];
+        seq[n] = '\0';
+        random_fold(&s, fold, n);
+        int nref = naive_encode(seq, fold, want);
+        int rc = mrl_encode_hairpin(seq, (size_t)n, fold, &h);
+        cases++;
+        if (nref) {
+            refused++;
+            same += rc == MRL_ERR_REFUSED;
+            continue;
+        }
+        wide += h.ncols > 100;
+        int ok = rc == 0 && !memcmp(h.rgb, want, MRL_IMG_BYTES) && map_consistent(&h, seq);
+        if (!ok && cases - same < 5)
+            fprintf(stderr, "naive mismatch: %s %s\n", seq, fold);
+        same += ok;
+    }
+    CHECK_INT(same, cases);
+    CHECK(refused > 100 && wide > 100); /* both paths exercised */
+}
+
 static void test_refusals(void)
 {
     static mrl_hairpin_t h;
@@ -361,6 +546,7 @@ int main(void)
     test_out_of_sync();
     test_long_and_clipped();
     test_refusals();
+    test_against_naive();
     test_chw();
     return test_summary("test_encode");
 }

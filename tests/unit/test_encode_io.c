@@ -189,10 +189,9 @@ static void test_dbn_tsv(void)
     CHECK_INT(mrl_dbn_read(r, &rec), 0);
     mrl_dbn_close(r);
 
-    const char *bad[] = {"a\tACGU\t...\n", "a\tACGU\t..[]\n", "a\tACGU\n",
-                         "a\tAC-U\t....\n", "a\tACGU\t....\tx1\n"};
-    const int codes[] = {MRL_ERR_PARSE, MRL_ERR_PARSE, MRL_ERR_PARSE, MRL_ERR_PARSE,
-                         MRL_ERR_PARSE};
+    const char *bad[] = {"a\tACGU\t...\n", "a\tACGU\t..[]\n", "a\tACGU\n", "a\tAC-U\t....\n",
+                         "a\tACGU\t....\tx1\n"};
+    const int codes[] = {MRL_ERR_PARSE, MRL_ERR_PARSE, MRL_ERR_PARSE, MRL_ERR_PARSE, MRL_ERR_PARSE};
     for (int i = 0; i < 5; i++) {
         write_file("bad.tsv", bad[i], strlen(bad[i]));
         CHECK_INT(mrl_dbn_open(&r, tpath("bad.tsv"), NULL), 0);

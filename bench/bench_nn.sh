@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# CNN engine vs PyTorch 1.13 (Debian python3-torch) on the paper's network, k = 5 and 3:
+# images/s and peak memory per task, side by side, with the ratio mirlens / PyTorch.
+# Each task runs in its own process (peak RSS is per task); the pair is repeated REPEAT
+# times, interleaved, and the best rate of each side is kept (this machine is shared, so
+# the best run is the fair anchor for both).
+#   THREADS=2 KS="5 3" REPEAT=2 MIN_SECONDS=2 TASKS="train128 infer1 ..." bash bench/bench_nn.sh
+set -u
+BUILD=${BUILD:-build}
+BIN=$BUILD/bench/bench_nn
+PY=${PYTHON_TORCH:-/usr/bin/python3}
+THREADS=${THREADS:-2}
+KS=${KS:-"5 3"}
+REPEAT=${REPEAT:-2}
+MIN_SECONDS=${MIN_SECONDS:-2}
+TASKS=${TASKS:-"train128 infer1 infer256 grad1 grad128 smooth50"}
+[ -x "$BIN" ] || { echo "bench_nn: $BIN missing (make BUILD=$BUILD bench)"; exit 1; }
+have_torch=1
+"$PY" -c 'import torch' 2>/dev/null || { have_torch=0; echo "bench_nn: no torch in $PY: mirlens only"; }
+
+best() { # best "rate rss" of several lines "task rate rss"
+    sort -k2,2 -g | tail -1 | awk '{print $2, $3}'
+}
+
+printf '%-3s %-9s %3s %12s %12s %7s %10s %10s\n' k task thr mirlens_ips torch_ips ratio mrl_MiB torch_MiB
+for k in $KS; do
+    for t in $TASKS; do
+        m="" p=""
+        for r in $(seq "$REPEAT"); do
+            m+=$(OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive} "$BIN" --k "$k" --threads "$THREADS" \
+                    --task "$t" --min-seconds "$MIN_SECONDS")$'\n'
+            if [ $have_torch = 1 ]; then
+                p+=$(MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 \
+                     MALLOC_TOP_PAD_=1000000000 "$PY" bench/torch_nn.py --k "$k" \
+                     --threads "$THREADS" --tasks "$t" --min-seconds "$MIN_SECONDS")$'\n'
+            fi
+        done
+        read -r mi mr <<<"$(printf '%s' "$m" | grep . | best)"
+        pi=- pr=- ratio=-
+        if [ $have_torch = 1 ]; then
+            read -r pi pr <<<"$(printf '%s' "$p" | grep . | best)"
+            ratio=$(awk -v a="$mi" -v b="$pi" 'BEGIN { printf "%.2f", a / b }')
+        fi
+        printf '%-3s %-9s %3s %12s %12s %7s %10s %10s\n' "$k" "$t" "$THREADS" "$mi" "$pi" \
+            "$ratio" "$mr" "$pr"
+    done
+done

@@ -1,0 +1,141 @@
+/*
+ * cli_data.c - labelled inputs shared by train and eval: FASTA files of positives and
+ * negatives (folded and encoded once, on worker threads) and published image sets.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+
+int cli_inputs_add(const char *cmd, cli_inputs_t *in, int kind, const char *path)
+{
+    const char **list = kind == 'p' ? in->pos : kind == 'n' ? in->neg : kind == 'i' ? in->images
+                                                                                     : in->labels;
+    int *cnt = kind == 'p' ? &in->npos : kind == 'n' ? &in->nneg : kind == 'i' ? &in->nimg
+                                                                              : &in->nlab;
+    if (*cnt >= CLI_MAX_INPUTS) {
+        cli_usage_error(cmd, "too many input files (at most %d of a kind)", CLI_MAX_INPUTS);
+        return -1;
+    }
+    list[(*cnt)++] = path;
+    return 0;
+}
+
+int cli_inputs_empty(const cli_inputs_t *in)
+{
+    return in->npos + in->nneg + in->nimg == 0;
+}
+
+/* Labels file: one 0 or 1 per line, exactly n lines. */
+static int read_labels(const char *cmd, const char *path, size_t n, int8_t *out)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return cli_error(cmd, "cannot open '%s'", path);
+    char line[64];
+    size_t k = 0;
+    long ln = 0;
+    while (fgets(line, sizeof line, f)) {
+        ln++;
+        size_t l = strcspn(line, "\r\n");
+        line[l] = 0;
+        if (!l)
+            continue;
+        if (strcmp(line, "0") && strcmp(line, "1")) {
+            fclose(f);
+            return cli_error(cmd, "%s: line %ld: expected 0 or 1, found '%s'", path, ln, line);
+        }
+        if (k >= n) {
+            fclose(f);
+            return cli_error(cmd, "%s: more labels than the %zu images", path, n);
+        }
+        out[k++] = (int8_t)(line[0] - '0');
+    }
+    fclose(f);
+    if (k != n)
+        return cli_error(cmd, "%s: %zu labels for %zu images", path, k, n);
+    return 0;
+}
+
+int cli_load_inputs(const char *cmd, const cli_inputs_t *in, const mrl_fe_opts_t *fe, int quiet,
+                    mrl_imageset_t **out)
+{
+    mrl_imageset_t *set = NULL;
+    int rc = mrl_imageset_new(&set);
+    if (rc < 0)
+        return cli_lib_error(cmd, rc);
+    for (int k = 0; k < in->npos + in->nneg; k++) {
+        int pos = k < in->npos;
+        const char *path = pos ? in->pos[k] : in->neg[k - in->npos];
+        long refused = 0;
+        size_t before = set->n;
+        double t0 = cli_now();
+        if ((rc = mrl_imageset_add_fasta(set, path, pos, fe, &refused)) < 0) {
+            mrl_imageset_free(set);
+            return cli_lib_error(cmd, rc);
+        }
+        if (!quiet)
+            fprintf(stderr, "mirlens %s: %s: %zu %s hairpins folded and encoded in %.1f s%s", cmd,
+                    path, set->n - before, pos ? "positive" : "negative", cli_now() - t0,
+                    refused ? "" : "\n");
+        if (!quiet && refused)
+            fprintf(stderr, " (%ld without a hairpin loop skipped)\n", refused);
+    }
+    for (int k = 0; k < in->nimg; k++) {
+        mrl_imageset_t *s = NULL;
+        if ((rc = mrl_imageset_load(&s, in->images[k])) < 0) {
+            mrl_imageset_free(set);
+            return cli_lib_error(cmd, rc);
+        }
+        if (k < in->nlab) {
+            if (!s->labels && !(s->labels = malloc(s->n ? s->n : 1))) {
+                mrl_imageset_free(s);
+                mrl_imageset_free(set);
+                return cli_error(cmd, "out of memory");
+            }
+            if (read_labels(cmd, in->labels[k], s->n, s->labels)) {
+                mrl_imageset_free(s);
+                mrl_imageset_free(set);
+                return CLI_ERR;
+            }
+        }
+        if (!s->labels) {
+            mrl_imageset_free(s);
+            mrl_imageset_free(set);
+            return cli_error(cmd, "%s: no labels (give --labels FILE or put BASE.labels beside it)",
+                             in->images[k]);
+        }
+        rc = mrl_imageset_append(set, s, -1);
+        if (!quiet)
+            fprintf(stderr, "mirlens %s: %s: %zu images\n", cmd, in->images[k], s->n);
+        mrl_imageset_free(s);
+        if (rc < 0) {
+            mrl_imageset_free(set);
+            return cli_lib_error(cmd, rc);
+        }
+    }
+    *out = set;
+    return 0;
+}
+
+const char *cli_default_model(void)
+{
+    static _Thread_local char buf[4096];
+    const char *e = getenv("MIRLENS_MODEL");
+    if (e && *e)
+        return e;
+    if (access(MRL_DEFAULT_MODEL, R_OK) == 0)
+        return MRL_DEFAULT_MODEL;
+    /* a moved build tree: models/ beside the executable */
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 32);
+    if (n > 0) {
+        buf[n] = 0;
+        char *slash = strrchr(buf, '/');
+        if (slash) {
+            strcpy(slash + 1, "models/default.mrlm");
+            if (access(buf, R_OK) == 0)
+                return buf;
+        }
+    }
+    return MRL_DEFAULT_MODEL;
+}

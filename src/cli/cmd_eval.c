@@ -1,0 +1,244 @@
+/*
+ * cmd_eval.c - `mirlens eval`: accuracy, sensitivity, specificity, precision, F1, MCC,
+ * AUROC and AUPRC of a model on labelled inputs; per-sequence scores; ROC/PR curves as
+ * SVG.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: mirlens eval [options] INPUTS...\n\n"
+            "Evaluate a model on labelled inputs (each option repeatable):\n"
+            "  --pos FILE / --neg FILE        FASTA of pre-miRNAs / of other hairpins\n"
+            "  --images BASE [--labels FILE]  image set BASE.u8[.gz] (+ BASE.labels)\n\n"
+            "Options:\n"
+            "  -m, --model MODEL  model file (default: the shipped model)\n"
+            "  --threshold X      score at or above X calls pre-miRNA (default 0.5)\n"
+            "  --tsv              one header line and one row instead of a table\n"
+            "  --scores FILE      write id, label, score per input\n"
+            "  --plot DIR         write DIR/roc.svg and DIR/pr.svg\n"
+            "  --params NAME|FILE folding energies (default rnafold-2.1.3)\n"
+            "  -j, --threads N    threads (default 2)\n"
+            "  -q, --quiet        no progress on stderr\n"
+            "  -h, --help         this help\n");
+}
+
+static int write_scores(const char *path, const mrl_imageset_t *s, const float *score)
+{
+    mrl_atomic_t af;
+    int rc = mrl_atomic_open(&af, path);
+    if (rc < 0)
+        return rc;
+    fprintf(af.fp, "id\tlabel\tscore\n");
+    for (size_t k = 0; k < s->n; k++)
+        fprintf(af.fp, "%s\t%d\t%.6f\n", s->names ? s->names[k] : "", s->labels[k],
+                (double)score[k]);
+    return mrl_atomic_commit(&af);
+}
+
+/* One curve as a small self-contained SVG (axes 0..1, diagonal for ROC). */
+static int write_curve_svg(const char *path, const char *title, const char *xl, const char *yl,
+                           const double *x, const double *y, size_t n, double area, int roc)
+{
+    mrl_atomic_t af;
+    int rc = mrl_atomic_open(&af, path);
+    if (rc < 0)
+        return rc;
+    FILE *f = af.fp;
+    const int W = 420, H = 420, L = 60, T = 40, S = 320;
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+               "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" "
+               "height=\"100%%\" fill=\"white\"/>\n", W, H);
+    fprintf(f, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">%s (area "
+               "%.4f)</text>\n", L + S / 2, title, area);
+    fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+               "stroke=\"black\"/>\n", L, T, S, S);
+    for (int k = 0; k <= 4; k++) {
+        double v = k / 4.0;
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.2f</text>\n",
+                L + v * S, T + S + 16, v);
+        fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", L - 6,
+                T + S - v * S + 4, v);
+    }
+    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", L + S / 2,
+            T + S + 36, xl);
+    fprintf(f, "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">"
+               "%s</text>\n", T + S / 2, T + S / 2, yl);
+    if (roc)
+        fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#aaa\" "
+                   "stroke-dasharray=\"4\"/>\n", L, T + S, L + S, T);
+    fprintf(f, "<polyline fill=\"none\" stroke=\"#c0392b\" stroke-width=\"2\" points=\"");
+    for (size_t k = 0; k < n; k++)
+        fprintf(f, "%.1f,%.1f ", L + x[k] * S, T + S - y[k] * S);
+    fprintf(f, "\"/>\n</svg>\n");
+    return mrl_atomic_commit(&af);
+}
+
+static int write_plots(const char *dir, const mrl_imageset_t *s, const float *score,
+                       const mrl_metrics_t *mt)
+{
+    double *fpr, *tpr, *rec, *prec;
+    size_t np;
+    if (mkdir(dir, 0755) < 0 && access(dir, W_OK) < 0) {
+        cli_error("eval", "cannot create directory '%s'", dir);
+        return MRL_ERR_IO;
+    }
+    int rc = mrl_metrics_curves(score, s->labels, s->n, &fpr, &tpr, &rec, &prec, &np);
+    if (rc < 0)
+        return rc;
+    size_t len = strlen(dir) + 16;
+    char *p = malloc(len);
+    if (!p)
+        rc = MRL_ERR_NOMEM;
+    if (rc == 0) {
+        snprintf(p, len, "%s/roc.svg", dir);
+        rc = write_curve_svg(p, "ROC", "false positive rate", "true positive rate", fpr, tpr, np,
+                             mt->auroc, 1);
+    }
+    if (rc == 0) {
+        snprintf(p, len, "%s/pr.svg", dir);
+        rc = write_curve_svg(p, "Precision-recall", "recall", "precision", rec + 1, prec + 1,
+                             np - 1, mt->auprc, 0);
+    }
+    free(p);
+    free(fpr);
+    free(tpr);
+    free(rec);
+    free(prec);
+    return rc;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    enum { O_POS = 256, O_NEG, O_IMG, O_LAB, O_THR, O_TSV, O_SCORES, O_PLOT, O_PARAMS };
+    static const struct option lo[] = {
+        {"pos", required_argument, 0, O_POS},       {"neg", required_argument, 0, O_NEG},
+        {"images", required_argument, 0, O_IMG},    {"labels", required_argument, 0, O_LAB},
+        {"threshold", required_argument, 0, O_THR}, {"tsv", no_argument, 0, O_TSV},
+        {"scores", required_argument, 0, O_SCORES}, {"plot", required_argument, 0, O_PLOT},
+        {"params", required_argument, 0, O_PARAMS}, {"model", required_argument, 0, 'm'},
+        {"threads", required_argument, 0, 'j'},     {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},              {0, 0, 0, 0},
+    };
+    cli_inputs_t in = {0};
+    const char *model = NULL, *scores = NULL, *plot = NULL, *params = NULL;
+    double thr = 0.5;
+    long threads = 2;
+    int tsv = 0, quiet = 0, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":m:j:qh", lo, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case O_POS: case O_NEG: case O_IMG: case O_LAB:
+            if (cli_inputs_add("eval", &in, "pnil"[c - O_POS], optarg))
+                return CLI_USAGE;
+            break;
+        case O_THR:
+            thr = strtod(optarg, &end);
+            if (*end || !(thr >= 0 && thr <= 1))
+                return cli_usage_error("eval", "--threshold needs a value in [0, 1]");
+            break;
+        case O_TSV: tsv = 1; break;
+        case O_SCORES: scores = optarg; break;
+        case O_PLOT: plot = optarg; break;
+        case O_PARAMS: params = optarg; break;
+        case 'm': model = optarg; break;
+        case 'j':
+            if (cli_parse_long("eval", "--threads", optarg, 1, 64, &threads))
+                return CLI_USAGE;
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return CLI_OK;
+        case ':': return cli_usage_error("eval", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("eval", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("eval", "unexpected argument '%s' (inputs go with --pos, --neg "
+                                       "or --images)", argv[optind]);
+    if (cli_inputs_empty(&in))
+        return cli_usage_error("eval", "no inputs (--pos/--neg or --images)");
+    int rc = CLI_ERR, lrc;
+    mrl_model_t *m = NULL;
+    mrl_nn_t *nn = NULL;
+    mrl_imageset_t *set = NULL;
+    mrl_params_t *loaded = NULL;
+    float *score = NULL;
+    mrl_fe_opts_t fe;
+    mrl_fe_opts_default(&fe);
+    fe.threads = (int)threads;
+    if (!model)
+        model = cli_default_model();
+    if ((lrc = mrl_model_load(&m, model)) < 0) {
+        cli_lib_error("eval", lrc);
+        goto done;
+    }
+    if (params && !(fe.params = mrl_params_builtin(params))) {
+        if ((lrc = mrl_params_load(&loaded, params)) < 0) {
+            cli_lib_error("eval", lrc);
+            goto done;
+        }
+        fe.params = loaded;
+    }
+    if (cli_load_inputs("eval", &in, &fe, quiet, &set))
+        goto done;
+    mrl_nn_opts_t no;
+    mrl_nn_opts_default(&no);
+    no.threads = (int)threads;
+    score = malloc((set->n ? set->n : 1) * sizeof *score);
+    double loss = 0;
+    if (!score) {
+        cli_error("eval", "out of memory");
+        goto done;
+    }
+    if ((lrc = mrl_nn_new(&nn, m, &no)) < 0 || (lrc = mrl_evaluate_set(nn, m, set, score, &loss)) < 0) {
+        cli_lib_error("eval", lrc);
+        goto done;
+    }
+    mrl_metrics_t mt;
+    if ((lrc = mrl_metrics_compute(score, set->labels, set->n, (float)thr, &mt)) < 0) {
+        cli_lib_error("eval", lrc);
+        goto done;
+    }
+    if (tsv) {
+        printf("accuracy\tsensitivity\tspecificity\tprecision\tf1\tmcc\tauroc\tauprc\tn_pos\tn_neg\n");
+        printf("%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%ld\t%ld\n", mt.accuracy,
+               mt.sensitivity, mt.specificity, mt.precision, mt.f1, mt.mcc, mt.auroc, mt.auprc,
+               mt.n_pos, mt.n_neg);
+    } else {
+        printf("model        %s\n", model);
+        printf("images       %zu (%ld positive, %ld negative)\n", set->n, mt.n_pos, mt.n_neg);
+        printf("threshold    %.3f\n", thr);
+        printf("accuracy     %.4f\nsensitivity  %.4f\nspecificity  %.4f\nprecision    %.4f\n",
+               mt.accuracy, mt.sensitivity, mt.specificity, mt.precision);
+        printf("f1           %.4f\nmcc          %.4f\nauroc        %.4f\nauprc        %.4f\n",
+               mt.f1, mt.mcc, mt.auroc, mt.auprc);
+        printf("loss         %.4f\nconfusion    TP %ld  FN %ld  FP %ld  TN %ld\n", loss, mt.tp,
+               mt.fn, mt.fp, mt.tn);
+    }
+    if (scores && (lrc = write_scores(scores, set, score)) < 0) {
+        cli_lib_error("eval", lrc);
+        goto done;
+    }
+    if (plot && (lrc = write_plots(plot, set, score, &mt)) < 0) {
+        if (lrc != MRL_ERR_IO || access(plot, W_OK) == 0)
+            cli_lib_error("eval", lrc);
+        goto done;
+    }
+    rc = fflush(stdout) == 0 ? CLI_OK : cli_error("eval", "write error on standard output");
+done:
+    free(score);
+    mrl_nn_free(nn);
+    mrl_model_free(m);
+    mrl_imageset_free(set);
+    mrl_params_free(loaded);
+    return rc;
+}

@@ -1,0 +1,345 @@
+/*
+ * cmd_predict.c - `mirlens predict`: FASTA in, pre-miRNA probabilities out. One streaming
+ * pipeline (read a chunk, fold + encode it on worker threads, infer it as one batch,
+ * write it in input order), so memory stays bounded whatever the input size.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cli.h"
+
+#define CHUNK 256
+
+enum { FMT_TSV, FMT_CSV, FMT_JSON };
+
+typedef struct {
+    int format, quiet, scale, threads;
+    double threshold;
+    const char *images; /* PNG directory or NULL */
+    mrl_fasta_opts_t fasta;
+    const mrl_params_t *params;
+} opts_t;
+
+typedef struct {
+    char *id[CHUNK], *seq[CHUNK];
+    size_t len[CHUNK];
+    mrl_fe_item_t item[CHUNK];
+    float x[CHUNK * 3 * MRL_IMG_H * MRL_IMG_W], prob[CHUNK * 2];
+    size_t map[CHUNK]; /* batch row -> record */
+    int n;
+    long written;
+    double t_fold, t_infer;
+    cli_names_t *names;
+} chunk_t;
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: mirlens predict [options] [FILE|-]...\n\n"
+            "Score sequences as pre-miRNA hairpins: fold (RNAfold 2.1.3), draw the hairpin\n"
+            "image and run the CNN. Input: FASTA (plain or gzip) or one sequence per line.\n"
+            "Output columns: id length structure mfe score label (score = probability of\n"
+            "pre-miRNA; label pre-miRNA / other, or no-hairpin for a sequence whose fold\n"
+            "has no hairpin loop, which gets no score).\n\n"
+            "Options:\n"
+            "  -m, --model MODEL   model file (default: the shipped model)\n"
+            "  --format tsv|csv|json  output format (default tsv)\n"
+            "  --threshold X       label pre-miRNA at score >= X (default 0.5)\n"
+            "  --images DIR        also write each hairpin image as DIR/<id>.png\n"
+            "  --scale K           enlarge those PNGs K times (default 1)\n"
+            "  --params NAME|FILE  folding energies (default rnafold-2.1.3)\n"
+            "  --max-length N      refuse sequences longer than N nt (default 10000)\n"
+            "  -j, --threads N     threads (default 2)\n"
+            "  -q, --quiet         no progress on stderr\n"
+            "  -h, --help          this help\n");
+}
+
+static void put_csv(const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+static void put_json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+static void write_row(const opts_t *o, chunk_t *ch, int k, float score)
+{
+    mrl_fe_item_t *it = &ch->item[k];
+    char eb[16], sb[32] = "";
+    const char *label = "no-hairpin";
+    mrl_energy_str(it->mfe, eb);
+    if (it->rc == 0) {
+        snprintf(sb, sizeof sb, "%.6f", (double)score);
+        label = (double)score >= o->threshold ? "pre-miRNA" : "other";
+    }
+    if (o->format == FMT_TSV) {
+        printf("%s\t%zu\t%s\t%s\t%s\t%s\n", ch->id[k], ch->len[k], it->structure, eb, sb, label);
+    } else if (o->format == FMT_CSV) {
+        put_csv(ch->id[k]);
+        printf(",%zu,%s,%s,%s,%s\n", ch->len[k], it->structure, eb, sb, label);
+    } else {
+        printf("%s{\"id\": ", ch->written ? ",\n" : "");
+        put_json_str(ch->id[k]);
+        printf(", \"length\": %zu, \"structure\": \"%s\", \"mfe\": %s, \"score\": %s, "
+               "\"label\": \"%s\"}",
+               ch->len[k], it->structure, eb, it->rc == 0 ? sb : "null", label);
+    }
+    ch->written++;
+}
+
+static int write_png(const opts_t *o, chunk_t *ch, int k)
+{
+    char name[160];
+    if (cli_names_unique(ch->names, ch->id[k], name, sizeof name) < 0)
+        return cli_error("predict", "out of memory");
+    size_t len = strlen(o->images) + strlen(name) + 8;
+    char *path = malloc(len);
+    if (!path)
+        return cli_error("predict", "out of memory");
+    snprintf(path, len, "%s/%s.png", o->images, name);
+    int rc = mrl_png_write(path, ch->item[k].hp.rgb, MRL_IMG_W, MRL_IMG_H, o->scale);
+    free(path);
+    return rc < 0 ? cli_lib_error("predict", rc) : 0;
+}
+
+/* Fold, encode, infer and print the records held in ch. */
+static int run_chunk(const opts_t *o, mrl_nn_t *nn, mrl_model_t *m, chunk_t *ch)
+{
+    mrl_fe_opts_t fe;
+    mrl_fe_opts_default(&fe);
+    fe.threads = o->threads;
+    fe.params = o->params;
+    memset(ch->item, 0, (size_t)ch->n * sizeof ch->item[0]);
+    double t0 = cli_now();
+    int rc = mrl_fold_encode_batch((const char *const *)ch->seq, ch->len, (size_t)ch->n, &fe,
+                                   ch->item);
+    double t1 = cli_now();
+    ch->t_fold += t1 - t0;
+    if (rc < 0)
+        return cli_lib_error("predict", rc);
+    size_t b = 0;
+    for (int k = 0; k < ch->n; k++) {
+        if (ch->item[k].rc != 0) {
+            if (!o->quiet)
+                fprintf(stderr, "mirlens predict: %s: no hairpin loop in the fold; not scored\n",
+                        ch->id[k]);
+            continue;
+        }
+        mrl_model_normalize(m, ch->item[k].hp.rgb, 1, ch->x + b * 3 * MRL_IMG_H * MRL_IMG_W);
+        ch->map[b++] = (size_t)k;
+    }
+    if (b > 0 && (rc = mrl_nn_predict(nn, ch->x, b, ch->prob)) < 0)
+        return cli_lib_error("predict", rc);
+    ch->t_infer += cli_now() - t1;
+    size_t r = 0;
+    for (int k = 0; k < ch->n; k++) {
+        float score = 0;
+        if (r < b && ch->map[r] == (size_t)k)
+            score = ch->prob[2 * r++ + 1];
+        write_row(o, ch, k, score);
+        if (o->images && ch->item[k].rc == 0 && write_png(o, ch, k))
+            return CLI_ERR;
+    }
+    mrl_fe_items_release(ch->item, (size_t)ch->n);
+    for (int k = 0; k < ch->n; k++) {
+        free(ch->id[k]);
+        free(ch->seq[k]);
+        ch->id[k] = ch->seq[k] = NULL;
+    }
+    ch->n = 0;
+    return ferror(stdout) ? cli_error("predict", "write error on standard output") : 0;
+}
+
+static int predict_file(const opts_t *o, const char *path, mrl_nn_t *nn, mrl_model_t *m,
+                        chunk_t *ch, cli_progress_t *prog)
+{
+    mrl_fasta_t *fa;
+    mrl_seqrec_t rec;
+    int rc = mrl_fasta_open(&fa, path, &o->fasta), r;
+    if (rc < 0)
+        return cli_lib_error("predict", rc);
+    char err[1024] = "";
+    while ((r = mrl_fasta_read(fa, &rec)) == 1) {
+        ch->id[ch->n] = strdup(rec.id);
+        ch->seq[ch->n] = strdup(rec.seq);
+        ch->len[ch->n] = rec.len;
+        if (!ch->id[ch->n] || !ch->seq[ch->n]) {
+            mrl_fasta_close(fa);
+            return cli_error("predict", "out of memory");
+        }
+        if (++ch->n == CHUNK) {
+            if ((rc = run_chunk(o, nn, m, ch))) {
+                mrl_fasta_close(fa);
+                return rc;
+            }
+            cli_progress_update(prog, ch->written, 0);
+        }
+    }
+    if (r < 0)
+        snprintf(err, sizeof err, "%s", mrl_errmsg());
+    mrl_fasta_close(fa);
+    /* what was read before a bad record is still scored and printed */
+    if (ch->n > 0 && (rc = run_chunk(o, nn, m, ch)))
+        return rc;
+    if (r < 0) {
+        fflush(stdout);
+        return cli_error("predict", "%s", err);
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, opts_t *o, const char **model)
+{
+    enum { O_FMT = 256, O_THR, O_IMG, O_SCALE, O_PARAMS, O_MAXLEN };
+    static const struct option lo[] = {
+        {"model", required_argument, 0, 'm'},      {"format", required_argument, 0, O_FMT},
+        {"threshold", required_argument, 0, O_THR}, {"images", required_argument, 0, O_IMG},
+        {"scale", required_argument, 0, O_SCALE},  {"params", required_argument, 0, O_PARAMS},
+        {"max-length", required_argument, 0, O_MAXLEN}, {"threads", required_argument, 0, 'j'},
+        {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    int c;
+    long v;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":m:j:qh", lo, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'm': *model = optarg; break;
+        case O_FMT:
+            if (!strcmp(optarg, "tsv"))
+                o->format = FMT_TSV;
+            else if (!strcmp(optarg, "csv"))
+                o->format = FMT_CSV;
+            else if (!strcmp(optarg, "json"))
+                o->format = FMT_JSON;
+            else
+                return cli_usage_error("predict", "unknown format '%s' (tsv, csv or json)",
+                                       optarg);
+            break;
+        case O_THR:
+            o->threshold = strtod(optarg, &end);
+            if (*end || !(o->threshold >= 0 && o->threshold <= 1))
+                return cli_usage_error("predict", "--threshold needs a value in [0, 1]");
+            break;
+        case O_IMG: o->images = optarg; break;
+        case O_SCALE:
+            if (cli_parse_long("predict", "--scale", optarg, 1, 64, &v))
+                return CLI_USAGE;
+            o->scale = (int)v;
+            break;
+        case O_PARAMS:
+            if (!(o->params = mrl_params_builtin(optarg))) {
+                mrl_params_t *p;
+                int rc = mrl_params_load(&p, optarg);
+                if (rc < 0)
+                    return cli_lib_error("predict", rc);
+                o->params = p; /* lives until exit */
+            }
+            break;
+        case O_MAXLEN:
+            if (cli_parse_long("predict", "--max-length", optarg, 1, 100000, &v))
+                return CLI_USAGE;
+            o->fasta.max_length = (size_t)v;
+            break;
+        case 'j':
+            if (cli_parse_long("predict", "--threads", optarg, 1, 64, &v))
+                return CLI_USAGE;
+            o->threads = (int)v;
+            break;
+        case 'q': o->quiet = 1; break;
+        case 'h': usage(stdout); return -1;
+        case ':': return cli_usage_error("predict", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("predict", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    return 0;
+}
+
+int cmd_predict(int argc, char **argv)
+{
+    opts_t o = {FMT_TSV, 0, 1, 2, 0.5, NULL, {0}, NULL};
+    mrl_fasta_opts_default(&o.fasta);
+    const char *model = NULL;
+    int rc = parse_args(argc, argv, &o, &model);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if (!model)
+        model = cli_default_model();
+    if (o.images && mkdir(o.images, 0755) < 0 && errno != EEXIST)
+        return cli_error("predict", "cannot create directory '%s': %s", o.images, strerror(errno));
+    mrl_model_t *m = NULL;
+    mrl_nn_t *nn = NULL;
+    chunk_t *ch = calloc(1, sizeof *ch);
+    if (!ch)
+        return cli_error("predict", "out of memory");
+    if ((rc = mrl_model_load(&m, model)) < 0) {
+        rc = cli_lib_error("predict", rc);
+        goto done;
+    }
+    mrl_nn_opts_t no;
+    mrl_nn_opts_default(&no);
+    no.threads = o.threads;
+    if ((rc = mrl_nn_new(&nn, m, &no)) < 0 || !(ch->names = cli_names_new())) {
+        rc = rc < 0 ? cli_lib_error("predict", rc) : cli_error("predict", "out of memory");
+        goto done;
+    }
+    if (o.format == FMT_TSV)
+        printf("id\tlength\tstructure\tmfe\tscore\tlabel\n");
+    else if (o.format == FMT_CSV)
+        printf("id,length,structure,mfe,score,label\n");
+    else
+        printf("[\n");
+    cli_progress_t prog;
+    cli_progress_init(&prog, "sequences", o.quiet);
+    rc = 0;
+    if (optind >= argc)
+        rc = predict_file(&o, "-", nn, m, ch, &prog);
+    for (int k = optind; k < argc && !rc; k++)
+        rc = predict_file(&o, argv[k], nn, m, ch, &prog);
+    if (o.format == FMT_JSON)
+        printf("%s]\n", ch->written ? "\n" : "");
+    cli_progress_end(&prog, ch->written);
+    if (!o.quiet && ch->written && getenv("MIRLENS_TIMING"))
+        fprintf(stderr, "mirlens predict: fold+encode %.2f s, inference %.2f s\n", ch->t_fold,
+                ch->t_infer);
+    if (fflush(stdout) != 0 && !rc)
+        rc = cli_error("predict", "write error on standard output");
+done:
+    if (ch->n)
+        mrl_fe_items_release(ch->item, (size_t)ch->n);
+    for (int k = 0; k < ch->n; k++) {
+        free(ch->id[k]);
+        free(ch->seq[k]);
+    }
+    cli_names_free(ch->names);
+    free(ch);
+    mrl_nn_free(nn);
+    mrl_model_free(m);
+    return rc;
+}

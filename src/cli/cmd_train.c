@@ -1,0 +1,312 @@
+/*
+ * cmd_train.c - `mirlens train`: train the CNN on labelled hairpins (FASTA folded and
+ * encoded on the fly, or published image sets), with validation, early stopping,
+ * per-epoch checkpoints and exact resumption.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: mirlens train [options] -o MODEL\n\n"
+            "Train the hairpin-image CNN (Cordero et al. 2019) on labelled inputs.\n\n"
+            "Inputs (each repeatable):\n"
+            "  --pos FILE / --neg FILE        FASTA of pre-miRNAs / of other hairpins\n"
+            "  --images BASE [--labels FILE]  image set BASE.u8[.gz] (+ BASE.labels)\n"
+            "  --val-pos, --val-neg, --val-images, --val-labels   validation inputs\n"
+            "  --val-split F    hold out a stratified fraction F of the training set for\n"
+            "                   validation when no validation inputs are given (default 0)\n\n"
+            "Network and optimisation:\n"
+            "  --init MODEL     start from this model (fine-tuning) instead of a new one\n"
+            "  --kernel 3|5     convolution size of a new model (default 3; the paper's)\n"
+            "  --dense N        units of the hidden dense layer (default 256)\n"
+            "  --epochs N       maximum epochs (default 40)\n"
+            "  --batch N        mini-batch size (default 128)\n"
+            "  --lr X           Adam learning rate (default 0.001)\n"
+            "  --seed N         initialisation, shuffling and dropout seed (default 1)\n"
+            "  --early-stop N   stop after N epochs without a lower validation loss and\n"
+            "                   keep the best weights (default 0 = off)\n\n"
+            "Run:\n"
+            "  -o MODEL         output model file (required)\n"
+            "  --checkpoint F   checkpoint after every epoch (default MODEL.ckpt)\n"
+            "  --resume F       continue a killed run from its checkpoint (same inputs and\n"
+            "                   options): gives the same final weights\n"
+            "  --params NAME|FILE  folding energies (default rnafold-2.1.3)\n"
+            "  -j, --threads N  threads for folding and the network (default 2)\n"
+            "  -q, --quiet      no progress on stderr\n"
+            "  -h, --help       this help\n");
+}
+
+typedef struct {
+    int quiet;
+    double t0;
+    cli_progress_t prog;
+} progress_t;
+
+static void on_epoch(void *ud, const mrl_epoch_report_t *r)
+{
+    progress_t *p = ud;
+    if (p->quiet)
+        return;
+    if (p->prog.enabled)
+        fprintf(stderr, "\r%*s\r", 60, "");
+    double left = (r->epochs - r->epoch) * r->seconds;
+    fprintf(stderr, "epoch %3d/%d  loss %.4f  acc %.4f", r->epoch, r->epochs, r->loss,
+            r->accuracy);
+    if (r->has_val)
+        fprintf(stderr, "  val_loss %.4f  val_acc %.4f  val_auroc %.4f%s", r->val_loss,
+                r->val_accuracy, r->val_auroc, r->best_epoch == r->epoch ? " *" : "");
+    fprintf(stderr, "  %.0f img/s  %.0f s", r->images_per_s, r->seconds);
+    if (r->stopped)
+        fprintf(stderr, "  (early stop: best epoch %d)\n", r->best_epoch);
+    else
+        fprintf(stderr, "  (<= %.0f s left)\n", left);
+}
+
+static void on_batch(void *ud, long done, long total)
+{
+    progress_t *p = ud;
+    cli_progress_update(&p->prog, done, total);
+}
+
+/* Move a stratified fraction of `from` into a new validation set (seeded). */
+static int split_val(mrl_imageset_t *from, double frac, uint64_t seed, mrl_imageset_t **val)
+{
+    mrl_imageset_t *tr = NULL, *va = NULL;
+    if (mrl_imageset_new(&tr) < 0 || mrl_imageset_new(&va) < 0)
+        goto fail;
+    mrl_rng_t rng;
+    mrl_rng_init(&rng, seed, 2);
+    for (int cls = 0; cls <= 1; cls++) {
+        size_t m = 0;
+        for (size_t k = 0; k < from->n; k++)
+            m += from->labels[k] == cls;
+        size_t want = (size_t)(frac * (double)m + 0.5), left = m;
+        for (size_t k = 0; k < from->n; k++) {
+            if (from->labels[k] != cls)
+                continue;
+            /* selection sampling (Knuth 3.4.2 S): exactly `want` of `m`, uniformly */
+            int take = mrl_rng_below(&rng, (uint32_t)left) < want;
+            left--;
+            if (take)
+                want--;
+            mrl_imageset_t one = {1, from->rgb + k * MRL_IMG_BYTES, &from->labels[k],
+                                  &from->names[k]};
+            if (mrl_imageset_append(take ? va : tr, &one, -1) < 0)
+                goto fail;
+        }
+    }
+    /* swap the remaining training images into `from` */
+    mrl_imageset_t tmp = *from;
+    *from = *tr;
+    *tr = tmp;
+    mrl_imageset_free(tr);
+    *val = va;
+    return 0;
+fail:
+    mrl_imageset_free(tr);
+    mrl_imageset_free(va);
+    return -1;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    enum { O_POS = 256, O_NEG, O_IMG, O_LAB, O_VPOS, O_VNEG, O_VIMG, O_VLAB, O_VSPLIT, O_INIT,
+           O_KER, O_DENSE, O_EPOCHS, O_BATCH, O_LR, O_SEED, O_EARLY, O_CKPT, O_RESUME, O_PARAMS };
+    static const struct option lo[] = {
+        {"pos", required_argument, 0, O_POS},        {"neg", required_argument, 0, O_NEG},
+        {"images", required_argument, 0, O_IMG},     {"labels", required_argument, 0, O_LAB},
+        {"val-pos", required_argument, 0, O_VPOS},   {"val-neg", required_argument, 0, O_VNEG},
+        {"val-images", required_argument, 0, O_VIMG}, {"val-labels", required_argument, 0, O_VLAB},
+        {"val-split", required_argument, 0, O_VSPLIT}, {"init", required_argument, 0, O_INIT},
+        {"kernel", required_argument, 0, O_KER},     {"dense", required_argument, 0, O_DENSE},
+        {"epochs", required_argument, 0, O_EPOCHS},  {"batch", required_argument, 0, O_BATCH},
+        {"lr", required_argument, 0, O_LR},          {"seed", required_argument, 0, O_SEED},
+        {"early-stop", required_argument, 0, O_EARLY}, {"checkpoint", required_argument, 0, O_CKPT},
+        {"resume", required_argument, 0, O_RESUME},  {"params", required_argument, 0, O_PARAMS},
+        {"threads", required_argument, 0, 'j'},      {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},               {"output", required_argument, 0, 'o'},
+        {0, 0, 0, 0},
+    };
+    cli_inputs_t tr_in = {0}, va_in = {0};
+    mrl_train_opts_t to;
+    mrl_train_opts_default(&to);
+    const char *out = NULL, *init = NULL, *ckpt = NULL, *resume = NULL, *params = NULL;
+    long kernel = 3, dense = 256, v, threads = 2;
+    double vsplit = 0;
+    int quiet = 0, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":o:j:qh", lo, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case O_POS: case O_NEG: case O_IMG: case O_LAB:
+            if (cli_inputs_add("train", &tr_in, "pnil"[c - O_POS], optarg))
+                return CLI_USAGE;
+            break;
+        case O_VPOS: case O_VNEG: case O_VIMG: case O_VLAB:
+            if (cli_inputs_add("train", &va_in, "pnil"[c - O_VPOS], optarg))
+                return CLI_USAGE;
+            break;
+        case O_VSPLIT:
+            vsplit = strtod(optarg, &end);
+            if (*end || !(vsplit >= 0 && vsplit < 1))
+                return cli_usage_error("train", "--val-split needs a fraction in [0, 1)");
+            break;
+        case O_INIT: init = optarg; break;
+        case O_KER:
+            if (cli_parse_long("train", "--kernel", optarg, 1, 9, &kernel))
+                return CLI_USAGE;
+            break;
+        case O_DENSE:
+            if (cli_parse_long("train", "--dense", optarg, 1, 65536, &dense))
+                return CLI_USAGE;
+            break;
+        case O_EPOCHS:
+            if (cli_parse_long("train", "--epochs", optarg, 0, 100000, &v))
+                return CLI_USAGE;
+            to.epochs = (int)v;
+            break;
+        case O_BATCH:
+            if (cli_parse_long("train", "--batch", optarg, 1, 65536, &v))
+                return CLI_USAGE;
+            to.batch = (int)v;
+            break;
+        case O_LR:
+            to.adam.lr = strtof(optarg, &end);
+            if (*end || !(to.adam.lr > 0 && to.adam.lr < 10))
+                return cli_usage_error("train", "invalid learning rate '%s'", optarg);
+            break;
+        case O_SEED:
+            if (cli_parse_long("train", "--seed", optarg, 0, 0x7fffffffL, &v))
+                return CLI_USAGE;
+            to.seed = (uint64_t)v;
+            break;
+        case O_EARLY:
+            if (cli_parse_long("train", "--early-stop", optarg, 0, 100000, &v))
+                return CLI_USAGE;
+            to.early_stop = (int)v;
+            break;
+        case O_CKPT: ckpt = optarg; break;
+        case O_RESUME: resume = optarg; break;
+        case O_PARAMS: params = optarg; break;
+        case 'o': out = optarg; break;
+        case 'j':
+            if (cli_parse_long("train", "--threads", optarg, 1, 64, &threads))
+                return CLI_USAGE;
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return CLI_OK;
+        case ':': return cli_usage_error("train", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("train", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("train", "unexpected argument '%s'", argv[optind]);
+    if (!out)
+        return cli_usage_error("train", "no output model (-o MODEL)");
+    if (cli_inputs_empty(&tr_in))
+        return cli_usage_error("train", "no training inputs (--pos/--neg or --images)");
+    if (kernel != 3 && kernel != 5 && !init && !resume)
+        return cli_usage_error("train", "--kernel must be 3 or 5");
+
+    int rc = CLI_ERR, lrc;
+    mrl_params_t *loaded = NULL;
+    mrl_imageset_t *tr = NULL, *va = NULL;
+    mrl_model_t *m = NULL;
+    char *ckbuf = NULL;
+    mrl_fe_opts_t fe;
+    mrl_fe_opts_default(&fe);
+    fe.threads = (int)threads;
+    if (params && !(fe.params = mrl_params_builtin(params))) {
+        if ((lrc = mrl_params_load(&loaded, params)) < 0)
+            return cli_lib_error("train", lrc);
+        fe.params = loaded;
+    }
+    if (cli_load_inputs("train", &tr_in, &fe, quiet, &tr))
+        goto done;
+    if (!cli_inputs_empty(&va_in) && cli_load_inputs("train", &va_in, &fe, quiet, &va))
+        goto done;
+    if (!va && vsplit > 0 && split_val(tr, vsplit, to.seed, &va) < 0) {
+        cli_error("train", "out of memory");
+        goto done;
+    }
+    if (tr->n == 0) {
+        cli_error("train", "no training images");
+        goto done;
+    }
+    if (resume) {
+        if ((lrc = mrl_model_load(&m, resume)) < 0) {
+            cli_lib_error("train", lrc);
+            goto done;
+        }
+    } else if (init) {
+        if ((lrc = mrl_model_load(&m, init)) < 0) {
+            cli_lib_error("train", lrc);
+            goto done;
+        }
+    } else {
+        mrl_arch_t a;
+        mrl_arch_default(&a, (int)kernel);
+        for (int k = 0; k < a.n_layers; k++)
+            if (a.layer[k].kind == MRL_LAYER_DENSE) {
+                a.layer[k].out = (int)dense;
+                break;
+            }
+        if ((lrc = mrl_model_new(&m, &a, to.seed)) < 0) {
+            cli_lib_error("train", lrc);
+            goto done;
+        }
+    }
+    if (!ckpt) {
+        ckbuf = malloc(strlen(out) + 8);
+        if (!ckbuf) {
+            cli_error("train", "out of memory");
+            goto done;
+        }
+        sprintf(ckbuf, "%s.ckpt", out);
+        ckpt = ckbuf;
+    }
+    progress_t pr = {quiet, cli_now(), {0}};
+    cli_progress_init(&pr.prog, "images", quiet);
+    to.threads = (int)threads;
+    to.checkpoint = ckpt;
+    to.on_epoch = on_epoch;
+    to.on_batch = on_batch;
+    to.ud = &pr;
+    if (!quiet) {
+        long npos = 0;
+        for (size_t k = 0; k < tr->n; k++)
+            npos += tr->labels[k] > 0;
+        fprintf(stderr, "mirlens train: %zu training images (%ld positive), %zu validation\n",
+                tr->n, npos, va ? va->n : 0);
+    }
+    char meta[512];
+    snprintf(meta, sizeof meta, "%" PRIu64, to.seed);
+    if ((lrc = mrl_model_meta_set(m, "train_seed", meta)) < 0 ||
+        (lrc = mrl_train(m, tr, va, &to, resume)) < 0) {
+        cli_lib_error("train", lrc);
+        goto done;
+    }
+    snprintf(meta, sizeof meta, "epochs=%d batch=%d lr=%g early_stop=%d init=%s", to.epochs,
+             to.batch, (double)to.adam.lr, to.early_stop, init ? init : "-");
+    if ((lrc = mrl_model_meta_set(m, "train_options", meta)) < 0 ||
+        (lrc = mrl_model_save(m, out)) < 0) {
+        cli_lib_error("train", lrc);
+        goto done;
+    }
+    if (!quiet)
+        fprintf(stderr, "mirlens train: wrote %s in %.0f s\n", out, cli_now() - pr.t0);
+    rc = CLI_OK;
+done:
+    mrl_model_free(m);
+    mrl_imageset_free(tr);
+    mrl_imageset_free(va);
+    mrl_params_free(loaded);
+    free(ckbuf);
+    return rc;
+}

@@ -1,0 +1,369 @@
+/*
+ * fit.c - the training loop: shuffled mini-batches with Adam (Kingma & Ba 2015, Keras
+ * conventions), per-epoch validation, early stopping on validation loss with the best
+ * weights restored (Keras EarlyStopping(restore_best_weights=True)), and checkpoints that
+ * let a killed run continue exactly where it stopped.
+ *
+ * Randomness: one PCG32 stream (seed, stream 1) shuffles every epoch and draws the
+ * dropout masks, in a fixed order, so a seed gives bit-identical weights.
+ *
+ * Checkpoint = two files written after every epoch: "<ckpt>.state" (Adam moments, best
+ * weights, loop state, CRC-32 of the current parameters) and then "<ckpt>" itself, an
+ * ordinary model file of the current weights whose metadata holds the loop counters.
+ * Each is written to a temporary file and renamed; resuming checks that the two belong
+ * together through the parameter CRC.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "../util/util.h"
+#include "nn.h"
+
+void mrl_train_opts_default(mrl_train_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->epochs = 40;
+    o->batch = 128;
+    mrl_adam_opts_default(&o->adam);
+    o->seed = 1;
+    o->early_stop = 0;
+    o->threads = 0;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Probabilities of class 1 and mean cross-entropy of a labelled set. */
+int mrl_evaluate_set(mrl_nn_t *nn, const mrl_model_t *m, const mrl_imageset_t *s, float *score,
+                     double *loss)
+{
+    const mrl_arch_t *a = mrl_model_arch(m);
+    size_t img = (size_t)a->in_c * a->in_h * a->in_w, bs = 256;
+    float *x = malloc(bs * img * sizeof *x), *pr = malloc(bs * 2 * sizeof *pr);
+    int rc = 0;
+    double sum = 0;
+    if (!x || !pr) {
+        rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k0 = 0; k0 < s->n; k0 += bs) {
+        size_t b = s->n - k0 < bs ? s->n - k0 : bs;
+        mrl_model_normalize(m, s->rgb + k0 * MRL_IMG_BYTES, b, x);
+        if ((rc = mrl_nn_predict(nn, x, b, pr)) < 0)
+            goto done;
+        for (size_t k = 0; k < b; k++) {
+            score[k0 + k] = pr[2 * k + 1];
+            if (s->labels) {
+                float p = pr[2 * k + (s->labels[k0 + k] > 0)];
+                sum -= log(p > 1e-12f ? (double)p : 1e-12);
+            }
+        }
+    }
+    if (loss)
+        *loss = s->n ? sum / (double)s->n : 0.0;
+done:
+    free(x);
+    free(pr);
+    return rc;
+}
+
+typedef struct {
+    int epoch;          /* epochs completed */
+    double best_loss;   /* best validation loss so far */
+    int best_epoch, bad_epochs, stopped;
+    mrl_rng_t rng;
+} loop_t;
+
+static void put_u64(FILE *f, uint64_t v, uint32_t *crc)
+{
+    unsigned char b[8];
+    for (int k = 0; k < 8; k++)
+        b[k] = (unsigned char)(v >> (8 * k));
+    fwrite(b, 1, 8, f);
+    *crc = mrl_crc32(*crc, b, 8);
+}
+
+static void put_floats(FILE *f, const float *x, size_t n, uint32_t *crc)
+{
+    for (size_t k = 0; k < n; k++) {
+        uint32_t u;
+        memcpy(&u, &x[k], 4);
+        unsigned char b[4] = {(unsigned char)u, (unsigned char)(u >> 8), (unsigned char)(u >> 16),
+                              (unsigned char)(u >> 24)};
+        fwrite(b, 1, 4, f);
+        *crc = mrl_crc32(*crc, b, 4);
+    }
+}
+
+static uint32_t params_crc(const mrl_model_t *m)
+{
+    return mrl_crc32(0, m->params, m->nparams * sizeof(float));
+}
+
+#define CKPT_MAGIC "MIRLCKPT"
+#define CKPT_VERSION 1
+
+static int save_checkpoint(mrl_model_t *m, const float *best, const loop_t *L, const char *path)
+{
+    char *spath = malloc(strlen(path) + 8);
+    if (!spath)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    sprintf(spath, "%s.state", path);
+    mrl_atomic_t af;
+    int rc = mrl_atomic_open(&af, spath);
+    if (rc < 0)
+        goto done;
+    uint32_t crc = 0;
+    fwrite(CKPT_MAGIC, 1, 8, af.fp);
+    crc = mrl_crc32(crc, CKPT_MAGIC, 8);
+    uint64_t lossbits;
+    memcpy(&lossbits, &L->best_loss, 8);
+    uint64_t hdr[] = {CKPT_VERSION,      (uint64_t)L->epoch,      lossbits,
+                      (uint64_t)L->best_epoch, (uint64_t)L->bad_epochs, (uint64_t)L->stopped,
+                      L->rng.state,      L->rng.inc,              (uint64_t)m->adam_t,
+                      m->nparams,        params_crc(m),           best != NULL};
+    for (size_t k = 0; k < sizeof hdr / sizeof hdr[0]; k++)
+        put_u64(af.fp, hdr[k], &crc);
+    put_floats(af.fp, m->adam_m, m->nparams, &crc);
+    put_floats(af.fp, m->adam_v, m->nparams, &crc);
+    if (best)
+        put_floats(af.fp, best, m->nparams, &crc);
+    unsigned char cb[4] = {(unsigned char)crc, (unsigned char)(crc >> 8),
+                           (unsigned char)(crc >> 16), (unsigned char)(crc >> 24)};
+    fwrite(cb, 1, 4, af.fp);
+    if ((rc = mrl_atomic_commit(&af)) < 0)
+        goto done;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%d", L->epoch);
+    if ((rc = mrl_model_meta_set(m, "checkpoint_epoch", buf)) < 0)
+        goto done;
+    rc = mrl_model_save(m, path);
+done:
+    free(spath);
+    return rc;
+}
+
+static int get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    if (end - *p < 8)
+        return -1;
+    *v = 0;
+    for (int k = 0; k < 8; k++)
+        *v |= (uint64_t)(*p)[k] << (8 * k);
+    *p += 8;
+    return 0;
+}
+
+static void get_floats(const unsigned char **p, float *x, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        uint32_t u = (uint32_t)(*p)[0] | (uint32_t)(*p)[1] << 8 | (uint32_t)(*p)[2] << 16 |
+                     (uint32_t)(*p)[3] << 24;
+        memcpy(&x[k], &u, 4);
+        *p += 4;
+    }
+}
+
+/* Restore Adam moments, best weights and loop state into m (already loaded from path). */
+static int load_state(mrl_model_t *m, float *best, loop_t *L, const char *path)
+{
+    char *spath = malloc(strlen(path) + 8);
+    unsigned char *buf = NULL;
+    int rc = 0;
+    if (!spath)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    sprintf(spath, "%s.state", path);
+    FILE *f = fopen(spath, "rb");
+    if (!f) {
+        rc = mrl_err_set(MRL_ERR_IO, "cannot open checkpoint state '%s'", spath);
+        goto done;
+    }
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc(sz > 0 ? (size_t)sz : 1);
+    if (!buf || sz < 12 || fread(buf, 1, (size_t)sz, f) != (size_t)sz) {
+        fclose(f);
+        rc = mrl_err_set(MRL_ERR_CORRUPT, "%s: truncated checkpoint state", spath);
+        goto done;
+    }
+    fclose(f);
+    uint32_t want = (uint32_t)buf[sz - 4] | (uint32_t)buf[sz - 3] << 8 |
+                    (uint32_t)buf[sz - 2] << 16 | (uint32_t)buf[sz - 1] << 24;
+    if (memcmp(buf, CKPT_MAGIC, 8) || mrl_crc32(0, buf, (size_t)sz - 4) != want) {
+        rc = mrl_err_set(MRL_ERR_CORRUPT, "%s: not a checkpoint state or corrupt", spath);
+        goto done;
+    }
+    const unsigned char *p = buf + 8, *end = buf + sz - 4;
+    uint64_t h[12];
+    for (int k = 0; k < 12; k++)
+        if (get_u64(&p, end, &h[k]) < 0) {
+            rc = mrl_err_set(MRL_ERR_CORRUPT, "%s: truncated checkpoint state", spath);
+            goto done;
+        }
+    if (h[0] != CKPT_VERSION || h[9] != m->nparams || h[10] != params_crc(m)) {
+        rc = mrl_err_set(MRL_ERR_FORMAT,
+                         "%s does not belong to checkpoint '%s' (version or parameters differ)",
+                         spath, path);
+        goto done;
+    }
+    size_t need = (size_t)(2 + (h[11] ? 1 : 0)) * m->nparams * 4;
+    if ((size_t)(end - p) != need) {
+        rc = mrl_err_set(MRL_ERR_CORRUPT, "%s: wrong size", spath);
+        goto done;
+    }
+    L->epoch = (int)h[1];
+    memcpy(&L->best_loss, &h[2], 8);
+    L->best_epoch = (int)h[3];
+    L->bad_epochs = (int)h[4];
+    L->stopped = (int)h[5];
+    L->rng.state = h[6];
+    L->rng.inc = h[7];
+    m->adam_t = (long)h[8];
+    get_floats(&p, m->adam_m, m->nparams);
+    get_floats(&p, m->adam_v, m->nparams);
+    if (h[11] && best)
+        get_floats(&p, best, m->nparams);
+done:
+    free(buf);
+    free(spath);
+    return rc;
+}
+
+/* One epoch of mini-batch training in a freshly shuffled order. */
+static int run_epoch(mrl_nn_t *nn, mrl_model_t *m, const mrl_imageset_t *tr,
+                     const mrl_train_opts_t *o, loop_t *L, size_t *perm, float *x, int *lab,
+                     uint8_t *rgb, double *loss_out, double *acc_out)
+{
+    size_t n = tr->n, bs = (size_t)o->batch;
+    /* Fisher-Yates from the identity every epoch: the order depends on the RNG state
+     * alone, so a resumed run shuffles exactly as the uninterrupted one */
+    for (size_t k = 0; k < n; k++)
+        perm[k] = k;
+    for (size_t k = n; k > 1; k--) {
+        size_t r = mrl_rng_below(&L->rng, (uint32_t)k), t = perm[k - 1];
+        perm[k - 1] = perm[r];
+        perm[r] = t;
+    }
+    double loss_sum = 0;
+    long correct = 0;
+    for (size_t k0 = 0; k0 < n; k0 += bs) {
+        size_t b = n - k0 < bs ? n - k0 : bs;
+        for (size_t k = 0; k < b; k++) {
+            memcpy(rgb + k * MRL_IMG_BYTES, tr->rgb + perm[k0 + k] * MRL_IMG_BYTES, MRL_IMG_BYTES);
+            lab[k] = tr->labels[perm[k0 + k]] > 0;
+        }
+        mrl_model_normalize(m, rgb, b, x);
+        double loss;
+        int nc;
+        int rc = mrl_nn_train_step(nn, x, lab, b, &o->adam, &L->rng, &loss, &nc);
+        if (rc < 0)
+            return rc;
+        loss_sum += loss * (double)b;
+        correct += nc;
+        if (o->on_batch)
+            o->on_batch(o->ud, (long)(k0 + b), (long)n);
+    }
+    *loss_out = loss_sum / (double)n;
+    *acc_out = (double)correct / (double)n;
+    return 0;
+}
+
+int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *val,
+              const mrl_train_opts_t *o, const char *resume)
+{
+    if (!tr || tr->n == 0 || !tr->labels)
+        return mrl_err_set(MRL_ERR_ARG, "train: no labelled training images");
+    if (o->batch < 1 || o->epochs < 0)
+        return mrl_err_set(MRL_ERR_ARG, "train: invalid batch size or epoch count");
+    mrl_nn_t *nn = NULL;
+    mrl_nn_opts_t no;
+    mrl_nn_opts_default(&no);
+    no.threads = o->threads;
+    size_t bs = (size_t)o->batch, img = MRL_IMG_BYTES;
+    size_t *perm = malloc(tr->n * sizeof *perm);
+    float *x = malloc(bs * img * sizeof *x), *best = NULL, *vscore = NULL;
+    int *lab = malloc(bs * sizeof *lab);
+    uint8_t *rgb = malloc(bs * img);
+    int have_val = val && val->n > 0 && val->labels, rc;
+    if (have_val) {
+        best = malloc(m->nparams * sizeof *best);
+        vscore = malloc(val->n * sizeof *vscore);
+    }
+    if (!perm || !x || !lab || !rgb || (have_val && (!best || !vscore))) {
+        rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    loop_t L = {0, HUGE_VAL, 0, 0, 0, {0, 0}};
+    mrl_rng_init(&L.rng, o->seed, 1);
+    if (resume && (rc = load_state(m, best, &L, resume)) < 0)
+        goto done;
+    if ((rc = mrl_nn_new(&nn, m, &no)) < 0)
+        goto done;
+    while (L.epoch < o->epochs && !L.stopped) {
+        double t0 = now_s(), loss, acc;
+        if ((rc = run_epoch(nn, m, tr, o, &L, perm, x, lab, rgb, &loss, &acc)) < 0)
+            goto done;
+        L.epoch++;
+        mrl_epoch_report_t R = {0};
+        R.epoch = L.epoch;
+        R.epochs = o->epochs;
+        R.loss = loss;
+        R.accuracy = acc;
+        if (have_val) {
+            if ((rc = mrl_evaluate_set(nn, m, val, vscore, &R.val_loss)) < 0)
+                goto done;
+            mrl_metrics_t vm;
+            if ((rc = mrl_metrics_compute(vscore, val->labels, val->n, 0.5f, &vm)) < 0)
+                goto done;
+            R.has_val = 1;
+            R.val_accuracy = vm.accuracy;
+            R.val_auroc = vm.auroc;
+            if (R.val_loss < L.best_loss) {
+                L.best_loss = R.val_loss;
+                L.best_epoch = L.epoch;
+                L.bad_epochs = 0;
+                memcpy(best, m->params, m->nparams * sizeof *best);
+            } else if (o->early_stop > 0 && ++L.bad_epochs >= o->early_stop) {
+                L.stopped = 1;
+            }
+        }
+        R.best_epoch = L.best_epoch;
+        R.stopped = L.stopped;
+        R.seconds = now_s() - t0;
+        R.images_per_s = (double)tr->n / (R.seconds > 0 ? R.seconds : 1e-9);
+        if (o->checkpoint && (rc = save_checkpoint(m, have_val ? best : NULL, &L, o->checkpoint)) < 0)
+            goto done;
+        if (o->on_epoch)
+            o->on_epoch(o->ud, &R);
+    }
+    if (have_val && L.best_epoch > 0 && o->early_stop > 0) {
+        memcpy(m->params, best, m->nparams * sizeof *best);
+        mrl_model_touch(m);
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%d", L.epoch);
+    if ((rc = mrl_model_meta_set(m, "epochs_run", buf)) < 0)
+        goto done;
+    snprintf(buf, sizeof buf, "%d", L.best_epoch);
+    if (have_val && (rc = mrl_model_meta_set(m, "best_epoch", buf)) < 0)
+        goto done;
+    if (have_val) {
+        snprintf(buf, sizeof buf, "%.6f", L.best_loss);
+        rc = mrl_model_meta_set(m, "best_val_loss", buf);
+    }
+done:
+    mrl_nn_free(nn);
+    free(perm);
+    free(x);
+    free(best);
+    free(vscore);
+    free(lab);
+    free(rgb);
+    return rc;
+}

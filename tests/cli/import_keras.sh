@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# CLI tests of `mirlens import-keras`: usage errors (exit 2), bad inputs (exit 1) leaving no
+# output or temporary file, and (when ../shared/models exists) importing the authors'
+# networks: summary line, -q, deterministic output. Refusals of other Keras model kinds
+# and the exactness checks live in tests/ref/test_keras_import.c.
+set -u
+M=${MIRLENS:-./mirlens}
+SHARED=${MIRLENS_SHARED:-../shared}
+T=$(mktemp -d /tmp/mirlens_cli_import_keras.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail=0 n=0
+ok() { n=$((n + 1)); }
+bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL import_keras.sh: $*" >&2; }
+expect_rc() { # expect_rc WANT DESCRIPTION CMD...
+    local want=$1 what=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; local rc=$?
+    if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want"; cat "$T/err" >&2; fi
+}
+no_output() { # no_output DESCRIPTION: neither out.mrlm nor a temporary file in $T
+    if [ -e "$T/out.mrlm" ] || ls "$T" | grep -q '\.tmp\.'; then bad "$1: output left behind"; else ok; fi
+}
+
+# --help
+expect_rc 0 "--help" "$M" import-keras --help
+grep -q '^Usage: mirlens import-keras' "$T/out" && ok || bad "--help text"
+
+# usage errors: exit 2, a hint, nothing written
+expect_rc 2 "no arguments" "$M" import-keras
+grep -q "Try 'mirlens import-keras --help'" "$T/err" && ok || bad "usage hint"
+expect_rc 2 "no -o" "$M" import-keras "$T/x.h5"
+expect_rc 2 "-o without value" "$M" import-keras "$T/x.h5" -o
+expect_rc 2 "unknown option" "$M" import-keras --frobnicate "$T/x.h5" -o "$T/out.mrlm"
+expect_rc 2 "two inputs" "$M" import-keras "$T/a.h5" "$T/b.h5" -o "$T/out.mrlm"
+no_output "usage errors"
+
+# runtime errors: exit 1, the message names the file, nothing written
+expect_rc 1 "missing input" "$M" import-keras "$T/missing.h5" -o "$T/out.mrlm"
+grep -q "missing.h5" "$T/err" && ok || bad "missing input: message does not name the file"
+no_output "missing input"
+printf 'not an HDF5 file\n' >"$T/text.h5"
+expect_rc 1 "text input" "$M" import-keras "$T/text.h5" -o "$T/out.mrlm"
+grep -q "text.h5" "$T/err" && grep -q "not an HDF5 file" "$T/err" && ok || bad "text input: message"
+no_output "text input"
+
+MODEL=$SHARED/models/final_hsa_vgg_4M_128FCU.h5
+if [ ! -r "$MODEL" ]; then
+    echo "import_keras.sh: $SHARED/models absent, authors' models skipped"
+else
+    expect_rc 0 "import" "$M" import-keras "$MODEL" -o "$T/out.mrlm"
+    [ -s "$T/out.mrlm" ] && ok || bad "import: no output file"
+    [ ! -s "$T/out" ] && ok || bad "import: stdout not empty"
+    grep -q 'conv3x3:48v relu conv3x3:48s relu pool2 drop0.25' "$T/err" &&
+        grep -q 'dense2 (315386 parameters)' "$T/err" && ok || bad "import: summary line: $(cat "$T/err")"
+    expect_rc 0 "import -q" "$M" import-keras -q -o "$T/again.mrlm" "$MODEL"
+    [ ! -s "$T/err" ] && ok || bad "-q: stderr not empty"
+    cmp -s "$T/out.mrlm" "$T/again.mrlm" && ok || bad "output not deterministic"
+    # an unwritable destination: exit 1, nothing left behind
+    expect_rc 1 "unwritable output" "$M" import-keras -q "$MODEL" -o "$T/nodir/out.mrlm"
+    [ ! -e "$T/nodir" ] && ok || bad "unwritable output: something created"
+    rm -f "$T/out.mrlm" "$T/again.mrlm"
+    no_output "after import"
+fi
+
+echo "import_keras.sh: $((n - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,179 @@
+/*
+ * test_nn_model.c - model description and file: default architecture shapes, Glorot
+ * initialisation bounds, metadata, save/load round trip (bit-identical parameters and
+ * outputs), and refusal of truncated, corrupted, foreign and unknown-version files.
+ */
+#include <unistd.h>
+#include "mirlens.h"
+#include "test.h"
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = malloc((size_t)n);
+    *len = fread(b, 1, (size_t)n, f);
+    fclose(f);
+    return b;
+}
+
+static void spit(const char *path, const unsigned char *b, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    fwrite(b, 1, len, f);
+    fclose(f);
+}
+
+static void test_arch(void)
+{
+    mrl_arch_t a;
+    int s[3];
+    for (int k = 3; k <= 5; k += 2) {
+        mrl_arch_default(&a, k);
+        CHECK(mrl_arch_check(&a) == 0);
+        CHECK_INT(a.n_layers, 23);
+        CHECK(mrl_arch_shape(&a, 0, s) == 0);
+        CHECK_INT(s[0], 48); CHECK_INT(s[1], 26 - k); CHECK_INT(s[2], 101 - k);
+        CHECK(mrl_arch_shape(&a, 18, s) == 0); /* flatten: 72 x 2 x 12 */
+        CHECK_INT(s[0], 72 * 2 * 12); CHECK_INT(s[1], 1);
+        CHECK(mrl_arch_shape(&a, 22, s) == 0);
+        CHECK_INT(s[0], 2);
+        CHECK(mrl_arch_shape(&a, 23, s) == MRL_ERR_ARG);
+    }
+    a.layer[2].k = 0;
+    CHECK(mrl_arch_check(&a) == MRL_ERR_ARG);
+    mrl_arch_default(&a, 3);
+    a.layer[18].kind = MRL_LAYER_RELU; /* dense without a flatten before it */
+    CHECK(mrl_arch_check(&a) == MRL_ERR_ARG);
+}
+
+static void test_init(void)
+{
+    mrl_arch_t a;
+    mrl_arch_default(&a, 5);
+    mrl_model_t *m;
+    CHECK(mrl_model_new(&m, &a, 42) == 0);
+    CHECK_INT(mrl_model_nparams(m), 904298);
+    size_t wo, wn, bo, bn;
+    CHECK(mrl_model_layer_params(m, 2, &wo, &wn, &bo, &bn) == 0);
+    CHECK_INT(wn, 48 * 48 * 25); CHECK_INT(bn, 48);
+    float lim = sqrtf(6.0f / (48 * 25 + 48 * 25)), mx = 0, sum = 0;
+    const float *p = mrl_model_params(m);
+    for (size_t j = 0; j < wn; j++) {
+        mx = fabsf(p[wo + j]) > mx ? fabsf(p[wo + j]) : mx;
+        sum += p[wo + j];
+    }
+    CHECK(mx <= lim && mx > 0.95f * lim);
+    CHECK(fabsf(sum / (float)wn) < 0.01f * lim);
+    int zero = 1;
+    for (size_t j = 0; j < bn; j++)
+        zero &= p[bo + j] == 0.0f;
+    CHECK(zero);
+    CHECK_STR(mrl_model_meta_get(m, "seed"), "42");
+    CHECK(mrl_model_meta_get(m, "nope") == NULL);
+    CHECK(mrl_model_meta_set(m, "epochs", "12") == 0);
+    CHECK(mrl_model_meta_set(m, "epochs", "13") == 0);
+    CHECK_STR(mrl_model_meta_get(m, "epochs"), "13");
+    CHECK(mrl_model_meta_set(m, "bad", "two\nlines") == MRL_ERR_ARG);
+    mrl_model_t *m2;
+    CHECK(mrl_model_new(&m2, &a, 42) == 0);
+    CHECK(memcmp(mrl_model_params(m), mrl_model_params(m2), 904298 * sizeof(float)) == 0);
+    mrl_model_free(m2);
+    mrl_model_free(m);
+
+    uint8_t img[2 * 25 * 100 * 3];
+    for (size_t i = 0; i < sizeof img; i++)
+        img[i] = (uint8_t)(i * 7);
+    float x[2 * 3 * 25 * 100];
+    CHECK(mrl_model_new(&m, &a, 1) == 0);
+    mrl_model_normalize(m, img, 2, x);
+    /* image 1, channel 2, row 3, column 4 */
+    CHECK_CLOSE(x[((1 * 3 + 2) * 25 + 3) * 100 + 4],
+                (float)img[((1 * 25 + 3) * 100 + 4) * 3 + 2] / 255.0f, 1e-7, 0);
+    mrl_model_free(m);
+}
+
+static void test_file(void)
+{
+    char path[64], bad[64];
+    snprintf(path, sizeof path, "/tmp/test_nn_model_%d.mrl", (int)getpid());
+    snprintf(bad, sizeof bad, "/tmp/test_nn_model_%d_bad.mrl", (int)getpid());
+    mrl_arch_t a;
+    mrl_arch_default(&a, 3);
+    a.in_shift[1] = -0.5f;
+    mrl_model_t *m, *l;
+    CHECK(mrl_model_new(&m, &a, 7) == 0);
+    CHECK(mrl_model_meta_set(m, "data", "train.u8.gz") == 0);
+    CHECK(mrl_model_meta_set(m, "val_acc", "0.9312") == 0);
+    CHECK(mrl_model_save(m, path) == 0);
+    CHECK(mrl_model_load(&l, path) == 0);
+    if (!l)
+        return;
+    CHECK(memcmp(mrl_model_arch(m), mrl_model_arch(l), sizeof a) == 0);
+    CHECK_INT(mrl_model_nparams(l), mrl_model_nparams(m));
+    CHECK(memcmp(mrl_model_params(m), mrl_model_params(l),
+                 mrl_model_nparams(m) * sizeof(float)) == 0);
+    CHECK_STR(mrl_model_meta_get(l, "seed"), "7");
+    CHECK_STR(mrl_model_meta_get(l, "data"), "train.u8.gz");
+    CHECK_STR(mrl_model_meta_get(l, "val_acc"), "0.9312");
+
+    /* same outputs from the loaded model */
+    mrl_nn_t *n1, *n2;
+    CHECK(mrl_nn_new(&n1, m, NULL) == 0);
+    CHECK(mrl_nn_new(&n2, l, NULL) == 0);
+    float x[2 * 7500], p1[4], p2[4];
+    for (int i = 0; i < 2 * 7500; i++)
+        x[i] = (float)(i % 255) / 255.0f;
+    CHECK(mrl_nn_predict(n1, x, 2, p1) == 0);
+    CHECK(mrl_nn_predict(n2, x, 2, p2) == 0);
+    CHECK(memcmp(p1, p2, sizeof p1) == 0);
+    CHECK_CLOSE(p1[0] + p1[1], 1.0, 1e-6, 0);
+    mrl_nn_free(n1), mrl_nn_free(n2);
+    mrl_model_free(l);
+
+    size_t len = 0;
+    unsigned char *b = slurp(path, &len);
+    /* truncated: at several points, including inside the header and the parameters */
+    size_t cuts[] = {0, 5, 11, 40, len / 2, len - 5, len - 1};
+    for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
+        spit(bad, b, cuts[c]);
+        l = (mrl_model_t *)1;
+        CHECK(mrl_model_load(&l, bad) == MRL_ERR_CORRUPT);
+        CHECK(l == NULL);
+        CHECK(strstr(mrl_errmsg(), bad) != NULL);
+    }
+    /* one flipped bit anywhere: corrupt */
+    size_t flips[] = {20, 100, len / 3, len - 2};
+    for (size_t c = 0; c < sizeof flips / sizeof flips[0]; c++) {
+        b[flips[c]] ^= 0x10;
+        spit(bad, b, len);
+        CHECK(mrl_model_load(&l, bad) == MRL_ERR_CORRUPT);
+        b[flips[c]] ^= 0x10;
+    }
+    /* unknown version and foreign file */
+    b[8] = 99;
+    spit(bad, b, len);
+    CHECK(mrl_model_load(&l, bad) == MRL_ERR_FORMAT);
+    CHECK(strstr(mrl_errmsg(), "version 99") != NULL);
+    b[8] = 1;
+    b[0] = 'X';
+    spit(bad, b, len);
+    CHECK(mrl_model_load(&l, bad) == MRL_ERR_FORMAT);
+    CHECK(mrl_model_load(&l, "/nonexistent/model.mrl") == MRL_ERR_IO);
+    free(b);
+    unlink(bad);
+    unlink(path);
+    mrl_model_free(m);
+}
+
+int main(void)
+{
+    test_arch();
+    test_init();
+    test_file();
+    return test_summary("test_nn_model");
+}
