@@ -18,11 +18,15 @@ TASKS=${TASKS:-"train128 infer1 infer256 grad1 grad128 smooth50"}
 have_torch=1
 "$PY" -c 'import torch' 2>/dev/null || { have_torch=0; echo "bench_nn: no torch in $PY: mirlens only"; }
 
-best() { # best "rate rss" of several lines "task rate rss"
-    sort -k2,2 -g | tail -1 | awk '{print $2, $3}'
+# best wall rate, best CPU rate, and the peak RSS of the run with the best wall rate,
+# from lines "task rate rss cpu_rate"
+best() {
+    awk 'NF >= 4 { if ($2 > w) { w = $2; m = $3 } if ($4 > c) c = $4 }
+         END { if (w == "") print "- - -"; else print w, c, m }'
 }
 
-printf '%-3s %-9s %3s %12s %12s %7s %10s %10s\n' k task thr mirlens_ips torch_ips ratio mrl_MiB torch_MiB
+printf '%-2s %-9s %3s %9s %9s %6s | %9s %9s %6s | %8s %8s\n' k task thr mrl_ips torch_ips \
+    ratio mrl_cpu torch_cpu ratio mrl_MiB torch_MiB
 for k in $KS; do
     for t in $TASKS; do
         m="" p=""
@@ -35,13 +39,12 @@ for k in $KS; do
                      --threads "$THREADS" --tasks "$t" --min-seconds "$MIN_SECONDS")$'\n'
             fi
         done
-        read -r mi mr <<<"$(printf '%s' "$m" | grep . | best)"
-        pi=- pr=- ratio=-
-        if [ $have_torch = 1 ]; then
-            read -r pi pr <<<"$(printf '%s' "$p" | grep . | best)"
-            ratio=$(awk -v a="$mi" -v b="$pi" 'BEGIN { printf "%.2f", a / b }')
-        fi
-        printf '%-3s %-9s %3s %12s %12s %7s %10s %10s\n' "$k" "$t" "$THREADS" "$mi" "$pi" \
-            "$ratio" "$mr" "$pr"
+        read -r mi mc mr <<<"$(printf '%s' "$m" | best)"
+        read -r pi pc pr <<<"$(printf '%s' "$p" | best)"
+        ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
+        printf '%-2s %-9s %3s %9s %9s %6s | %9s %9s %6s | %8s %8s\n' "$k" "$t" "$THREADS" \
+            "$mi" "$pi" "$(ratio "$mi" "$pi")" "$mc" "$pc" "$(ratio "$mc" "$pc")" "$mr" "$pr"
     done
 done
+echo "ips: images/s (wall); cpu: images per CPU-second; MiB: peak RSS of the task's process"
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"

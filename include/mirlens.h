@@ -398,7 +398,11 @@ void mrl_nn_softmax_xent(const float *logits, const int *labels, size_t n, int k
  * thread-safe: one context per calling thread. Results do not depend on `threads`: work is
  * split into fixed shards of images and reductions run in a fixed order. */
 typedef struct mrl_nn_opts {
-    int threads; /* worker threads; 0 = all online CPUs (default) */
+    int threads; /* worker threads; 0 = all online CPUs (default). Batches of more than 32
+                  * images run in shards on this many threads of our own; smaller ones let
+                  * oneDNN's OpenMP team use that many (the calling thread's OpenMP thread
+                  * count is set for the call and restored after). OMP_WAIT_POLICY=passive
+                  * stops idle OpenMP threads from spinning. */
 } mrl_nn_opts_t;
 
 void mrl_nn_opts_default(mrl_nn_opts_t *o);
@@ -562,10 +566,12 @@ void mrl_train_opts_default(mrl_train_opts_t *o);
 MRL_MUST_CHECK int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *val,
                              const mrl_train_opts_t *o, const char *resume);
 
-/* Inference over an image set: score[k] = probability of class 1 for each image (n
- * floats); loss = mean cross-entropy when the set has labels (may be NULL). */
+/* Inference over an image set (2-class model): score[k] = probability of class 1 for each
+ * image (n floats); margin[k] = logit of class 1 minus logit of class 0 (may be NULL): it
+ * ranks images without the ties of probabilities saturated at 0 or 1, so AUROC/AUPRC are
+ * computed from it; loss = mean cross-entropy when the set has labels (may be NULL). */
 MRL_MUST_CHECK int mrl_evaluate_set(mrl_nn_t *nn, const mrl_model_t *m, const mrl_imageset_t *s,
-                                    float *score, double *loss);
+                                    float *score, float *margin, double *loss);
 
 #ifdef __cplusplus
 }

@@ -171,7 +171,7 @@ int cmd_eval(int argc, char **argv)
     mrl_nn_t *nn = NULL;
     mrl_imageset_t *set = NULL;
     mrl_params_t *loaded = NULL;
-    float *score = NULL;
+    float *score = NULL, *margin = NULL;
     mrl_fe_opts_t fe;
     mrl_fe_opts_default(&fe);
     fe.threads = (int)threads;
@@ -194,17 +194,21 @@ int cmd_eval(int argc, char **argv)
     mrl_nn_opts_default(&no);
     no.threads = (int)threads;
     score = malloc((set->n ? set->n : 1) * sizeof *score);
+    margin = malloc((set->n ? set->n : 1) * sizeof *margin);
     double loss = 0;
-    if (!score) {
+    if (!score || !margin) {
         cli_error("eval", "out of memory");
         goto done;
     }
-    if ((lrc = mrl_nn_new(&nn, m, &no)) < 0 || (lrc = mrl_evaluate_set(nn, m, set, score, &loss)) < 0) {
+    if ((lrc = mrl_nn_new(&nn, m, &no)) < 0 || (lrc = mrl_evaluate_set(nn, m, set, score, margin, &loss)) < 0) {
         cli_lib_error("eval", lrc);
         goto done;
     }
+    /* Rank by the logit margin: probabilities saturate at 1.0 in float and tie. With two
+     * classes p1 >= t exactly when margin >= logit(t). */
     mrl_metrics_t mt;
-    if ((lrc = mrl_metrics_compute(score, set->labels, set->n, (float)thr, &mt)) < 0) {
+    float mthr = thr <= 0 ? -INFINITY : thr >= 1 ? INFINITY : (float)log(thr / (1 - thr));
+    if ((lrc = mrl_metrics_compute(margin, set->labels, set->n, mthr, &mt)) < 0) {
         cli_lib_error("eval", lrc);
         goto done;
     }
@@ -228,7 +232,7 @@ int cmd_eval(int argc, char **argv)
         cli_lib_error("eval", lrc);
         goto done;
     }
-    if (plot && (lrc = write_plots(plot, set, score, &mt)) < 0) {
+    if (plot && (lrc = write_plots(plot, set, margin, &mt)) < 0) {
         if (lrc != MRL_ERR_IO || access(plot, W_OK) == 0)
             cli_lib_error("eval", lrc);
         goto done;
@@ -236,6 +240,7 @@ int cmd_eval(int argc, char **argv)
     rc = fflush(stdout) == 0 ? CLI_OK : cli_error("eval", "write error on standard output");
 done:
     free(score);
+    free(margin);
     mrl_nn_free(nn);
     mrl_model_free(m);
     mrl_imageset_free(set);

@@ -38,16 +38,17 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Probabilities of class 1 and mean cross-entropy of a labelled set. */
+/* Probabilities of class 1, logit margins and mean cross-entropy of a labelled set. */
 int mrl_evaluate_set(mrl_nn_t *nn, const mrl_model_t *m, const mrl_imageset_t *s, float *score,
-                     double *loss)
+                     float *margin, double *loss)
 {
     const mrl_arch_t *a = mrl_model_arch(m);
     size_t img = (size_t)a->in_c * a->in_h * a->in_w, bs = 256;
     float *x = malloc(bs * img * sizeof *x), *pr = malloc(bs * 2 * sizeof *pr);
+    float *z = malloc(bs * 2 * sizeof *z);
     int rc = 0;
     double sum = 0;
-    if (!x || !pr) {
+    if (!x || !pr || !z) {
         rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -56,8 +57,12 @@ int mrl_evaluate_set(mrl_nn_t *nn, const mrl_model_t *m, const mrl_imageset_t *s
         mrl_model_normalize(m, s->rgb + k0 * MRL_IMG_BYTES, b, x);
         if ((rc = mrl_nn_predict(nn, x, b, pr)) < 0)
             goto done;
+        if (margin && (rc = mrl_nn_read(nn, a->n_layers - 1, 0, z)) < 0)
+            goto done;
         for (size_t k = 0; k < b; k++) {
             score[k0 + k] = pr[2 * k + 1];
+            if (margin)
+                margin[k0 + k] = z[2 * k + 1] - z[2 * k];
             if (s->labels) {
                 float p = pr[2 * k + (s->labels[k0 + k] > 0)];
                 sum -= log(p > 1e-12f ? (double)p : 1e-12);
@@ -69,6 +74,7 @@ int mrl_evaluate_set(mrl_nn_t *nn, const mrl_model_t *m, const mrl_imageset_t *s
 done:
     free(x);
     free(pr);
+    free(z);
     return rc;
 }
 
@@ -316,7 +322,7 @@ int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *va
         R.loss = loss;
         R.accuracy = acc;
         if (have_val) {
-            if ((rc = mrl_evaluate_set(nn, m, val, vscore, &R.val_loss)) < 0)
+            if ((rc = mrl_evaluate_set(nn, m, val, vscore, NULL, &R.val_loss)) < 0)
                 goto done;
             mrl_metrics_t vm;
             if ((rc = mrl_metrics_compute(vscore, val->labels, val->n, 0.5f, &vm)) < 0)

@@ -28,6 +28,8 @@ struct mrl_nn {
     int grad_hi;    /* highest one */
     float *gshard;  /* per-shard plain parameter gradients */
     size_t gshard_cap;
+    double *shard_loss; /* per-shard loss sums and correct counts (gshard_cap entries) */
+    int *shard_correct;
     float *logits;  /* (n, K) staging for the training step */
     size_t logits_cap;
     eng_worker_t wk[NN_MAX_THREADS];
@@ -84,6 +86,8 @@ void mrl_nn_free(mrl_nn_t *nn)
     free(nn->arena_f);
     free(nn->arena_b);
     free(nn->gshard);
+    free(nn->shard_loss);
+    free(nn->shard_correct);
     free(nn->logits);
     free(nn);
 }
@@ -308,7 +312,7 @@ static int bwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, 
 {
     const bwd_ctx_t *c = ctx;
     const nn_bufs_t *bf = &nn->bf;
-    float *g = nn->gshard + k * nn->m->nparams;
+    float *g = c->weights ? nn->gshard + k * nn->m->nparams : NULL;
     for (int i = c->from; i >= 0 && i >= c->stop; i--) {
         int kind = nn->m->arch.layer[i].kind, rc = 0, data = i > c->stop;
         size_t img = eng_layout(nn->e, i + 1)->img, off = n0 * img, len = (size_t)b * img;
@@ -346,8 +350,8 @@ static int bwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, 
 
 typedef struct train_ctx {
     const int *labels;
-    double loss[(1u << 20) / NN_SHARD];
-    int correct[(1u << 20) / NN_SHARD];
+    double *loss; /* per shard, summed in shard order afterwards */
+    int *correct;
 } train_ctx_t;
 
 static int train_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, int nthr,
@@ -374,9 +378,14 @@ static int fit_grad_shards(mrl_nn_t *nn, size_t S)
     if (S <= nn->gshard_cap)
         return 0;
     free(nn->gshard);
+    free(nn->shard_loss);
+    free(nn->shard_correct);
     nn->gshard = aligned_alloc(64, al64(S * nn->m->nparams * sizeof(float)));
-    nn->gshard_cap = nn->gshard ? S : 0;
-    return nn->gshard ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    nn->shard_loss = malloc(S * sizeof(double));
+    nn->shard_correct = malloc(S * sizeof(int));
+    int ok = nn->gshard && nn->shard_loss && nn->shard_correct;
+    nn->gshard_cap = ok ? S : 0;
+    return ok ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
 }
 
 /* grads += sum over shards, shard 0 first, for layers [lo, hi]. */
@@ -525,7 +534,7 @@ int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, size_t n,
 {
     int saved = omp_get_max_threads();
     shards_t s;
-    train_ctx_t *c = NULL;
+    train_ctx_t c;
     int rc = labels && ao ? 0 : mrl_err_set(MRL_ERR_ARG, "training needs labels and Adam options");
     if (!rc)
         rc = check_logits(nn);
@@ -545,11 +554,9 @@ int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, size_t n,
         nn->logits_cap = nn->logits ? n * (size_t)K : 0;
         rc = nn->logits ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     }
-    if (!rc && !(c = malloc(sizeof *c)))
-        rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     if (!rc) {
-        c->labels = labels;
-        rc = run_shards(nn, &s, train_shard, c);
+        c = (train_ctx_t){labels, nn->shard_loss, nn->shard_correct};
+        rc = run_shards(nn, &s, train_shard, &c);
     }
     if (!rc) {
         mrl_model_zero_grads(nn->m);
@@ -558,7 +565,7 @@ int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, size_t n,
         double sum = 0.0;
         int nc = 0;
         for (size_t k = 0; k < s.S; k++)
-            sum += c->loss[k], nc += c->correct[k];
+            sum += c.loss[k], nc += c.correct[k];
         if (loss)
             *loss = sum / (double)n;
         if (ncorrect)
@@ -567,7 +574,6 @@ int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, size_t n,
     } else {
         nn->n = 0;
     }
-    free(c);
     omp_set_num_threads(saved);
     return rc;
 }

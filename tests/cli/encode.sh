@@ -2,19 +2,8 @@
 # CLI tests of `mirlens encode`: output formats, refusals, --strict, usage errors (exit 2),
 # runtime errors (exit 1), atomic outputs, determinism, and (when ../shared exists) the
 # golden encoding file reproduced byte for byte from its given structures.
-set -u
-M=${MIRLENS:-./mirlens}
-SHARED=${MIRLENS_SHARED:-../shared}
-T=$(mktemp -d /tmp/mirlens_cli_encode.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fail=0 n=0
-ok() { n=$((n + 1)); }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL encode.sh: $*" >&2; }
-expect_rc() { # expect_rc WANT DESCRIPTION CMD...
-    local want=$1 what=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"; local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want"; cat "$T/err" >&2; fi
-}
+NAME=encode.sh
+. "$(dirname "$0")/lib.sh"
 
 LET7=CGGGGUGAGGUAGUAGGUUGUGUGGUUUCAGGGCAGUGAUGUUGCCCCUCGGAAGAUAACUAUACAACCUACUGCCUUCCCUG
 printf '>let7b\n%s\n>noloop desc\nACGUACGU\n>let7b\n%s\n' "$LET7" "$LET7" >"$T/in.fa"
@@ -120,5 +109,4 @@ else
     echo "encode.sh: golden checks skipped ($G not found)"
 fi
 
-echo "encode.sh: $((n - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

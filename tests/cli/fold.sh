@@ -1,23 +1,9 @@
 #!/usr/bin/env bash
 # CLI golden tests for `mirlens fold` (expected outputs in tests/data/fold/; the
 # folding itself is checked against RNAfold 2.1.3 by tests/ref/test_fold_golden.c).
-set -u
-M=${MIRLENS:-./mirlens}
+NAME=fold.sh
+. "$(dirname "$0")/lib.sh"
 D=tests/data/fold
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-no() { fail=$((fail + 1)); echo "FAIL fold.sh: $*" >&2; }
-# expect NAME STATUS STDERR_PATTERN -- command...   (stdout saved in $T/out)
-expect() {
-    local name=$1 want=$2 pat=$3; shift 4
-    "$@" >"$T/out" 2>"$T/err"; local rc=$?
-    if [ "$rc" -ne "$want" ]; then no "$name: exit $rc, want $want ($(head -c 300 "$T/err"))"; return; fi
-    if [ -n "$pat" ] && ! grep -q -- "$pat" "$T/err"; then no "$name: stderr lacks '$pat': $(cat "$T/err")"; return; fi
-    ok
-}
-same() { if cmp -s "$1" "$2"; then ok; else no "$3: output differs"; diff "$1" "$2" | head -5 >&2; fi; }
 
 expect example 0 "" -- "$M" fold examples/hairpins.fa;           same "$T/out" $D/hairpins.out example
 expect tsv 0 "" -- "$M" fold --tsv examples/hairpins.fa;          same "$T/out" $D/hairpins.tsv tsv
@@ -40,11 +26,11 @@ head -8 "$T/out" > "$T/case.got"; same "$T/case.got" "$T/case.want" case
 # empty input: no records, success
 : > "$T/empty.fa"
 expect empty 0 "" -- "$M" fold "$T/empty.fa"
-[ -s "$T/out" ] && no "empty: output not empty" || ok
+[ -s "$T/out" ] && bad "empty: output not empty" || ok
 # errors name the input, the record and the line; earlier records are still printed
 printf '>ok\nGGGAAACC\n>bad rec\nGGG1AAACC\n' > "$T/badchar.fa"
 expect badchar 1 "badchar.fa: record 'bad' line 4" -- "$M" fold "$T/badchar.fa"
-[ "$(head -1 "$T/out")" = ">ok" ] && ! grep -q '>bad' "$T/out" && ok || no "badchar: partial output wrong"
+[ "$(head -1 "$T/out")" = ">ok" ] && ! grep -q '>bad' "$T/out" && ok || bad "badchar: partial output wrong"
 printf '>a\n>b\nGGGAAACC\n' > "$T/nohdr.fa"
 expect noseq 1 "record 'a' (line 1) has no sequence" -- "$M" fold "$T/nohdr.fa"
 expect missing 1 "mirlens fold: cannot open" -- "$M" fold "$T/does-not-exist.fa"
@@ -58,13 +44,12 @@ expect badopt 2 "unknown option" -- "$M" fold --bogus examples/hairpins.fa
 expect badthreads 2 "invalid value" -- "$M" fold -j 0 examples/hairpins.fa
 expect badparams 1 "cannot open" -- "$M" fold --params "$T/none.par" examples/hairpins.fa
 expect help 0 "" -- "$M" fold --help
-grep -q 'Usage: mirlens fold' "$T/out" && ok || no "help text"
+grep -q 'Usage: mirlens fold' "$T/out" && ok || bad "help text"
 expect modern 0 "" -- "$M" fold --params turner2004 --tsv examples/hairpins.fa
-[ "$(wc -l < "$T/out")" -eq 13 ] && ok || no "modern: line count"
+[ "$(wc -l < "$T/out")" -eq 13 ] && ok || bad "modern: line count"
 if [ -d ../shared/params ]; then
     expect parfile 0 "" -- "$M" fold --params ../shared/params/rna_turner2004_rnafold-2.1.3_builtin.par examples/hairpins.fa
     same "$T/out" $D/hairpins.out parfile
     expect typo 1 "-1i40" -- "$M" fold --params ../shared/params/rna_turner2004.par examples/hairpins.fa
 fi
-echo "fold.sh: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -3,19 +3,8 @@
 # output or temporary file, and (when ../shared/models exists) importing the authors'
 # networks: summary line, -q, deterministic output. Refusals of other Keras model kinds
 # and the exactness checks live in tests/ref/test_keras_import.c.
-set -u
-M=${MIRLENS:-./mirlens}
-SHARED=${MIRLENS_SHARED:-../shared}
-T=$(mktemp -d /tmp/mirlens_cli_import_keras.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fail=0 n=0
-ok() { n=$((n + 1)); }
-bad() { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL import_keras.sh: $*" >&2; }
-expect_rc() { # expect_rc WANT DESCRIPTION CMD...
-    local want=$1 what=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"; local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want"; cat "$T/err" >&2; fi
-}
+NAME=import_keras.sh
+. "$(dirname "$0")/lib.sh"
 no_output() { # no_output DESCRIPTION: neither out.mrlm nor a temporary file in $T
     if [ -e "$T/out.mrlm" ] || ls "$T" | grep -q '\.tmp\.'; then bad "$1: output left behind"; else ok; fi
 }
@@ -61,5 +50,4 @@ else
     no_output "after import"
 fi
 
-echo "import_keras.sh: $((n - fail)) passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

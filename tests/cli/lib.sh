@@ -1,0 +1,32 @@
+# Shared helpers of the CLI golden tests (sourced, not run; tests/run.sh skips it).
+# Set NAME before sourcing. Provides $M (the binary), $S / $SHARED (team data), $T (a
+# scratch directory removed on exit), ok/bad counters, expect_rc, expect and summary.
+set -u
+M=${MIRLENS:-./mirlens}
+S=${MIRLENS_SHARED:-../shared}
+SHARED=$S
+T=$(mktemp -d "/tmp/mirlens_cli_${NAME%.sh}.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $NAME: $*" >&2; }
+# expect_rc WANT DESCRIPTION CMD...: exit status only (stdout in $T/out, stderr in $T/err)
+expect_rc() {
+    local want=$1 what=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; local rc=$?
+    if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want"; cat "$T/err" >&2; fi
+}
+# expect DESCRIPTION WANT STDERR_PATTERN -- CMD...: exit status and a message on stderr
+expect() {
+    local what=$1 want=$2 pat=$3; shift 4
+    "$@" >"$T/out" 2>"$T/err"; local rc=$?
+    if [ "$rc" -ne "$want" ]; then bad "$what: exit $rc, want $want ($(head -c 400 "$T/err"))"; return; fi
+    if [ -n "$pat" ] && ! grep -q -- "$pat" "$T/err"; then bad "$what: stderr lacks '$pat': $(head -c 400 "$T/err")"; return; fi
+    ok
+}
+# same GOT WANT DESCRIPTION: files identical
+same() { if cmp -s "$1" "$2"; then ok; else bad "$3: output differs"; diff "$1" "$2" | head -5 >&2; fi; }
+summary() {
+    echo "$NAME: $pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+}

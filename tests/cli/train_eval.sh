@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# CLI tests for `mirlens train` and `mirlens eval`: a tiny training run from FASTA with
+# checkpoint and exact resume, usage errors, and eval reproducing the published accuracy
+# and AUROC of the authors' imported Keras network (when ../shared is present).
+NAME=train_eval.sh
+. "$(dirname "$0")/lib.sh"
+# positives: the let-7 / miR hairpins; negatives: the CDS pseudo-hairpins
+awk '/^>pseudo/{p=0} /^>hsa/{p=1} p' examples/hairpins.fa > "$T/pos.fa"
+awk '/^>hsa/{p=0} /^>pseudo/{p=1} p' examples/hairpins.fa > "$T/neg.fa"
+tr='--pos '"$T/pos.fa"' --neg '"$T/neg.fa"' --batch 4 --seed 3 -j 1 -q'
+expect train3 0 "" -- "$M" train $tr --epochs 3 -o "$T/a.mrlm"
+[ -s "$T/a.mrlm" ] && [ -s "$T/a.mrlm.ckpt" ] && [ -s "$T/a.mrlm.ckpt.state" ] && ok || bad "train: files"
+# killed after 2 epochs, resumed to 3: same weights, so the same scores
+expect train2 0 "" -- "$M" train $tr --epochs 2 -o "$T/b.mrlm"
+expect resume 0 "" -- "$M" train $tr --epochs 3 --resume "$T/b.mrlm.ckpt" -o "$T/c.mrlm"
+"$M" eval -q -m "$T/a.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --scores "$T/a.scores" > /dev/null
+"$M" eval -q -m "$T/c.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --scores "$T/c.scores" > /dev/null
+cmp -s "$T/a.scores" "$T/c.scores" && ok || bad "resume: scores differ from the uninterrupted run"
+[ "$(wc -l < "$T/a.scores")" -eq 13 ] && ok || bad "scores: line count"
+expect evaltsv 0 "" -- "$M" eval -q --tsv -m "$T/a.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa"
+[ "$(head -1 "$T/out")" = "$(printf 'accuracy\tsensitivity\tspecificity\tprecision\tf1\tmcc\tauroc\tauprc\tn_pos\tn_neg')" ] && ok || bad "eval tsv header"
+[ "$(cut -f9,10 "$T/out" | tail -1)" = "$(printf '8\t4')" ] && ok || bad "eval tsv counts"
+expect plot 0 "" -- "$M" eval -q -m "$T/a.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --plot "$T/plots"
+grep -q '<svg' "$T/plots/roc.svg" && grep -q '<svg' "$T/plots/pr.svg" && ok || bad "plots"
+# usage and input errors
+expect noout 2 "no output model" -- "$M" train --pos "$T/pos.fa"
+expect noinput 2 "no training inputs" -- "$M" train -o "$T/x.mrlm"
+expect badkernel 2 "kernel" -- "$M" train $tr --kernel 4 -o "$T/x.mrlm"
+expect missing 1 "cannot open" -- "$M" train --pos "$T/none.fa" -o "$T/x.mrlm"
+[ -e "$T/x.mrlm" ] && bad "a failed run left a model" || ok
+expect evalnone 2 "no inputs" -- "$M" eval -m "$T/a.mrlm"
+expect badmodel 1 "mirlens eval: " -- "$M" eval -m "$T/pos.fa" --pos "$T/pos.fa"
+head -c 1000 "$T/a.mrlm" > "$T/trunc.mrlm"
+expect truncmodel 1 "mirlens eval: " -- "$M" eval -m "$T/trunc.mrlm" --pos "$T/pos.fa"
+if [ -e "$S/models/final_hsa_vgg_4M_128FCU.h5" ]; then
+    "$M" import-keras -q "$S/models/final_hsa_vgg_4M_128FCU.h5" -o "$T/hsa.mrlm"
+    expect keras 0 "" -- "$M" eval -q --tsv -m "$T/hsa.mrlm" --images "$S/data/cordero_images/modhsa_test"
+    # the models README: accuracy 0.9426, AUROC 0.9844 on modhsa_test
+    [ "$(tail -1 "$T/out" | cut -f1,7,9,10)" = "$(printf '0.9426\t0.9844\t549\t549')" ] && ok || bad "keras eval: $(tail -1 "$T/out")"
+else
+    echo "train_eval.sh: $S/models absent, skipping the Keras eval check"
+fi
+summary
