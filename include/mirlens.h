@@ -117,6 +117,9 @@ MRL_MUST_CHECK int mrl_fasta_open(mrl_fasta_t **out, const char *path, const mrl
  * max_length. CRLF line ends are accepted. */
 MRL_MUST_CHECK int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec);
 void mrl_fasta_close(mrl_fasta_t *fa);
+/* How far reading has got: bytes of the file consumed (compressed bytes for gzip) and the
+ * file size; total is 0 when unknown (standard input, a pipe). For progress displays. */
+void mrl_fasta_position(const mrl_fasta_t *fa, uint64_t *done, uint64_t *total);
 
 /* ======================================================================= fold == */
 

@@ -82,6 +82,22 @@ void cli_progress_update(cli_progress_t *p, long done, long total)
         fprintf(stderr, "\r%ld %s (%.0f/s)   ", done, p->what, rate);
 }
 
+void cli_progress_fraction(cli_progress_t *p, long done, double frac)
+{
+    if (!p->enabled)
+        return;
+    double t = cli_now();
+    if (t - p->last < 0.2)
+        return;
+    p->last = t;
+    double el = t - p->t0, rate = done / (el > 1e-9 ? el : 1e-9);
+    if (frac > 0.001 && frac <= 1.0)
+        fprintf(stderr, "\r%ld %s (%.0f/s), %.0f%%, about %.0f s left   ", done, p->what, rate,
+                100 * frac, el * (1 - frac) / frac);
+    else
+        fprintf(stderr, "\r%ld %s (%.0f/s)   ", done, p->what, rate);
+}
+
 void cli_progress_end(cli_progress_t *p, long done)
 {
     if (!p->enabled)

@@ -16,6 +16,7 @@ int cmd_import_keras(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* "mirlens CMD: message" on stderr. Returns CLI_ERR. */
 int cli_error(const char *cmd, const char *fmt, ...)
@@ -47,6 +48,8 @@ typedef struct cli_progress {
 void cli_progress_init(cli_progress_t *p, const char *what, int quiet);
 /* done items so far, total (0 = unknown). Rate-limited to ~5 updates/s. */
 void cli_progress_update(cli_progress_t *p, long done, long total);
+/* done items and the fraction of the input read (0 = unknown): shows rate and time left. */
+void cli_progress_fraction(cli_progress_t *p, long done, double frac);
 void cli_progress_end(cli_progress_t *p, long done);
 double cli_now(void);
 

@@ -159,7 +159,9 @@ static int fold_file(const char *path, pool_t *pl, const mrl_fasta_opts_t *fo, i
                 mrl_fasta_close(fa);
                 return cli_error("fold", "write error on standard output");
             }
-            cli_progress_update(prog, *done, 0);
+            uint64_t pos, size;
+            mrl_fasta_position(fa, &pos, &size);
+            cli_progress_fraction(prog, *done, size ? (double)pos / (double)size : 0);
         }
     } while (rrc == 1);
     mrl_fasta_close(fa);

@@ -196,7 +196,9 @@ static int predict_file(const opts_t *o, const char *path, mrl_nn_t *nn, mrl_mod
                 mrl_fasta_close(fa);
                 return rc;
             }
-            cli_progress_update(prog, ch->written, 0);
+            uint64_t pos, size;
+            mrl_fasta_position(fa, &pos, &size);
+            cli_progress_fraction(prog, ch->written, size ? (double)pos / (double)size : 0);
         }
     }
     if (r < 0)

@@ -8,11 +8,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 #include "../util/util.h"
 
 struct mrl_fasta {
     gzFile gz;
+    uint64_t size;     /* input size in bytes, 0 when unknown (stdin, pipe) */
     char *name;        /* input name for messages */
     mrl_fasta_opts_t opts;
     char *line;        /* current line buffer */
@@ -58,8 +60,21 @@ int mrl_fasta_open(mrl_fasta_t **out, const char *path, const mrl_fasta_opts_t *
         return rc;
     }
     gzbuffer(fa->gz, 1 << 17);
+    struct stat st;
+    if (!is_stdin && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        fa->size = (uint64_t)st.st_size;
     *out = fa;
     return 0;
+}
+
+void mrl_fasta_position(const mrl_fasta_t *fa, uint64_t *done, uint64_t *total)
+{
+    /* gzoffset counts the (compressed) bytes consumed, read ahead included */
+    z_off_t off = gzoffset(fa->gz);
+    *done = off > 0 ? (uint64_t)off : 0;
+    *total = fa->size;
+    if (*total && *done > *total)
+        *done = *total;
 }
 
 void mrl_fasta_close(mrl_fasta_t *fa)
