@@ -423,8 +423,9 @@ enum mrl_nn_mode {
     MRL_NN_TRAIN = 2    /* dropout active (needs rng), keeps what backward needs */
 };
 
-/* Forward pass of n images x (N,C,H,W) (normalised). rng is used in MRL_NN_TRAIN only
- * (dropout masks, drawn in NCHW order image by image). Returns 0, MRL_ERR_ARG or
+/* Forward pass of n images x (N,C,H,W) (normalised). rng is used in MRL_NN_TRAIN only:
+ * two draws seed the pass; image n's dropout mask of layer i comes from PCG32 stream
+ * n * MRL_NN_MAX_LAYERS + i of that seed, in NCHW order. Returns 0, MRL_ERR_ARG or
  * MRL_ERR_NOMEM / MRL_ERR_INTERNAL. */
 MRL_MUST_CHECK int mrl_nn_forward(mrl_nn_t *nn, const float *x, size_t n, int mode,
                                   mrl_rng_t *rng);

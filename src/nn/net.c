@@ -26,6 +26,7 @@ struct mrl_nn {
     int mode;       /* of the last forward */
     int grad_lo;    /* lowest tensor with a valid gradient (NN_MAX_T: none) */
     int grad_hi;    /* highest one */
+    uint64_t step_seed; /* dropout seed of the last training forward */
     float *gshard;  /* per-shard plain parameter gradients */
     size_t gshard_cap;
     double *shard_loss; /* per-shard loss sums and correct counts (gshard_cap entries) */
@@ -270,6 +271,19 @@ static int run_shards(mrl_nn_t *nn, const shards_t *s, shard_fn fn, void *ctx)
 
 /* ---- per-shard passes ------------------------------------------------------------ */
 
+/* Dropout masks of images [n0, n0+b) for layer i: image n draws from its own PCG32 stream
+ * (step seed, stream n * MRL_NN_MAX_LAYERS + i), so shards can draw them in parallel and
+ * the masks never depend on who draws them. */
+static void drop_masks(mrl_nn_t *nn, int i, size_t n0, int b)
+{
+    const nn_layout_t *l = eng_layout(nn->e, i + 1);
+    for (size_t n = n0; n < n0 + (size_t)b; n++) {
+        mrl_rng_t r;
+        mrl_rng_init(&r, nn->step_seed, (uint64_t)n * MRL_NN_MAX_LAYERS + (uint64_t)i);
+        nn_dropout_mask(l, 1, nn->m->arch.layer[i].rate, &r, nn->mask[i] + n * l->img);
+    }
+}
+
 static int fwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, int nthr,
                      void *ctx)
 {
@@ -289,8 +303,10 @@ static int fwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, 
                 nn_relu_fwd(bf->y[i] + off, bf->y[i + 1] + off, len);
             break;
         case MRL_LAYER_DROPOUT:
-            if (nn->mode == MRL_NN_TRAIN)
+            if (nn->mode == MRL_NN_TRAIN) {
+                drop_masks(nn, i, n0, b);
                 nn_mul(bf->y[i] + off, nn->mask[i] + off, bf->y[i + 1] + off, len);
+            }
             else
                 memcpy(bf->y[i + 1] + off, bf->y[i] + off, len * sizeof(float));
             break;
@@ -445,11 +461,10 @@ static int fwd_begin(mrl_nn_t *nn, const float *x, size_t n, int mode, mrl_rng_t
     nn->mode = mode;
     nn->n = n;
     nn_layout_import(eng_layout(nn->e, 0), n, x, nn->bf.y[0]);
-    if (mode == MRL_NN_TRAIN)
-        for (int i = 0; i < nn->L; i++)
-            if (nn->m->arch.layer[i].kind == MRL_LAYER_DROPOUT)
-                nn_dropout_mask(eng_layout(nn->e, i + 1), n, nn->m->arch.layer[i].rate, rng,
-                                nn->mask[i]);
+    if (mode == MRL_NN_TRAIN) { /* one 64-bit draw per pass seeds every dropout mask */
+        nn->step_seed = mrl_rng_u32(rng);
+        nn->step_seed |= (uint64_t)mrl_rng_u32(rng) << 32;
+    }
     return 0;
 }
 

@@ -109,7 +109,7 @@ int main(void)
     float score[16];
     double loss = 1;
     CHECK_INT(mrl_nn_new(&nn, e, &no), 0);
-    CHECK_INT(mrl_evaluate_set(nn, e, va, score, &loss), 0);
+    CHECK_INT(mrl_evaluate_set(nn, e, va, score, NULL, &loss), 0);
     const char *be = mrl_model_meta_get(e, "best_val_loss");
     CHECK(be != NULL);
     if (be)
