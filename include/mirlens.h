@@ -329,7 +329,8 @@ typedef struct mrl_arch {
 } mrl_arch_t;
 
 /* The paper's network ("VGG-style, 3 modules, 256 dense units") for 3x25x100 RGB/255 images
- * with k x k convolutions (k = 3 in the paper, 5 in the authors' code); 2 output classes. */
+ * with k x k convolutions (k = 3 in the paper and the default for k <= 0; 5 in the authors'
+ * code); 2 output classes (logits), 23 layers. */
 void mrl_arch_default(mrl_arch_t *a, int k);
 /* Validate an architecture (shapes stay positive, parameters in range). Returns 0 or
  * MRL_ERR_ARG with the offending layer in the message. */
@@ -478,7 +479,138 @@ MRL_MUST_CHECK int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *la
 MRL_MUST_CHECK int mrl_model_import_keras(mrl_model_t **out, const char *h5_path);
 
 /* ==================================================================== explain == */
-/* (filled by the explain module) */
+
+/* Attribution maps: which input pixels (and, through the encoder's column map, which
+ * nucleotides) drive the network's score for a class. Conventions shared by every method:
+ *  - the explained score is the LOGIT of the target class (default 1 = pre-miRNA), not its
+ *    probability (logits do not saturate; the standard choice for saliency);
+ *  - a map has the input's shape (C,H,W), float32, signed per channel, in the units of the
+ *    score (gradient methods: d logit / d normalised input). Methods that are spatial only
+ *    (gradcam, occlusion, occlusion-nt, kernel-shap) spread each pixel's value evenly over
+ *    the C channels, so that the channel sum (mrl_explain_channel_sum, (H,W)) is the map
+ *    the method defines; that (H,W) map is what nucleotides and pictures are made from;
+ *  - the white (blank) image is the reference: IG's baseline, the occlusion fill, and a
+ *    removed feature of kernel-shap;
+ *  - randomness (SmoothGrad noise, SHAP samples) comes from PCG32(seed, stream = image's
+ *    index in the call), so an image's map does not depend on the batch it came in or on
+ *    the thread count. */
+enum mrl_explain_method {
+    MRL_EXPLAIN_GRADIENT = 0,      /* vanilla saliency (Simonyan et al. 2014) */
+    MRL_EXPLAIN_GRADIENT_X_INPUT,  /* gradient times (input - white) */
+    MRL_EXPLAIN_GUIDED,            /* guided backpropagation (Springenberg et al. 2015) */
+    MRL_EXPLAIN_DECONVNET,         /* deconvnet rule (Zeiler & Fergus 2014) */
+    MRL_EXPLAIN_SMOOTHGRAD,        /* SmoothGrad over gradients (Smilkov et al. 2017) */
+    MRL_EXPLAIN_SMOOTHGRAD_GUIDED, /* SmoothGrad over guided backprop (the CLI default) */
+    MRL_EXPLAIN_GRADCAM,           /* Grad-CAM (Selvaraju et al. 2017), bilinear upsampling */
+    MRL_EXPLAIN_GUIDED_GRADCAM,    /* guided backprop times Grad-CAM */
+    MRL_EXPLAIN_OCCLUSION,         /* white patch slid over the image; drop of the score */
+    MRL_EXPLAIN_OCCLUSION_NT,      /* one nucleotide bar (half column) whitened at a time */
+    MRL_EXPLAIN_IG,                /* integrated gradients (Sundararajan et al. 2017) */
+    MRL_EXPLAIN_SHAP,              /* expected gradients / GradientSHAP (Erion et al. 2021) */
+    MRL_EXPLAIN_KERNEL_SHAP,       /* KernelSHAP (Lundberg & Lee 2017), nucleotide bars */
+    MRL_EXPLAIN_NMETHODS
+};
+
+/* Method name as the CLI spells it ("gradient", "gradient-x-input", "guided", "deconvnet",
+ * "smoothgrad", "smoothgrad-guided", "gradcam", "guided-gradcam", "occlusion",
+ * "occlusion-nt", "integrated-gradients", "shap", "kernel-shap"); NULL if out of range.
+ * mrl_explain_method_find maps a name (or the alias "ig") back, -1 if unknown. */
+const char *mrl_explain_method_name(int method);
+int mrl_explain_method_find(const char *name);
+
+typedef struct mrl_explain_opts {
+    int method;       /* enum mrl_explain_method (default smoothgrad-guided) */
+    int target;       /* class whose logit is explained (default 1, pre-miRNA) */
+    int samples;      /* SmoothGrad noisy copies, SHAP samples (default 50) */
+    float noise;      /* SmoothGrad sigma as a fraction of the input range (default 0.15) */
+    int steps;        /* integrated-gradients steps, midpoint rule (default 64) */
+    int kshap_samples; /* kernel-shap coalitions, drawn in complementary pairs (default 1024) */
+    int layer;        /* Grad-CAM layer (a conv or ReLU); -1 = the last conv block, i.e. the
+                         ReLU after the last convolution (default -1) */
+    int patch_h, patch_w, stride; /* occlusion patch and stride in pixels (default 5x5, 2) */
+    int batch;        /* images per engine pass (default 64) */
+    uint64_t seed;    /* default 1 */
+    const float *background; /* SHAP background images (n_background,C,H,W), normalised,
+                                borrowed; NULL = the white image alone (default) */
+    size_t n_background;
+} mrl_explain_opts_t;
+
+void mrl_explain_opts_default(mrl_explain_opts_t *o);
+
+/* What came with one map. ref and gap are NaN where the method has no reference. */
+typedef struct mrl_explain_info {
+    float score; /* target logit of the image */
+    float prob;  /* softmax probability of the target class */
+    float ref;   /* reference score: f(white) for integrated-gradients and kernel-shap,
+                    mean f(background) for shap */
+    float total; /* sum of the whole map */
+    float gap;   /* completeness / efficiency gap: total - (score - ref) */
+} mrl_explain_info_t;
+
+/* Explain n images x (N,C,H,W) (normalised, as mrl_model_normalize makes them) with the
+ * method of o (NULL = defaults). nn must be a context made for m. maps (N,C,H,W) receives
+ * the attribution maps; info (n entries) may be NULL. Noisy copies, IG steps and samples
+ * run through the engine in batches of o->batch with weight gradients off.
+ * Returns 0, MRL_ERR_ARG (bad options, a target or layer the model lacks, a model without
+ * >= 2 logits), MRL_ERR_NOMEM, or an engine error. */
+MRL_MUST_CHECK int mrl_explain(mrl_nn_t *nn, const mrl_model_t *m, const float *x, size_t n,
+                               const mrl_explain_opts_t *o, float *maps,
+                               mrl_explain_info_t *info);
+
+/* Sum over channels: maps (N,C,H,W) -> out (N,H,W). */
+void mrl_explain_channel_sum(const float *maps, size_t n, int c, int h, int w, float *out);
+
+/* Structural context of a nucleotide in a dot-bracket structure. */
+enum mrl_context {
+    MRL_CTX_STEM = 0,      /* paired */
+    MRL_CTX_BULGE,         /* unpaired, in a loop closed by two pairs, on one side only */
+    MRL_CTX_INTERIOR,      /* unpaired, interior loop (unpaired bases on both sides) */
+    MRL_CTX_TERMINAL_LOOP, /* unpaired, hairpin loop (no pair inside) */
+    MRL_CTX_MULTILOOP,     /* unpaired, loop with >= 2 branches inside its closing pair */
+    MRL_CTX_FLANK5,        /* unpaired, 5' of the first pair */
+    MRL_CTX_FLANK3,        /* unpaired, 3' of the last pair */
+    MRL_CTX_EXTERIOR       /* unpaired, between two top-level helices */
+};
+
+/* "stem", "bulge", "interior-loop", "terminal-loop", "multiloop", "flank5", "flank3",
+ * "exterior"; "?" if out of range. */
+const char *mrl_context_name(int ctx);
+
+/* Partners (0-based, -1 when unpaired) and contexts (enum mrl_context) of the n positions
+ * of a dot-bracket structure. Returns 0 or MRL_ERR_ARG (unbalanced brackets, another
+ * character). partner and context are caller-owned arrays of n entries. */
+MRL_MUST_CHECK int mrl_explain_structure(const char *structure, size_t n, int *partner,
+                                         uint8_t *context);
+
+/* Per-nucleotide attribution: attr[p] = sum of map (25,100) over the pixels of p's bars
+ * (mrl_encode_pixel_pos; a loop base drawn twice gets both bars). Positions not drawn
+ * (dropped by the walk, beyond column 99) get 0 and npx 0. attr and npx (may be NULL) are
+ * caller arrays of n entries, n = the sequence length. */
+void mrl_explain_nucleotides(const mrl_hairpin_t *h, const float *map, size_t n, float *attr,
+                             int *npx);
+
+/* Write a float32 array as a NumPy .npy file (format 1.0, little-endian '<f4', C order),
+ * atomically. ndim 1..4. Returns 0, MRL_ERR_ARG or MRL_ERR_IO. */
+MRL_MUST_CHECK int mrl_npy_write(const char *path, const float *data, int ndim,
+                                 const size_t *shape);
+
+/* Diverging colour (blue - white - red) of v in [-1, 1] (clamped) into rgb[3]. */
+void mrl_explain_colour(float v, uint8_t rgb[3]);
+
+/* Picture of a map over its hairpin image, for PNG output: the image (25,100,3) enlarged
+ * scale times (2..16) with the map (25,100) blended in (diverging, symmetric around 0 at
+ * +-max|map|; white pixels show the map alone), and a colour bar below. Writes
+ * *w x *h x 3 bytes into a malloc'ed *out (caller frees). Returns 0, MRL_ERR_ARG or
+ * MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_explain_overlay(const uint8_t *rgb, const float *map, int scale,
+                                       uint8_t **out, int *w, int *h);
+
+/* SVG of a secondary structure with each nucleotide coloured by attr (n values, diverging
+ * around 0 at +-max|attr|): the two arms of the hairpin side by side, pairs as rungs, the
+ * terminal loop as an arc (positions 5' of the chosen loop on the top row, those 3' of it on
+ * the bottom row). title may be NULL. Written atomically. Returns 0, MRL_ERR_ARG, MRL_ERR_IO. */
+MRL_MUST_CHECK int mrl_explain_svg_write(const char *path, const char *seq, const char *structure,
+                                         size_t n, const float *attr, const char *title);
 
 /* =================================================== metrics, data sets, training == */
 

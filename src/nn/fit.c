@@ -144,10 +144,6 @@ static int save_checkpoint(mrl_model_t *m, const float *best, const loop_t *L, c
     fwrite(cb, 1, 4, af.fp);
     if ((rc = mrl_atomic_commit(&af)) < 0)
         goto done;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%d", L->epoch);
-    if ((rc = mrl_model_meta_set(m, "checkpoint_epoch", buf)) < 0)
-        goto done;
     rc = mrl_model_save(m, path);
 done:
     free(spath);

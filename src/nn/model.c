@@ -14,6 +14,8 @@
 
 void mrl_arch_default(mrl_arch_t *a, int k)
 {
+    if (k <= 0)
+        k = 3;
     memset(a, 0, sizeof *a);
     a->in_c = 3;
     a->in_h = 25;

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# CLI golden tests for `mirlens predict` on the shipped default model: the example file
+# gives the committed output; a refused record, an empty file, a file of only headers,
+# CRLF input, a missing file, formats, thread counts and usage errors behave as documented.
+NAME=predict.sh
+. "$(dirname "$0")/lib.sh"
+D=tests/data/predict
+MODEL=models/default.mrlm
+# Like `same`, but the score column (5) may differ by 1e-4: oneDNN picks its kernels by
+# CPU, and another summation order moves the last printed digits.
+same() {
+    if awk -F'\t' 'NR == FNR { a[FNR] = $0; n = FNR; next }
+        { split(a[FNR], b, "\t"); for (i = 1; i <= 6; i++) {
+              if (i == 5) { d = b[i] - $i; if (d < -1e-4 || d > 1e-4) exit 1 }
+              else if (b[i] != $i) exit 1 } m = FNR }
+        END { exit m != n }' "$2" "$1"; then ok; else bad "$3: output differs"; diff "$1" "$2" | head -5 >&2; fi
+}
+expect example 0 "" -- "$M" predict -q -m $MODEL examples/hairpins.fa
+same "$T/out" $D/hairpins.tsv example
+expect default-model 0 "" -- "$M" predict -q examples/hairpins.fa
+same "$T/out" $D/hairpins.tsv default-model
+expect threads 0 "" -- "$M" predict -q -j 1 examples/hairpins.fa
+same "$T/out" $D/hairpins.tsv threads
+sed 's/$/\r/' examples/hairpins.fa > "$T/crlf.fa"
+expect crlf 0 "" -- "$M" predict -q "$T/crlf.fa"
+same "$T/out" $D/hairpins.tsv crlf
+expect stdin 0 "" -- sh -c "\"$M\" predict -q < examples/hairpins.fa"
+same "$T/out" $D/hairpins.tsv stdin
+# formats carry the same numbers
+expect csv 0 "" -- "$M" predict -q --format csv examples/hairpins.fa
+[ "$(head -1 "$T/out")" = "id,length,structure,mfe,score,label" ] && ok || bad "csv header"
+[ "$(tail -n +2 "$T/out" | cut -d, -f5)" = "$(tail -n +2 $D/hairpins.tsv | cut -f5)" ] && ok || bad "csv scores"
+expect json 0 "" -- "$M" predict -q --format json examples/hairpins.fa
+[ "$(grep -c '"score": ' "$T/out")" -eq 12 ] && head -1 "$T/out" | grep -q '^\[$' && tail -1 "$T/out" | grep -q '^\]$' && ok || bad "json shape"
+# a refused record (no hairpin loop) gets no score and the run goes on
+printf '>noloop\nAAAAAAAAAAAAAAAAAAAAAAAAA\n>let7b\nCGGGGUGAGGUAGUAGGUUGUGUGGUUUCAGGGCAGUGAUGUUGCCCCUCGGAAGAUAACUAUACAACCUACUGCCUUCCCUG\n' > "$T/ref.fa"
+expect refused 0 "noloop: no hairpin loop" -- "$M" predict "$T/ref.fa"
+[ "$(sed -n 2p "$T/out")" = "$(printf 'noloop\t25\t.........................\t0.00\t\tno-hairpin')" ] && ok || bad "refused row: $(sed -n 2p "$T/out")"
+[ "$(sed -n 3p "$T/out" | cut -f1)" = let7b ] && [ -n "$(sed -n 3p "$T/out" | cut -f5)" ] && ok || bad "row after a refusal"
+# empty input: header only
+: > "$T/empty.fa"
+expect empty 0 "" -- "$M" predict -q "$T/empty.fa"
+[ "$(wc -l < "$T/out")" -eq 1 ] && ok || bad "empty: not header only"
+# only headers: an error naming the record, exit 1
+printf '>a\n>b\n' > "$T/hdr.fa"
+expect headers 1 "record 'a' (line 1) has no sequence" -- "$M" predict -q "$T/hdr.fa"
+expect missing 1 "mirlens predict: cannot open" -- "$M" predict -q "$T/none.fa"
+expect badmodel 1 "mirlens predict: " -- "$M" predict -q -m "$T/hdr.fa" examples/hairpins.fa
+expect badfmt 2 "unknown format" -- "$M" predict --format xml examples/hairpins.fa
+expect badthr 2 "threshold" -- "$M" predict --threshold 2 examples/hairpins.fa
+expect images 0 "" -- "$M" predict -q --images "$T/png" --scale 2 examples/hairpins.fa
+[ "$(ls "$T/png" | grep -c '\.png$')" -eq 12 ] && [ -s "$T/png/hsa-let-7a-1.png" ] && ok || bad "png files"
+summary
