@@ -402,11 +402,11 @@ void mrl_nn_softmax_xent(const float *logits, const int *labels, size_t n, int k
  * thread-safe: one context per calling thread. Results do not depend on `threads`: work is
  * split into fixed shards of images and reductions run in a fixed order. */
 typedef struct mrl_nn_opts {
-    int threads; /* worker threads; 0 = all online CPUs (default). Batches of more than 32
-                  * images run in shards on this many threads of our own; smaller ones let
-                  * oneDNN's OpenMP team use that many (the calling thread's OpenMP thread
-                  * count is set for the call and restored after). OMP_WAIT_POLICY=passive
-                  * stops idle OpenMP threads from spinning. */
+    int threads; /* worker threads; 0 = all online CPUs (default). A batch runs in shards
+                  * of at most 32 images (at least two) on this many threads of our own; a
+                  * single image lets oneDNN's OpenMP team use that many (the calling
+                  * thread's OpenMP thread count is set for the call and restored after).
+                  * OMP_WAIT_POLICY=passive stops idle OpenMP threads from spinning. */
 } mrl_nn_opts_t;
 
 void mrl_nn_opts_default(mrl_nn_opts_t *o);
@@ -432,7 +432,9 @@ MRL_MUST_CHECK int mrl_nn_forward(mrl_nn_t *nn, const float *x, size_t n, int mo
                                   mrl_rng_t *rng);
 /* Copy the activation (grad = 0) or the gradient (grad = 1) at the output of `layer`
  * (-1 = input) of the last pass into out (N, shape of layer). The activation of a conv or
- * dense layer directly followed by ReLU is fused away (MRL_ERR_ARG): read the ReLU's. */
+ * dense layer directly followed by ReLU is fused away (MRL_ERR_ARG): read the ReLU's (for
+ * Grad-CAM on conv layer i: activation and gradient of layer i+1). A gradient is readable
+ * for layers stop..layer of the last backward pass. */
 MRL_MUST_CHECK int mrl_nn_read(const mrl_nn_t *nn, int layer, int grad, float *out);
 /* Inference on n images: class probabilities (N,K) (softmax of the logits). */
 MRL_MUST_CHECK int mrl_nn_predict(mrl_nn_t *nn, const float *x, size_t n, float *probs);
@@ -453,7 +455,10 @@ void mrl_nn_bwd_opts_default(mrl_nn_bwd_opts_t *o);
 
 /* Backward pass after a forward in MRL_NN_EXPLAIN or MRL_NN_TRAIN mode, starting from the
  * gradient dy (N, shape of `layer`) at the output of `layer` and going down to the output of
- * layer o->stop. Gradients are then readable with mrl_nn_read(.., grad = 1). */
+ * layer o->stop (-1: the input). Every ReLU on the way applies o->relu_rule; with
+ * o->weights, layers stop..layer add their parameter gradients to the model's. Gradients
+ * are then readable with mrl_nn_read(.., grad = 1). May be called several times after one
+ * forward (e.g. once per class). Returns 0 or MRL_ERR_ARG / MRL_ERR_NOMEM. */
 MRL_MUST_CHECK int mrl_nn_backward(mrl_nn_t *nn, int layer, const float *dy,
                                    const mrl_nn_bwd_opts_t *o);
 
@@ -598,8 +603,9 @@ MRL_MUST_CHECK int mrl_npy_write(const char *path, const float *data, int ndim,
 void mrl_explain_colour(float v, uint8_t rgb[3]);
 
 /* Picture of a map over its hairpin image, for PNG output: the image (25,100,3) enlarged
- * scale times (2..16) with the map (25,100) blended in (diverging, symmetric around 0 at
- * +-max|map|; white pixels show the map alone), and a colour bar below. Writes
+ * scale times (2..16) above the map (25,100) in the diverging colours, symmetric around 0
+ * and saturating at the 98th percentile of the non-zero |map| (drawn pixels slightly
+ * darkened so the bars stay visible), and a colour bar below. Writes
  * *w x *h x 3 bytes into a malloc'ed *out (caller frees). Returns 0, MRL_ERR_ARG or
  * MRL_ERR_NOMEM. */
 MRL_MUST_CHECK int mrl_explain_overlay(const uint8_t *rgb, const float *map, int scale,

@@ -1,9 +1,641 @@
-/* cmd_explain.c - placeholder until the explain module lands (issue 7). */
+/*
+ * cmd_explain.c - `mirlens explain`: which nucleotides make the network call a hairpin a
+ * pre-miRNA. Reads FASTA, folds and draws each sequence, runs the chosen attribution
+ * methods (library: src/explain/) and writes, into the output directory, per sequence and
+ * method a .npy pixel map, a PNG overlay and an SVG of the structure, plus
+ * nucleotides.tsv, summary.tsv and an offline index.html. Every file is written to a
+ * temporary name and renamed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "cli.h"
+
+#define CHUNK 32
+#define PX (3 * MRL_IMG_H * MRL_IMG_W)
+#define PLANE (MRL_IMG_H * MRL_IMG_W)
+
+typedef struct opts {
+    mrl_explain_opts_t ex;
+    int methods[MRL_EXPLAIN_NMETHODS], nmethods;
+    int quiet, threads, scale, top;
+    const char *out, *model, *background;
+    mrl_fasta_opts_t fasta;
+} opts_t;
+
+/* Everything one run writes besides the per-sequence files. */
+typedef struct run {
+    const opts_t *o;
+    mrl_model_t *m;
+    mrl_nn_t *nn;
+    mrl_atomic_t tsv, sum, html;
+    cli_names_t *names;
+    float *bg; /* normalised background images (o_bg_n), or NULL */
+    size_t o_bg_n;
+    long done, refused;
+    /* the chunk */
+    char *id[CHUNK], *seq[CHUNK];
+    size_t len[CHUNK];
+    mrl_fe_item_t item[CHUNK];
+    int n;
+} run_t;
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: mirlens explain [options] [FILE|-] -o DIR\n\n"
+            "Explain the network's score of each sequence (FASTA, plain or gzip, or one\n"
+            "sequence per line): which pixels of its hairpin image, and so which nucleotides,\n"
+            "drive the logit of the target class. Writes into DIR, per sequence ID and method\n"
+            "M: ID.M.npy (float32 (3,25,100) attribution map), ID.M.png (hairpin image, the\n"
+            "map over it, colour bar; blue negative, red positive), ID.M.svg (structure\n"
+            "coloured by nucleotide); and nucleotides.tsv, summary.tsv, index.html.\n\n"
+            "Options:\n"
+            "  -o, --out DIR         output directory (created if needed; required)\n"
+            "  -m, --model MODEL     model file (default: the shipped model)\n"
+            "  --method LIST         comma-separated methods, or 'all' (default\n"
+            "                        smoothgrad-guided): gradient, gradient-x-input, guided,\n"
+            "                        deconvnet, smoothgrad, smoothgrad-guided, gradcam,\n"
+            "                        guided-gradcam, occlusion, occlusion-nt,\n"
+            "                        integrated-gradients (ig), shap, kernel-shap\n"
+            "  --target K            class to explain (default 1 = pre-miRNA)\n"
+            "  --samples N           SmoothGrad / SHAP samples (default 50)\n"
+            "  --noise X             SmoothGrad noise, fraction of the input range (0.15)\n"
+            "  --steps N             integrated-gradients steps (default 64)\n"
+            "  --kshap-samples N     kernel-shap coalitions (default 1024)\n"
+            "  --layer L             Grad-CAM layer index (default: the last conv block)\n"
+            "  --patch HxW           occlusion patch (default 5x5)\n"
+            "  --stride N            occlusion stride (default 2)\n"
+            "  --background FILE     SHAP background: image set (BASE.u8[.gz]) or FASTA\n"
+            "                        (default: the white image)\n"
+            "  --seed N              random seed (default 1)\n"
+            "  --scale K             PNG enlargement 2..16 (default 8)\n"
+            "  --top N               strongest positions listed in index.html (default 10)\n"
+            "  --max-length N        refuse sequences longer than N nt (default 10000)\n"
+            "  -j, --threads N       threads (default 2)\n"
+            "  -q, --quiet           no progress or warnings on stderr\n"
+            "  -h, --help            this help\n");
+}
+
+static int parse_methods(const char *s, opts_t *o)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    o->nmethods = 0;
+    if (strcmp(buf, "all") == 0) {
+        for (int k = 0; k < MRL_EXPLAIN_NMETHODS; k++)
+            o->methods[o->nmethods++] = k;
+        return 0;
+    }
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int k = mrl_explain_method_find(t), dup = 0;
+        if (k < 0)
+            return cli_usage_error("explain", "unknown method '%s' (see --help)", t);
+        for (int j = 0; j < o->nmethods; j++)
+            dup |= o->methods[j] == k;
+        if (!dup)
+            o->methods[o->nmethods++] = k;
+    }
+    return o->nmethods ? 0 : cli_usage_error("explain", "--method needs at least one name");
+}
+
+static int parse_patch(const char *s, opts_t *o)
+{
+    int h, w, used = 0;
+    if (sscanf(s, "%dx%d%n", &h, &w, &used) == 2 && !s[used]) {
+    } else if (sscanf(s, "%d%n", &h, &used) == 1 && !s[used]) {
+        w = h;
+    } else {
+        return cli_usage_error("explain", "--patch needs HxW (e.g. 5x5)");
+    }
+    if (h < 1 || h > MRL_IMG_H || w < 1 || w > MRL_IMG_W)
+        return cli_usage_error("explain", "--patch %s outside 1x1 .. %dx%d", s, MRL_IMG_H,
+                               MRL_IMG_W);
+    o->ex.patch_h = h, o->ex.patch_w = w;
+    return 0;
+}
+
+static int parse_float(const char *opt, const char *s, double lo, double hi, float *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (!*s || *end || !(v >= lo && v <= hi))
+        return cli_usage_error("explain", "%s needs a number in [%g, %g]", opt, lo, hi);
+    *out = (float)v;
+    return 0;
+}
+
+/* Returns 0 to go on, -1 after --help, or an exit status. */
+static int parse_args(int argc, char **argv, opts_t *o)
+{
+    enum { O_METHOD = 256, O_SAMPLES, O_NOISE, O_STEPS, O_KSHAP, O_TARGET, O_LAYER, O_PATCH,
+           O_STRIDE, O_BG, O_SEED, O_SCALE, O_TOP, O_MAXLEN };
+    static const struct option lo[] = {
+        {"out", required_argument, 0, 'o'},          {"model", required_argument, 0, 'm'},
+        {"method", required_argument, 0, O_METHOD},  {"samples", required_argument, 0, O_SAMPLES},
+        {"noise", required_argument, 0, O_NOISE},    {"steps", required_argument, 0, O_STEPS},
+        {"kshap-samples", required_argument, 0, O_KSHAP},
+        {"target", required_argument, 0, O_TARGET},  {"layer", required_argument, 0, O_LAYER},
+        {"patch", required_argument, 0, O_PATCH},    {"stride", required_argument, 0, O_STRIDE},
+        {"background", required_argument, 0, O_BG}, {"seed", required_argument, 0, O_SEED},
+        {"scale", required_argument, 0, O_SCALE},    {"top", required_argument, 0, O_TOP},
+        {"max-length", required_argument, 0, O_MAXLEN},
+        {"threads", required_argument, 0, 'j'},      {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},               {0, 0, 0, 0},
+    };
+    int c;
+    long v;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":o:m:j:qh", lo, NULL)) != -1) {
+        int bad = 0;
+        switch (c) {
+        case 'o': o->out = optarg; break;
+        case 'm': o->model = optarg; break;
+        case O_METHOD: bad = parse_methods(optarg, o); break;
+        case O_SAMPLES:
+            bad = cli_parse_long("explain", "--samples", optarg, 1, 100000, &v) ? CLI_USAGE : 0;
+            o->ex.samples = (int)v;
+            break;
+        case O_NOISE: bad = parse_float("--noise", optarg, 0, 10, &o->ex.noise); break;
+        case O_STEPS:
+            bad = cli_parse_long("explain", "--steps", optarg, 1, 100000, &v) ? CLI_USAGE : 0;
+            o->ex.steps = (int)v;
+            break;
+        case O_KSHAP:
+            bad = cli_parse_long("explain", "--kshap-samples", optarg, 2, 1000000, &v) ? CLI_USAGE
+                                                                                     : 0;
+            o->ex.kshap_samples = (int)v;
+            break;
+        case O_TARGET:
+            bad = cli_parse_long("explain", "--target", optarg, 0, 1000, &v) ? CLI_USAGE : 0;
+            o->ex.target = (int)v;
+            break;
+        case O_LAYER:
+            bad = cli_parse_long("explain", "--layer", optarg, 0, MRL_NN_MAX_LAYERS - 1, &v)
+                      ? CLI_USAGE
+                      : 0;
+            o->ex.layer = (int)v;
+            break;
+        case O_PATCH: bad = parse_patch(optarg, o); break;
+        case O_STRIDE:
+            bad = cli_parse_long("explain", "--stride", optarg, 1, MRL_IMG_W, &v) ? CLI_USAGE : 0;
+            o->ex.stride = (int)v;
+            break;
+        case O_BG: o->background = optarg; break;
+        case O_SEED:
+            bad = cli_parse_long("explain", "--seed", optarg, 0, 0x7fffffffffffffffL, &v)
+                      ? CLI_USAGE
+                      : 0;
+            o->ex.seed = (uint64_t)v;
+            break;
+        case O_SCALE:
+            bad = cli_parse_long("explain", "--scale", optarg, 2, 16, &v) ? CLI_USAGE : 0;
+            o->scale = (int)v;
+            break;
+        case O_TOP:
+            bad = cli_parse_long("explain", "--top", optarg, 0, 100000, &v) ? CLI_USAGE : 0;
+            o->top = (int)v;
+            break;
+        case O_MAXLEN:
+            bad = cli_parse_long("explain", "--max-length", optarg, 1, 100000, &v) ? CLI_USAGE : 0;
+            o->fasta.max_length = (size_t)v;
+            break;
+        case 'j':
+            bad = cli_parse_long("explain", "--threads", optarg, 1, 64, &v) ? CLI_USAGE : 0;
+            o->threads = (int)v;
+            break;
+        case 'q': o->quiet = 1; break;
+        case 'h': usage(stdout); return -1;
+        case ':': return cli_usage_error("explain", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]);
+        }
+        if (bad)
+            return CLI_USAGE;
+    }
+    if (!o->out)
+        return cli_usage_error("explain", "no output directory (-o DIR)");
+    if (argc - optind > 1)
+        return cli_usage_error("explain", "one input file at most (got %d)", argc - optind);
+    return 0;
+}
+
+/* ---- output ------------------------------------------------------------------------ */
+
+static void html_escape(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", fp); break;
+        case '>': fputs("&gt;", fp); break;
+        case '&': fputs("&amp;", fp); break;
+        case '"': fputs("&quot;", fp); break;
+        default: fputc(*s, fp);
+        }
+    }
+}
+
+static const char html_head[] =
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<title>mirlens explain</title>\n<style>\n"
+    "body{font-family:sans-serif;margin:1.5em;color:#222;max-width:1400px}\n"
+    "section{border-top:2px solid #ccc;margin-top:1.5em;padding-top:.5em}\n"
+    ".m{display:inline-block;vertical-align:top;margin:.5em 1.5em .5em 0}\n"
+    ".m img{display:block;max-width:100%;border:1px solid #ddd;margin:.3em 0}\n"
+    "code{font-size:.85em;word-break:break-all}\n"
+    "table{border-collapse:collapse;font-size:.85em}\n"
+    "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}\n"
+    ".pos{color:#b40426}.neg{color:#3b4cc0}.yes{color:#b40426;font-weight:bold}\n"
+    "</style>\n</head>\n<body>\n<h1>mirlens explain</h1>\n";
+
+static void html_intro(run_t *r, const char *input)
+{
+    const opts_t *o = r->o;
+    FILE *fp = r->html.fp;
+    fputs(html_head, fp);
+    fputs("<p>Input <code>", fp);
+    html_escape(fp, input);
+    fputs("</code>, model <code>", fp);
+    html_escape(fp, o->model);
+    fprintf(fp, "</code>, target class %d (its logit is explained), seed %llu. Methods:",
+            o->ex.target, (unsigned long long)o->ex.seed);
+    for (int k = 0; k < o->nmethods; k++)
+        fprintf(fp, " %s", mrl_explain_method_name(o->methods[k]));
+    fputs(".</p>\n<p>Each picture shows the hairpin image (top), the attribution map over it "
+          "(red: raises the score, blue: lowers it; scaled to the largest magnitude) and the "
+          "colour bar; the drawing beside it colours each nucleotide by the sum of the map over "
+          "its bars. Positions are 1-based.</p>\n",
+          fp);
+}
+
+/* The strongest positions (by magnitude) of one map as an HTML table. */
+static void html_top(FILE *fp, const char *seq, size_t n, const int *pt, const uint8_t *ctx,
+                     const float *attr, int top)
+{
+    size_t *idx = malloc(n * sizeof *idx);
+    if (!idx || top <= 0) {
+        free(idx);
+        return;
+    }
+    for (size_t p = 0; p < n; p++)
+        idx[p] = p;
+    size_t m = n < (size_t)top ? n : (size_t)top;
+    for (size_t i = 0; i < m; i++) { /* partial selection sort: m is small */
+        size_t b = i;
+        for (size_t j = i + 1; j < n; j++)
+            if (fabsf(attr[idx[j]]) > fabsf(attr[idx[b]]))
+                b = j;
+        size_t t = idx[i];
+        idx[i] = idx[b], idx[b] = t;
+    }
+    fputs("<table><tr><th>pos</th><th>base</th><th>partner</th><th>context</th>"
+          "<th>attribution</th></tr>\n", fp);
+    for (size_t i = 0; i < m; i++) {
+        size_t p = idx[i];
+        fprintf(fp, "<tr><td>%zu</td><td>%c</td><td>", p + 1, seq[p]);
+        if (pt[p] >= 0)
+            fprintf(fp, "%d", pt[p] + 1);
+        else
+            fputs(".", fp);
+        fprintf(fp, "</td><td>%s</td><td class=\"%s\">%.4g</td></tr>\n",
+                mrl_context_name(ctx[p]), attr[p] < 0 ? "neg" : "pos", (double)attr[p]);
+    }
+    fputs("</table>\n", fp);
+    free(idx);
+}
+
+static char *out_path(const run_t *r, const char *name, const char *method, const char *ext)
+{
+    size_t len = strlen(r->o->out) + strlen(name) + strlen(method) + strlen(ext) + 4;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s/%s.%s.%s", r->o->out, name, method, ext);
+    return p;
+}
+
+/* The three files of one sequence and method. */
+static int write_files(run_t *r, int k, const char *name, const char *method, const float *map,
+                       const float *map2d, const float *attr)
+{
+    const size_t shape[3] = {3, MRL_IMG_H, MRL_IMG_W};
+    char *npy = out_path(r, name, method, "npy"), *png = out_path(r, name, method, "png");
+    char *svg = out_path(r, name, method, "svg");
+    uint8_t *pic = NULL;
+    int w, h, rc = npy && png && svg ? 0 : MRL_ERR_NOMEM;
+    if (!rc)
+        rc = mrl_npy_write(npy, map, 3, shape);
+    if (!rc)
+        rc = mrl_explain_overlay(r->item[k].hp.rgb, map2d, r->o->scale, &pic, &w, &h);
+    if (!rc)
+        rc = mrl_png_write(png, pic, w, h, 1);
+    if (!rc) {
+        char title[512];
+        snprintf(title, sizeof title, "%s - %s", r->id[k], method);
+        rc = mrl_explain_svg_write(svg, r->seq[k], r->item[k].structure, r->len[k], attr, title);
+    }
+    free(npy), free(png), free(svg), free(pic);
+    return rc < 0 ? cli_lib_error("explain", rc) : 0;
+}
+
+/* nucleotides.tsv rows, the summary row and the HTML block of one sequence and method. */
+static void write_rows(run_t *r, int k, const char *name, const char *method, const int *pt,
+                       const uint8_t *ctx, const float *attr, const mrl_explain_info_t *in)
+{
+    const char *seq = r->seq[k];
+    for (size_t p = 0; p < r->len[k]; p++) {
+        fprintf(r->tsv.fp, "%s\t%zu\t%c\t", r->id[k], p + 1, seq[p]);
+        if (pt[p] >= 0)
+            fprintf(r->tsv.fp, "%d", pt[p] + 1);
+        else
+            fputs(".", r->tsv.fp);
+        fprintf(r->tsv.fp, "\t%s\t%s\t%.6g\n", mrl_context_name(ctx[p]), method,
+                (double)attr[p]);
+    }
+    fprintf(r->sum.fp, "%s\t%s\t%.6g\t%.6g\t", r->id[k], method, (double)in->prob,
+            (double)in->score);
+    if (isnan(in->ref))
+        fprintf(r->sum.fp, ".\t%.6g\t.\n", (double)in->total);
+    else
+        fprintf(r->sum.fp, "%.6g\t%.6g\t%.6g\n", (double)in->ref, (double)in->total,
+                (double)in->gap);
+    FILE *fp = r->html.fp;
+    fprintf(fp, "<div class=\"m\"><h3>%s</h3>\n<img src=\"%s.%s.png\" alt=\"%s map\">\n", method,
+            name, method, method);
+    fprintf(fp, "<img src=\"%s.%s.svg\" alt=\"%s structure\">\n", name, method, method);
+    if (!isnan(in->gap))
+        fprintf(fp, "<p>sum of the map %.4g; score - reference %.4g; gap %.3g</p>\n",
+                (double)in->total, (double)(in->score - in->ref), (double)in->gap);
+    html_top(fp, seq, r->len[k], pt, ctx, attr, r->o->top);
+    fprintf(fp, "<p><a href=\"%s.%s.npy\">pixel map (.npy)</a></p></div>\n", name, method);
+}
+
+/* The HTML header of one sequence: its fold and the prediction. */
+static void html_seq(run_t *r, int k, const char *name, const float *probs)
+{
+    FILE *fp = r->html.fp;
+    char eb[16];
+    mrl_energy_str(r->item[k].mfe, eb);
+    fprintf(fp, "<section id=\"%s\">\n<h2>", name);
+    html_escape(fp, r->id[k]);
+    fprintf(fp, "</h2>\n<p>%zu nt, MFE %s kcal/mol; P(pre-miRNA) = %.4f: <span class=\"%s\">%s"
+                "</span></p>\n<p><code>",
+            r->len[k], eb, (double)probs[1], probs[1] >= 0.5f ? "yes" : "no",
+            probs[1] >= 0.5f ? "pre-miRNA" : "other");
+    html_escape(fp, r->seq[k]);
+    fprintf(fp, "<br>%s</code></p>\n", r->item[k].structure);
+}
+
+/* Explain image b of the batch (record k) with every method and write all outputs. */
+static int explain_one(run_t *r, int k, const float *maps, const mrl_explain_info_t *info,
+                       const float *probs, size_t b, size_t nb)
+{
+    size_t n = r->len[k];
+    char name[160];
+    int *pt = malloc(n * sizeof(int)), rc = 0;
+    uint8_t *ctx = malloc(n);
+    float *attr = malloc(n * sizeof(float)), map2d[PLANE];
+    if (!pt || !ctx || !attr || cli_names_unique(r->names, r->id[k], name, sizeof name) < 0)
+        rc = cli_error("explain", "out of memory");
+    if (!rc && (rc = mrl_explain_structure(r->item[k].structure, n, pt, ctx)) < 0)
+        rc = cli_lib_error("explain", rc);
+    if (!rc)
+        html_seq(r, k, name, probs + 2 * b);
+    for (int j = 0; !rc && j < r->o->nmethods; j++) {
+        const char *method = mrl_explain_method_name(r->o->methods[j]);
+        const float *map = maps + ((size_t)j * nb + b) * PX;
+        mrl_explain_channel_sum(map, 1, 3, MRL_IMG_H, MRL_IMG_W, map2d);
+        mrl_explain_nucleotides(&r->item[k].hp, map2d, n, attr, NULL);
+        rc = write_files(r, k, name, method, map, map2d, attr);
+        if (!rc)
+            write_rows(r, k, name, method, pt, ctx, attr, &info[(size_t)j * nb + b]);
+    }
+    if (!rc)
+        fputs("</section>\n", r->html.fp);
+    free(pt), free(ctx), free(attr);
+    return rc;
+}
+
+/* Fold and draw the chunk, explain its hairpins with every method, write everything. */
+static int run_chunk(run_t *r, float *x, float *maps, mrl_explain_info_t *info, float *probs)
+{
+    const opts_t *o = r->o;
+    mrl_fe_opts_t fe;
+    mrl_fe_opts_default(&fe);
+    fe.threads = o->threads;
+    memset(r->item, 0, sizeof r->item);
+    int rc = mrl_fold_encode_batch((const char *const *)r->seq, r->len, (size_t)r->n, &fe,
+                                   r->item);
+    if (rc < 0)
+        return cli_lib_error("explain", rc);
+    int map[CHUNK];
+    size_t nb = 0;
+    for (int k = 0; k < r->n; k++) {
+        if (r->item[k].rc != 0) {
+            r->refused++;
+            if (!o->quiet)
+                fprintf(stderr, "mirlens explain: %s: no hairpin loop in the fold; skipped\n",
+                        r->id[k]);
+            continue;
+        }
+        mrl_model_normalize(r->m, r->item[k].hp.rgb, 1, x + nb * PX);
+        map[nb++] = k;
+    }
+    if (nb && (rc = mrl_nn_predict(r->nn, x, nb, probs)) < 0)
+        return cli_lib_error("explain", rc);
+    for (int j = 0; nb && j < o->nmethods; j++) {
+        mrl_explain_opts_t eo = o->ex;
+        eo.method = o->methods[j];
+        rc = mrl_explain(r->nn, r->m, x, nb, &eo, maps + (size_t)j * nb * PX,
+                         info + (size_t)j * nb);
+        if (rc < 0)
+            return cli_lib_error("explain", rc);
+    }
+    for (size_t b = 0; b < nb && !rc; b++)
+        rc = explain_one(r, map[b], maps, info, probs, b, nb);
+    r->done += (long)nb;
+    return rc;
+}
+
+static void chunk_clear(run_t *r)
+{
+    mrl_fe_items_release(r->item, (size_t)r->n);
+    for (int k = 0; k < r->n; k++) {
+        free(r->id[k]), free(r->seq[k]);
+        r->id[k] = r->seq[k] = NULL;
+    }
+    r->n = 0;
+}
+
+static int explain_input(run_t *r, const char *path)
+{
+    const opts_t *o = r->o;
+    float *x = malloc((size_t)CHUNK * PX * sizeof(float)), *probs = malloc(CHUNK * 2 * sizeof(float));
+    float *maps = malloc((size_t)o->nmethods * CHUNK * PX * sizeof(float));
+    mrl_explain_info_t *info = malloc((size_t)o->nmethods * CHUNK * sizeof *info);
+    mrl_fasta_t *fa = NULL;
+    mrl_seqrec_t rec;
+    char err[1024] = "";
+    int rc = x && probs && maps && info ? 0 : cli_error("explain", "out of memory"), got = 0;
+    if (!rc && (rc = mrl_fasta_open(&fa, path, &o->fasta)) < 0)
+        rc = cli_lib_error("explain", rc);
+    cli_progress_t prog;
+    cli_progress_init(&prog, "sequences", o->quiet);
+    while (!rc && (got = mrl_fasta_read(fa, &rec)) == 1) {
+        r->id[r->n] = strdup(rec.id);
+        r->seq[r->n] = strdup(rec.seq);
+        r->len[r->n] = rec.len;
+        if (!r->id[r->n++] || !r->seq[r->n - 1])
+            rc = cli_error("explain", "out of memory");
+        if (!rc && r->n == CHUNK) {
+            rc = run_chunk(r, x, maps, info, probs);
+            chunk_clear(r);
+            cli_progress_update(&prog, r->done, 0);
+        }
+    }
+    if (!rc && got < 0)
+        snprintf(err, sizeof err, "%s", mrl_errmsg());
+    /* what was read before a bad record is still explained */
+    if (!rc && r->n)
+        rc = run_chunk(r, x, maps, info, probs);
+    chunk_clear(r);
+    cli_progress_end(&prog, r->done);
+    if (!rc && got < 0)
+        rc = cli_error("explain", "%s", err);
+    mrl_fasta_close(fa);
+    free(x), free(probs), free(maps), free(info);
+    return rc;
+}
+
+static int access_ok(const char *p)
+{
+    return access(p, R_OK) == 0;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+/* SHAP background: an image set (BASE.u8[.gz]) or FASTA to fold and draw. */
+static int load_background(run_t *r)
+{
+    const char *p = r->o->background;
+    char probe[4096];
+    snprintf(probe, sizeof probe, "%s.u8", p);
+    int is_set = ends_with(p, ".u8") || ends_with(p, ".u8.gz") || access_ok(probe);
+    snprintf(probe, sizeof probe, "%s.u8.gz", p);
+    is_set |= access_ok(probe);
+    mrl_imageset_t *s = NULL;
+    int rc;
+    if (is_set) {
+        rc = mrl_imageset_load(&s, p);
+    } else if ((rc = mrl_imageset_new(&s)) == 0) {
+        mrl_fe_opts_t fe;
+        mrl_fe_opts_default(&fe);
+        fe.threads = r->o->threads;
+        rc = mrl_imageset_add_fasta(s, p, 0, &fe, NULL);
+    }
+    if (!rc && s->n == 0)
+        rc = cli_error("explain", "%s: no background images", p);
+    else if (rc < 0)
+        rc = cli_lib_error("explain", rc);
+    if (!rc && !(r->bg = malloc(s->n * PX * sizeof(float))))
+        rc = cli_error("explain", "out of memory");
+    if (!rc) {
+        mrl_model_normalize(r->m, s->rgb, s->n, r->bg);
+        r->o_bg_n = s->n;
+    }
+    mrl_imageset_free(s);
+    return rc;
+}
+
+static int open_outputs(run_t *r, const char *input)
+{
+    const char *names[3] = {"nucleotides.tsv", "summary.tsv", "index.html"};
+    mrl_atomic_t *af[3] = {&r->tsv, &r->sum, &r->html};
+    for (int k = 0; k < 3; k++) {
+        size_t len = strlen(r->o->out) + 32;
+        char *p = malloc(len);
+        if (!p)
+            return cli_error("explain", "out of memory");
+        snprintf(p, len, "%s/%s", r->o->out, names[k]);
+        int rc = mrl_atomic_open(af[k], p);
+        free(p);
+        if (rc < 0)
+            return cli_lib_error("explain", rc);
+    }
+    fputs("id\tposition\tbase\tpartner\tcontext\tmethod\tattribution\n", r->tsv.fp);
+    fputs("id\tmethod\tprob\tscore\treference\ttotal\tgap\n", r->sum.fp);
+    html_intro(r, input);
+    return 0;
+}
+
+static int commit_outputs(run_t *r)
+{
+    fprintf(r->html.fp, "<p>%ld sequences explained", r->done);
+    if (r->refused)
+        fprintf(r->html.fp, "; %ld without a hairpin loop skipped", r->refused);
+    fputs(".</p>\n</body>\n</html>\n", r->html.fp);
+    mrl_atomic_t *af[3] = {&r->tsv, &r->sum, &r->html};
+    int rc = 0;
+    for (int k = 0; k < 3; k++) {
+        int e = mrl_atomic_commit(af[k]);
+        if (e < 0 && !rc)
+            rc = cli_lib_error("explain", e);
+    }
+    return rc;
+}
 
 int cmd_explain(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_error("explain", "not built yet");
+    opts_t o;
+    memset(&o, 0, sizeof o);
+    mrl_explain_opts_default(&o.ex);
+    mrl_fasta_opts_default(&o.fasta);
+    o.methods[0] = o.ex.method, o.nmethods = 1;
+    o.threads = 2, o.scale = 8, o.top = 10;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    const char *input = optind < argc ? argv[optind] : "-";
+    if (!o.model)
+        o.model = cli_default_model();
+    if (mkdir(o.out, 0755) < 0 && errno != EEXIST)
+        return cli_error("explain", "cannot create directory '%s': %s", o.out, strerror(errno));
+    run_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return cli_error("explain", "out of memory");
+    r->o = &o;
+    mrl_nn_opts_t no;
+    mrl_nn_opts_default(&no);
+    no.threads = o.threads;
+    if ((rc = mrl_model_load(&r->m, o.model)) < 0 || (rc = mrl_nn_new(&r->nn, r->m, &no)) < 0) {
+        rc = cli_lib_error("explain", rc);
+        goto done;
+    }
+    if (o.background && (rc = load_background(r)))
+        goto done;
+    o.ex.background = r->bg;
+    o.ex.n_background = r->o_bg_n;
+    if (!(r->names = cli_names_new())) {
+        rc = cli_error("explain", "out of memory");
+        goto done;
+    }
+    if ((rc = open_outputs(r, input)) == 0 && (rc = explain_input(r, input)) == 0)
+        rc = commit_outputs(r);
+    if (!rc && !o.quiet)
+        fprintf(stderr, "mirlens explain: %ld sequences explained into %s\n", r->done, o.out);
+done:
+    mrl_atomic_abort(&r->tsv), mrl_atomic_abort(&r->sum), mrl_atomic_abort(&r->html);
+    cli_names_free(r->names);
+    free(r->bg);
+    mrl_nn_free(r->nn);
+    mrl_model_free(r->m);
+    free(r);
+    return rc;
 }

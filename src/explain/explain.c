@@ -138,17 +138,13 @@ int ex_gradient(ex_t *e, const float *x, int rule, float *g)
     return ex_run(e, 1, rule, gen_copy, take_copy, &u);
 }
 
-/* Scores and probabilities of n images (batched, forward only). */
+/* Scores and probabilities of n images, one at a time: an image's score (and so the
+ * drops and gaps measured against it) never depends on the batch it came in. */
 static int scores(ex_t *e, const float *x, size_t n, mrl_explain_info_t *info)
 {
-    float *s = malloc(2 * n * sizeof(float));
-    if (!s)
-        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    copy_ud_t u = {e, x, s, s + n, NULL};
-    int rc = ex_run(e, n, -1, gen_copy, take_copy, &u);
+    int rc = 0;
     for (size_t k = 0; !rc && k < n; k++)
-        info[k].score = s[k], info[k].prob = s[n + k];
-    free(s);
+        rc = ex_score(e, x + k * e->D, &info[k].score, &info[k].prob);
     return rc;
 }
 

@@ -71,6 +71,32 @@ static float max_abs(const float *v, size_t n)
     return m;
 }
 
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The 98th percentile of the non-zero magnitudes (captum's outlier_perc = 2), so that a
+ * few extreme pixels do not wash the rest of the map out; they saturate instead. */
+static float robust_max(const float *v, size_t n)
+{
+    float *a = malloc(n * sizeof(float));
+    if (!a)
+        return max_abs(v, n);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] != 0)
+            a[m++] = fabsf(v[i]);
+    float r = 0;
+    if (m) {
+        qsort(a, m, sizeof(float), cmp_float);
+        r = a[(size_t)(0.98 * (double)(m - 1))];
+    }
+    free(a);
+    return r;
+}
+
 int mrl_explain_overlay(const uint8_t *rgb, const float *map, int scale, uint8_t **out, int *w,
                         int *h)
 {
@@ -83,7 +109,7 @@ int mrl_explain_overlay(const uint8_t *rgb, const float *map, int scale, uint8_t
     if (!o)
         return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     memset(o, 255, (size_t)W * (size_t)H * 3);
-    float mx = max_abs(map, MRL_IMG_H * MRL_IMG_W);
+    float mx = robust_max(map, MRL_IMG_H * MRL_IMG_W);
     float inv = mx > 0 ? 1.0f / mx : 0;
     for (int y = 0; y < panel; y++)
         for (int x = 0; x < W; x++) {
@@ -94,9 +120,12 @@ int mrl_explain_overlay(const uint8_t *rgb, const float *map, int scale, uint8_t
             int white = b[0] == 255 && b[1] == 255 && b[2] == 255;
             uint8_t *top = o + 3 * ((size_t)y * (size_t)W + (size_t)x);
             uint8_t *mid = o + 3 * ((size_t)(y + panel + gap) * (size_t)W + (size_t)x);
+            /* drawn pixels: the map's colour darkened a little by the base's grey level, so
+             * the bars stay visible without their colours competing with the map's */
+            int grey = (77 * b[0] + 151 * b[1] + 28 * b[2]) >> 8;
             for (int c = 0; c < 3; c++) {
                 top[c] = b[c];
-                mid[c] = white ? heat[c] : (uint8_t)((3 * heat[c] + b[c] * 1 + 2) / 4);
+                mid[c] = white ? heat[c] : (uint8_t)(heat[c] * (192 + grey / 4) / 255);
             }
         }
     for (int y = 2 * panel + 2 * gap; y < H; y++)

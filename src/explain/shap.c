@@ -159,14 +159,16 @@ static void coalitions(int F, size_t S, mrl_rng_t *rng, uint8_t *z, int *perm)
     }
 }
 
-/* Solve A x = b (n x n, symmetric positive definite after a tiny ridge) in place: x in b. */
+/* Solve A x = b (n x n, symmetric) in place, x in b, after adding a ridge of 1e-6 times the
+ * mean diagonal: with fewer coalitions than features A is singular, and the ridge then picks
+ * the small-norm solution instead of failing (the efficiency constraint holds regardless). */
 static int cholesky_solve(double *A, double *b, int n)
 {
     double tr = 0;
     for (int i = 0; i < n; i++)
         tr += A[i * n + i];
     for (int i = 0; i < n; i++)
-        A[i * n + i] += 1e-9 * (tr / n + 1e-12);
+        A[i * n + i] += 1e-6 * (tr / n) + 1e-12;
     for (int j = 0; j < n; j++) {
         double d = A[j * n + j];
         for (int k = 0; k < j; k++)

@@ -11,19 +11,14 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "../util/util.h"
+#include "io.h"
 
 enum { LAYOUT_UNKNOWN, LAYOUT_TSV, LAYOUT_RNAFOLD };
 
 struct mrl_dbn {
-    gzFile gz;
-    char *name;
+    io_lines_t in;
     mrl_fasta_opts_t opts;
     int layout;
-    char *line; /* current line */
-    size_t cap;
-    int have_line; /* line holds a read-ahead line */
-    int eof;
-    long lineno;
     long nrec;
     char *id, *seq, *st; /* record storage */
     size_t id_cap, seq_cap, st_cap;
@@ -39,21 +34,11 @@ int mrl_dbn_open(mrl_dbn_t **out, const char *path, const mrl_fasta_opts_t *o)
         r->opts = *o;
     else
         mrl_fasta_opts_default(&r->opts);
-    int is_stdin = strcmp(path, "-") == 0;
-    r->name = strdup(is_stdin ? "<stdin>" : path);
-    if (!r->name) {
+    int rc = io_lines_open(&r->in, path);
+    if (rc < 0) {
         free(r);
-        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    }
-    errno = 0;
-    r->gz = is_stdin ? gzdopen(dup(0), "rb") : gzopen(path, "rb");
-    if (!r->gz) {
-        int rc = mrl_err_set(MRL_ERR_IO, "cannot open '%s': %s", path,
-                             errno ? strerror(errno) : "out of memory");
-        mrl_dbn_close(r);
         return rc;
     }
-    gzbuffer(r->gz, 1 << 17);
     *out = r;
     return 0;
 }
@@ -62,86 +47,19 @@ void mrl_dbn_close(mrl_dbn_t *r)
 {
     if (!r)
         return;
-    if (r->gz)
-        gzclose(r->gz);
-    free(r->name);
-    free(r->line);
+    io_lines_close(&r->in);
     free(r->id);
     free(r->seq);
     free(r->st);
     free(r);
 }
 
-static int grow(char **buf, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 256;
-    while (c < need)
-        c *= 2;
-    char *p = realloc(*buf, c);
-    if (!p)
-        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    *buf = p;
-    *cap = c;
-    return 0;
-}
-
-/* Next line without its end (CR/LF) into r->line. 1 = line, 0 = EOF, <0 = error.
- * Lines are read with gzgets in chunks (golden rows carry 15,000-character images). */
-static int next_line(mrl_dbn_t *r)
-{
-    if (r->have_line) {
-        r->have_line = 0;
-        return 1;
-    }
-    if (r->eof)
-        return 0;
-    size_t len = 0;
-    for (;;) {
-        if (grow(&r->line, &r->cap, len + 4096))
-            return MRL_ERR_NOMEM;
-        size_t room = MRL_MIN(r->cap - len, (size_t)1 << 30);
-        if (!gzgets(r->gz, r->line + len, (int)room)) {
-            int zerr;
-            const char *msg = gzerror(r->gz, &zerr);
-            if (zerr == Z_BUF_ERROR)
-                return mrl_err_set(MRL_ERR_CORRUPT, "%s: truncated gzip input", r->name);
-            if (zerr != Z_OK)
-                return mrl_err_set(MRL_ERR_IO, "%s: line %ld: read error: %s", r->name,
-                                   r->lineno + 1, zerr == Z_ERRNO ? strerror(errno) : msg);
-            r->eof = 1;
-            if (len == 0)
-                return 0;
-            break;
-        }
-        size_t got = strlen(r->line + len);
-        for (size_t i = len; i < len + got; i++) {
-            unsigned char c = (unsigned char)r->line[i];
-            if ((c < 32 && c != '\t' && c != '\r' && c != '\n') || c == 127)
-                return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: binary data (byte 0x%02x)",
-                                   r->name, r->lineno + 1, (unsigned)c);
-        }
-        len += got;
-        if (got > 0 && r->line[len - 1] == '\n')
-            break;
-        if (got + 1 < room && !gzeof(r->gz)) /* gzgets stopped early: a NUL byte */
-            return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: binary data (byte 0x00)", r->name,
-                               r->lineno + 1);
-    }
-    while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
-        len--;
-    r->line[len] = '\0';
-    r->lineno++;
-    return 1;
-}
-
 /* Next line that is not blank (and, for TSV, not a '#' comment). */
 static int next_content_line(mrl_dbn_t *r)
 {
     int rc;
-    while ((rc = next_line(r)) == 1) {
-        const char *p = r->line;
+    while ((rc = io_lines_next(&r->in)) == 1) {
+        const char *p = r->in.line;
         while (*p == ' ' || *p == '\t')
             p++;
         if (*p && !(r->layout == LAYOUT_TSV && *p == '#'))
@@ -179,7 +97,7 @@ static int parse_energy(const char *s, size_t n, int *out)
 
 static int set_str(char **buf, size_t *cap, const char *s, size_t n)
 {
-    if (grow(buf, cap, n + 1))
+    if (io_grow(buf, cap, n + 1))
         return MRL_ERR_NOMEM;
     memcpy(*buf, s, n);
     (*buf)[n] = '\0';
@@ -194,21 +112,21 @@ static int finish(mrl_dbn_t *r, mrl_dbnrec_t *rec, long start)
         if (!isalpha((unsigned char)r->seq[i]))
             return mrl_err_set(MRL_ERR_PARSE,
                                "%s: record '%s' line %ld: invalid character '%c' in sequence",
-                               r->name, r->id, start, r->seq[i]);
+                               r->in.name, r->id, start, r->seq[i]);
     if (r->opts.max_length && n > r->opts.max_length)
         return mrl_err_set(MRL_ERR_RANGE,
                            "%s: record '%s' line %ld: sequence longer than %zu nt (see "
                            "--max-length)",
-                           r->name, r->id, start, r->opts.max_length);
+                           r->in.name, r->id, start, r->opts.max_length);
     if (m != n)
         return mrl_err_set(MRL_ERR_PARSE,
                            "%s: record '%s' line %ld: structure has %zu characters, sequence "
                            "%zu",
-                           r->name, r->id, start, m, n);
+                           r->in.name, r->id, start, m, n);
     size_t bad = strspn(r->st, ".()");
     if (bad != m)
         return mrl_err_set(MRL_ERR_PARSE,
-                           "%s: record '%s' line %ld: invalid character '%c' in structure", r->name,
+                           "%s: record '%s' line %ld: invalid character '%c' in structure", r->in.name,
                            r->id, start, r->st[bad]);
     rec->id = r->id;
     rec->seq = r->seq;
@@ -221,7 +139,7 @@ static int finish(mrl_dbn_t *r, mrl_dbnrec_t *rec, long start)
 
 static int read_tsv(mrl_dbn_t *r, mrl_dbnrec_t *rec)
 {
-    const char *f[4], *p = r->line;
+    const char *f[4], *p = r->in.line;
     size_t flen[4];
     int nf = 0;
     while (nf < 4) {
@@ -235,7 +153,7 @@ static int read_tsv(mrl_dbn_t *r, mrl_dbnrec_t *rec)
     if (nf < 3)
         return mrl_err_set(MRL_ERR_PARSE,
                            "%s: line %ld: expected id<TAB>sequence<TAB>structure[<TAB>energy]",
-                           r->name, r->lineno);
+                           r->in.name, r->in.lineno);
     int rc;
     if ((rc = set_str(&r->id, &r->id_cap, f[0], flen[0])) ||
         (rc = set_str(&r->seq, &r->seq_cap, f[1], flen[1])) ||
@@ -245,21 +163,21 @@ static int read_tsv(mrl_dbn_t *r, mrl_dbnrec_t *rec)
     rec->energy = 0;
     if (nf >= 4 && flen[3] > 0) {
         if (parse_energy(f[3], flen[3], &rec->energy) != 0)
-            return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: invalid energy '%.*s'", r->name,
-                               r->lineno, (int)MRL_MIN(flen[3], 40), f[3]);
+            return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: invalid energy '%.*s'", r->in.name,
+                               r->in.lineno, (int)MRL_MIN(flen[3], 40), f[3]);
         rec->has_energy = 1;
     }
-    return finish(r, rec, r->lineno);
+    return finish(r, rec, r->in.lineno);
 }
 
 /* "STRUCTURE ( -4.50)" or "STRUCTURE" alone. */
 static int rnafold_structure(mrl_dbn_t *r, mrl_dbnrec_t *rec)
 {
-    size_t m = strcspn(r->line, " \t");
-    int rc = set_str(&r->st, &r->st_cap, r->line, m);
+    size_t m = strcspn(r->in.line, " \t");
+    int rc = set_str(&r->st, &r->st_cap, r->in.line, m);
     if (rc)
         return rc;
-    const char *rest = r->line + m;
+    const char *rest = r->in.line + m;
     while (*rest == ' ' || *rest == '\t')
         rest++;
     rec->has_energy = 0;
@@ -267,8 +185,8 @@ static int rnafold_structure(mrl_dbn_t *r, mrl_dbnrec_t *rec)
     if (*rest) {
         size_t n = strlen(rest);
         if (rest[0] != '(' || rest[n - 1] != ')' || parse_energy(rest, n, &rec->energy))
-            return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: invalid energy '%.40s'", r->name,
-                               r->lineno, rest);
+            return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: invalid energy '%.40s'", r->in.name,
+                               r->in.lineno, rest);
         rec->has_energy = 1;
     }
     return 0;
@@ -277,9 +195,9 @@ static int rnafold_structure(mrl_dbn_t *r, mrl_dbnrec_t *rec)
 static int read_rnafold(mrl_dbn_t *r, mrl_dbnrec_t *rec)
 {
     int rc;
-    long start = r->lineno;
-    if (r->line[0] == '>') {
-        const char *h = r->line + 1;
+    long start = r->in.lineno;
+    if (r->in.line[0] == '>') {
+        const char *h = r->in.line + 1;
         if ((rc = set_str(&r->id, &r->id_cap, h, strcspn(h, " \t"))))
             return rc;
         if ((rc = next_content_line(r)) <= 0)
@@ -287,24 +205,24 @@ static int read_rnafold(mrl_dbn_t *r, mrl_dbnrec_t *rec)
                           : mrl_err_set(MRL_ERR_PARSE,
                                         "%s: record '%s' (line %ld) has no "
                                         "sequence",
-                                        r->name, r->id, start);
+                                        r->in.name, r->id, start);
     } else {
         char idbuf[32];
         snprintf(idbuf, sizeof idbuf, "seq%ld", r->nrec + 1);
         if ((rc = set_str(&r->id, &r->id_cap, idbuf, strlen(idbuf))))
             return rc;
     }
-    if (r->line[0] == '>')
-        return mrl_err_set(MRL_ERR_PARSE, "%s: record '%s' (line %ld) has no sequence", r->name,
+    if (r->in.line[0] == '>')
+        return mrl_err_set(MRL_ERR_PARSE, "%s: record '%s' (line %ld) has no sequence", r->in.name,
                            r->id, start);
-    if ((rc = set_str(&r->seq, &r->seq_cap, r->line, strcspn(r->line, " \t"))))
+    if ((rc = set_str(&r->seq, &r->seq_cap, r->in.line, strcspn(r->in.line, " \t"))))
         return rc;
-    if ((rc = next_content_line(r)) <= 0 || r->line[0] == '>')
+    if ((rc = next_content_line(r)) <= 0 || r->in.line[0] == '>')
         return rc < 0 ? rc
                       : mrl_err_set(MRL_ERR_PARSE,
                                     "%s: record '%s' (line %ld) has no "
                                     "structure line",
-                                    r->name, r->id, start);
+                                    r->in.name, r->id, start);
     if ((rc = rnafold_structure(r, rec)))
         return rc;
     return finish(r, rec, start);
@@ -316,8 +234,8 @@ int mrl_dbn_read(mrl_dbn_t *r, mrl_dbnrec_t *rec)
     if (rc <= 0)
         return rc;
     if (r->layout == LAYOUT_UNKNOWN) {
-        r->layout = strchr(r->line, '\t') && r->line[0] != '>' ? LAYOUT_TSV : LAYOUT_RNAFOLD;
-        if (r->layout == LAYOUT_TSV && strncmp(r->line, "id\t", 3) == 0) {
+        r->layout = strchr(r->in.line, '\t') && r->in.line[0] != '>' ? LAYOUT_TSV : LAYOUT_RNAFOLD;
+        if (r->layout == LAYOUT_TSV && strncmp(r->in.line, "id\t", 3) == 0) {
             rc = next_content_line(r); /* header */
             if (rc <= 0)
                 return rc;

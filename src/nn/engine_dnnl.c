@@ -37,6 +37,7 @@ typedef struct lprim {
 typedef struct plan {
     int b, nthr;
     unsigned have;
+    uint64_t stamp; /* call (eng_begin tick) that last used it */
     lprim_t l[MRL_NN_MAX_LAYERS];
 } plan_t;
 
@@ -53,20 +54,20 @@ struct eng {
      * convolution's backward-data pass to oneDNN's reference kernel (100x slower) */
     dnnl_memory_desc_t dmd0;
     nn_layout_t dlay0;
-    dnnl_memory_desc_t ws_md[MRL_NN_MAX_LAYERS], w_md[MRL_NN_MAX_LAYERS],
-        b_md[MRL_NN_MAX_LAYERS];
+    dnnl_memory_desc_t ws_md[MRL_NN_MAX_LAYERS], w_md[MRL_NN_MAX_LAYERS], b_md[MRL_NN_MAX_LAYERS];
     size_t ws_img[MRL_NN_MAX_LAYERS];
     plan_t *plans[MAX_PLANS];
     int n_plans;
+    uint64_t tick;
     size_t scratch_max, dw_max;
 };
 
-#define DN(call)                                                                                 \
-    do {                                                                                         \
-        dnnl_status_t st_ = (call);                                                              \
-        if (st_ != dnnl_success)                                                                 \
-            return mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: %s failed (status %d)", #call,        \
-                               (int)st_);                                                        \
+#define DN(call)                                                                                   \
+    do {                                                                                           \
+        dnnl_status_t st_ = (call);                                                                \
+        if (st_ != dnnl_success)                                                                   \
+            return mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: %s failed (status %d)", #call,           \
+                               (int)st_);                                                          \
     } while (0)
 
 static void kprim_free(kprim_t *k)
@@ -114,8 +115,8 @@ static int layout_of(const dnnl_memory_desc_t *d, nn_layout_t *l)
 
 static int plain_md(dnnl_memory_desc_t *d, int nd, const dnnl_dim_t *dims)
 {
-    static const dnnl_format_tag_t tag[5] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab,
-                                             dnnl_abc, dnnl_abcd};
+    static const dnnl_format_tag_t tag[5] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab, dnnl_abc,
+                                             dnnl_abcd};
     dnnl_dims_t full = {0};
     memcpy(full, dims, (size_t)nd * sizeof *dims);
     DN(dnnl_memory_desc_init_by_tag(d, nd, full, dnnl_f32, tag[nd]));
@@ -162,8 +163,7 @@ static int finish(eng_t *e, dnnl_primitive_desc_t pd, kprim_t *k, dnnl_primitive
     return 0;
 }
 
-static void conv_geom(const mrl_layer_spec_t *s, dnnl_dim_t *st, dnnl_dim_t *pl,
-                      dnnl_dim_t *pr)
+static void conv_geom(const mrl_layer_spec_t *s, dnnl_dim_t *st, dnnl_dim_t *pl, dnnl_dim_t *pr)
 {
     st[0] = st[1] = s->kind == MRL_LAYER_MAXPOOL ? s->k : 1;
     pl[0] = pl[1] = pr[0] = pr[1] = 0;
@@ -200,15 +200,15 @@ static int create_fwd(eng_t *e, int i, int b, lprim_t *lp)
         dnnl_inner_product_desc_t id;
         rc = any_md(&wany, e->w_md[i].ndims, e->w_md[i].dims);
         status = rc ? dnnl_invalid_arguments
-                    : dnnl_inner_product_forward_desc_init(&id, dnnl_forward_training, &src,
-                                                           &wany, &e->b_md[i], &dst);
+                    : dnnl_inner_product_forward_desc_init(&id, dnnl_forward_training, &src, &wany,
+                                                           &e->b_md[i], &dst);
         if (status == dnnl_success)
             status = dnnl_primitive_desc_create(&pd, &id, attr, e->de, NULL);
     } else {
         dnnl_pooling_desc_t qd;
         dnnl_dims_t ker = {s->k, s->k};
-        status = dnnl_pooling_forward_desc_init(&qd, dnnl_forward_training, dnnl_pooling_max,
-                                                &src, &dst, st, ker, pl, pr);
+        status = dnnl_pooling_forward_desc_init(&qd, dnnl_forward_training, dnnl_pooling_max, &src,
+                                                &dst, st, ker, pl, pr);
         if (status == dnnl_success)
             status = dnnl_primitive_desc_create(&pd, &qd, attr, e->de, NULL);
     }
@@ -240,8 +240,8 @@ static int create_bwd_d(eng_t *e, int i, int b, lprim_t *lp)
         dnnl_convolution_desc_t cd;
         rc = any_md(&wany, 4, e->w_md[i].dims);
         status = rc ? dnnl_invalid_arguments
-                    : dnnl_convolution_backward_data_desc_init(
-                          &cd, dnnl_convolution_direct, &dsrc, &wany, &ddst, st, pl, pr);
+                    : dnnl_convolution_backward_data_desc_init(&cd, dnnl_convolution_direct, &dsrc,
+                                                               &wany, &ddst, st, pl, pr);
         if (status == dnnl_success)
             status = dnnl_primitive_desc_create(&pd, &cd, attr, e->de, lp->fwd_pd);
     } else if (s->kind == MRL_LAYER_DENSE) {
@@ -254,8 +254,8 @@ static int create_bwd_d(eng_t *e, int i, int b, lprim_t *lp)
     } else {
         dnnl_pooling_desc_t qd;
         dnnl_dims_t ker = {s->k, s->k};
-        status = dnnl_pooling_backward_desc_init(&qd, dnnl_pooling_max, &dsrc, &ddst, st, ker,
-                                                 pl, pr);
+        status =
+            dnnl_pooling_backward_desc_init(&qd, dnnl_pooling_max, &dsrc, &ddst, st, ker, pl, pr);
         if (status == dnnl_success)
             status = dnnl_primitive_desc_create(&pd, &qd, attr, e->de, lp->fwd_pd);
     }
@@ -291,14 +291,14 @@ static int create_bwd_w(eng_t *e, int i, int b, lprim_t *lp)
     dnnl_status_t status;
     if (s->kind == MRL_LAYER_CONV) {
         dnnl_convolution_desc_t cd;
-        status = dnnl_convolution_backward_weights_desc_init(
-            &cd, dnnl_convolution_direct, &src, &wany, &e->b_md[i], &ddst, st, pl, pr);
+        status = dnnl_convolution_backward_weights_desc_init(&cd, dnnl_convolution_direct, &src,
+                                                             &wany, &e->b_md[i], &ddst, st, pl, pr);
         if (status == dnnl_success)
             status = dnnl_primitive_desc_create(&pd, &cd, attr, e->de, lp->fwd_pd);
     } else {
         dnnl_inner_product_desc_t id;
-        status = dnnl_inner_product_backward_weights_desc_init(&id, &src, &wany, &e->b_md[i],
-                                                               &ddst);
+        status =
+            dnnl_inner_product_backward_weights_desc_init(&id, &src, &wany, &e->b_md[i], &ddst);
         if (status == dnnl_success)
             status = dnnl_primitive_desc_create(&pd, &id, attr, e->de, lp->fwd_pd);
     }
@@ -315,8 +315,8 @@ static int create_bwd_w(eng_t *e, int i, int b, lprim_t *lp)
     rc = finish(e, pd, &lp->bwd_w, NULL);
     if (!rc && !dnnl_memory_desc_equal(&lp->dw_md, &e->w_md[i])) {
         dnnl_primitive_desc_t rpd;
-        status = dnnl_reorder_primitive_desc_create(&rpd, &lp->dw_md, e->de, &e->w_md[i], e->de,
-                                                    attr);
+        status =
+            dnnl_reorder_primitive_desc_create(&rpd, &lp->dw_md, e->de, &e->w_md[i], e->de, attr);
         rc = status == dnnl_success ? finish(e, rpd, &lp->r_dw, NULL)
                                     : mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: reorder failed");
     }
@@ -340,6 +340,28 @@ static int weight_reorder(eng_t *e, int i, const dnnl_memory_desc_t *to, dnnl_pr
     dnnl_primitive_desc_destroy(pd);
     DN(st);
     return 0;
+}
+
+static void plan_free(eng_t *e, plan_t *p)
+{
+    for (int i = 0; i < e->L; i++) {
+        lprim_t *lp = &p->l[i];
+        kprim_free(&lp->fwd), kprim_free(&lp->bwd_d), kprim_free(&lp->bwd_w);
+        kprim_free(&lp->r_dw);
+        if (lp->fwd_pd)
+            dnnl_primitive_desc_destroy(lp->fwd_pd);
+        if (lp->r_wf)
+            dnnl_primitive_destroy(lp->r_wf);
+        if (lp->r_wb)
+            dnnl_primitive_destroy(lp->r_wb);
+        free(lp->w_fwd), free(lp->w_bwd);
+    }
+    free(p);
+}
+
+void eng_begin(eng_t *e)
+{
+    e->tick++;
 }
 
 static plan_t *plan_find(eng_t *e, int b, int nthr)
@@ -376,8 +398,7 @@ static int plan_group(eng_t *e, plan_t *p, unsigned g)
 }
 
 static int run_reorder(eng_t *e, dnnl_primitive_t r, const dnnl_memory_desc_t *from,
-                       const void *src, const dnnl_memory_desc_t *to, void *dst,
-                       dnnl_stream_t s)
+                       const void *src, const dnnl_memory_desc_t *to, void *dst, dnnl_stream_t s)
 {
     dnnl_memory_t ms, md;
     DN(dnnl_memory_create(&ms, from, e->de, (void *)src));
@@ -403,11 +424,9 @@ static int refresh_weights(eng_t *e, plan_t *p)
         const float *w = m->params + m->w_off[i];
         int rc = 0;
         if (lp->r_wf && lp->ver_fwd != m->version)
-            rc = run_reorder(e, lp->r_wf, &e->w_md[i], w, &lp->w_fwd_md, lp->w_fwd,
-                             e->main_stream);
+            rc = run_reorder(e, lp->r_wf, &e->w_md[i], w, &lp->w_fwd_md, lp->w_fwd, e->main_stream);
         if (!rc && lp->r_wb && lp->ver_bwd != m->version)
-            rc = run_reorder(e, lp->r_wb, &e->w_md[i], w, &lp->w_bwd_md, lp->w_bwd,
-                             e->main_stream);
+            rc = run_reorder(e, lp->r_wb, &e->w_md[i], w, &lp->w_bwd_md, lp->w_bwd, e->main_stream);
         if (rc)
             return rc;
         if (lp->r_wf)
@@ -425,19 +444,29 @@ int eng_prepare(eng_t *e, int b, int nthr, unsigned need)
     int rc = 0;
     plan_t *p = plan_find(e, b, nthr);
     if (!p) {
-        if (e->n_plans == MAX_PLANS) {
-            /* plans are cheap to rebuild (oneDNN's primitive cache); keep the first one */
-            rc = mrl_err_set(MRL_ERR_RANGE, "too many batch shapes in one context");
-            goto out;
-        }
         p = calloc(1, sizeof *p);
         if (!p) {
             rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
             goto out;
         }
         p->b = b, p->nthr = nthr;
-        e->plans[e->n_plans++] = p;
+        if (e->n_plans == MAX_PLANS) {
+            /* evict the least recently used plan not needed by this call (a call uses at
+             * most 4); oneDNN's primitive cache makes a rebuild cheap */
+            int v = -1;
+            for (int k = 0; k < e->n_plans; k++) {
+                uint64_t st = e->plans[k]->stamp;
+                if (st < e->tick && (v < 0 || st < e->plans[v]->stamp))
+                    v = k;
+            }
+            MRL_ASSERT(v >= 0);
+            plan_free(e, e->plans[v]);
+            e->plans[v] = p;
+        } else {
+            e->plans[e->n_plans++] = p;
+        }
     }
+    p->stamp = e->tick;
     if (need & (ENG_BWD_D | ENG_BWD_W))
         need |= ENG_FWD; /* backward kernels take the forward descriptor as a hint */
     static const unsigned order[3] = {ENG_FWD, ENG_BWD_D, ENG_BWD_W};
@@ -485,8 +514,8 @@ static int probe(eng_t *e)
     int rc = plain_md(&e->md[0], 4, d4);
     for (int i = 0; i < e->L && !rc; i++) {
         const mrl_layer_spec_t *l = &a->layer[i];
-        e->fused[i] = (l->kind == MRL_LAYER_CONV || l->kind == MRL_LAYER_DENSE) &&
-                      i + 1 < e->L && a->layer[i + 1].kind == MRL_LAYER_RELU;
+        e->fused[i] = (l->kind == MRL_LAYER_CONV || l->kind == MRL_LAYER_DENSE) && i + 1 < e->L &&
+                      a->layer[i + 1].kind == MRL_LAYER_RELU;
         e->in_t[i] = i;
         e->out_t[i] = i + 1 + e->fused[i];
         int o[3];
@@ -562,22 +591,8 @@ void eng_free(eng_t *e)
 {
     if (!e)
         return;
-    for (int k = 0; k < e->n_plans; k++) {
-        plan_t *p = e->plans[k];
-        for (int i = 0; i < e->L; i++) {
-            lprim_t *lp = &p->l[i];
-            kprim_free(&lp->fwd), kprim_free(&lp->bwd_d), kprim_free(&lp->bwd_w);
-            kprim_free(&lp->r_dw);
-            if (lp->fwd_pd)
-                dnnl_primitive_desc_destroy(lp->fwd_pd);
-            if (lp->r_wf)
-                dnnl_primitive_destroy(lp->r_wf);
-            if (lp->r_wb)
-                dnnl_primitive_destroy(lp->r_wb);
-            free(lp->w_fwd), free(lp->w_bwd);
-        }
-        free(p);
-    }
+    for (int k = 0; k < e->n_plans; k++)
+        plan_free(e, e->plans[k]);
     if (e->main_stream)
         dnnl_stream_destroy(e->main_stream);
     if (e->de)

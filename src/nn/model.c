@@ -86,8 +86,8 @@ static int layer_shape(const mrl_layer_spec_t *l, int i, const int in[3], int ou
 
 int mrl_arch_check(const mrl_arch_t *a)
 {
-    if (a->in_c < 1 || a->in_c > MRL_NN_MAX_IN_C || a->in_h < 1 || a->in_w < 1 ||
-        a->in_h > 4096 || a->in_w > 4096)
+    if (a->in_c < 1 || a->in_c > MRL_NN_MAX_IN_C || a->in_h < 1 || a->in_w < 1 || a->in_h > 4096 ||
+        a->in_w > 4096)
         return mrl_err_set(MRL_ERR_ARG, "bad input shape %dx%dx%d", a->in_c, a->in_h, a->in_w);
     if (a->n_layers < 1 || a->n_layers > MRL_NN_MAX_LAYERS)
         return mrl_err_set(MRL_ERR_ARG, "bad layer count %d", a->n_layers);
@@ -119,7 +119,7 @@ int mrl_arch_shape(const mrl_arch_t *a, int layer, int shape[3])
     return 0;
 }
 
-int nn_model_alloc(mrl_model_t **out, const mrl_arch_t *a)
+int nn_model_alloc(mrl_model_t **out, const mrl_arch_t *a, size_t max_params)
 {
     *out = NULL;
     int rc = mrl_arch_check(a);
@@ -143,6 +143,10 @@ int nn_model_alloc(mrl_model_t **out, const mrl_arch_t *a)
         MRL_ASSERT(mrl_arch_shape(a, i, s) == 0);
     }
     m->nparams = off;
+    if (off > max_params || off > ((size_t)1 << 31)) {
+        mrl_model_free(m);
+        return mrl_err_set(MRL_ERR_RANGE, "the architecture has too many parameters (%zu)", off);
+    }
     /* one block each, 64-byte aligned (llm.c keeps them contiguous the same way) */
     size_t bytes = (off * sizeof(float) + 63) / 64 * 64;
     m->params = aligned_alloc(64, bytes);
@@ -165,7 +169,7 @@ int nn_model_alloc(mrl_model_t **out, const mrl_arch_t *a)
 int mrl_model_new(mrl_model_t **out, const mrl_arch_t *a, uint64_t seed)
 {
     mrl_model_t *m;
-    int rc = nn_model_alloc(&m, a);
+    int rc = nn_model_alloc(&m, a, SIZE_MAX);
     if (rc)
         return rc;
     mrl_rng_t rng;

@@ -186,8 +186,11 @@ static int parse_arch(rd_t *r, mrl_arch_t *a, const char *path)
     }
     for (int c = 0; c < a->in_c; c++)
         a->in_scale[c] = get_f32(r), a->in_shift[c] = get_f32(r);
-    if (!r->short_read && mrl_arch_check(a))
-        return mrl_err_set(MRL_ERR_CORRUPT, "'%s': corrupt model file (%s)", path, mrl_errmsg());
+    if (!r->short_read && mrl_arch_check(a)) {
+        char why[256]; /* the message buffer is about to be rewritten */
+        snprintf(why, sizeof why, "%s", mrl_errmsg());
+        return mrl_err_set(MRL_ERR_CORRUPT, "'%s': corrupt model file (%s)", path, why);
+    }
     return 0;
 }
 
@@ -224,14 +227,17 @@ static int parse(rd_t *r, mrl_model_t **out, const char *path)
     mrl_model_t *m = NULL;
     int rc = parse_arch(r, &a, path);
     if (!rc && !r->short_read)
-        rc = nn_model_alloc(&m, &a);
+        rc = nn_model_alloc(&m, &a, r->left / 4)
+                 ? mrl_err_set(MRL_ERR_CORRUPT, "'%s': corrupt or truncated model file", path)
+                 : 0;
     if (!rc && m)
         rc = parse_meta(r, m, path);
     uint64_t np = get_u32(r);
     np |= (uint64_t)get_u32(r) << 32;
     if (!rc && m && !r->short_read && np != m->nparams)
-        rc = mrl_err_set(MRL_ERR_CORRUPT, "'%s': corrupt model file (%llu parameters, %zu expected)",
-                         path, (unsigned long long)np, m->nparams);
+        rc =
+            mrl_err_set(MRL_ERR_CORRUPT, "'%s': corrupt model file (%llu parameters, %zu expected)",
+                        path, (unsigned long long)np, m->nparams);
     const unsigned char *b = !rc && m ? take(r, 4 * m->nparams) : NULL;
     for (size_t j = 0; b && j < m->nparams; j++) {
         uint32_t v = (uint32_t)b[4 * j] | (uint32_t)b[4 * j + 1] << 8 |
@@ -267,8 +273,10 @@ int mrl_model_load(mrl_model_t **out, const char *path)
     else if (r.short_read)
         rc = mrl_err_set(MRL_ERR_CORRUPT, "'%s': truncated model file", path);
     else if (ver != MODEL_VERSION)
-        rc = mrl_err_set(MRL_ERR_FORMAT, "'%s': model file version %u is not supported (this "
-                         "build reads version %u)", path, ver, MODEL_VERSION);
+        rc = mrl_err_set(MRL_ERR_FORMAT,
+                         "'%s': model file version %u is not supported (this "
+                         "build reads version %u)",
+                         path, ver, MODEL_VERSION);
     else if (len < 16)
         rc = mrl_err_set(MRL_ERR_CORRUPT, "'%s': truncated model file", path);
     if (!rc) {

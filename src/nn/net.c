@@ -2,11 +2,12 @@
  * net.c - the execution context (mrl_nn_t): activation arena, sharding of a batch over
  * threads, forward / backward passes with a swappable ReLU rule, the training step.
  *
- * A batch of n images is cut into S = ceil(n / NN_SHARD) near-equal shards whatever the
- * thread count. With one shard the kernels parallelise inside (oneDNN over OpenMP); with
- * more, each worker thread runs whole shards single-threaded (coarse regions, no per-layer
- * barriers). Weight gradients are computed per shard and summed in shard order, so results
- * are bit-identical for any thread count (llm.c-style fixed reduction order).
+ * A batch of n images is cut into S = max(2, ceil(n / NN_SHARD)) near-equal shards
+ * whatever the thread count (one for a single image). Each worker thread runs whole shards
+ * single-threaded (coarse regions, no per-layer barriers); only a single image lets the
+ * kernels parallelise inside (oneDNN over OpenMP). Weight gradients are computed per shard and
+ * summed in shard order, so results are bit-identical for any thread count (llm.c-style fixed
+ * reduction order).
  */
 #include <pthread.h>
 #include <string.h>
@@ -22,16 +23,16 @@ struct mrl_nn {
     unsigned char *arena_f, *arena_b;
     nn_bufs_t bf;
     float *mask[MRL_NN_MAX_LAYERS];
-    size_t n;       /* images of the last forward (0: none) */
-    int mode;       /* of the last forward */
-    int grad_lo;    /* lowest tensor with a valid gradient (NN_MAX_T: none) */
-    int grad_hi;    /* highest one */
+    size_t n;           /* images of the last forward (0: none) */
+    int mode;           /* of the last forward */
+    int grad_lo;        /* lowest tensor with a valid gradient (NN_MAX_T: none) */
+    int grad_hi;        /* highest one */
     uint64_t step_seed; /* dropout seed of the last training forward */
-    float *gshard;  /* per-shard plain parameter gradients */
+    float *gshard;      /* per-shard plain parameter gradients */
     size_t gshard_cap;
     double *shard_loss; /* per-shard loss sums and correct counts (gshard_cap entries) */
     int *shard_correct;
-    float *logits;  /* (n, K) staging for the training step */
+    float *logits; /* (n, K) staging for the training step */
     size_t logits_cap;
     eng_worker_t wk[NN_MAX_THREADS];
 };
@@ -189,6 +190,8 @@ static shards_t shard_plan(const mrl_nn_t *nn, size_t n)
     shards_t s;
     s.n = n;
     s.S = (n + NN_SHARD - 1) / NN_SHARD;
+    if (s.S < 2 && n >= 2)
+        s.S = 2; /* two halves: coarse parallelism even for small batches */
     s.b = (n + s.S - 1) / s.S;
     s.nthr = s.S == 1 ? nn->threads : 1;
     return s;
@@ -235,8 +238,8 @@ static void *job_main(void *p)
     int saved = omp_get_max_threads();
     omp_set_num_threads(j->s->nthr);
     for (size_t k = (size_t)j->tid; k < j->s->S && !j->rc; k += (size_t)j->nt)
-        j->rc = j->fn(j->nn, &j->nn->wk[j->tid], k, k * j->s->b, shard_size(j->s, k),
-                      j->s->nthr, j->ctx);
+        j->rc = j->fn(j->nn, &j->nn->wk[j->tid], k, k * j->s->b, shard_size(j->s, k), j->s->nthr,
+                      j->ctx);
     if (j->rc)
         snprintf(j->msg, sizeof j->msg, "%s", mrl_errmsg());
     omp_set_num_threads(saved);
@@ -284,8 +287,7 @@ static void drop_masks(mrl_nn_t *nn, int i, size_t n0, int b)
     }
 }
 
-static int fwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, int nthr,
-                     void *ctx)
+static int fwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, int nthr, void *ctx)
 {
     (void)k, (void)ctx;
     const nn_bufs_t *bf = &nn->bf;
@@ -306,8 +308,7 @@ static int fwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, 
             if (nn->mode == MRL_NN_TRAIN) {
                 drop_masks(nn, i, n0, b);
                 nn_mul(bf->y[i] + off, nn->mask[i] + off, bf->y[i + 1] + off, len);
-            }
-            else
+            } else
                 memcpy(bf->y[i + 1] + off, bf->y[i] + off, len * sizeof(float));
             break;
         default: /* flatten: same buffer */
@@ -323,8 +324,7 @@ typedef struct bwd_ctx {
     int from, stop, rule, weights;
 } bwd_ctx_t;
 
-static int bwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, int nthr,
-                     void *ctx)
+static int bwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, int nthr, void *ctx)
 {
     const bwd_ctx_t *c = ctx;
     const nn_bufs_t *bf = &nn->bf;
@@ -346,8 +346,7 @@ static int bwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, 
             break;
         case MRL_LAYER_RELU:
             if (data)
-                nn_relu_bwd(bf->dy[i + 1] + off, bf->y[i + 1] + off, bf->dy[i] + off, len,
-                            c->rule);
+                nn_relu_bwd(bf->dy[i + 1] + off, bf->y[i + 1] + off, bf->dy[i] + off, len, c->rule);
             break;
         case MRL_LAYER_DROPOUT:
             if (data && nn->mode == MRL_NN_TRAIN)
@@ -441,14 +440,14 @@ static int check_input(const mrl_nn_t *nn, const void *x, size_t n)
 }
 
 /* Common start of a forward pass: arena, kernels, input, dropout masks. */
-static int fwd_begin(mrl_nn_t *nn, const float *x, size_t n, int mode, mrl_rng_t *rng,
-                     shards_t *s)
+static int fwd_begin(mrl_nn_t *nn, const float *x, size_t n, int mode, mrl_rng_t *rng, shards_t *s)
 {
     int rc = check_input(nn, x, n);
     if (!rc && (mode < MRL_NN_INFER || mode > MRL_NN_TRAIN || (mode == MRL_NN_TRAIN && !rng)))
         rc = mrl_err_set(MRL_ERR_ARG, "bad forward mode (training needs an rng)");
     nn->n = 0;
     nn->grad_lo = NN_MAX_T, nn->grad_hi = -1;
+    eng_begin(nn->e);
     *s = shard_plan(nn, n);
     if (!rc)
         rc = arena_fit(nn, n, 0);
@@ -489,12 +488,11 @@ int mrl_nn_read(const mrl_nn_t *nn, int layer, int grad, float *out)
         return mrl_err_set(MRL_ERR_ARG, "layer %d out of range", layer);
     int t = layer + 1;
     if (grad && (t < nn->grad_lo || t > nn->grad_hi))
-        return mrl_err_set(MRL_ERR_ARG, "no gradient at layer %d in the last backward pass",
-                           layer);
+        return mrl_err_set(MRL_ERR_ARG, "no gradient at layer %d in the last backward pass", layer);
     const float *src = grad ? nn->bf.dy[t] : nn->bf.y[t];
     if (!src)
-        return mrl_err_set(MRL_ERR_ARG, "layer %d is fused with the ReLU after it: read %d",
-                           layer, layer + 1);
+        return mrl_err_set(MRL_ERR_ARG, "layer %d is fused with the ReLU after it: read %d", layer,
+                           layer + 1);
     nn_layout_export(grad ? eng_dlayout(nn->e, t) : eng_layout(nn->e, t), nn->n, src, out);
     return 0;
 }
@@ -528,6 +526,7 @@ int mrl_nn_backward(mrl_nn_t *nn, int layer, const float *dy, const mrl_nn_bwd_o
         return mrl_err_set(MRL_ERR_ARG, "unknown ReLU rule %d", o->relu_rule);
     int saved = omp_get_max_threads();
     shards_t s = shard_plan(nn, nn->n);
+    eng_begin(nn->e);
     int rc = prepare(nn, &s, ENG_BWD_D | (o->weights ? ENG_BWD_W : 0u));
     if (!rc && o->weights)
         rc = fit_grad_shards(nn, s.S);

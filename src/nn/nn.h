@@ -30,8 +30,9 @@ struct mrl_model {
     int n_meta, cap_meta;
 };
 
-/* Layer parameter table and blocks for an already checked architecture. */
-int nn_model_alloc(mrl_model_t **out, const mrl_arch_t *a);
+/* Model with the parameter table and zeroed blocks of architecture a; MRL_ERR_RANGE when it
+ * would hold more than max_params parameters (a loader passes what the file can hold). */
+int nn_model_alloc(mrl_model_t **out, const mrl_arch_t *a, size_t max_params);
 
 /* Physical layout of one activation tensor, per image, as the kernels keep it: channel
  * may be blocked (nChw16c), the image index is outermost. Logical (c,h,w) of image n lives
@@ -64,8 +65,8 @@ void nn_dropout_mask(const nn_layout_t *l, size_t n, float rate, mrl_rng_t *rng,
 
 /* Softmax + cross-entropy of n rows; dlogits divided by denom (the whole batch size);
  * loss_sum is the summed (not averaged) loss; ncorrect counts argmax == label. */
-void nn_xent(const float *logits, const int *labels, size_t n, int k, size_t denom,
-             float *probs, float *dlogits, double *loss_sum, int *ncorrect);
+void nn_xent(const float *logits, const int *labels, size_t n, int k, size_t denom, float *probs,
+             float *dlogits, double *loss_sum, int *ncorrect);
 
 /* ---- engine (engine_dnnl.c) ------------------------------------------------------ */
 
@@ -85,6 +86,8 @@ const nn_layout_t *eng_dlayout(const eng_t *e, int t);
 int eng_fused(const eng_t *e, int i);
 /* Bytes per image of layer i's pooling workspace (0 for other layers). */
 size_t eng_ws_img(const eng_t *e, int i);
+/* Start of a public call: plans prepared from here on are kept until the next call. */
+void eng_begin(eng_t *e);
 /* Make sure the primitives of groups `need` exist for shard size b built for nthr threads
  * and that reordered weights match the model's version. Main thread only. */
 int eng_prepare(eng_t *e, int b, int nthr, unsigned need);

@@ -12,8 +12,7 @@
 #include "../util/util.h"
 #include "nn.h"
 
-void nn_layout_import(const nn_layout_t *l, size_t n, const float *src /* (N,C,H,W) */,
-                      float *dst)
+void nn_layout_import(const nn_layout_t *l, size_t n, const float *src /* (N,C,H,W) */, float *dst)
 {
     size_t chw = (size_t)l->c * l->h * l->w;
     if (l->cb == 1 && l->img == chw && l->sci == 0 && l->sw == 1 && l->sh == (size_t)l->w &&
@@ -31,8 +30,7 @@ void nn_layout_import(const nn_layout_t *l, size_t n, const float *src /* (N,C,H
     }
 }
 
-void nn_layout_export(const nn_layout_t *l, size_t n, const float *src,
-                      float *dst /* (N,C,H,W) */)
+void nn_layout_export(const nn_layout_t *l, size_t n, const float *src, float *dst /* (N,C,H,W) */)
 {
     size_t chw = (size_t)l->c * l->h * l->w;
     if (l->cb == 1 && l->img == chw && l->sci == 0 && l->sw == 1 && l->sh == (size_t)l->w &&
@@ -93,8 +91,8 @@ void nn_dropout_mask(const nn_layout_t *l, size_t n, float rate, mrl_rng_t *rng,
     }
 }
 
-void nn_xent(const float *logits, const int *labels, size_t n, int k, size_t denom,
-             float *probs, float *dlogits, double *loss_sum, int *ncorrect)
+void nn_xent(const float *logits, const int *labels, size_t n, int k, size_t denom, float *probs,
+             float *dlogits, double *loss_sum, int *ncorrect)
 {
     double sum_loss = 0.0;
     int nc = 0;

@@ -82,8 +82,8 @@ static void close_all(const char *what, const float *got, const float *want, siz
             wd = d, worst = i;
     }
     if (bad) {
-        fprintf(stderr, "FAIL %s: %zu of %zu off, worst [%zu] %.9g vs %.9g\n", what, bad, n,
-                worst, (double)got[worst], (double)want[worst]);
+        fprintf(stderr, "FAIL %s: %zu of %zu off, worst [%zu] %.9g vs %.9g\n", what, bad, n, worst,
+                (double)got[worst], (double)want[worst]);
         test_fail++;
     } else {
         test_pass++;
@@ -229,8 +229,9 @@ static void test_fused_relu_rules(int threads)
         CHECK(mrl_nn_read(nn, 0, 1, g) == 0);
         CHECK(mrl_nn_read(nn, -1, 1, dummy) == MRL_ERR_ARG); /* stopped above the input */
         for (int i = 0; i < 420; i++) {
-            float w = r == 0 ? (y[i] > 0 ? dy[i] : 0)
-                             : r == 1 ? (y[i] > 0 && dy[i] > 0 ? dy[i] : 0) : (dy[i] > 0 ? dy[i] : 0);
+            float w = r == 0   ? (y[i] > 0 ? dy[i] : 0)
+                      : r == 1 ? (y[i] > 0 && dy[i] > 0 ? dy[i] : 0)
+                               : (dy[i] > 0 ? dy[i] : 0);
             ok[r] &= g[i] == w;
         }
         CHECK(ok[r]);
@@ -314,12 +315,12 @@ static void small_arch(mrl_arch_t *a)
     memset(a, 0, sizeof *a);
     a->in_c = 3, a->in_h = 10, a->in_w = 14;
     const mrl_layer_spec_t L[] = {
-        {MRL_LAYER_CONV, 6, 3, 0, 0}, {MRL_LAYER_RELU, 0, 0, 0, 0},
-        {MRL_LAYER_CONV, 5, 3, 1, 0}, {MRL_LAYER_RELU, 0, 0, 0, 0},
-        {MRL_LAYER_MAXPOOL, 0, 2, 0, 0}, {MRL_LAYER_DROPOUT, 0, 0, 0, 0.25f},
-        {MRL_LAYER_CONV, 7, 4, 1, 0}, {MRL_LAYER_MAXPOOL, 0, 2, 0, 0},
-        {MRL_LAYER_RELU, 0, 0, 0, 0}, {MRL_LAYER_FLATTEN, 0, 0, 0, 0},
-        {MRL_LAYER_DENSE, 9, 0, 0, 0}, {MRL_LAYER_RELU, 0, 0, 0, 0},
+        {MRL_LAYER_CONV, 6, 3, 0, 0},       {MRL_LAYER_RELU, 0, 0, 0, 0},
+        {MRL_LAYER_CONV, 5, 3, 1, 0},       {MRL_LAYER_RELU, 0, 0, 0, 0},
+        {MRL_LAYER_MAXPOOL, 0, 2, 0, 0},    {MRL_LAYER_DROPOUT, 0, 0, 0, 0.25f},
+        {MRL_LAYER_CONV, 7, 4, 1, 0},       {MRL_LAYER_MAXPOOL, 0, 2, 0, 0},
+        {MRL_LAYER_RELU, 0, 0, 0, 0},       {MRL_LAYER_FLATTEN, 0, 0, 0, 0},
+        {MRL_LAYER_DENSE, 9, 0, 0, 0},      {MRL_LAYER_RELU, 0, 0, 0, 0},
         {MRL_LAYER_DROPOUT, 0, 0, 0, 0.5f}, {MRL_LAYER_DENSE, 2, 0, 0, 0}};
     a->n_layers = (int)(sizeof L / sizeof L[0]);
     memcpy(a->layer, L, sizeof L);

@@ -97,7 +97,7 @@ static void check_arch(const char *name, const mrl_arch_t *a, size_t n)
     snprintf(what, sizeof what, "%s: 1 vs 2 threads", name);
     same(what, &r1, &r2, P, n, img);
     CHECK(memcmp(r1.params, mrl_model_params(m), P * sizeof(float)) != 0); /* it trained */
-    CHECK(r1.loss[2] == r1.loss[2]);                                        /* not NaN */
+    CHECK(r1.loss[2] == r1.loss[2]);                                       /* not NaN */
     mrl_model_free(m);
     release(&r1), release(&r2), release(&r2b);
 }

@@ -37,9 +37,12 @@ static void test_arch(void)
         CHECK(mrl_arch_check(&a) == 0);
         CHECK_INT(a.n_layers, 23);
         CHECK(mrl_arch_shape(&a, 0, s) == 0);
-        CHECK_INT(s[0], 48); CHECK_INT(s[1], 26 - k); CHECK_INT(s[2], 101 - k);
+        CHECK_INT(s[0], 48);
+        CHECK_INT(s[1], 26 - k);
+        CHECK_INT(s[2], 101 - k);
         CHECK(mrl_arch_shape(&a, 18, s) == 0); /* flatten: 72 x 2 x 12 */
-        CHECK_INT(s[0], 72 * 2 * 12); CHECK_INT(s[1], 1);
+        CHECK_INT(s[0], 72 * 2 * 12);
+        CHECK_INT(s[1], 1);
         CHECK(mrl_arch_shape(&a, 22, s) == 0);
         CHECK_INT(s[0], 2);
         CHECK(mrl_arch_shape(&a, 23, s) == MRL_ERR_ARG);
@@ -60,7 +63,8 @@ static void test_init(void)
     CHECK_INT(mrl_model_nparams(m), 904298);
     size_t wo, wn, bo, bn;
     CHECK(mrl_model_layer_params(m, 2, &wo, &wn, &bo, &bn) == 0);
-    CHECK_INT(wn, 48 * 48 * 25); CHECK_INT(bn, 48);
+    CHECK_INT(wn, 48 * 48 * 25);
+    CHECK_INT(bn, 48);
     float lim = sqrtf(6.0f / (48 * 25 + 48 * 25)), mx = 0, sum = 0;
     const float *p = mrl_model_params(m);
     for (size_t j = 0; j < wn; j++) {
@@ -115,8 +119,8 @@ static void test_file(void)
         return;
     CHECK(memcmp(mrl_model_arch(m), mrl_model_arch(l), sizeof a) == 0);
     CHECK_INT(mrl_model_nparams(l), mrl_model_nparams(m));
-    CHECK(memcmp(mrl_model_params(m), mrl_model_params(l),
-                 mrl_model_nparams(m) * sizeof(float)) == 0);
+    CHECK(memcmp(mrl_model_params(m), mrl_model_params(l), mrl_model_nparams(m) * sizeof(float)) ==
+          0);
     CHECK_STR(mrl_model_meta_get(l, "seed"), "7");
     CHECK_STR(mrl_model_meta_get(l, "data"), "train.u8.gz");
     CHECK_STR(mrl_model_meta_get(l, "val_acc"), "0.9312");
@@ -154,6 +158,13 @@ static void test_file(void)
         CHECK(mrl_model_load(&l, bad) == MRL_ERR_CORRUPT);
         b[flips[c]] ^= 0x10;
     }
+    /* a header asking for a huge layer: refused from the size, before any allocation */
+    unsigned char keep[4];
+    memcpy(keep, b + 32, 4); /* magic 8, version 4, in_c/h/w/n_layers 16, kind 4: out */
+    b[32] = 0x60, b[33] = 0xea, b[34] = 0, b[35] = 0; /* 60000 channels */
+    spit(bad, b, len);
+    CHECK(mrl_model_load(&l, bad) == MRL_ERR_CORRUPT);
+    memcpy(b + 32, keep, 4);
     /* unknown version and foreign file */
     b[8] = 99;
     spit(bad, b, len);
@@ -170,8 +181,36 @@ static void test_file(void)
     mrl_model_free(m);
 }
 
+/* Many batch sizes through one context (plans are evicted and rebuilt): each image's
+ * probabilities stay what a batch of one gives. */
+static void test_many_shapes(void)
+{
+    mrl_arch_t a;
+    mrl_arch_default(&a, 3);
+    a.in_h = 13, a.in_w = 40;
+    mrl_model_t *m;
+    mrl_nn_t *nn;
+    CHECK(mrl_model_new(&m, &a, 3) == 0);
+    CHECK(mrl_nn_new(&nn, m, NULL) == 0);
+    size_t img = 3 * 13 * 40;
+    float *x = malloc(40 * img * sizeof(float)), p1[80], pn[80];
+    for (size_t i = 0; i < 40 * img; i++)
+        x[i] = (float)((i * 7919) % 1000) / 1000.0f;
+    int ok = 1;
+    for (size_t n = 1; n <= 40; n++) {
+        CHECK(mrl_nn_predict(nn, x, n, pn) == 0);
+        CHECK(mrl_nn_predict(nn, x + (n - 1) * img, 1, p1) == 0);
+        ok &= fabsf(pn[2 * (n - 1)] - p1[0]) < 1e-5f && fabsf(pn[2 * (n - 1) + 1] - p1[1]) < 1e-5f;
+    }
+    CHECK(ok);
+    free(x);
+    mrl_nn_free(nn);
+    mrl_model_free(m);
+}
+
 int main(void)
 {
+    test_many_shapes();
     test_arch();
     test_init();
     test_file();

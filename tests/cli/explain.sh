@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# CLI tests for `mirlens explain`: on a tiny model trained here, every output exists and
+# parses (nucleotides.tsv rows, .npy headers, PNG signatures, SVG, index.html with working
+# relative links), the same seed gives byte-identical files with 1 or 2 threads, and usage
+# errors exit 2, bad inputs exit 1 with "mirlens explain: ...".
+NAME=explain.sh
+. "$(dirname "$0")/lib.sh"
+awk '/^>pseudo/{p=0} /^>hsa/{p=1} p' examples/hairpins.fa > "$T/pos.fa"
+awk '/^>hsa/{p=0} /^>pseudo/{p=1} p' examples/hairpins.fa > "$T/neg.fa"
+"$M" train -q --pos "$T/pos.fa" --neg "$T/neg.fa" --batch 4 --seed 3 -j 1 --epochs 1 \
+    -o "$T/m.mrlm" || { bad "training the tiny model"; summary; exit 1; }
+# two hairpins and one sequence without a hairpin loop
+{ head -2 "$T/pos.fa"; printf '>odd/id two\nAAAAAAAAAA\n'; sed -n 3,4p "$T/neg.fa"; } > "$T/in.fa"
+methods=gradient,smoothgrad-guided,integrated-gradients,occlusion-nt,kernel-shap,gradcam
+fast="--samples 4 --steps 8 --kshap-samples 32 --scale 2"
+expect run 0 "no hairpin loop" -- "$M" explain -m "$T/m.mrlm" --method $methods $fast -j 1 \
+    "$T/in.fa" -o "$T/a"
+ids=$(grep '^>' "$T/in.fa" | sed -n '1p;3p' | cut -c2- | cut -d' ' -f1)
+for id in $ids; do
+    for m in ${methods//,/ }; do
+        for ext in npy png svg; do
+            [ -s "$T/a/$id.$m.$ext" ] && ok || bad "missing $id.$m.$ext"
+        done
+        # .npy: magic, version 1.0, '<f4' (3, 25, 100), 128-byte header + 7500 floats
+        head -c 8 "$T/a/$id.$m.npy" | od -An -c | tr -d ' \n' | grep -q '223NUMPY001\\0' && ok ||
+            bad "$id.$m.npy magic"
+        head -c 128 "$T/a/$id.$m.npy" | grep -q "'descr': '<f4', 'fortran_order': False, 'shape': (3, 25, 100)" &&
+            ok || bad "$id.$m.npy header"
+        [ "$(wc -c < "$T/a/$id.$m.npy")" -eq $((128 + 30000)) ] && ok || bad "$id.$m.npy size"
+        [ "$(head -c 8 "$T/a/$id.$m.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && ok ||
+            bad "$id.$m.png signature"
+        grep -q '</svg>' "$T/a/$id.$m.svg" && ok || bad "$id.$m.svg incomplete"
+    done
+done
+ls "$T/a" | grep -q '^odd' && bad "files for a refused sequence" || ok
+ls "$T/a" | grep -q 'tmp' && bad "temporary files left" || ok
+# nucleotides.tsv: header, one row per position and method, 1-based, partners symmetric
+tsv="$T/a/nucleotides.tsv"
+[ "$(head -1 "$tsv")" = "$(printf 'id\tposition\tbase\tpartner\tcontext\tmethod\tattribution')" ] && ok ||
+    bad "tsv header"
+len=$(awk 'NR == 2 || NR == 6 { n += length($0) } END { print n }' "$T/in.fa")
+[ "$(($(wc -l < "$tsv") - 1))" -eq $((len * 6)) ] && ok || bad "tsv rows: $(wc -l < "$tsv")"
+awk -F'\t' 'NR > 1 && $6 == "gradient" { if ($4 != ".") p[$1 " " $2] = $4; n++ }
+    END { for (k in p) { split(k, a, " "); if (p[a[1] " " p[k]] != a[2]) exit 1 } exit n == 0 }' "$tsv" &&
+    ok || bad "partners not symmetric"
+awk -F'\t' 'NR > 1 && $5 !~ /^(stem|bulge|interior-loop|terminal-loop|multiloop|flank5|flank3|exterior)$/ { exit 1 }' \
+    "$tsv" && ok || bad "unknown context"
+# summary.tsv: integrated-gradients and kernel-shap report a gap, gradient does not
+awk -F'\t' '$2 == "integrated-gradients" && $7 != "." { g++ } $2 == "gradient" && $7 != "." { exit 1 }
+    END { exit g != 2 }' "$T/a/summary.tsv" && ok || bad "summary gaps"
+# index.html: offline (no http links), every relative link exists
+html="$T/a/index.html"
+grep -q '</html>' "$html" && ok || bad "index.html incomplete"
+grep -Eq '(src|href)="https?:' "$html" && bad "index.html links outside" || ok
+missing=0
+for f in $(grep -Eo '(src|href)="[^"#]+"' "$html" | sed -E 's/^(src|href)="//; s/"$//'); do
+    [ -e "$T/a/$f" ] || missing=$((missing + 1))
+done
+[ "$missing" -eq 0 ] && ok || bad "index.html: $missing broken links"
+if /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+    id=$(echo $ids | cut -d' ' -f1)
+    /usr/bin/python3 - "$T/a/$id.integrated-gradients.npy" <<'PY' && ok || bad "numpy cannot read the map"
+import sys, numpy as np
+a = np.load(sys.argv[1])
+assert a.shape == (3, 25, 100) and a.dtype == np.float32 and np.isfinite(a).all()
+PY
+fi
+# determinism: same seed, 2 threads, standard input (the random and batched methods)
+sub=smoothgrad-guided,integrated-gradients,kernel-shap
+expect rerun 0 "" -- sh -c "\"$M\" explain -q -m \"$T/m.mrlm\" --method $sub $fast -j 2 - -o \"$T/b\" < \"$T/in.fa\""
+for f in $(cd "$T/b" && ls *.npy *.png *.svg); do
+    cmp -s "$T/a/$f" "$T/b/$f" || { bad "not reproducible: $f"; break; }
+done
+ok
+head -2 "$T/in.fa" > "$T/one.fa"
+id=$(echo $ids | cut -d' ' -f1)
+"$M" explain -q -m "$T/m.mrlm" --method smoothgrad-guided $fast --seed 8 "$T/one.fa" -o "$T/d"
+cmp -s "$T/b/$id.smoothgrad-guided.npy" "$T/d/$id.smoothgrad-guided.npy" && bad "the seed changes nothing" || ok
+# usage errors
+expect noout 2 "no output directory" -- "$M" explain -m "$T/m.mrlm" "$T/in.fa"
+expect method 2 "unknown method 'nope'" -- "$M" explain -m "$T/m.mrlm" --method gradient,nope "$T/in.fa" -o "$T/x"
+expect patch 2 "--patch" -- "$M" explain -m "$T/m.mrlm" --patch 3x "$T/in.fa" -o "$T/x"
+expect samples 2 "--samples" -- "$M" explain -m "$T/m.mrlm" --samples 0 "$T/in.fa" -o "$T/x"
+expect noise 2 "--noise" -- "$M" explain -m "$T/m.mrlm" --noise abc "$T/in.fa" -o "$T/x"
+expect option 2 "unknown option" -- "$M" explain --bogus -o "$T/x"
+expect twoinputs 2 "one input" -- "$M" explain -m "$T/m.mrlm" "$T/in.fa" "$T/in.fa" -o "$T/x"
+expect help 0 "" -- "$M" explain --help
+grep -q 'Usage: mirlens explain' "$T/out" && ok || bad "help text"
+# runtime errors
+expect missing 1 "mirlens explain: " -- "$M" explain -m "$T/m.mrlm" "$T/none.fa" -o "$T/x"
+expect badmodel 1 "mirlens explain: " -- "$M" explain -m "$T/in.fa" "$T/in.fa" -o "$T/x"
+printf '>bad\nACGU1ACGU\n' > "$T/bad.fa"
+expect badfasta 1 "mirlens explain: " -- "$M" explain -q -m "$T/m.mrlm" --method gradient "$T/bad.fa" -o "$T/x"
+[ -e "$T/x/nucleotides.tsv" ] && bad "a failed run left nucleotides.tsv" || ok
+expect badlayer 1 "mirlens explain: " -- "$M" explain -q -m "$T/m.mrlm" --method gradcam --layer 47 "$T/in.fa" -o "$T/x"
+expect badtarget 1 "mirlens explain: " -- "$M" explain -q -m "$T/m.mrlm" --method gradient --target 2 "$T/in.fa" -o "$T/x"
+touch "$T/file"
+expect outfile 1 "mirlens explain: " -- "$M" explain -q -m "$T/m.mrlm" "$T/in.fa" -o "$T/file/sub"
+summary
