@@ -23,7 +23,7 @@ typedef struct opts {
     mrl_explain_opts_t ex;
     int methods[MRL_EXPLAIN_NMETHODS], nmethods;
     int quiet, threads, scale, top;
-    const char *out, *model, *background;
+    const char *out, *model, *background, *images;
     mrl_fasta_opts_t fasta;
 } opts_t;
 
@@ -76,6 +76,8 @@ static void usage(FILE *fp)
             "  --scale K             PNG enlargement 2..16 (default 8)\n"
             "  --top N               strongest positions listed in index.html (default 10)\n"
             "  --max-length N        refuse sequences longer than N nt (default 10000)\n"
+            "  --images BASE         explain the images of BASE.u8[.gz] (names from\n"
+            "                        BASE.names) instead of sequences: maps and pictures only\n"
             "  -j, --threads N       threads (default 2)\n"
             "  -q, --quiet           no progress or warnings on stderr\n"
             "  -h, --help            this help\n");
@@ -133,7 +135,7 @@ static int parse_float(const char *opt, const char *s, double lo, double hi, flo
 static int parse_args(int argc, char **argv, opts_t *o)
 {
     enum { O_METHOD = 256, O_SAMPLES, O_NOISE, O_STEPS, O_KSHAP, O_TARGET, O_LAYER, O_PATCH,
-           O_STRIDE, O_BG, O_SEED, O_SCALE, O_TOP, O_MAXLEN };
+           O_STRIDE, O_BG, O_SEED, O_SCALE, O_TOP, O_MAXLEN, O_IMAGES };
     static const struct option lo[] = {
         {"out", required_argument, 0, 'o'},          {"model", required_argument, 0, 'm'},
         {"method", required_argument, 0, O_METHOD},  {"samples", required_argument, 0, O_SAMPLES},
@@ -143,7 +145,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
         {"patch", required_argument, 0, O_PATCH},    {"stride", required_argument, 0, O_STRIDE},
         {"background", required_argument, 0, O_BG}, {"seed", required_argument, 0, O_SEED},
         {"scale", required_argument, 0, O_SCALE},    {"top", required_argument, 0, O_TOP},
-        {"max-length", required_argument, 0, O_MAXLEN},
+        {"max-length", required_argument, 0, O_MAXLEN}, {"images", required_argument, 0, O_IMAGES},
         {"threads", required_argument, 0, 'j'},      {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},               {0, 0, 0, 0},
     };
@@ -201,6 +203,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
             bad = cli_parse_long("explain", "--top", optarg, 0, 100000, &v) ? CLI_USAGE : 0;
             o->top = (int)v;
             break;
+        case O_IMAGES: o->images = optarg; break;
         case O_MAXLEN:
             bad = cli_parse_long("explain", "--max-length", optarg, 1, 100000, &v) ? CLI_USAGE : 0;
             o->fasta.max_length = (size_t)v;
@@ -221,6 +224,8 @@ static int parse_args(int argc, char **argv, opts_t *o)
         return cli_usage_error("explain", "no output directory (-o DIR)");
     if (argc - optind > 1)
         return cli_usage_error("explain", "one input file at most (got %d)", argc - optind);
+    if (o->images && argc > optind)
+        return cli_usage_error("explain", "give a FASTA file or --images, not both");
     return 0;
 }
 
@@ -515,6 +520,86 @@ static int access_ok(const char *p)
     return access(p, R_OK) == 0;
 }
 
+/* An image set: maps, pictures, summary and HTML; no sequence, so no nucleotides. */
+static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const float *maps,
+                         const mrl_explain_info_t *info, const float *prob, size_t b, size_t nb)
+{
+    const size_t shape[3] = {3, MRL_IMG_H, MRL_IMG_W};
+    char name[160];
+    float map2d[PLANE];
+    if (cli_names_unique(r->names, id, name, sizeof name) < 0)
+        return cli_error("explain", "out of memory");
+    FILE *fp = r->html.fp;
+    fprintf(fp, "<section id=\"%s\">\n<h2>", name);
+    html_escape(fp, id);
+    fprintf(fp, "</h2>\n<p>P(pre-miRNA) = %.4f</p>\n", (double)prob[2 * b + 1]);
+    for (int j = 0; j < r->o->nmethods; j++) {
+        const char *method = mrl_explain_method_name(r->o->methods[j]);
+        const float *map = maps + ((size_t)j * nb + b) * PX;
+        const mrl_explain_info_t *in = &info[(size_t)j * nb + b];
+        char *npy = out_path(r, name, method, "npy"), *png = out_path(r, name, method, "png");
+        uint8_t *pic = NULL;
+        int w, h, rc = npy && png ? 0 : MRL_ERR_NOMEM;
+        mrl_explain_channel_sum(map, 1, 3, MRL_IMG_H, MRL_IMG_W, map2d);
+        if (!rc)
+            rc = mrl_npy_write(npy, map, 3, shape);
+        if (!rc)
+            rc = mrl_explain_overlay(rgb, map2d, r->o->scale, &pic, &w, &h);
+        if (!rc)
+            rc = mrl_png_write(png, pic, w, h, 1);
+        free(npy), free(png), free(pic);
+        if (rc < 0)
+            return cli_lib_error("explain", rc);
+        fprintf(r->sum.fp, "%s\t%s\t%.6g\t%.6g\t", id, method, (double)in->prob,
+                (double)in->score);
+        if (isnan(in->ref))
+            fprintf(r->sum.fp, ".\t%.6g\t.\n", (double)in->total);
+        else
+            fprintf(r->sum.fp, "%.6g\t%.6g\t%.6g\n", (double)in->ref, (double)in->total,
+                    (double)in->gap);
+        fprintf(fp, "<div class=\"m\"><h3>%s</h3>\n<img src=\"%s.%s.png\" alt=\"%s map\">\n"
+                    "<p><a href=\"%s.%s.npy\">pixel map (.npy)</a></p></div>\n",
+                method, name, method, method, name, method);
+    }
+    fputs("</section>\n", fp);
+    return 0;
+}
+
+static int explain_images(run_t *r, const char *base)
+{
+    mrl_imageset_t *s = NULL;
+    int rc = mrl_imageset_load(&s, base);
+    if (rc < 0)
+        return cli_lib_error("explain", rc);
+    size_t M = (size_t)r->o->nmethods;
+    float *x = malloc((size_t)CHUNK * PX * sizeof(float)), *probs = malloc(CHUNK * 2 * sizeof(float));
+    float *maps = malloc(M * CHUNK * PX * sizeof(float));
+    mrl_explain_info_t *info = malloc(M * CHUNK * sizeof *info);
+    rc = x && probs && maps && info ? 0 : cli_error("explain", "out of memory");
+    for (size_t k0 = 0; !rc && k0 < s->n; k0 += CHUNK) {
+        size_t nb = s->n - k0 < CHUNK ? s->n - k0 : CHUNK;
+        mrl_model_normalize(r->m, s->rgb + k0 * MRL_IMG_BYTES, nb, x);
+        rc = mrl_nn_predict(r->nn, x, nb, probs);
+        for (size_t j = 0; !rc && j < M; j++) {
+            mrl_explain_opts_t eo = r->o->ex;
+            eo.method = r->o->methods[j];
+            rc = mrl_explain(r->nn, r->m, x, nb, &eo, maps + j * nb * PX, info + j * nb);
+        }
+        if (rc < 0)
+            rc = cli_lib_error("explain", rc);
+        for (size_t b = 0; !rc && b < nb; b++) {
+            char id[32];
+            snprintf(id, sizeof id, "img%zu", k0 + b + 1);
+            rc = image_outputs(r, s->rgb + (k0 + b) * MRL_IMG_BYTES, s->names ? s->names[k0 + b] : id,
+                               maps, info, probs, b, nb);
+        }
+        r->done += rc ? 0 : (long)nb;
+    }
+    mrl_imageset_free(s);
+    free(x), free(probs), free(maps), free(info);
+    return rc;
+}
+
 static int ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -602,7 +687,7 @@ int cmd_explain(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
-    const char *input = optind < argc ? argv[optind] : "-";
+    const char *input = o.images ? o.images : optind < argc ? argv[optind] : "-";
     if (!o.model)
         o.model = cli_default_model();
     if (mkdir(o.out, 0755) < 0 && errno != EEXIST)
@@ -626,7 +711,7 @@ int cmd_explain(int argc, char **argv)
         rc = cli_error("explain", "out of memory");
         goto done;
     }
-    if ((rc = open_outputs(r, input)) == 0 && (rc = explain_input(r, input)) == 0)
+    if ((rc = open_outputs(r, input)) == 0 && (rc = o.images ? explain_images(r, input) : explain_input(r, input)) == 0)
         rc = commit_outputs(r);
     if (!rc && !o.quiet)
         fprintf(stderr, "mirlens explain: %ld sequences explained into %s\n", r->done, o.out);
