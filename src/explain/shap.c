@@ -243,7 +243,7 @@ int ex_kernel_shap(ex_t *e, const float *x, size_t k, float *map, mrl_explain_in
     float *s = calloc(plane + S, sizeof(float)), *v = s ? s + plane : NULL;
     uint8_t *z = malloc(S * 2 * (size_t)e->W);
     double *phi = malloc(2 * (size_t)e->W * sizeof(double));
-    float f0, p0;
+    float f0 = 0, p0;
     int rc = feat && s && z && phi ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     if (!rc)
         rc = ex_score(e, e->white, &f0, &p0);

@@ -56,10 +56,11 @@ void nn_layout_import(const nn_layout_t *l, size_t n, const float *src, float *d
 void nn_layout_export(const nn_layout_t *l, size_t n, const float *src, float *dst);
 
 /* Elementwise kernels (ops.c), on physical buffers of `len` floats. */
-void nn_relu_fwd(const float *x, float *y, size_t len);
+void nn_relu_fwd(const float *restrict x, float *restrict y, size_t len);
 /* dx from dy and the ReLU's output y under `rule` (enum mrl_relu_rule). */
-void nn_relu_bwd(const float *dy, const float *y, float *dx, size_t len, int rule);
-void nn_mul(const float *a, const float *b, float *out, size_t len);
+void nn_relu_bwd(const float *restrict dy, const float *restrict y, float *restrict dx, size_t len,
+                 int rule);
+void nn_mul(const float *restrict a, const float *restrict b, float *restrict out, size_t len);
 /* Dropout masks for n images in logical NCHW order: kept = 1/(1-rate), dropped = 0. */
 void nn_dropout_mask(const nn_layout_t *l, size_t n, float rate, mrl_rng_t *rng, float *mask);
 

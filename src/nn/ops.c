@@ -48,35 +48,47 @@ void nn_layout_export(const nn_layout_t *l, size_t n, const float *src, float *d
     }
 }
 
-void nn_relu_fwd(const float *x, float *y, size_t len)
+/* Elementwise loops run in blocks of 16 with restrict pointers, a form that -O2's cheap
+ * vectoriser turns into AVX-512 code; a scalar tail handles the rest. */
+#define NN_VEC 16
+#define EACH(len, body)                                                                            \
+    do {                                                                                           \
+        size_t j_ = 0;                                                                             \
+        for (; j_ + NN_VEC <= (len); j_ += NN_VEC)                                                 \
+            for (size_t q_ = 0; q_ < NN_VEC; q_++) {                                               \
+                size_t j = j_ + q_;                                                                \
+                body;                                                                              \
+            }                                                                                      \
+        for (size_t j = j_; j < (len); j++) {                                                      \
+            body;                                                                                  \
+        }                                                                                          \
+    } while (0)
+
+void nn_relu_fwd(const float *restrict x, float *restrict y, size_t len)
 {
-    for (size_t j = 0; j < len; j++)
-        y[j] = x[j] > 0.0f ? x[j] : 0.0f;
+    EACH(len, y[j] = x[j] > 0.0f ? x[j] : 0.0f);
 }
 
-void nn_relu_bwd(const float *dy, const float *y, float *dx, size_t len, int rule)
+void nn_relu_bwd(const float *restrict dy, const float *restrict y, float *restrict dx, size_t len,
+                 int rule)
 {
     switch (rule) {
     case MRL_RELU_GUIDED:
-        for (size_t j = 0; j < len; j++)
-            dx[j] = (y[j] > 0.0f && dy[j] > 0.0f) ? dy[j] : 0.0f;
+        EACH(len, float d = dy[j]; float v = y[j]; dx[j] = ((v > 0.0f) & (d > 0.0f)) ? d : 0.0f);
         break;
     case MRL_RELU_DECONVNET:
         /* the deconvnet passes positive signal regardless of the forward activation */
-        for (size_t j = 0; j < len; j++)
-            dx[j] = dy[j] > 0.0f ? dy[j] : 0.0f;
+        EACH(len, dx[j] = dy[j] > 0.0f ? dy[j] : 0.0f);
         break;
     default:
-        for (size_t j = 0; j < len; j++)
-            dx[j] = y[j] > 0.0f ? dy[j] : 0.0f;
+        EACH(len, float d = dy[j]; float v = y[j]; dx[j] = v > 0.0f ? d : 0.0f);
         break;
     }
 }
 
-void nn_mul(const float *a, const float *b, float *out, size_t len)
+void nn_mul(const float *restrict a, const float *restrict b, float *restrict out, size_t len)
 {
-    for (size_t j = 0; j < len; j++)
-        out[j] = a[j] * b[j];
+    EACH(len, out[j] = a[j] * b[j]);
 }
 
 void nn_dropout_mask(const nn_layout_t *l, size_t n, float rate, mrl_rng_t *rng, float *mask)
