@@ -497,8 +497,8 @@ MRL_MUST_CHECK int mrl_model_import_keras(mrl_model_t **out, const char *h5_path
  *  - the white (blank) image is the reference: IG's baseline, the occlusion fill, and a
  *    removed feature of kernel-shap;
  *  - randomness (SmoothGrad noise, SHAP samples) comes from PCG32(seed, stream = image's
- *    index in the call), so an image's map does not depend on the batch it came in or on
- *    the thread count. */
+ *    index in the call); the same call gives the same maps bit for bit with any thread
+ *    count, and an image's random draws do not depend on the other images of the call. */
 enum mrl_explain_method {
     MRL_EXPLAIN_GRADIENT = 0,      /* vanilla saliency (Simonyan et al. 2014) */
     MRL_EXPLAIN_GRADIENT_X_INPUT,  /* gradient times (input - white) */

@@ -46,41 +46,40 @@ typedef struct run {
 
 static void usage(FILE *fp)
 {
-    fprintf(fp,
-            "Usage: mirlens explain [options] [FILE|-] -o DIR\n\n"
-            "Explain the network's score of each sequence (FASTA, plain or gzip, or one\n"
-            "sequence per line): which pixels of its hairpin image, and so which nucleotides,\n"
-            "drive the logit of the target class. Writes into DIR, per sequence ID and method\n"
-            "M: ID.M.npy (float32 (3,25,100) attribution map), ID.M.png (hairpin image, the\n"
-            "map over it, colour bar; blue negative, red positive), ID.M.svg (structure\n"
-            "coloured by nucleotide); and nucleotides.tsv, summary.tsv, index.html.\n\n"
-            "Options:\n"
-            "  -o, --out DIR         output directory (created if needed; required)\n"
-            "  -m, --model MODEL     model file (default: the shipped model)\n"
-            "  --method LIST         comma-separated methods, or 'all' (default\n"
-            "                        smoothgrad-guided): gradient, gradient-x-input, guided,\n"
-            "                        deconvnet, smoothgrad, smoothgrad-guided, gradcam,\n"
-            "                        guided-gradcam, occlusion, occlusion-nt,\n"
-            "                        integrated-gradients (ig), shap, kernel-shap\n"
-            "  --target K            class to explain (default 1 = pre-miRNA)\n"
-            "  --samples N           SmoothGrad / SHAP samples (default 50)\n"
-            "  --noise X             SmoothGrad noise, fraction of the input range (0.15)\n"
-            "  --steps N             integrated-gradients steps (default 64)\n"
-            "  --kshap-samples N     kernel-shap coalitions (default 1024)\n"
-            "  --layer L             Grad-CAM layer index (default: the last conv block)\n"
-            "  --patch HxW           occlusion patch (default 5x5)\n"
-            "  --stride N            occlusion stride (default 2)\n"
-            "  --background FILE     SHAP background: image set (BASE.u8[.gz]) or FASTA\n"
-            "                        (default: the white image)\n"
-            "  --seed N              random seed (default 1)\n"
-            "  --scale K             PNG enlargement 2..16 (default 8)\n"
-            "  --top N               strongest positions listed in index.html (default 10)\n"
-            "  --max-length N        refuse sequences longer than N nt (default 10000)\n"
-            "  --images BASE         explain the images of BASE.u8[.gz] (names from\n"
-            "                        BASE.names) instead of sequences: maps and pictures only\n"
-            "  -j, --threads N       threads (default 2)\n"
-            "  -q, --quiet           no progress or warnings on stderr\n"
-            "  -h, --help            this help\n");
+    fprintf(fp, "Usage: mirlens explain [options] [FILE|-] -o DIR\n\n"
+                "Explain the network's score of each sequence (FASTA, plain or gzip, or one\n"
+                "sequence per line): which pixels of its hairpin image, and so which nucleotides,\n"
+                "drive the logit of the target class. Writes into DIR, per sequence ID and method\n"
+                "M: ID.M.npy (float32 (3,25,100) attribution map), ID.M.png (hairpin image, the\n"
+                "map over it, colour bar; blue negative, red positive), ID.M.svg (structure\n"
+                "coloured by nucleotide); and nucleotides.tsv, summary.tsv, index.html.\n\n"
+                "Options:\n"
+                "  -o, --out DIR         output directory (created if needed; required)\n"
+                "  -m, --model MODEL     model file (default: the shipped model)\n"
+                "  --method LIST         comma-separated methods, or 'all' (default\n"
+                "                        smoothgrad-guided): gradient, gradient-x-input, guided,\n"
+                "                        deconvnet, smoothgrad, smoothgrad-guided, gradcam,\n"
+                "                        guided-gradcam, occlusion, occlusion-nt,\n"
+                "                        integrated-gradients (ig), shap, kernel-shap\n"
+                "  --target K            class to explain (default 1 = pre-miRNA)\n"
+                "  --samples N           SmoothGrad / SHAP samples (default 50)\n"
+                "  --noise X             SmoothGrad noise, fraction of the input range (0.15)\n"
+                "  --steps N             integrated-gradients steps (default 64)\n"
+                "  --kshap-samples N     kernel-shap coalitions (default 1024)\n"
+                "  --layer L             Grad-CAM layer index (default: the last conv block)\n"
+                "  --patch HxW           occlusion patch (default 5x5)\n"
+                "  --stride N            occlusion stride (default 2)\n"
+                "  --background FILE     SHAP background: image set (BASE.u8[.gz]) or FASTA\n"
+                "                        (default: the white image)\n"
+                "  --seed N              random seed (default 1)\n"
+                "  --scale K             PNG enlargement 2..16 (default 8)\n"
+                "  --top N               strongest positions listed in index.html (default 10)\n"
+                "  --max-length N        refuse sequences longer than N nt (default 10000)\n"
+                "  --images BASE         explain the images of BASE.u8[.gz] (names from\n"
+                "                        BASE.names) instead of sequences: maps and pictures only\n"
+                "  -j, --threads N       threads (default 2)\n"
+                "  -q, --quiet           no progress or warnings on stderr\n"
+                "  -h, --help            this help\n");
 }
 
 static int parse_methods(const char *s, opts_t *o)
@@ -134,20 +133,45 @@ static int parse_float(const char *opt, const char *s, double lo, double hi, flo
 /* Returns 0 to go on, -1 after --help, or an exit status. */
 static int parse_args(int argc, char **argv, opts_t *o)
 {
-    enum { O_METHOD = 256, O_SAMPLES, O_NOISE, O_STEPS, O_KSHAP, O_TARGET, O_LAYER, O_PATCH,
-           O_STRIDE, O_BG, O_SEED, O_SCALE, O_TOP, O_MAXLEN, O_IMAGES };
+    enum {
+        O_METHOD = 256,
+        O_SAMPLES,
+        O_NOISE,
+        O_STEPS,
+        O_KSHAP,
+        O_TARGET,
+        O_LAYER,
+        O_PATCH,
+        O_STRIDE,
+        O_BG,
+        O_SEED,
+        O_SCALE,
+        O_TOP,
+        O_MAXLEN,
+        O_IMAGES
+    };
     static const struct option lo[] = {
-        {"out", required_argument, 0, 'o'},          {"model", required_argument, 0, 'm'},
-        {"method", required_argument, 0, O_METHOD},  {"samples", required_argument, 0, O_SAMPLES},
-        {"noise", required_argument, 0, O_NOISE},    {"steps", required_argument, 0, O_STEPS},
+        {"out", required_argument, 0, 'o'},
+        {"model", required_argument, 0, 'm'},
+        {"method", required_argument, 0, O_METHOD},
+        {"samples", required_argument, 0, O_SAMPLES},
+        {"noise", required_argument, 0, O_NOISE},
+        {"steps", required_argument, 0, O_STEPS},
         {"kshap-samples", required_argument, 0, O_KSHAP},
-        {"target", required_argument, 0, O_TARGET},  {"layer", required_argument, 0, O_LAYER},
-        {"patch", required_argument, 0, O_PATCH},    {"stride", required_argument, 0, O_STRIDE},
-        {"background", required_argument, 0, O_BG}, {"seed", required_argument, 0, O_SEED},
-        {"scale", required_argument, 0, O_SCALE},    {"top", required_argument, 0, O_TOP},
-        {"max-length", required_argument, 0, O_MAXLEN}, {"images", required_argument, 0, O_IMAGES},
-        {"threads", required_argument, 0, 'j'},      {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},               {0, 0, 0, 0},
+        {"target", required_argument, 0, O_TARGET},
+        {"layer", required_argument, 0, O_LAYER},
+        {"patch", required_argument, 0, O_PATCH},
+        {"stride", required_argument, 0, O_STRIDE},
+        {"background", required_argument, 0, O_BG},
+        {"seed", required_argument, 0, O_SEED},
+        {"scale", required_argument, 0, O_SCALE},
+        {"top", required_argument, 0, O_TOP},
+        {"max-length", required_argument, 0, O_MAXLEN},
+        {"images", required_argument, 0, O_IMAGES},
+        {"threads", required_argument, 0, 'j'},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     int c;
     long v;
@@ -156,21 +180,29 @@ static int parse_args(int argc, char **argv, opts_t *o)
     while ((c = getopt_long(argc, argv, ":o:m:j:qh", lo, NULL)) != -1) {
         int bad = 0;
         switch (c) {
-        case 'o': o->out = optarg; break;
-        case 'm': o->model = optarg; break;
-        case O_METHOD: bad = parse_methods(optarg, o); break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'm':
+            o->model = optarg;
+            break;
+        case O_METHOD:
+            bad = parse_methods(optarg, o);
+            break;
         case O_SAMPLES:
             bad = cli_parse_long("explain", "--samples", optarg, 1, 100000, &v) ? CLI_USAGE : 0;
             o->ex.samples = (int)v;
             break;
-        case O_NOISE: bad = parse_float("--noise", optarg, 0, 10, &o->ex.noise); break;
+        case O_NOISE:
+            bad = parse_float("--noise", optarg, 0, 10, &o->ex.noise);
+            break;
         case O_STEPS:
             bad = cli_parse_long("explain", "--steps", optarg, 1, 100000, &v) ? CLI_USAGE : 0;
             o->ex.steps = (int)v;
             break;
         case O_KSHAP:
             bad = cli_parse_long("explain", "--kshap-samples", optarg, 2, 1000000, &v) ? CLI_USAGE
-                                                                                     : 0;
+                                                                                       : 0;
             o->ex.kshap_samples = (int)v;
             break;
         case O_TARGET:
@@ -183,12 +215,16 @@ static int parse_args(int argc, char **argv, opts_t *o)
                       : 0;
             o->ex.layer = (int)v;
             break;
-        case O_PATCH: bad = parse_patch(optarg, o); break;
+        case O_PATCH:
+            bad = parse_patch(optarg, o);
+            break;
         case O_STRIDE:
             bad = cli_parse_long("explain", "--stride", optarg, 1, MRL_IMG_W, &v) ? CLI_USAGE : 0;
             o->ex.stride = (int)v;
             break;
-        case O_BG: o->background = optarg; break;
+        case O_BG:
+            o->background = optarg;
+            break;
         case O_SEED:
             bad = cli_parse_long("explain", "--seed", optarg, 0, 0x7fffffffffffffffL, &v)
                       ? CLI_USAGE
@@ -203,7 +239,9 @@ static int parse_args(int argc, char **argv, opts_t *o)
             bad = cli_parse_long("explain", "--top", optarg, 0, 100000, &v) ? CLI_USAGE : 0;
             o->top = (int)v;
             break;
-        case O_IMAGES: o->images = optarg; break;
+        case O_IMAGES:
+            o->images = optarg;
+            break;
         case O_MAXLEN:
             bad = cli_parse_long("explain", "--max-length", optarg, 1, 100000, &v) ? CLI_USAGE : 0;
             o->fasta.max_length = (size_t)v;
@@ -212,10 +250,16 @@ static int parse_args(int argc, char **argv, opts_t *o)
             bad = cli_parse_long("explain", "--threads", optarg, 1, 64, &v) ? CLI_USAGE : 0;
             o->threads = (int)v;
             break;
-        case 'q': o->quiet = 1; break;
-        case 'h': usage(stdout); return -1;
-        case ':': return cli_usage_error("explain", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]);
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return -1;
+        case ':':
+            return cli_usage_error("explain", "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]);
         }
         if (bad)
             return CLI_USAGE;
@@ -235,11 +279,20 @@ static void html_escape(FILE *fp, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '&': fputs("&amp;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        default: fputc(*s, fp);
+        case '<':
+            fputs("&lt;", fp);
+            break;
+        case '>':
+            fputs("&gt;", fp);
+            break;
+        case '&':
+            fputs("&amp;", fp);
+            break;
+        case '"':
+            fputs("&quot;", fp);
+            break;
+        default:
+            fputc(*s, fp);
         }
     }
 }
@@ -266,14 +319,15 @@ static void html_intro(run_t *r, const char *input)
     html_escape(fp, input);
     fputs("</code>, model <code>", fp);
     html_escape(fp, o->model);
-    fprintf(fp, "</code>, target class %d (its logit is explained), seed %llu. Methods:",
-            o->ex.target, (unsigned long long)o->ex.seed);
+    fprintf(fp,
+            "</code>, target class %d (its logit is explained), seed %llu. Methods:", o->ex.target,
+            (unsigned long long)o->ex.seed);
     for (int k = 0; k < o->nmethods; k++)
         fprintf(fp, " %s", mrl_explain_method_name(o->methods[k]));
     fputs(".</p>\n<p>Each picture shows the hairpin image (top), the attribution map over it "
-          "(red: raises the score, blue: lowers it; scaled to the largest magnitude) and the "
-          "colour bar; the drawing beside it colours each nucleotide by the sum of the map over "
-          "its bars. Positions are 1-based.</p>\n",
+          "(red: raises the score, blue: lowers it; colours saturate at the 98th percentile of "
+          "the magnitudes) and the colour bar; the drawing beside it colours each nucleotide by "
+          "the sum of the map over its bars. Positions are 1-based.</p>\n",
           fp);
 }
 
@@ -298,7 +352,8 @@ static void html_top(FILE *fp, const char *seq, size_t n, const int *pt, const u
         idx[i] = idx[b], idx[b] = t;
     }
     fputs("<table><tr><th>pos</th><th>base</th><th>partner</th><th>context</th>"
-          "<th>attribution</th></tr>\n", fp);
+          "<th>attribution</th></tr>\n",
+          fp);
     for (size_t i = 0; i < m; i++) {
         size_t p = idx[i];
         fprintf(fp, "<tr><td>%zu</td><td>%c</td><td>", p + 1, seq[p]);
@@ -306,8 +361,8 @@ static void html_top(FILE *fp, const char *seq, size_t n, const int *pt, const u
             fprintf(fp, "%d", pt[p] + 1);
         else
             fputs(".", fp);
-        fprintf(fp, "</td><td>%s</td><td class=\"%s\">%.4g</td></tr>\n",
-                mrl_context_name(ctx[p]), attr[p] < 0 ? "neg" : "pos", (double)attr[p]);
+        fprintf(fp, "</td><td>%s</td><td class=\"%s\">%.4g</td></tr>\n", mrl_context_name(ctx[p]),
+                attr[p] < 0 ? "neg" : "pos", (double)attr[p]);
     }
     fputs("</table>\n", fp);
     free(idx);
@@ -357,8 +412,7 @@ static void write_rows(run_t *r, int k, const char *name, const char *method, co
             fprintf(r->tsv.fp, "%d", pt[p] + 1);
         else
             fputs(".", r->tsv.fp);
-        fprintf(r->tsv.fp, "\t%s\t%s\t%.6g\n", mrl_context_name(ctx[p]), method,
-                (double)attr[p]);
+        fprintf(r->tsv.fp, "\t%s\t%s\t%.6g\n", mrl_context_name(ctx[p]), method, (double)attr[p]);
     }
     fprintf(r->sum.fp, "%s\t%s\t%.6g\t%.6g\t", r->id[k], method, (double)in->prob,
             (double)in->score);
@@ -386,8 +440,9 @@ static void html_seq(run_t *r, int k, const char *name, const float *probs)
     mrl_energy_str(r->item[k].mfe, eb);
     fprintf(fp, "<section id=\"%s\">\n<h2>", name);
     html_escape(fp, r->id[k]);
-    fprintf(fp, "</h2>\n<p>%zu nt, MFE %s kcal/mol; P(pre-miRNA) = %.4f: <span class=\"%s\">%s"
-                "</span></p>\n<p><code>",
+    fprintf(fp,
+            "</h2>\n<p>%zu nt, MFE %s kcal/mol; P(pre-miRNA) = %.4f: <span class=\"%s\">%s"
+            "</span></p>\n<p><code>",
             r->len[k], eb, (double)probs[1], probs[1] >= 0.5f ? "yes" : "no",
             probs[1] >= 0.5f ? "pre-miRNA" : "other");
     html_escape(fp, r->seq[k]);
@@ -432,8 +487,7 @@ static int run_chunk(run_t *r, float *x, float *maps, mrl_explain_info_t *info, 
     mrl_fe_opts_default(&fe);
     fe.threads = o->threads;
     memset(r->item, 0, sizeof r->item);
-    int rc = mrl_fold_encode_batch((const char *const *)r->seq, r->len, (size_t)r->n, &fe,
-                                   r->item);
+    int rc = mrl_fold_encode_batch((const char *const *)r->seq, r->len, (size_t)r->n, &fe, r->item);
     if (rc < 0)
         return cli_lib_error("explain", rc);
     int map[CHUNK];
@@ -454,8 +508,8 @@ static int run_chunk(run_t *r, float *x, float *maps, mrl_explain_info_t *info, 
     for (int j = 0; nb && j < o->nmethods; j++) {
         mrl_explain_opts_t eo = o->ex;
         eo.method = o->methods[j];
-        rc = mrl_explain(r->nn, r->m, x, nb, &eo, maps + (size_t)j * nb * PX,
-                         info + (size_t)j * nb);
+        rc =
+            mrl_explain(r->nn, r->m, x, nb, &eo, maps + (size_t)j * nb * PX, info + (size_t)j * nb);
         if (rc < 0)
             return cli_lib_error("explain", rc);
     }
@@ -478,7 +532,8 @@ static void chunk_clear(run_t *r)
 static int explain_input(run_t *r, const char *path)
 {
     const opts_t *o = r->o;
-    float *x = malloc((size_t)CHUNK * PX * sizeof(float)), *probs = malloc(CHUNK * 2 * sizeof(float));
+    float *x = malloc((size_t)CHUNK * PX * sizeof(float)),
+          *probs = malloc(CHUNK * 2 * sizeof(float));
     float *maps = malloc((size_t)o->nmethods * CHUNK * PX * sizeof(float));
     mrl_explain_info_t *info = malloc((size_t)o->nmethods * CHUNK * sizeof *info);
     mrl_fasta_t *fa = NULL;
@@ -550,15 +605,15 @@ static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const flo
         free(npy), free(png), free(pic);
         if (rc < 0)
             return cli_lib_error("explain", rc);
-        fprintf(r->sum.fp, "%s\t%s\t%.6g\t%.6g\t", id, method, (double)in->prob,
-                (double)in->score);
+        fprintf(r->sum.fp, "%s\t%s\t%.6g\t%.6g\t", id, method, (double)in->prob, (double)in->score);
         if (isnan(in->ref))
             fprintf(r->sum.fp, ".\t%.6g\t.\n", (double)in->total);
         else
             fprintf(r->sum.fp, "%.6g\t%.6g\t%.6g\n", (double)in->ref, (double)in->total,
                     (double)in->gap);
-        fprintf(fp, "<div class=\"m\"><h3>%s</h3>\n<img src=\"%s.%s.png\" alt=\"%s map\">\n"
-                    "<p><a href=\"%s.%s.npy\">pixel map (.npy)</a></p></div>\n",
+        fprintf(fp,
+                "<div class=\"m\"><h3>%s</h3>\n<img src=\"%s.%s.png\" alt=\"%s map\">\n"
+                "<p><a href=\"%s.%s.npy\">pixel map (.npy)</a></p></div>\n",
                 method, name, method, method, name, method);
     }
     fputs("</section>\n", fp);
@@ -572,7 +627,8 @@ static int explain_images(run_t *r, const char *base)
     if (rc < 0)
         return cli_lib_error("explain", rc);
     size_t M = (size_t)r->o->nmethods;
-    float *x = malloc((size_t)CHUNK * PX * sizeof(float)), *probs = malloc(CHUNK * 2 * sizeof(float));
+    float *x = malloc((size_t)CHUNK * PX * sizeof(float)),
+          *probs = malloc(CHUNK * 2 * sizeof(float));
     float *maps = malloc(M * CHUNK * PX * sizeof(float));
     mrl_explain_info_t *info = malloc(M * CHUNK * sizeof *info);
     rc = x && probs && maps && info ? 0 : cli_error("explain", "out of memory");
@@ -590,8 +646,8 @@ static int explain_images(run_t *r, const char *base)
         for (size_t b = 0; !rc && b < nb; b++) {
             char id[32];
             snprintf(id, sizeof id, "img%zu", k0 + b + 1);
-            rc = image_outputs(r, s->rgb + (k0 + b) * MRL_IMG_BYTES, s->names ? s->names[k0 + b] : id,
-                               maps, info, probs, b, nb);
+            rc = image_outputs(r, s->rgb + (k0 + b) * MRL_IMG_BYTES,
+                               s->names ? s->names[k0 + b] : id, maps, info, probs, b, nb);
         }
         r->done += rc ? 0 : (long)nb;
     }
@@ -711,7 +767,8 @@ int cmd_explain(int argc, char **argv)
         rc = cli_error("explain", "out of memory");
         goto done;
     }
-    if ((rc = open_outputs(r, input)) == 0 && (rc = o.images ? explain_images(r, input) : explain_input(r, input)) == 0)
+    if ((rc = open_outputs(r, input)) == 0 &&
+        (rc = o.images ? explain_images(r, input) : explain_input(r, input)) == 0)
         rc = commit_outputs(r);
     if (!rc && !o.quiet)
         fprintf(stderr, "mirlens explain: %ld sequences explained into %s\n", r->done, o.out);

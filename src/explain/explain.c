@@ -11,9 +11,11 @@
 #include "explain.h"
 
 static const char *const method_names[MRL_EXPLAIN_NMETHODS] = {
-    "gradient",  "gradient-x-input", "guided",     "deconvnet",           "smoothgrad",
-    "smoothgrad-guided", "gradcam", "guided-gradcam", "occlusion", "occlusion-nt",
-    "integrated-gradients", "shap", "kernel-shap"};
+    "gradient",     "gradient-x-input",     "guided",
+    "deconvnet",    "smoothgrad",           "smoothgrad-guided",
+    "gradcam",      "guided-gradcam",       "occlusion",
+    "occlusion-nt", "integrated-gradients", "shap",
+    "kernel-shap"};
 
 const char *mrl_explain_method_name(int method)
 {
@@ -74,8 +76,7 @@ int ex_run(ex_t *e, size_t R, int rule, ex_gen_fn gen, ex_take_fn take, void *ud
     for (size_t r0 = 0; r0 < R; r0 += e->B) {
         size_t nb = MRL_MIN(e->B, R - r0);
         gen(ud, r0, nb, e->rows);
-        int rc = mrl_nn_forward(e->nn, e->rows, nb, rule < 0 ? MRL_NN_INFER : MRL_NN_EXPLAIN,
-                                NULL);
+        int rc = mrl_nn_forward(e->nn, e->rows, nb, rule < 0 ? MRL_NN_INFER : MRL_NN_EXPLAIN, NULL);
         if (!rc)
             rc = mrl_nn_read(e->nn, e->L - 1, 0, e->logit);
         if (!rc && rule >= 0)
@@ -239,22 +240,24 @@ static int check(const mrl_model_t *m, const mrl_explain_opts_t *o, ex_t *e)
     e->D = (size_t)e->C * (size_t)e->H * (size_t)e->W;
     if (o->target < 0 || o->target >= e->K)
         return mrl_err_set(MRL_ERR_ARG, "target class %d not in [0,%d)", o->target, e->K);
-    if (o->samples < 1 || o->steps < 1 || o->kshap_samples < 2 || o->batch < 1 ||
-        o->batch > 4096 || !(o->noise >= 0) || o->patch_h < 1 || o->patch_w < 1 ||
-        o->stride < 1 || (o->background && !o->n_background))
+    if (o->samples < 1 || o->steps < 1 || o->kshap_samples < 2 || o->batch < 1 || o->batch > 4096 ||
+        !(o->noise >= 0) || o->patch_h < 1 || o->patch_w < 1 || o->stride < 1 ||
+        (o->background && !o->n_background))
         return mrl_err_set(MRL_ERR_ARG, "bad explain options (samples, steps, batch, noise, "
                                         "patch, stride or background)");
     return 0;
 }
 
-static int ex_init(ex_t *e, mrl_nn_t *nn, const mrl_model_t *m, const mrl_explain_opts_t *o)
+/* rows: the most rows one pass can need (0 = unknown), so small calls stay small. */
+static int ex_init(ex_t *e, mrl_nn_t *nn, const mrl_model_t *m, const mrl_explain_opts_t *o,
+                   size_t rows)
 {
     memset(e, 0, sizeof *e);
     int rc = check(m, o, e);
     if (rc)
         return rc;
     e->nn = nn, e->m = m, e->o = o;
-    e->B = (size_t)o->batch;
+    e->B = rows && rows < (size_t)o->batch ? rows : (size_t)o->batch;
     e->rows = malloc(e->B * e->D * sizeof(float));
     e->grad = malloc(e->B * e->D * sizeof(float));
     e->logit = malloc(e->B * (size_t)e->K * sizeof(float));
@@ -276,20 +279,27 @@ static int ex_init(ex_t *e, mrl_nn_t *nn, const mrl_model_t *m, const mrl_explai
 static void ex_release(ex_t *e)
 {
     free(e->rows), free(e->grad), free(e->logit), free(e->dy), free(e->white);
+    free(e->bg_score);
 }
 
 static int one_image(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *in)
 {
     switch (e->o->method) {
     case MRL_EXPLAIN_GRADCAM:
-    case MRL_EXPLAIN_GUIDED_GRADCAM: return ex_gradcam(e, x, map, in);
-    case MRL_EXPLAIN_OCCLUSION: return ex_occlusion(e, x, map, in);
-    case MRL_EXPLAIN_OCCLUSION_NT: return ex_occlusion_nt(e, x, map, in);
-    case MRL_EXPLAIN_IG: return ex_ig(e, x, map, in);
-    case MRL_EXPLAIN_SHAP: return ex_shap(e, x, k, map, in);
-    case MRL_EXPLAIN_KERNEL_SHAP: return ex_kernel_shap(e, x, k, map, in);
-    default: return mrl_err_set(MRL_ERR_INTERNAL, "method %d has no per-image path",
-                                e->o->method);
+    case MRL_EXPLAIN_GUIDED_GRADCAM:
+        return ex_gradcam(e, x, map, in);
+    case MRL_EXPLAIN_OCCLUSION:
+        return ex_occlusion(e, x, map, in);
+    case MRL_EXPLAIN_OCCLUSION_NT:
+        return ex_occlusion_nt(e, x, map, in);
+    case MRL_EXPLAIN_IG:
+        return ex_ig(e, x, map, in);
+    case MRL_EXPLAIN_SHAP:
+        return ex_shap(e, x, k, map, in);
+    case MRL_EXPLAIN_KERNEL_SHAP:
+        return ex_kernel_shap(e, x, k, map, in);
+    default:
+        return mrl_err_set(MRL_ERR_INTERNAL, "method %d has no per-image path", e->o->method);
     }
 }
 
@@ -305,7 +315,11 @@ int mrl_explain(mrl_nn_t *nn, const mrl_model_t *m, const float *x, size_t n,
         return mrl_err_set(MRL_ERR_ARG, "explain: no model, images or output");
     ex_t e;
     mrl_explain_info_t *in = info ? info : malloc(n * sizeof *in);
-    int rc = in ? ex_init(&e, nn, m, o) : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    int smooth = o->method == MRL_EXPLAIN_SMOOTHGRAD || o->method == MRL_EXPLAIN_SMOOTHGRAD_GUIDED;
+    size_t rows = o->method <= MRL_EXPLAIN_SMOOTHGRAD_GUIDED
+                      ? n * (smooth && o->samples > 0 ? (size_t)o->samples : 1)
+                      : 0;
+    int rc = in ? ex_init(&e, nn, m, o, rows) : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     if (rc)
         goto done;
     for (size_t k = 0; k < n; k++)

@@ -26,14 +26,14 @@ typedef struct ex {
     float *dy;         /* (B,K): one-hot target */
     float *white;      /* (C,H,W): the blank image, normalised */
     float *tmp;        /* (C,H,W) scratch for a method */
+    float *bg_score;   /* shap: target logits of the backgrounds in use, once per call */
 } ex_t;
 
 /* Fill rows [r0, r0+nb) of a batch (nb,C,H,W). */
 typedef void (*ex_gen_fn)(void *ud, size_t r0, size_t nb, float *rows);
 /* Take the target logits (nb) and, when gradients were asked for, the input gradients
  * (nb,C,H,W) of rows [r0, r0+nb). */
-typedef void (*ex_take_fn)(void *ud, size_t r0, size_t nb, const float *score,
-                           const float *grad);
+typedef void (*ex_take_fn)(void *ud, size_t r0, size_t nb, const float *score, const float *grad);
 
 /* Run R rows through the engine in batches. rule < 0: forward only; else the ReLU rule of
  * the backward pass. Returns 0 or an engine error. */

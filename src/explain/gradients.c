@@ -13,8 +13,8 @@
 
 typedef struct grad_ud {
     const ex_t *e;
-    const float *x;  /* (N,C,H,W) */
-    float *maps;     /* (N,C,H,W) */
+    const float *x; /* (N,C,H,W) */
+    float *maps;    /* (N,C,H,W) */
     mrl_explain_info_t *info;
     size_t S;        /* rows per image: 1, or the SmoothGrad samples */
     float sigma;     /* SmoothGrad noise (normalised units) */
@@ -85,11 +85,20 @@ int ex_gradients(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_inf
 {
     int method = e->o->method, rule = MRL_RELU_STANDARD, smooth = 0;
     switch (method) {
-    case MRL_EXPLAIN_GUIDED: rule = MRL_RELU_GUIDED; break;
-    case MRL_EXPLAIN_DECONVNET: rule = MRL_RELU_DECONVNET; break;
-    case MRL_EXPLAIN_SMOOTHGRAD: smooth = 1; break;
-    case MRL_EXPLAIN_SMOOTHGRAD_GUIDED: smooth = 1, rule = MRL_RELU_GUIDED; break;
-    default: break;
+    case MRL_EXPLAIN_GUIDED:
+        rule = MRL_RELU_GUIDED;
+        break;
+    case MRL_EXPLAIN_DECONVNET:
+        rule = MRL_RELU_DECONVNET;
+        break;
+    case MRL_EXPLAIN_SMOOTHGRAD:
+        smooth = 1;
+        break;
+    case MRL_EXPLAIN_SMOOTHGRAD_GUIDED:
+        smooth = 1, rule = MRL_RELU_GUIDED;
+        break;
+    default:
+        break;
     }
     grad_ud_t u;
     memset(&u, 0, sizeof u);

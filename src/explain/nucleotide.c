@@ -9,9 +9,8 @@
 #include <string.h>
 #include "../util/util.h"
 
-static const char *const ctx_names[] = {"stem",      "bulge",  "interior-loop",
-                                        "terminal-loop", "multiloop", "flank5",
-                                        "flank3",    "exterior"};
+static const char *const ctx_names[] = {"stem",      "bulge",  "interior-loop", "terminal-loop",
+                                        "multiloop", "flank5", "flank3",        "exterior"};
 
 const char *mrl_context_name(int ctx)
 {
@@ -83,9 +82,9 @@ int mrl_explain_structure(const char *structure, size_t n, int *partner, uint8_t
                 cached = i, cached_ctx = loop_context(partner, i, partner[i]);
             context[p] = (uint8_t)cached_ctx;
         } else {
-            context[p] = first < 0 || (int)p < first  ? MRL_CTX_FLANK5
-                         : (int)p > last ? MRL_CTX_FLANK3
-                                         : MRL_CTX_EXTERIOR;
+            context[p] = first < 0 || (int)p < first ? MRL_CTX_FLANK5
+                         : (int)p > last             ? MRL_CTX_FLANK3
+                                                     : MRL_CTX_EXTERIOR;
         }
     }
     free(stack);

@@ -42,8 +42,8 @@ int mrl_npy_write(const char *path, const float *data, int ndim, const size_t *s
     for (size_t i = 0; i < count; i++) { /* little-endian whatever the host */
         uint32_t u;
         memcpy(&u, &data[i], 4);
-        unsigned char b[4] = {(unsigned char)u, (unsigned char)(u >> 8),
-                              (unsigned char)(u >> 16), (unsigned char)(u >> 24)};
+        unsigned char b[4] = {(unsigned char)u, (unsigned char)(u >> 8), (unsigned char)(u >> 16),
+                              (unsigned char)(u >> 24)};
         fwrite(b, 1, 4, af.fp);
     }
     return mrl_atomic_commit(&af);
@@ -213,17 +213,17 @@ static void svg_body(FILE *fp, const char *seq, const int *pt, size_t n, const p
     for (size_t p = 0; p < n; p++)
         if (pt[p] > (int)p)
             fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-                    (double)xy[p].x, (double)xy[p].y, (double)xy[pt[p]].x,
-                    (double)xy[pt[p]].y);
+                    (double)xy[p].x, (double)xy[p].y, (double)xy[pt[p]].x, (double)xy[pt[p]].y);
     fputs("</g>\n<g font-family=\"monospace\" font-size=\"11\" text-anchor=\"middle\">\n", fp);
     for (size_t p = 0; p < n; p++) {
         uint8_t c[3];
         mrl_explain_colour(mx > 0 ? attr[p] / mx : 0, c);
-        fprintf(fp,
-                "<g><title>%zu %c %.4g</title><circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" "
-                "fill=\"#%02x%02x%02x\" stroke=\"#444\"/><text x=\"%.1f\" y=\"%.1f\">%c</text></g>\n",
-                p + 1, seq[p], (double)attr[p], (double)xy[p].x, (double)xy[p].y, c[0], c[1],
-                c[2], (double)xy[p].x, (double)xy[p].y + 4, seq[p]);
+        fprintf(
+            fp,
+            "<g><title>%zu %c %.4g</title><circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" "
+            "fill=\"#%02x%02x%02x\" stroke=\"#444\"/><text x=\"%.1f\" y=\"%.1f\">%c</text></g>\n",
+            p + 1, seq[p], (double)attr[p], (double)xy[p].x, (double)xy[p].y, c[0], c[1], c[2],
+            (double)xy[p].x, (double)xy[p].y + 4, seq[p]);
     }
     fputs("</g>\n", fp);
 }
@@ -266,11 +266,13 @@ int mrl_explain_svg_write(const char *path, const char *seq, const char *structu
         for (int i = 0; i < 21; i++) {
             uint8_t c[3];
             mrl_explain_colour((float)(i - 10) / 10.0f, c);
-            fprintf(af.fp, "<rect x=\"%d\" y=\"160\" width=\"8\" height=\"12\" fill=\"#%02x%02x%02x\"/>\n",
+            fprintf(af.fp,
+                    "<rect x=\"%d\" y=\"160\" width=\"8\" height=\"12\" fill=\"#%02x%02x%02x\"/>\n",
                     60 + 8 * i, c[0], c[1], c[2]);
         }
-        fprintf(af.fp, "<text x=\"10\" y=\"170\">%.3g</text><text x=\"234\" y=\"170\">%.3g</text>\n"
-                       "</g>\n</svg>\n",
+        fprintf(af.fp,
+                "<text x=\"10\" y=\"170\">%.3g</text><text x=\"234\" y=\"170\">%.3g</text>\n"
+                "</g>\n</svg>\n",
                 (double)-mx, (double)mx);
         rc = mrl_atomic_commit(&af);
     }

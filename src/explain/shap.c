@@ -71,31 +71,47 @@ static void take_bg(void *ud, size_t r0, size_t nb, const float *z, const float 
         u->score[r0 + r] = z[r * (size_t)u->e->K + (size_t)u->e->o->target];
 }
 
+/* Target logits of the first nb backgrounds (those the samples use), once per call. */
+static int bg_scores(ex_t *e, const float *bg, size_t nb)
+{
+    if (e->bg_score)
+        return 0;
+    if (!(e->bg_score = malloc(nb * sizeof(float))))
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    bg_ud_t bu = {e, bg, e->bg_score};
+    int rc = ex_run(e, nb, -1, gen_bg, take_bg, &bu);
+    if (rc) {
+        free(e->bg_score);
+        e->bg_score = NULL;
+    }
+    return rc;
+}
+
 int ex_shap(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *info)
 {
     const float *bg = e->o->background ? e->o->background : e->white;
     size_t B = e->o->background ? e->o->n_background : 1, S = (size_t)e->o->samples;
-    float *fb = malloc((B + S) * sizeof(float)), *alpha = fb ? fb + B : NULL;
-    if (!fb)
-        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    bg_ud_t bu = {e, bg, fb};
-    int rc = ex_run(e, B, -1, gen_bg, take_bg, &bu);
+    float *alpha = malloc(S * sizeof(float));
+    int rc = alpha ? bg_scores(e, bg, MRL_MIN(B, S)) : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    if (rc) {
+        free(alpha);
+        return rc;
+    }
     mrl_rng_t rng;
     mrl_rng_init(&rng, e->o->seed, (uint64_t)k);
     double ref = 0;
     for (size_t s = 0; s < S; s++) {
         size_t j = s % B, m = s / B, uses = S / B + (j < S % B);
         alpha[s] = ((float)m + mrl_rng_uniform(&rng)) / (float)uses;
-        ref += (double)fb[j];
+        ref += (double)e->bg_score[j];
     }
     memset(map, 0, e->D * sizeof(float));
     eg_ud_t u = {e, x, bg, B, S, map, alpha};
-    if (!rc)
-        rc = ex_run(e, S, MRL_RELU_STANDARD, gen_eg, take_eg, &u);
+    rc = ex_run(e, S, MRL_RELU_STANDARD, gen_eg, take_eg, &u);
     for (size_t p = 0; !rc && p < e->D; p++)
         map[p] /= (float)S;
     info->ref = (float)(ref / (double)S);
-    free(fb);
+    free(alpha);
     return rc;
 }
 
@@ -201,8 +217,7 @@ static int cholesky_solve(double *A, double *b, int n)
 
 /* Constrained least squares: phi (F) with sum phi = delta, from S coalitions z and values
  * v (already minus F(empty)). */
-static int ks_solve(const uint8_t *z, const float *v, size_t S, int F, double delta,
-                    double *phi)
+static int ks_solve(const uint8_t *z, const float *v, size_t S, int F, double delta, double *phi)
 {
     int n = F - 1;
     double *A = calloc((size_t)n * (size_t)n + 2 * (size_t)n, sizeof(double));

@@ -11,7 +11,7 @@
 #include "mirlens.h"
 
 #define NN_MAX_T (MRL_NN_MAX_LAYERS + 1) /* tensors: 0 = input, i+1 = output of layer i */
-#define NN_SHARD 64                      /* images per shard (upper bound) */
+#define NN_SHARD 32                      /* images per shard (upper bound) */
 #define NN_MAX_THREADS 64
 
 typedef struct nn_meta {

@@ -76,6 +76,17 @@ head -2 "$T/in.fa" > "$T/one.fa"
 id=$(echo $ids | cut -d' ' -f1)
 "$M" explain -q -m "$T/m.mrlm" --method smoothgrad-guided $fast --seed 8 "$T/one.fa" -o "$T/d"
 cmp -s "$T/b/$id.smoothgrad-guided.npy" "$T/d/$id.smoothgrad-guided.npy" && bad "the seed changes nothing" || ok
+# an image set as input, and as the SHAP background (encode -f u8 writes one)
+"$M" encode -q -f u8 -o "$T/set" "$T/pos.fa"
+expect images 0 "" -- "$M" explain -q -m "$T/m.mrlm" --method gradient,shap --samples 4 --scale 2 \
+    --images "$T/set" --background "$T/set.u8" -o "$T/e"
+first=$(head -1 "$T/set.names")
+[ -s "$T/e/$first.shap.npy" ] && [ -s "$T/e/$first.gradient.png" ] && ok || bad "--images outputs"
+[ "$(awk -F'\t' '$2 == "shap"' "$T/e/summary.tsv" | wc -l)" -eq "$(wc -l < "$T/set.names")" ] && ok ||
+    bad "--images summary rows"
+expect bgfasta 0 "" -- "$M" explain -q -m "$T/m.mrlm" --method shap --samples 4 --scale 2 \
+    --background "$T/neg.fa" "$T/one.fa" -o "$T/f"
+expect both 2 "not both" -- "$M" explain -m "$T/m.mrlm" --images "$T/set" "$T/in.fa" -o "$T/x"
 # usage errors
 expect noout 2 "no output directory" -- "$M" explain -m "$T/m.mrlm" "$T/in.fa"
 expect method 2 "unknown method 'nope'" -- "$M" explain -m "$T/m.mrlm" --method gradient,nope "$T/in.fa" -o "$T/x"

@@ -12,11 +12,27 @@
 static void colour_of(char b, unsigned char rgb[3])
 {
     switch (b) {
-    case 'A': case 'a': rgb[0] = 255, rgb[1] = 255, rgb[2] = 0; break;
-    case 'C': case 'c': rgb[0] = 0, rgb[1] = 0, rgb[2] = 255; break;
-    case 'G': case 'g': rgb[0] = 255, rgb[1] = 0, rgb[2] = 0; break;
-    case 'U': case 'u': case 'T': case 't': rgb[0] = 0, rgb[1] = 255, rgb[2] = 0; break;
-    default: rgb[0] = rgb[1] = rgb[2] = 0; break;
+    case 'A':
+    case 'a':
+        rgb[0] = 255, rgb[1] = 255, rgb[2] = 0;
+        break;
+    case 'C':
+    case 'c':
+        rgb[0] = 0, rgb[1] = 0, rgb[2] = 255;
+        break;
+    case 'G':
+    case 'g':
+        rgb[0] = 255, rgb[1] = 0, rgb[2] = 0;
+        break;
+    case 'U':
+    case 'u':
+    case 'T':
+    case 't':
+        rgb[0] = 0, rgb[1] = 255, rgb[2] = 0;
+        break;
+    default:
+        rgb[0] = rgb[1] = rgb[2] = 0;
+        break;
     }
 }
 
@@ -36,8 +52,8 @@ static int spec_owner(const mrl_hairpin_t *h, int r, int c)
     return r <= 12 + h->bot_px[c] ? h->pos3[c] : -2;
 }
 
-static void check_row(const char *seq, const char *fold, const char *hex, int *bad_px,
-                      int *bad_nt, long *nts)
+static void check_row(const char *seq, const char *fold, const char *hex, int *bad_px, int *bad_nt,
+                      long *nts)
 {
     size_t n = strlen(seq);
     mrl_hairpin_t hp;

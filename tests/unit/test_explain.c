@@ -4,7 +4,7 @@
  * deconvnet rules on a hand-built net with a known answer; integrated-gradients
  * completeness (1% at 256 steps); SHAP efficiency (expected gradients, KernelSHAP) and
  * KernelSHAP / nucleotide occlusion exact on a linear model; occlusion finding the one
- * region a synthetic network looks at; Grad-CAM's shape; structure contexts; .npy bytes;
+ * region a synthetic network looks at; Grad-CAM by hand; structure contexts; .npy bytes;
  * determinism (same seed, same map with 1 or 2 threads and in a batch or alone).
  */
 #include "mirlens.h"
@@ -40,10 +40,12 @@ static mrl_nn_t *ctx(mrl_model_t *m, int threads)
 /* A hairpin image (normalised) of a small stem-loop, for realistic inputs. */
 static void hairpin_x(const mrl_model_t *m, float *x, int which)
 {
-    static const char *seq[2] = {"GGCUAGCUAGGAUCCGAAAGGAUCCUAGCUAGCC",
-                                 "UGAGGUAGUAGGUUGUAUAGUUUUAGGGUCACACCCACCACUGGGAGAUAACUAUACAAUCUACUGUCUUUCC"};
-    static const char *st[2] = {"((((((((((((......))))))))))))....",
-                                "(((((((((((((((((((((.....(((...((((....)))).)))))))))))))))))))))))))..."};
+    static const char *seq[2] = {
+        "GGCUAGCUAGGAUCCGAAAGGAUCCUAGCUAGCC",
+        "UGAGGUAGUAGGUUGUAUAGUUUUAGGGUCACACCCACCACUGGGAGAUAACUAUACAAUCUACUGUCUUUCC"};
+    static const char *st[2] = {
+        "((((((((((((......))))))))))))....",
+        "(((((((((((((((((((((.....(((...((((....)))).)))))))))))))))))))))))))..."};
     mrl_hairpin_t hp;
     CHECK(mrl_encode_hairpin(seq[which], strlen(seq[which]), st[which], &hp) == 0);
     mrl_model_normalize(m, hp.rgb, 1, x);
@@ -71,8 +73,10 @@ static double fd(mrl_nn_t *nn, const mrl_model_t *m, float *x, size_t j, double 
 
 static mrl_model_t *small_model(uint64_t seed, float gain)
 {
-    mrl_layer_spec_t L[] = {{MRL_LAYER_CONV, 4, 3, 1, 0}, {MRL_LAYER_RELU, 0, 0, 0, 0},
-                            {MRL_LAYER_MAXPOOL, 0, 2, 0, 0}, {MRL_LAYER_FLATTEN, 0, 0, 0, 0},
+    mrl_layer_spec_t L[] = {{MRL_LAYER_CONV, 4, 3, 1, 0},
+                            {MRL_LAYER_RELU, 0, 0, 0, 0},
+                            {MRL_LAYER_MAXPOOL, 0, 2, 0, 0},
+                            {MRL_LAYER_FLATTEN, 0, 0, 0, 0},
                             {MRL_LAYER_DENSE, 2, 0, 0, 0}};
     mrl_arch_t a = arch(3, MRL_IMG_H, MRL_IMG_W, 5, L);
     mrl_model_t *m = NULL;
@@ -126,8 +130,10 @@ static void test_gradient_fd(void)
  * standard: (1, 0, -3); guided: (1, 0, 0); deconvnet: (1, 2, 0). */
 static void test_rules(void)
 {
-    mrl_layer_spec_t L[] = {{MRL_LAYER_FLATTEN, 0, 0, 0, 0}, {MRL_LAYER_DENSE, 3, 0, 0, 0},
-                            {MRL_LAYER_RELU, 0, 0, 0, 0}, {MRL_LAYER_DENSE, 2, 0, 0, 0}};
+    mrl_layer_spec_t L[] = {{MRL_LAYER_FLATTEN, 0, 0, 0, 0},
+                            {MRL_LAYER_DENSE, 3, 0, 0, 0},
+                            {MRL_LAYER_RELU, 0, 0, 0, 0},
+                            {MRL_LAYER_DENSE, 2, 0, 0, 0}};
     mrl_arch_t a = arch(1, 1, 3, 4, L);
     a.in_scale[0] = 0; /* white = 0: gradient x input is then g * x */
     mrl_model_t *m = NULL;
@@ -367,6 +373,46 @@ static void test_methods_run(void)
     mrl_model_free(m);
 }
 
+/* Grad-CAM by hand: 1x1 conv (weight 1, bias 0) -> ReLU -> dense on a 1x2x2 input.
+ * A = relu(x), dlogit/dA = w1 (class-1 dense weights), alpha = mean(w1), cam =
+ * relu(alpha * A); same size as the input, so the upsampling is the identity. */
+static void test_gradcam_by_hand(void)
+{
+    mrl_layer_spec_t L[] = {{MRL_LAYER_CONV, 1, 1, 0, 0},
+                            {MRL_LAYER_RELU, 0, 0, 0, 0},
+                            {MRL_LAYER_FLATTEN, 0, 0, 0, 0},
+                            {MRL_LAYER_DENSE, 2, 0, 0, 0}};
+    mrl_arch_t a = arch(1, 2, 2, 4, L);
+    mrl_model_t *m = NULL;
+    CHECK(mrl_model_new(&m, &a, 1) == 0);
+    float *p = mrl_model_params(m);
+    size_t wo, wn, bo, bn;
+    CHECK(mrl_model_layer_params(m, 0, &wo, &wn, &bo, &bn) == 0);
+    p[wo] = 1, p[bo] = 0;
+    CHECK(mrl_model_layer_params(m, 3, &wo, &wn, &bo, &bn) == 0);
+    const float w[8] = {0, 0, 0, 0, 0.5f, -0.1f, 0.3f, 0.1f};
+    memcpy(p + wo, w, sizeof w);
+    p[bo] = p[bo + 1] = 0;
+    mrl_model_touch(m);
+    mrl_nn_t *nn = ctx(m, 1);
+    const float x[4] = {1, 2, -1, 0.5f};
+    mrl_explain_opts_t o;
+    mrl_explain_opts_default(&o);
+    o.method = MRL_EXPLAIN_GRADCAM;
+    float map[4];
+    CHECK(mrl_explain(nn, m, x, 1, &o, map, NULL) == 0);
+    const float want[4] = {0.2f, 0.4f, 0, 0.1f}; /* alpha = 0.2 */
+    for (int i = 0; i < 4; i++)
+        CHECK_CLOSE(map[i], want[i], 1e-6, 1e-5);
+    o.method = MRL_EXPLAIN_GUIDED_GRADCAM; /* guided: w1 * [A > 0] * [w1 > 0] */
+    CHECK(mrl_explain(nn, m, x, 1, &o, map, NULL) == 0);
+    const float gg[4] = {0.5f * 0.2f, 0, 0, 0.1f * 0.1f};
+    for (int i = 0; i < 4; i++)
+        CHECK_CLOSE(map[i], gg[i], 1e-6, 1e-5);
+    mrl_nn_free(nn);
+    mrl_model_free(m);
+}
+
 static void test_structure(void)
 {
     /* 5' flank, stem, bulge, interior loop, hairpin, exterior, multiloop, 3' flank */
@@ -441,6 +487,7 @@ int main(void)
     test_occlusion();
     test_linear_shares();
     test_methods_run();
+    test_gradcam_by_hand();
     test_structure();
     test_npy();
     return test_summary("test_explain");
