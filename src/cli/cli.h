@@ -80,6 +80,9 @@ int cli_names_unique(cli_names_t *ns, const char *id, char *out, size_t cap);
 
 /* The shipped default model: $MIRLENS_MODEL, else models/default.mrlm of the build tree. */
 const char *cli_default_model(void);
+/* The SHAP background set shipped beside the default model (models/background.u8: the
+ * example hairpins, pre-miRNAs and pseudo-hairpins), or NULL when absent. */
+const char *cli_default_background(void);
 #ifndef MRL_DEFAULT_MODEL
 #define MRL_DEFAULT_MODEL "models/default.mrlm"
 #endif

@@ -139,3 +139,16 @@ const char *cli_default_model(void)
     }
     return MRL_DEFAULT_MODEL;
 }
+
+const char *cli_default_background(void)
+{
+    static _Thread_local char buf[4096];
+    const char *m = cli_default_model();
+    const char *slash = strrchr(m, '/');
+    size_t dir = slash ? (size_t)(slash - m + 1) : 0;
+    if (dir + 16 > sizeof buf)
+        return NULL;
+    memcpy(buf, m, dir);
+    strcpy(buf + dir, "background.u8");
+    return access(buf, R_OK) == 0 ? buf : NULL;
+}

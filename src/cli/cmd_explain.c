@@ -70,7 +70,8 @@ static void usage(FILE *fp)
                 "  --patch HxW           occlusion patch (default 5x5)\n"
                 "  --stride N            occlusion stride (default 2)\n"
                 "  --background FILE     SHAP background: image set (BASE.u8[.gz]) or FASTA\n"
-                "                        (default: the white image)\n"
+                "                        (default: models/background.u8, the example\n"
+                "                        hairpins; the white image when absent)\n"
                 "  --seed N              random seed (default 1)\n"
                 "  --scale K             PNG enlargement 2..16 (default 8)\n"
                 "  --top N               strongest positions listed in index.html (default 10)\n"
@@ -759,6 +760,8 @@ int cmd_explain(int argc, char **argv)
         rc = cli_lib_error("explain", rc);
         goto done;
     }
+    if (!o.background)
+        o.background = cli_default_background(); /* NULL: the white image alone */
     if (o.background && (rc = load_background(r)))
         goto done;
     o.ex.background = r->bg;
