@@ -61,7 +61,7 @@ int mrl_metrics_compute(const float *score, const int8_t *label, size_t n, float
     m->f1 = safe_div(2.0 * m->precision * m->sensitivity, m->precision + m->sensitivity);
     double tp = (double)m->tp, tn = (double)m->tn, fp = (double)m->fp, fn = (double)m->fn;
     m->mcc = safe_div(tp * tn - fp * fn, sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)));
-    m->auroc = m->auprc = NAN;
+    m->auroc = m->auprc = (double)NAN;
     if (m->n_pos == 0 || m->n_neg == 0)
         return 0;
     scored_t *v = sorted_copy(score, label, n);
