@@ -68,18 +68,7 @@ void cli_progress_init(cli_progress_t *p, const char *what, int quiet)
 
 void cli_progress_update(cli_progress_t *p, long done, long total)
 {
-    if (!p->enabled)
-        return;
-    double t = cli_now();
-    if (t - p->last < 0.2)
-        return;
-    p->last = t;
-    double rate = done / (t - p->t0 > 1e-9 ? t - p->t0 : 1e-9);
-    if (total > 0)
-        fprintf(stderr, "\r%ld/%ld %s (%.0f/s, %.0f s left)   ", done, total, p->what, rate,
-                (double)(total - done) / (rate > 0 ? rate : 1));
-    else
-        fprintf(stderr, "\r%ld %s (%.0f/s)   ", done, p->what, rate);
+    cli_progress_fraction(p, done, total > 0 ? (double)done / (double)total : 0.0);
 }
 
 void cli_progress_fraction(cli_progress_t *p, long done, double frac)
