@@ -10,7 +10,8 @@
 #  2. fine-tuning on the paper's exact human training images (cordero_images/modhsa_train),
 #     10% held out, early stopping with patience 8 and the best epoch kept (the paper:
 #     100 epochs). modhsa_test is never seen.
-# About 8 minutes on 2 idle cores (6 pretraining, 2 fine-tuning: best epoch 7 of 15). With --no-pretrain: step 2 alone from a fresh network
+# About 8 minutes on 2 idle cores (6 pretraining, 2 fine-tuning: best epoch 7 of 15).
+# With --no-pretrain: step 2 alone from a fresh network
 # (the paper's "without pretraining" model, about 10 minutes).
 #
 # Usage: models/train_default.sh [--no-pretrain] [SHARED_DIR] [OUT_DIR]
