@@ -255,6 +255,10 @@ typedef struct mrl_imageset {
  * file). Caller frees *out with mrl_imageset_free. */
 MRL_MUST_CHECK int mrl_imageset_load(mrl_imageset_t **out, const char *path);
 void mrl_imageset_free(mrl_imageset_t *s);
+/* Replace the labels of s by those of a labels file (one 0 or 1 per line, exactly one per
+ * image). Returns 0, MRL_ERR_IO, MRL_ERR_CORRUPT (count), MRL_ERR_PARSE or MRL_ERR_NOMEM;
+ * s is unchanged on error. */
+MRL_MUST_CHECK int mrl_imageset_read_labels(mrl_imageset_t *s, const char *path);
 
 /* Write an 8-bit RGB PNG (colour type 2, not interlaced) of a (height,width,3) row-major
  * image, each pixel enlarged to a scale x scale block (nearest neighbour; scale 1..64).

@@ -26,37 +26,6 @@ int cli_inputs_empty(const cli_inputs_t *in)
     return in->npos + in->nneg + in->nimg == 0;
 }
 
-/* Labels file: one 0 or 1 per line, exactly n lines. */
-static int read_labels(const char *cmd, const char *path, size_t n, int8_t *out)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return cli_error(cmd, "cannot open '%s'", path);
-    char line[64];
-    size_t k = 0;
-    long ln = 0;
-    while (fgets(line, sizeof line, f)) {
-        ln++;
-        size_t l = strcspn(line, "\r\n");
-        line[l] = 0;
-        if (!l)
-            continue;
-        if (strcmp(line, "0") && strcmp(line, "1")) {
-            fclose(f);
-            return cli_error(cmd, "%s: line %ld: expected 0 or 1, found '%s'", path, ln, line);
-        }
-        if (k >= n) {
-            fclose(f);
-            return cli_error(cmd, "%s: more labels than the %zu images", path, n);
-        }
-        out[k++] = (int8_t)(line[0] - '0');
-    }
-    fclose(f);
-    if (k != n)
-        return cli_error(cmd, "%s: %zu labels for %zu images", path, k, n);
-    return 0;
-}
-
 int cli_load_inputs(const char *cmd, const cli_inputs_t *in, const mrl_fe_opts_t *fe, int quiet,
                     mrl_imageset_t **out)
 {
@@ -87,17 +56,10 @@ int cli_load_inputs(const char *cmd, const cli_inputs_t *in, const mrl_fe_opts_t
             mrl_imageset_free(set);
             return cli_lib_error(cmd, rc);
         }
-        if (k < in->nlab) {
-            if (!s->labels && !(s->labels = malloc(s->n ? s->n : 1))) {
-                mrl_imageset_free(s);
-                mrl_imageset_free(set);
-                return cli_error(cmd, "out of memory");
-            }
-            if (read_labels(cmd, in->labels[k], s->n, s->labels)) {
-                mrl_imageset_free(s);
-                mrl_imageset_free(set);
-                return CLI_ERR;
-            }
+        if (k < in->nlab && (rc = mrl_imageset_read_labels(s, in->labels[k])) < 0) {
+            mrl_imageset_free(s);
+            mrl_imageset_free(set);
+            return cli_lib_error(cmd, rc);
         }
         if (!s->labels) {
             mrl_imageset_free(s);

@@ -163,6 +163,27 @@ static void free_lines(char **v, size_t n)
     free(v);
 }
 
+/* Labels from lines v[0..n) of `path`: exactly one 0 or 1 per image. */
+static int set_labels(mrl_imageset_t *s, const char *path, char **v, size_t n)
+{
+    if (n != s->n)
+        return mrl_err_set(MRL_ERR_CORRUPT, "'%s': %zu labels for %zu images", path, n, s->n);
+    int8_t *lab = malloc(n ? n : 1);
+    if (!lab)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i], "0") && strcmp(v[i], "1")) {
+            free(lab);
+            return mrl_err_set(MRL_ERR_PARSE, "'%s' line %zu: label '%.20s' is not 0 or 1", path,
+                               i + 1, v[i]);
+        }
+        lab[i] = (int8_t)(v[i][0] - '0');
+    }
+    free(s->labels);
+    s->labels = lab;
+    return 0;
+}
+
 static int load_labels(mrl_imageset_t *s, const char *base)
 {
     char *path = cat2(base, ".labels");
@@ -171,21 +192,23 @@ static int load_labels(mrl_imageset_t *s, const char *base)
     char **v;
     size_t n;
     int rc = read_lines(path, &v, &n);
-    if (rc == 0 && v) {
-        if (n != s->n)
-            rc = mrl_err_set(MRL_ERR_CORRUPT, "'%s': %zu labels for %zu images", path, n, s->n);
-        else if (!(s->labels = malloc(n ? n : 1)))
-            rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            if (strcmp(v[i], "0") && strcmp(v[i], "1"))
-                rc = mrl_err_set(MRL_ERR_PARSE, "'%s' line %zu: label '%.20s' is not 0 or 1", path,
-                                 i + 1, v[i]);
-            else
-                s->labels[i] = (int8_t)(v[i][0] - '0');
-        }
-    }
+    if (rc == 0 && v)
+        rc = set_labels(s, path, v, n);
     free_lines(v, n);
     free(path);
+    return rc;
+}
+
+int mrl_imageset_read_labels(mrl_imageset_t *s, const char *path)
+{
+    char **v;
+    size_t n;
+    int rc = read_lines(path, &v, &n);
+    if (rc == 0 && !v)
+        rc = mrl_err_set(MRL_ERR_IO, "cannot open '%s'", path);
+    else if (rc == 0)
+        rc = set_labels(s, path, v, n);
+    free_lines(v, n);
     return rc;
 }
 

@@ -22,6 +22,14 @@ expect evaltsv 0 "" -- "$M" eval -q --tsv -m "$T/a.mrlm" --pos "$T/pos.fa" --neg
 [ "$(cut -f9,10 "$T/out" | tail -1)" = "$(printf '8\t4')" ] && ok || bad "eval tsv counts"
 expect plot 0 "" -- "$M" eval -q -m "$T/a.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --plot "$T/plots"
 grep -q '<svg' "$T/plots/roc.svg" && grep -q '<svg' "$T/plots/pr.svg" && ok || bad "plots"
+# image sets with an explicit labels file
+"$M" encode -q -f u8 -o "$T/ex" examples/hairpins.fa
+printf '1\n1\n1\n1\n1\n1\n1\n1\n0\n0\n0\n0\n' > "$T/ex.lab"
+expect labels 0 "" -- "$M" eval -q --tsv -m "$T/a.mrlm" --images "$T/ex" --labels "$T/ex.lab"
+[ "$(cut -f9,10 "$T/out" | tail -1)" = "$(printf '8\t4')" ] && ok || bad "labels file counts"
+printf '1\n0\n' > "$T/short.lab"
+expect shortlabels 1 "2 labels for 12 images" -- "$M" eval -q -m "$T/a.mrlm" --images "$T/ex" --labels "$T/short.lab"
+expect nolabels 1 "no labels" -- "$M" eval -q -m "$T/a.mrlm" --images "$T/ex"
 # usage and input errors
 expect noout 2 "no output model" -- "$M" train --pos "$T/pos.fa"
 expect noinput 2 "no training inputs" -- "$M" train -o "$T/x.mrlm"
