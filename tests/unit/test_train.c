@@ -75,7 +75,8 @@ int main(void)
     CHECK(same_params(a, b)); /* same seed, 1 vs 2 threads: identical */
 
     /* killed after 2 epochs, resumed to 3 */
-    const char *ck = "build/test_train.ckpt";
+    char ck[64];
+    snprintf(ck, sizeof ck, "/tmp/mirlens_test_train_%ld.ckpt", (long)getpid());
     mrl_model_t *k2 = small_model(7);
     o.epochs = 2;
     o.checkpoint = ck;
@@ -120,7 +121,7 @@ int main(void)
 
     mrl_nn_free(nn);
     unlink(ck);
-    char st[64];
+    char st[96];
     snprintf(st, sizeof st, "%s.state", ck);
     unlink(st);
     mrl_model_free(a), mrl_model_free(b), mrl_model_free(c), mrl_model_free(k2);
