@@ -526,6 +526,14 @@ enum mrl_explain_method {
  * mrl_explain_method_find maps a name (or the alias "ig") back, -1 if unknown. */
 const char *mrl_explain_method_name(int method);
 int mrl_explain_method_find(const char *name);
+/* 1 when the method's map is a signed contribution relative to the white reference
+ * (gradient-x-input, gradcam, occlusion, occlusion-nt, integrated-gradients, shap,
+ * kernel-shap: positive = this pixel, as drawn, raises the score); 0 for sensitivity maps
+ * (gradient, guided, deconvnet, smoothgrad, smoothgrad-guided, guided-gradcam), whose sign
+ * is the direction a pixel's brightness should move, so that their importance is the
+ * magnitude: on white-background images a drawn bar that supports the score usually has a
+ * negative gradient. Rankings of nucleotides (faithfulness, motifs) use |value| for those. */
+int mrl_explain_method_is_contribution(int method);
 
 typedef struct mrl_explain_opts {
     int method;       /* enum mrl_explain_method (default smoothgrad-guided) */
@@ -621,6 +629,195 @@ MRL_MUST_CHECK int mrl_explain_overlay(const uint8_t *rgb, const float *map, int
  * the bottom row). title may be NULL. Written atomically. Returns 0, MRL_ERR_ARG, MRL_ERR_IO. */
 MRL_MUST_CHECK int mrl_explain_svg_write(const char *path, const char *seq, const char *structure,
                                          size_t n, const float *attr, const char *title);
+
+/* ------------------------------------------------------------ faithfulness -- */
+
+/* How a nucleotide is taken out of its hairpin image (faithfulness curves). */
+enum mrl_mask_mode {
+    MRL_MASK_WHITE = 0, /* its bars are erased to white (the reference every method uses) */
+    MRL_MASK_N = 1      /* the image is redrawn with the base replaced by N, same structure:
+                           black bars of the length the encoder gives an N */
+};
+
+/* Image of hairpin h (drawn by mrl_encode_hairpin from seq/structure, n letters) with every
+ * position p where mask[p] != 0 masked; rgb_out receives (25,100,3). MRL_MASK_WHITE needs
+ * only h (seq and structure may be NULL); MRL_MASK_N redraws from seq/structure. Masking
+ * no position gives h->rgb exactly. Returns 0, MRL_ERR_ARG or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_encode_masked(const mrl_hairpin_t *h, const char *seq,
+                                     const char *structure, size_t n, const uint8_t *mask,
+                                     int mode, uint8_t *rgb_out);
+
+/* Deletion and insertion curves (Petsiuk et al. 2018, RISE; Samek et al. 2017) over
+ * nucleotides: the drawn positions (those with a bar in a column < used) are ordered by
+ * attribution, highest first (ties: lower position first); point k of steps+1 removes
+ * (deletion, from the full image) or restores (insertion, from the image with every drawn
+ * position masked) the first round(k * n_drawn / steps) of them and records the softmax
+ * probability of the target class. The baseline is the same for random orderings. */
+typedef struct mrl_faith_opts {
+    int steps;     /* curve resolution (default 20: 0%, 5%, ..., 100% of the nucleotides) */
+    int mask;      /* enum mrl_mask_mode (default MRL_MASK_WHITE) */
+    int n_random;  /* random orderings averaged for the baseline (default 8; 0 = none) */
+    int target;    /* class whose probability is followed (default 1) */
+    int batch;     /* images per inference pass (default 128) */
+    uint64_t seed; /* random orderings from PCG32(seed, stream = index) (default 1) */
+} mrl_faith_opts_t;
+
+void mrl_faith_opts_default(mrl_faith_opts_t *o);
+
+/* Curves of one sequence: h its hairpin (from seq/structure, n letters), attr its n
+ * nucleotide attributions (mrl_explain_nucleotides), index the stream of its random
+ * orderings. curves receives 4 x (steps+1) floats: deletion, insertion, random deletion,
+ * random insertion (the random rows are NaN when n_random = 0); auc (may be NULL) their 4
+ * areas (mrl_curve_auc). Returns 0, MRL_ERR_ARG (nothing drawn, bad options), MRL_ERR_NOMEM
+ * or an engine error. */
+MRL_MUST_CHECK int mrl_faith_curves(mrl_nn_t *nn, const mrl_model_t *m, const mrl_hairpin_t *h,
+                                    const char *seq, const char *structure, size_t n,
+                                    const float *attr, long index, const mrl_faith_opts_t *o,
+                                    float *curves, double auc[4]);
+
+/* Trapezoid area under y[0..steps] at x = k / steps (steps >= 1). */
+double mrl_curve_auc(const float *y, int steps);
+
+/* ----------------------------------------------------------- sanity checks -- */
+
+/* Model-parameter randomisation test (Adebayo et al. 2018). */
+
+/* Deep copy of m: architecture, parameters and metadata (not gradients or Adam state).
+ * Caller frees with mrl_model_free. Returns 0 or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_model_clone(mrl_model_t **out, const mrl_model_t *m);
+/* Layers with parameters (conv, dense), from the output down, into layers[] (room for
+ * MRL_NN_MAX_LAYERS); returns how many. Cascading randomisation re-draws them in this
+ * order. */
+int mrl_model_param_layers(const mrl_model_t *m, int *layers);
+/* Re-draw the weights of `layer` as mrl_model_new initialises them (Glorot uniform from
+ * PCG32(seed, stream = 1 + layer)), biases to zero, and touch the model. Returns 0 or
+ * MRL_ERR_ARG (a layer without parameters, out of range). */
+MRL_MUST_CHECK int mrl_model_randomize_layer(mrl_model_t *m, int layer, uint64_t seed);
+
+/* Spearman rank correlation of a and b (n values; ties get their mean rank), in double.
+ * NaN when n < 2 or either is constant. */
+double mrl_spearman(const float *a, const float *b, size_t n);
+
+/* Similarity of two sets of maps (n,c,h,w): per image, the Spearman correlation of the
+ * channel sums (h,w) of a and b, signed values (rho_signed[k]) and absolute values
+ * (rho_abs[k]); either output may be NULL. Returns 0 or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_maps_rank_corr(const float *a, const float *b, size_t n, int c, int h,
+                                      int w, double *rho_signed, double *rho_abs);
+
+/* ------------------------------------------------------------- aggregation -- */
+
+/* Mature miRNA positions (miRBase 21 mature_positions.tsv[.gz]: hairpin_id, hairpin_acc,
+ * mature_id, mature_acc, start_1based, end_1based, arm_by_position, hairpin_len, match). */
+typedef struct mrl_mature_tab mrl_mature_tab_t;
+
+/* Load the table (plain or gzip). Rows are checked (columns, numbers, start <= end <=
+ * hairpin_len, arm 5p/3p); the message names file and line. Caller frees. */
+MRL_MUST_CHECK int mrl_mature_load(mrl_mature_tab_t **out, const char *path);
+void mrl_mature_free(mrl_mature_tab_t *t);
+/* Mature ranges of a hairpin named id (hairpin ID, case-insensitive, or MI accession):
+ * range = {start5p, end5p, start3p, end3p}, 0-based inclusive, -1 for an arm without an
+ * annotated mature (the first "name+seq" row of an arm wins, else its first row), and the
+ * hairpin length in *len (may be NULL). Returns 1 found, 0 not found. */
+int mrl_mature_find(const mrl_mature_tab_t *t, const char *id, int range[4], int *len);
+
+/* Regions of a pre-miRNA around its miRNA duplex. */
+enum mrl_region {
+    MRL_REG_MATURE5 = 0, /* the 5p strand of the duplex */
+    MRL_REG_MATURE3,     /* the 3p strand of the duplex */
+    MRL_REG_LOOP,        /* between the two strands: upper stem and terminal loop */
+    MRL_REG_BASAL,       /* the basal stem: MRL_BASAL_NT nt beyond each outer duplex end */
+    MRL_REG_FLANK,       /* everything further out */
+    MRL_NREGIONS
+};
+#define MRL_BASAL_NT 11 /* one helical turn below the Drosha cut (Han et al. 2006) */
+
+/* "mature5p", "mature3p", "loop", "basal-stem", "flank"; "?" out of range. */
+const char *mrl_region_name(int r);
+
+/* The duplex of a hairpin (partner: mrl_explain_structure) from its annotated matures
+ * (range as mrl_mature_find gives it): an arm without an annotation is inferred from the
+ * other through the pairs, with the 2-nt 3' overhangs of a Dicer product (a[0] pairs
+ * with b[1]-2, a[1]-2 with b[0]). duplex = {s5, e5, s3, e3}, 0-based inclusive; region
+ * (n entries, may be NULL) gets each position's enum mrl_region. Returns 0, or
+ * MRL_ERR_REFUSED when no duplex can be placed (no annotation, unpaired arm, crossing). */
+MRL_MUST_CHECK int mrl_duplex_regions(const int *partner, size_t n, const int range[4],
+                                      int duplex[4], uint8_t *region);
+
+/* Outcome groups of a labelled prediction. */
+enum mrl_outcome { MRL_OUT_TP = 0, MRL_OUT_TN, MRL_OUT_FP, MRL_OUT_FN, MRL_NOUTCOMES };
+/* "TP", "TN", "FP", "FN". */
+const char *mrl_outcome_name(int g);
+/* Group of label (1/0) and the positive-class probability prob at threshold. */
+int mrl_outcome_of(int label, float prob, float threshold);
+
+/* Sums over attribution maps of a set, by outcome group. Every image's map is first
+ * divided by the sum of its absolute values (pixels for the pixel statistics, drawn
+ * nucleotides for the nucleotide ones), so each image weighs the same and a category's
+ * summed |share| over images / n images is its mean share of the attribution.
+ * A bin holds: n (pixels, columns or nucleotides counted), frac (sum over images of the
+ * fraction of that image's drawn nucleotides in the bin), sum (signed shares), sum_abs. */
+typedef struct mrl_agg_bin {
+    double n, frac, sum, sum_abs;
+} mrl_agg_bin_t;
+
+#define MRL_AGG_NDIST 100 /* distances from the terminal loop, 0..99 */
+#define MRL_AGG_NBASE 5   /* A C G U, other */
+#define MRL_AGG_NPAIR 8   /* unpaired, AU UA GC CG GU UG, other pair */
+#define MRL_AGG_NCTX 8    /* enum mrl_context */
+#define MRL_AGG_NCUT 4    /* Drosha 5p, Dicer 5p, Dicer 3p, Drosha 3p */
+#define MRL_AGG_CUT_W 10  /* offsets -10..+10 around a cut */
+#define MRL_AGG_KMER 3
+#define MRL_AGG_NKMER 64
+#define MRL_AGG_TOP 0.10  /* motif windows: the top 10% by attribution in each sequence */
+#define MRL_AGG_NEAR_LOOP 10 /* "near the apical loop": within 10 nt of the loop's pair */
+
+typedef struct mrl_agg {
+    int rank_abs; /* set by the caller: motif windows ranked by |share| (sensitivity maps,
+                     see mrl_explain_method_is_contribution) instead of the signed share */
+    long n_img[MRL_NOUTCOMES];    /* images added */
+    long n_seq[MRL_NOUTCOMES];    /* of them with sequence and structure */
+    long n_duplex[MRL_NOUTCOMES]; /* of them with a placed miRNA duplex */
+    double map_sum[MRL_NOUTCOMES][MRL_IMG_H * MRL_IMG_W]; /* signed shares per pixel */
+    double map_abs[MRL_NOUTCOMES][MRL_IMG_H * MRL_IMG_W];
+    /* image columns (distance from the loop in the drawing), top (5') / bottom (3') half */
+    mrl_agg_bin_t col[MRL_NOUTCOMES][2][MRL_IMG_W];
+    /* nucleotides by distance in nt from the terminal loop's closing pair: 5' arm (1 = the
+     * closing base), loop (position in the loop, 1-based from its 5' side), 3' arm */
+    mrl_agg_bin_t dist[MRL_NOUTCOMES][3][MRL_AGG_NDIST];
+    mrl_agg_bin_t ctx[MRL_NOUTCOMES][MRL_AGG_NCTX];
+    mrl_agg_bin_t base[MRL_NOUTCOMES][MRL_AGG_NBASE];
+    mrl_agg_bin_t pair[MRL_NOUTCOMES][MRL_AGG_NPAIR];
+    mrl_agg_bin_t region[MRL_NOUTCOMES][MRL_NREGIONS];
+    mrl_agg_bin_t cut[MRL_NOUTCOMES][MRL_AGG_NCUT][2 * MRL_AGG_CUT_W + 1];
+    /* 3-mer windows (all drawn, ACGU): [scope 0 = everywhere, 1 = near the apical loop]:
+     * occurrences, occurrences among the sequence's top windows, the expectation and
+     * variance of that count under a uniform choice of top windows */
+    double kmer_occ[MRL_NOUTCOMES][2][MRL_AGG_NKMER], kmer_top[MRL_NOUTCOMES][2][MRL_AGG_NKMER];
+    double kmer_exp[MRL_NOUTCOMES][2][MRL_AGG_NKMER], kmer_var[MRL_NOUTCOMES][2][MRL_AGG_NKMER];
+} mrl_agg_t;
+
+/* "A" "C" "G" "U" "other"; pair names "unpaired" "AU" "UA" "GC" "CG" "GU" "UG" "other";
+ * cut names "drosha-5p" "dicer-5p" "dicer-3p" "drosha-3p"; k-mer k as "ACG"-style text
+ * into buf[4]. */
+const char *mrl_agg_base_name(int b);
+const char *mrl_agg_pair_name(int p);
+const char *mrl_agg_cut_name(int c);
+char *mrl_agg_kmer_str(int k, char buf[4]);
+
+/* Zero an accumulator (it is plain data: allocate it with calloc, it is large). */
+void mrl_agg_clear(mrl_agg_t *a);
+/* Add one image's (H,W) map (channel sum) to group g. used: drawn columns (MRL_IMG_W for
+ * an image without a column map). */
+void mrl_agg_add_map(mrl_agg_t *a, int g, const float *map2d, int used);
+/* Add one sequence's nucleotide attributions (attr, n entries, mrl_explain_nucleotides of
+ * the same map) to group g: h its hairpin, structure its fold, duplex its miRNA duplex
+ * (mrl_duplex_regions) or NULL. Returns 0, MRL_ERR_ARG (bad structure) or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const char *structure,
+                                   size_t n, const mrl_hairpin_t *h, const float *attr,
+                                   const int *duplex);
+/* Motif statistics of k-mer k in group g and scope: enrichment (top / expected) and the
+ * z-score (top - expected) / sqrt(variance); NaN where nothing was counted. */
+void mrl_agg_kmer_stats(const mrl_agg_t *a, int g, int scope, int k, double *enrich, double *z);
 
 /* =================================================== metrics, data sets, training == */
 

@@ -83,6 +83,81 @@ const char *cli_default_model(void);
 /* The SHAP background set shipped beside the default model (models/background.u8: the
  * example hairpins, pre-miRNAs and pseudo-hairpins), or NULL when absent. */
 const char *cli_default_background(void);
+/* ---- explain: options shared by its modes (cli_explain.c) ---- */
+typedef struct cli_xopts {
+    mrl_explain_opts_t ex;
+    int methods[MRL_EXPLAIN_NMETHODS], nmethods;
+    const char *model, *background;
+    int threads, quiet, scale;
+    mrl_fasta_opts_t fasta;
+    float *bg; /* normalised SHAP background (owned; ex.background points here) */
+} cli_xopts_t;
+
+enum {
+    CLI_XO_METHOD = 1000,
+    CLI_XO_SAMPLES,
+    CLI_XO_NOISE,
+    CLI_XO_STEPS,
+    CLI_XO_KSHAP,
+    CLI_XO_TARGET,
+    CLI_XO_LAYER,
+    CLI_XO_PATCH,
+    CLI_XO_STRIDE,
+    CLI_XO_BG,
+    CLI_XO_SEED,
+    CLI_XO_SCALE,
+    CLI_XO_MAXLEN
+};
+
+/* getopt_long entries of the shared options (-m, -j, -q and the CLI_XO_* ones). */
+#define CLI_XOPT_LONG                                                                            \
+    {"model", required_argument, 0, 'm'}, {"method", required_argument, 0, CLI_XO_METHOD},     \
+        {"samples", required_argument, 0, CLI_XO_SAMPLES},                                     \
+        {"noise", required_argument, 0, CLI_XO_NOISE},                                         \
+        {"steps", required_argument, 0, CLI_XO_STEPS},                                         \
+        {"kshap-samples", required_argument, 0, CLI_XO_KSHAP},                                 \
+        {"target", required_argument, 0, CLI_XO_TARGET},                                       \
+        {"layer", required_argument, 0, CLI_XO_LAYER},                                         \
+        {"patch", required_argument, 0, CLI_XO_PATCH},                                         \
+        {"stride", required_argument, 0, CLI_XO_STRIDE},                                       \
+        {"background", required_argument, 0, CLI_XO_BG},                                       \
+        {"seed", required_argument, 0, CLI_XO_SEED},                                           \
+        {"scale", required_argument, 0, CLI_XO_SCALE},                                         \
+        {"max-length", required_argument, 0, CLI_XO_MAXLEN},                                   \
+        {"threads", required_argument, 0, 'j'}, {"quiet", no_argument, 0, 'q'}
+
+void cli_xopts_default(cli_xopts_t *o);
+/* Handle one shared option: 0 done, CLI_USAGE bad value (printed), -1 not a shared one. */
+int cli_xopt_handle(int c, const char *arg, cli_xopts_t *o);
+/* Load the SHAP background (o->background, else the shipped one; none = white image) for
+ * model m into o->bg / o->ex. Returns 0 or CLI_ERR (printed). */
+int cli_xopts_background(cli_xopts_t *o, const mrl_model_t *m);
+void cli_xopts_release(cli_xopts_t *o);
+/* A number option in [lo, hi]: 0 or CLI_USAGE (printed). */
+int cli_parse_float(const char *cmd, const char *opt, const char *s, double lo, double hi,
+                    float *out);
+/* path names an image set (BASE.u8[.gz] exists or it ends so). */
+int cli_is_imageset(const char *path);
+void cli_html_escape(FILE *fp, const char *s);
+/* The top strongest positions (by magnitude) of attr as an HTML table. */
+void cli_html_top(FILE *fp, const char *seq, size_t n, const int *pt, const uint8_t *ctx,
+                  const float *attr, int top);
+/* SVG charts (cli_svg.c): colour k of the palette; line plot of ns series over np x values
+ * (NaN points leave gaps; series from dashed_from on dashed, -1 none); grouped bars of ns
+ * series over nc categories; heat maps (h,w) in diverging colours, one panel per map. */
+const char *cli_svg_colour(int k);
+void cli_svg_lines(FILE *fp, const char *title, const char *xlabel, const char *ylabel,
+                   const double *x, int np, int ns, const char *const *names,
+                   const double *const *y, int dashed_from);
+void cli_svg_bars(FILE *fp, const char *title, const char *ylabel, int nc,
+                  const char *const *cats, int ns, const char *const *names,
+                  const double *const *v);
+void cli_svg_heatmaps(FILE *fp, const char *title, int npanels, const char *const *labels,
+                      const double *const *maps, int h, int w);
+
+/* explain --aggregate / --sanity (cmd_explain_set.c) */
+int cmd_explain_set(int argc, char **argv);
+
 #ifndef MRL_DEFAULT_MODEL
 #define MRL_DEFAULT_MODEL "models/default.mrlm"
 #endif

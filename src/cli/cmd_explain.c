@@ -20,11 +20,9 @@
 #define PLANE (MRL_IMG_H * MRL_IMG_W)
 
 typedef struct opts {
-    mrl_explain_opts_t ex;
-    int methods[MRL_EXPLAIN_NMETHODS], nmethods;
-    int quiet, threads, scale, top;
-    const char *out, *model, *background, *images;
-    mrl_fasta_opts_t fasta;
+    cli_xopts_t x; /* shared explain options */
+    int top;
+    const char *out, *images;
 } opts_t;
 
 /* Everything one run writes besides the per-sequence files. */
@@ -34,8 +32,6 @@ typedef struct run {
     mrl_nn_t *nn;
     mrl_atomic_t tsv, sum, html;
     cli_names_t *names;
-    float *bg; /* normalised background images (o_bg_n), or NULL */
-    size_t o_bg_n;
     long done, refused;
     /* the chunk */
     char *id[CHUNK], *seq[CHUNK];
@@ -80,98 +76,23 @@ static void usage(FILE *fp)
                 "                        BASE.names) instead of sequences: maps and pictures only\n"
                 "  -j, --threads N       threads (default 2)\n"
                 "  -q, --quiet           no progress or warnings on stderr\n"
-                "  -h, --help            this help\n");
-}
-
-static int parse_methods(const char *s, opts_t *o)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", s);
-    o->nmethods = 0;
-    if (strcmp(buf, "all") == 0) {
-        for (int k = 0; k < MRL_EXPLAIN_NMETHODS; k++)
-            o->methods[o->nmethods++] = k;
-        return 0;
-    }
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        int k = mrl_explain_method_find(t), dup = 0;
-        if (k < 0)
-            return cli_usage_error("explain", "unknown method '%s' (see --help)", t);
-        for (int j = 0; j < o->nmethods; j++)
-            dup |= o->methods[j] == k;
-        if (!dup)
-            o->methods[o->nmethods++] = k;
-    }
-    return o->nmethods ? 0 : cli_usage_error("explain", "--method needs at least one name");
-}
-
-static int parse_patch(const char *s, opts_t *o)
-{
-    int h, w, used = 0;
-    if (sscanf(s, "%dx%d%n", &h, &w, &used) == 2 && !s[used]) {
-    } else if (sscanf(s, "%d%n", &h, &used) == 1 && !s[used]) {
-        w = h;
-    } else {
-        return cli_usage_error("explain", "--patch needs HxW (e.g. 5x5)");
-    }
-    if (h < 1 || h > MRL_IMG_H || w < 1 || w > MRL_IMG_W)
-        return cli_usage_error("explain", "--patch %s outside 1x1 .. %dx%d", s, MRL_IMG_H,
-                               MRL_IMG_W);
-    o->ex.patch_h = h, o->ex.patch_w = w;
-    return 0;
-}
-
-static int parse_float(const char *opt, const char *s, double lo, double hi, float *out)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (!*s || *end || !(v >= lo && v <= hi))
-        return cli_usage_error("explain", "%s needs a number in [%g, %g]", opt, lo, hi);
-    *out = (float)v;
-    return 0;
+                "  -h, --help            this help\n\n"
+                "Over a labelled set: mirlens explain --aggregate --pos FILE --neg FILE -o DIR\n"
+                "(mean maps, profiles, duplex regions, motifs, faithfulness, report) and\n"
+                "mirlens explain --sanity FILE -o DIR (model-randomisation checks); see\n"
+                "mirlens explain --aggregate --help.\n");
 }
 
 /* Returns 0 to go on, -1 after --help, or an exit status. */
 static int parse_args(int argc, char **argv, opts_t *o)
 {
-    enum {
-        O_METHOD = 256,
-        O_SAMPLES,
-        O_NOISE,
-        O_STEPS,
-        O_KSHAP,
-        O_TARGET,
-        O_LAYER,
-        O_PATCH,
-        O_STRIDE,
-        O_BG,
-        O_SEED,
-        O_SCALE,
-        O_TOP,
-        O_MAXLEN,
-        O_IMAGES
-    };
+    enum { O_TOP = 256, O_IMAGES };
     static const struct option lo[] = {
         {"out", required_argument, 0, 'o'},
-        {"model", required_argument, 0, 'm'},
-        {"method", required_argument, 0, O_METHOD},
-        {"samples", required_argument, 0, O_SAMPLES},
-        {"noise", required_argument, 0, O_NOISE},
-        {"steps", required_argument, 0, O_STEPS},
-        {"kshap-samples", required_argument, 0, O_KSHAP},
-        {"target", required_argument, 0, O_TARGET},
-        {"layer", required_argument, 0, O_LAYER},
-        {"patch", required_argument, 0, O_PATCH},
-        {"stride", required_argument, 0, O_STRIDE},
-        {"background", required_argument, 0, O_BG},
-        {"seed", required_argument, 0, O_SEED},
-        {"scale", required_argument, 0, O_SCALE},
         {"top", required_argument, 0, O_TOP},
-        {"max-length", required_argument, 0, O_MAXLEN},
         {"images", required_argument, 0, O_IMAGES},
-        {"threads", required_argument, 0, 'j'},
-        {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
+        CLI_XOPT_LONG,
         {0, 0, 0, 0},
     };
     int c;
@@ -184,58 +105,6 @@ static int parse_args(int argc, char **argv, opts_t *o)
         case 'o':
             o->out = optarg;
             break;
-        case 'm':
-            o->model = optarg;
-            break;
-        case O_METHOD:
-            bad = parse_methods(optarg, o);
-            break;
-        case O_SAMPLES:
-            bad = cli_parse_long("explain", "--samples", optarg, 1, 100000, &v) ? CLI_USAGE : 0;
-            o->ex.samples = (int)v;
-            break;
-        case O_NOISE:
-            bad = parse_float("--noise", optarg, 0, 10, &o->ex.noise);
-            break;
-        case O_STEPS:
-            bad = cli_parse_long("explain", "--steps", optarg, 1, 100000, &v) ? CLI_USAGE : 0;
-            o->ex.steps = (int)v;
-            break;
-        case O_KSHAP:
-            bad = cli_parse_long("explain", "--kshap-samples", optarg, 2, 1000000, &v) ? CLI_USAGE
-                                                                                       : 0;
-            o->ex.kshap_samples = (int)v;
-            break;
-        case O_TARGET:
-            bad = cli_parse_long("explain", "--target", optarg, 0, 1000, &v) ? CLI_USAGE : 0;
-            o->ex.target = (int)v;
-            break;
-        case O_LAYER:
-            bad = cli_parse_long("explain", "--layer", optarg, 0, MRL_NN_MAX_LAYERS - 1, &v)
-                      ? CLI_USAGE
-                      : 0;
-            o->ex.layer = (int)v;
-            break;
-        case O_PATCH:
-            bad = parse_patch(optarg, o);
-            break;
-        case O_STRIDE:
-            bad = cli_parse_long("explain", "--stride", optarg, 1, MRL_IMG_W, &v) ? CLI_USAGE : 0;
-            o->ex.stride = (int)v;
-            break;
-        case O_BG:
-            o->background = optarg;
-            break;
-        case O_SEED:
-            bad = cli_parse_long("explain", "--seed", optarg, 0, 0x7fffffffffffffffL, &v)
-                      ? CLI_USAGE
-                      : 0;
-            o->ex.seed = (uint64_t)v;
-            break;
-        case O_SCALE:
-            bad = cli_parse_long("explain", "--scale", optarg, 2, 16, &v) ? CLI_USAGE : 0;
-            o->scale = (int)v;
-            break;
         case O_TOP:
             bad = cli_parse_long("explain", "--top", optarg, 0, 100000, &v) ? CLI_USAGE : 0;
             o->top = (int)v;
@@ -243,24 +112,17 @@ static int parse_args(int argc, char **argv, opts_t *o)
         case O_IMAGES:
             o->images = optarg;
             break;
-        case O_MAXLEN:
-            bad = cli_parse_long("explain", "--max-length", optarg, 1, 100000, &v) ? CLI_USAGE : 0;
-            o->fasta.max_length = (size_t)v;
-            break;
-        case 'j':
-            bad = cli_parse_long("explain", "--threads", optarg, 1, 64, &v) ? CLI_USAGE : 0;
-            o->threads = (int)v;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
         case 'h':
             usage(stdout);
             return -1;
         case ':':
             return cli_usage_error("explain", "option '%s' needs a value", argv[optind - 1]);
-        default:
+        case '?':
             return cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]);
+        default:
+            bad = cli_xopt_handle(c, optarg, &o->x);
+            if (bad < 0)
+                return cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]);
         }
         if (bad)
             return CLI_USAGE;
@@ -275,28 +137,6 @@ static int parse_args(int argc, char **argv, opts_t *o)
 }
 
 /* ---- output ------------------------------------------------------------------------ */
-
-static void html_escape(FILE *fp, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        default:
-            fputc(*s, fp);
-        }
-    }
-}
 
 static const char html_head[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -317,56 +157,19 @@ static void html_intro(run_t *r, const char *input)
     FILE *fp = r->html.fp;
     fputs(html_head, fp);
     fputs("<p>Input <code>", fp);
-    html_escape(fp, input);
+    cli_html_escape(fp, input);
     fputs("</code>, model <code>", fp);
-    html_escape(fp, o->model);
+    cli_html_escape(fp, o->x.model);
     fprintf(fp,
-            "</code>, target class %d (its logit is explained), seed %llu. Methods:", o->ex.target,
-            (unsigned long long)o->ex.seed);
-    for (int k = 0; k < o->nmethods; k++)
-        fprintf(fp, " %s", mrl_explain_method_name(o->methods[k]));
+            "</code>, target class %d (its logit is explained), seed %llu. Methods:", o->x.ex.target,
+            (unsigned long long)o->x.ex.seed);
+    for (int k = 0; k < o->x.nmethods; k++)
+        fprintf(fp, " %s", mrl_explain_method_name(o->x.methods[k]));
     fputs(".</p>\n<p>Each picture shows the hairpin image (top), the attribution map over it "
           "(red: raises the score, blue: lowers it; colours saturate at the 98th percentile of "
           "the magnitudes) and the colour bar; the drawing beside it colours each nucleotide by "
           "the sum of the map over its bars. Positions are 1-based.</p>\n",
           fp);
-}
-
-/* The strongest positions (by magnitude) of one map as an HTML table. */
-static void html_top(FILE *fp, const char *seq, size_t n, const int *pt, const uint8_t *ctx,
-                     const float *attr, int top)
-{
-    size_t *idx = malloc(n * sizeof *idx);
-    if (!idx || top <= 0) {
-        free(idx);
-        return;
-    }
-    for (size_t p = 0; p < n; p++)
-        idx[p] = p;
-    size_t m = n < (size_t)top ? n : (size_t)top;
-    for (size_t i = 0; i < m; i++) { /* partial selection sort: m is small */
-        size_t b = i;
-        for (size_t j = i + 1; j < n; j++)
-            if (fabsf(attr[idx[j]]) > fabsf(attr[idx[b]]))
-                b = j;
-        size_t t = idx[i];
-        idx[i] = idx[b], idx[b] = t;
-    }
-    fputs("<table><tr><th>pos</th><th>base</th><th>partner</th><th>context</th>"
-          "<th>attribution</th></tr>\n",
-          fp);
-    for (size_t i = 0; i < m; i++) {
-        size_t p = idx[i];
-        fprintf(fp, "<tr><td>%zu</td><td>%c</td><td>", p + 1, seq[p]);
-        if (pt[p] >= 0)
-            fprintf(fp, "%d", pt[p] + 1);
-        else
-            fputs(".", fp);
-        fprintf(fp, "</td><td>%s</td><td class=\"%s\">%.4g</td></tr>\n", mrl_context_name(ctx[p]),
-                attr[p] < 0 ? "neg" : "pos", (double)attr[p]);
-    }
-    fputs("</table>\n", fp);
-    free(idx);
 }
 
 static char *out_path(const run_t *r, const char *name, const char *method, const char *ext)
@@ -390,7 +193,7 @@ static int write_files(run_t *r, int k, const char *name, const char *method, co
     if (!rc)
         rc = mrl_npy_write(npy, map, 3, shape);
     if (!rc)
-        rc = mrl_explain_overlay(r->item[k].hp.rgb, map2d, r->o->scale, &pic, &w, &h);
+        rc = mrl_explain_overlay(r->item[k].hp.rgb, map2d, r->o->x.scale, &pic, &w, &h);
     if (!rc)
         rc = mrl_png_write(png, pic, w, h, 1);
     if (!rc) {
@@ -429,7 +232,7 @@ static void write_rows(run_t *r, int k, const char *name, const char *method, co
     if (!isnan(in->gap))
         fprintf(fp, "<p>sum of the map %.4g; score - reference %.4g; gap %.3g</p>\n",
                 (double)in->total, (double)(in->score - in->ref), (double)in->gap);
-    html_top(fp, seq, r->len[k], pt, ctx, attr, r->o->top);
+    cli_html_top(fp, seq, r->len[k], pt, ctx, attr, r->o->top);
     fprintf(fp, "<p><a href=\"%s.%s.npy\">pixel map (.npy)</a></p></div>\n", name, method);
 }
 
@@ -440,13 +243,13 @@ static void html_seq(run_t *r, int k, const char *name, const float *probs)
     char eb[16];
     mrl_energy_str(r->item[k].mfe, eb);
     fprintf(fp, "<section id=\"%s\">\n<h2>", name);
-    html_escape(fp, r->id[k]);
+    cli_html_escape(fp, r->id[k]);
     fprintf(fp,
             "</h2>\n<p>%zu nt, MFE %s kcal/mol; P(pre-miRNA) = %.4f: <span class=\"%s\">%s"
             "</span></p>\n<p><code>",
             r->len[k], eb, (double)probs[1], probs[1] >= 0.5f ? "yes" : "no",
             probs[1] >= 0.5f ? "pre-miRNA" : "other");
-    html_escape(fp, r->seq[k]);
+    cli_html_escape(fp, r->seq[k]);
     fprintf(fp, "<br>%s</code></p>\n", r->item[k].structure);
 }
 
@@ -465,8 +268,8 @@ static int explain_one(run_t *r, int k, const float *maps, const mrl_explain_inf
         rc = cli_lib_error("explain", rc);
     if (!rc)
         html_seq(r, k, name, probs + 2 * b);
-    for (int j = 0; !rc && j < r->o->nmethods; j++) {
-        const char *method = mrl_explain_method_name(r->o->methods[j]);
+    for (int j = 0; !rc && j < r->o->x.nmethods; j++) {
+        const char *method = mrl_explain_method_name(r->o->x.methods[j]);
         const float *map = maps + ((size_t)j * nb + b) * PX;
         mrl_explain_channel_sum(map, 1, 3, MRL_IMG_H, MRL_IMG_W, map2d);
         mrl_explain_nucleotides(&r->item[k].hp, map2d, n, attr, NULL);
@@ -486,7 +289,7 @@ static int run_chunk(run_t *r, float *x, float *maps, mrl_explain_info_t *info, 
     const opts_t *o = r->o;
     mrl_fe_opts_t fe;
     mrl_fe_opts_default(&fe);
-    fe.threads = o->threads;
+    fe.threads = o->x.threads;
     memset(r->item, 0, sizeof r->item);
     int rc = mrl_fold_encode_batch((const char *const *)r->seq, r->len, (size_t)r->n, &fe, r->item);
     if (rc < 0)
@@ -496,7 +299,7 @@ static int run_chunk(run_t *r, float *x, float *maps, mrl_explain_info_t *info, 
     for (int k = 0; k < r->n; k++) {
         if (r->item[k].rc != 0) {
             r->refused++;
-            if (!o->quiet)
+            if (!o->x.quiet)
                 fprintf(stderr, "mirlens explain: %s: no hairpin loop in the fold; skipped\n",
                         r->id[k]);
             continue;
@@ -506,9 +309,9 @@ static int run_chunk(run_t *r, float *x, float *maps, mrl_explain_info_t *info, 
     }
     if (nb && (rc = mrl_nn_predict(r->nn, x, nb, probs)) < 0)
         return cli_lib_error("explain", rc);
-    for (int j = 0; nb && j < o->nmethods; j++) {
-        mrl_explain_opts_t eo = o->ex;
-        eo.method = o->methods[j];
+    for (int j = 0; nb && j < o->x.nmethods; j++) {
+        mrl_explain_opts_t eo = o->x.ex;
+        eo.method = o->x.methods[j];
         rc =
             mrl_explain(r->nn, r->m, x, nb, &eo, maps + (size_t)j * nb * PX, info + (size_t)j * nb);
         if (rc < 0)
@@ -535,16 +338,16 @@ static int explain_input(run_t *r, const char *path)
     const opts_t *o = r->o;
     float *x = malloc((size_t)CHUNK * PX * sizeof(float)),
           *probs = malloc(CHUNK * 2 * sizeof(float));
-    float *maps = malloc((size_t)o->nmethods * CHUNK * PX * sizeof(float));
-    mrl_explain_info_t *info = malloc((size_t)o->nmethods * CHUNK * sizeof *info);
+    float *maps = malloc((size_t)o->x.nmethods * CHUNK * PX * sizeof(float));
+    mrl_explain_info_t *info = malloc((size_t)o->x.nmethods * CHUNK * sizeof *info);
     mrl_fasta_t *fa = NULL;
     mrl_seqrec_t rec;
     char err[1024] = "";
     int rc = x && probs && maps && info ? 0 : cli_error("explain", "out of memory"), got = 0;
-    if (!rc && (rc = mrl_fasta_open(&fa, path, &o->fasta)) < 0)
+    if (!rc && (rc = mrl_fasta_open(&fa, path, &o->x.fasta)) < 0)
         rc = cli_lib_error("explain", rc);
     cli_progress_t prog;
-    cli_progress_init(&prog, "sequences", o->quiet);
+    cli_progress_init(&prog, "sequences", o->x.quiet);
     while (!rc && (got = mrl_fasta_read(fa, &rec)) == 1) {
         r->id[r->n] = strdup(rec.id);
         r->seq[r->n] = strdup(rec.seq);
@@ -571,11 +374,6 @@ static int explain_input(run_t *r, const char *path)
     return rc;
 }
 
-static int access_ok(const char *p)
-{
-    return access(p, R_OK) == 0;
-}
-
 /* An image set: maps, pictures, summary and HTML; no sequence, so no nucleotides. */
 static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const float *maps,
                          const mrl_explain_info_t *info, const float *prob, size_t b, size_t nb)
@@ -587,10 +385,10 @@ static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const flo
         return cli_error("explain", "out of memory");
     FILE *fp = r->html.fp;
     fprintf(fp, "<section id=\"%s\">\n<h2>", name);
-    html_escape(fp, id);
+    cli_html_escape(fp, id);
     fprintf(fp, "</h2>\n<p>P(pre-miRNA) = %.4f</p>\n", (double)prob[2 * b + 1]);
-    for (int j = 0; j < r->o->nmethods; j++) {
-        const char *method = mrl_explain_method_name(r->o->methods[j]);
+    for (int j = 0; j < r->o->x.nmethods; j++) {
+        const char *method = mrl_explain_method_name(r->o->x.methods[j]);
         const float *map = maps + ((size_t)j * nb + b) * PX;
         const mrl_explain_info_t *in = &info[(size_t)j * nb + b];
         char *npy = out_path(r, name, method, "npy"), *png = out_path(r, name, method, "png");
@@ -600,7 +398,7 @@ static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const flo
         if (!rc)
             rc = mrl_npy_write(npy, map, 3, shape);
         if (!rc)
-            rc = mrl_explain_overlay(rgb, map2d, r->o->scale, &pic, &w, &h);
+            rc = mrl_explain_overlay(rgb, map2d, r->o->x.scale, &pic, &w, &h);
         if (!rc)
             rc = mrl_png_write(png, pic, w, h, 1);
         free(npy), free(png), free(pic);
@@ -627,7 +425,7 @@ static int explain_images(run_t *r, const char *base)
     int rc = mrl_imageset_load(&s, base);
     if (rc < 0)
         return cli_lib_error("explain", rc);
-    size_t M = (size_t)r->o->nmethods;
+    size_t M = (size_t)r->o->x.nmethods;
     float *x = malloc((size_t)CHUNK * PX * sizeof(float)),
           *probs = malloc(CHUNK * 2 * sizeof(float));
     float *maps = malloc(M * CHUNK * PX * sizeof(float));
@@ -638,8 +436,8 @@ static int explain_images(run_t *r, const char *base)
         mrl_model_normalize(r->m, s->rgb + k0 * MRL_IMG_BYTES, nb, x);
         rc = mrl_nn_predict(r->nn, x, nb, probs);
         for (size_t j = 0; !rc && j < M; j++) {
-            mrl_explain_opts_t eo = r->o->ex;
-            eo.method = r->o->methods[j];
+            mrl_explain_opts_t eo = r->o->x.ex;
+            eo.method = r->o->x.methods[j];
             rc = mrl_explain(r->nn, r->m, x, nb, &eo, maps + j * nb * PX, info + j * nb);
         }
         if (rc < 0)
@@ -654,45 +452,6 @@ static int explain_images(run_t *r, const char *base)
     }
     mrl_imageset_free(s);
     free(x), free(probs), free(maps), free(info);
-    return rc;
-}
-
-static int ends_with(const char *s, const char *suf)
-{
-    size_t a = strlen(s), b = strlen(suf);
-    return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
-/* SHAP background: an image set (BASE.u8[.gz]) or FASTA to fold and draw. */
-static int load_background(run_t *r)
-{
-    const char *p = r->o->background;
-    char probe[4096];
-    snprintf(probe, sizeof probe, "%s.u8", p);
-    int is_set = ends_with(p, ".u8") || ends_with(p, ".u8.gz") || access_ok(probe);
-    snprintf(probe, sizeof probe, "%s.u8.gz", p);
-    is_set |= access_ok(probe);
-    mrl_imageset_t *s = NULL;
-    int rc;
-    if (is_set) {
-        rc = mrl_imageset_load(&s, p);
-    } else if ((rc = mrl_imageset_new(&s)) == 0) {
-        mrl_fe_opts_t fe;
-        mrl_fe_opts_default(&fe);
-        fe.threads = r->o->threads;
-        rc = mrl_imageset_add_fasta(s, p, 0, &fe, NULL);
-    }
-    if (!rc && s->n == 0)
-        rc = cli_error("explain", "%s: no background images", p);
-    else if (rc < 0)
-        rc = cli_lib_error("explain", rc);
-    if (!rc && !(r->bg = malloc(s->n * PX * sizeof(float))))
-        rc = cli_error("explain", "out of memory");
-    if (!rc) {
-        mrl_model_normalize(r->m, s->rgb, s->n, r->bg);
-        r->o_bg_n = s->n;
-    }
-    mrl_imageset_free(s);
     return rc;
 }
 
@@ -735,18 +494,20 @@ static int commit_outputs(run_t *r)
 
 int cmd_explain(int argc, char **argv)
 {
+    for (int k = 1; k < argc; k++) /* the set-level modes have their own parser */
+        if (!strcmp(argv[k], "--aggregate") || !strcmp(argv[k], "--sanity") ||
+            !strncmp(argv[k], "--sanity=", 9))
+            return cmd_explain_set(argc, argv);
     opts_t o;
     memset(&o, 0, sizeof o);
-    mrl_explain_opts_default(&o.ex);
-    mrl_fasta_opts_default(&o.fasta);
-    o.methods[0] = o.ex.method, o.nmethods = 1;
-    o.threads = 2, o.scale = 8, o.top = 10;
+    cli_xopts_default(&o.x);
+    o.top = 10;
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
     const char *input = o.images ? o.images : optind < argc ? argv[optind] : "-";
-    if (!o.model)
-        o.model = cli_default_model();
+    if (!o.x.model)
+        o.x.model = cli_default_model();
     if (mkdir(o.out, 0755) < 0 && errno != EEXIST)
         return cli_error("explain", "cannot create directory '%s': %s", o.out, strerror(errno));
     run_t *r = calloc(1, sizeof *r);
@@ -755,17 +516,13 @@ int cmd_explain(int argc, char **argv)
     r->o = &o;
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
-    no.threads = o.threads;
-    if ((rc = mrl_model_load(&r->m, o.model)) < 0 || (rc = mrl_nn_new(&r->nn, r->m, &no)) < 0) {
+    no.threads = o.x.threads;
+    if ((rc = mrl_model_load(&r->m, o.x.model)) < 0 || (rc = mrl_nn_new(&r->nn, r->m, &no)) < 0) {
         rc = cli_lib_error("explain", rc);
         goto done;
     }
-    if (!o.background)
-        o.background = cli_default_background(); /* NULL: the white image alone */
-    if (o.background && (rc = load_background(r)))
+    if ((rc = cli_xopts_background(&o.x, r->m)))
         goto done;
-    o.ex.background = r->bg;
-    o.ex.n_background = r->o_bg_n;
     if (!(r->names = cli_names_new())) {
         rc = cli_error("explain", "out of memory");
         goto done;
@@ -773,12 +530,12 @@ int cmd_explain(int argc, char **argv)
     if ((rc = open_outputs(r, input)) == 0 &&
         (rc = o.images ? explain_images(r, input) : explain_input(r, input)) == 0)
         rc = commit_outputs(r);
-    if (!rc && !o.quiet)
+    if (!rc && !o.x.quiet)
         fprintf(stderr, "mirlens explain: %ld sequences explained into %s\n", r->done, o.out);
 done:
     mrl_atomic_abort(&r->tsv), mrl_atomic_abort(&r->sum), mrl_atomic_abort(&r->html);
     cli_names_free(r->names);
-    free(r->bg);
+    cli_xopts_release(&o.x);
     mrl_nn_free(r->nn);
     mrl_model_free(r->m);
     free(r);

@@ -1,7 +1,10 @@
 /*
  * cmd_train.c - `mirlens train`: train the CNN on labelled hairpins (FASTA folded and
  * encoded on the fly, or published image sets), with validation, early stopping,
- * per-epoch checkpoints and exact resumption.
+ * per-epoch checkpoints and exact resumption. --shuffle-labels trains on permuted labels:
+ * the "model trained on randomised labels" of the data randomisation test (Adebayo et al.
+ * 2018, Sanity checks for saliency maps), whose maps a faithful explanation must not share
+ * with those of the real model.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -29,7 +32,11 @@ static void usage(FILE *fp)
             "  --lr X           Adam learning rate (default 0.001)\n"
             "  --seed N         initialisation, shuffling and dropout seed (default 1)\n"
             "  --early-stop N   stop after N epochs without a lower validation loss and\n"
-            "                   keep the best weights (default 0 = off)\n\n"
+            "                   keep the best weights (default 0 = off)\n"
+            "  --shuffle-labels permute the training labels (and the validation labels)\n"
+            "                   at random (seeded by --seed) before training: a model that\n"
+            "                   can only memorise, for the sanity checks of explanations;\n"
+            "                   recorded as metadata shuffled_labels=1\n\n"
             "Run:\n"
             "  -o MODEL         output model file (required)\n"
             "  --checkpoint F   checkpoint after every epoch (default MODEL.ckpt)\n"
@@ -71,6 +78,25 @@ static void on_batch(void *ud, long done, long total)
 {
     progress_t *p = ud;
     cli_progress_update(&p->prog, done, total);
+}
+
+/* Fisher-Yates permutation of the labels of s (Knuth 3.4.2 P) from PCG32(seed, stream):
+ * images and names stay in place, so every image gets another image's label. */
+static int shuffle_labels(mrl_imageset_t *s, uint64_t seed, uint64_t stream)
+{
+    if (!s || !s->labels || s->n < 2)
+        return 0;
+    if (s->n > UINT32_MAX)
+        return -1;
+    mrl_rng_t rng;
+    mrl_rng_init(&rng, seed, stream);
+    for (size_t k = s->n - 1; k > 0; k--) {
+        size_t j = mrl_rng_below(&rng, (uint32_t)(k + 1));
+        int8_t t = s->labels[k];
+        s->labels[k] = s->labels[j];
+        s->labels[j] = t;
+    }
+    return 0;
 }
 
 /* Move a stratified fraction of `from` into a new validation set (seeded). */
@@ -116,7 +142,8 @@ fail:
 int cmd_train(int argc, char **argv)
 {
     enum { O_POS = 256, O_NEG, O_IMG, O_LAB, O_VPOS, O_VNEG, O_VIMG, O_VLAB, O_VSPLIT, O_INIT,
-           O_KER, O_DENSE, O_EPOCHS, O_BATCH, O_LR, O_SEED, O_EARLY, O_CKPT, O_RESUME, O_PARAMS };
+           O_KER, O_DENSE, O_EPOCHS, O_BATCH, O_LR, O_SEED, O_EARLY, O_CKPT, O_RESUME, O_PARAMS,
+           O_SHUF };
     static const struct option lo[] = {
         {"pos", required_argument, 0, O_POS},        {"neg", required_argument, 0, O_NEG},
         {"images", required_argument, 0, O_IMG},     {"labels", required_argument, 0, O_LAB},
@@ -128,6 +155,7 @@ int cmd_train(int argc, char **argv)
         {"lr", required_argument, 0, O_LR},          {"seed", required_argument, 0, O_SEED},
         {"early-stop", required_argument, 0, O_EARLY}, {"checkpoint", required_argument, 0, O_CKPT},
         {"resume", required_argument, 0, O_RESUME},  {"params", required_argument, 0, O_PARAMS},
+        {"shuffle-labels", no_argument, 0, O_SHUF},
         {"threads", required_argument, 0, 'j'},      {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},               {"output", required_argument, 0, 'o'},
         {0, 0, 0, 0},
@@ -138,7 +166,7 @@ int cmd_train(int argc, char **argv)
     const char *out = NULL, *init = NULL, *ckpt = NULL, *resume = NULL, *params = NULL;
     long kernel = 3, dense = 256, v, threads = 2;
     double vsplit = 0;
-    int quiet = 0, c;
+    int quiet = 0, shuffle = 0, c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:j:qh", lo, NULL)) != -1) {
@@ -194,6 +222,7 @@ int cmd_train(int argc, char **argv)
         case O_CKPT: ckpt = optarg; break;
         case O_RESUME: resume = optarg; break;
         case O_PARAMS: params = optarg; break;
+        case O_SHUF: shuffle = 1; break;
         case 'o': out = optarg; break;
         case 'j':
             if (cli_parse_long("train", "--threads", optarg, 1, 64, &threads))
@@ -237,6 +266,12 @@ int cmd_train(int argc, char **argv)
     }
     if (tr->n == 0) {
         cli_error("train", "no training images");
+        goto done;
+    }
+    /* after the split, so a held-out set is shuffled like a given one; streams 3 and 4
+     * (0 initialisation, 1 training, 2 the split) */
+    if (shuffle && (shuffle_labels(tr, to.seed, 3) < 0 || shuffle_labels(va, to.seed, 4) < 0)) {
+        cli_error("train", "too many images to shuffle");
         goto done;
     }
     if (resume) {
@@ -287,7 +322,11 @@ int cmd_train(int argc, char **argv)
     }
     char meta[512];
     snprintf(meta, sizeof meta, "%" PRIu64, to.seed);
+    /* a model fine-tuned (--init) from a shuffled one on real labels says so too */
+    const char *was = mrl_model_meta_get(m, "shuffled_labels");
     if ((lrc = mrl_model_meta_set(m, "train_seed", meta)) < 0 ||
+        ((shuffle || was) &&
+         (lrc = mrl_model_meta_set(m, "shuffled_labels", shuffle ? "1" : "0")) < 0) ||
         (lrc = mrl_train(m, tr, va, &to, resume)) < 0) {
         cli_lib_error("train", lrc);
         goto done;

@@ -34,6 +34,22 @@ int mrl_explain_method_find(const char *name)
     return -1;
 }
 
+int mrl_explain_method_is_contribution(int method)
+{
+    switch (method) {
+    case MRL_EXPLAIN_GRADIENT_X_INPUT:
+    case MRL_EXPLAIN_GRADCAM:
+    case MRL_EXPLAIN_OCCLUSION:
+    case MRL_EXPLAIN_OCCLUSION_NT:
+    case MRL_EXPLAIN_IG:
+    case MRL_EXPLAIN_SHAP:
+    case MRL_EXPLAIN_KERNEL_SHAP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 void mrl_explain_opts_default(mrl_explain_opts_t *o)
 {
     memset(o, 0, sizeof *o);

@@ -166,6 +166,20 @@ int nn_model_alloc(mrl_model_t **out, const mrl_arch_t *a, size_t max_params)
     return 0;
 }
 
+void nn_glorot_layer(mrl_model_t *m, int i, const int in[3], mrl_rng_t *rng)
+{
+    /* Glorot uniform: limit = sqrt(6 / (fan_in + fan_out)), receptive field counted in both
+     * fans for convolutions (Keras). */
+    const mrl_layer_spec_t *l = &m->arch.layer[i];
+    double rf = l->kind == MRL_LAYER_CONV ? (double)l->k * l->k : 1.0;
+    double fin = l->kind == MRL_LAYER_CONV ? in[0] * rf : (double)in[0] * in[1] * in[2];
+    double fout = l->out * rf;
+    float lim = (float)sqrt(6.0 / (fin + fout));
+    float *w = m->params + m->w_off[i];
+    for (size_t j = 0; j < m->w_n[i]; j++)
+        w[j] = (2.0f * mrl_rng_uniform(rng) - 1.0f) * lim;
+}
+
 int mrl_model_new(mrl_model_t **out, const mrl_arch_t *a, uint64_t seed)
 {
     mrl_model_t *m;
@@ -176,18 +190,8 @@ int mrl_model_new(mrl_model_t **out, const mrl_arch_t *a, uint64_t seed)
     mrl_rng_init(&rng, seed, 0);
     int s[3] = {a->in_c, a->in_h, a->in_w};
     for (int i = 0; i < a->n_layers; i++) {
-        const mrl_layer_spec_t *l = &a->layer[i];
-        if (m->w_n[i]) {
-            /* Glorot uniform: limit = sqrt(6 / (fan_in + fan_out)), receptive field counted
-             * in both fans for convolutions (Keras). */
-            double rf = l->kind == MRL_LAYER_CONV ? (double)l->k * l->k : 1.0;
-            double fin = l->kind == MRL_LAYER_CONV ? s[0] * rf : (double)s[0] * s[1] * s[2];
-            double fout = l->out * rf;
-            float lim = (float)sqrt(6.0 / (fin + fout));
-            float *w = m->params + m->w_off[i];
-            for (size_t j = 0; j < m->w_n[i]; j++)
-                w[j] = (2.0f * mrl_rng_uniform(&rng) - 1.0f) * lim;
-        }
+        if (m->w_n[i])
+            nn_glorot_layer(m, i, s, &rng);
         MRL_ASSERT(mrl_arch_shape(a, i, s) == 0);
     }
     char buf[32];

@@ -33,6 +33,10 @@ struct mrl_model {
 /* Model with the parameter table and zeroed blocks of architecture a; MRL_ERR_RANGE when it
  * would hold more than max_params parameters (a loader passes what the file can hold). */
 int nn_model_alloc(mrl_model_t **out, const mrl_arch_t *a, size_t max_params);
+/* Glorot-uniform weights of layer i (conv or dense, with parameters) drawn in order from rng
+ * into m->params; in[3] is the layer's input shape (C,H,W). Biases are left alone. Shared
+ * by mrl_model_new and mrl_model_randomize_layer so both draw exactly alike. */
+void nn_glorot_layer(mrl_model_t *m, int i, const int in[3], mrl_rng_t *rng);
 
 /* Physical layout of one activation tensor, per image, as the kernels keep it: channel
  * may be blocked (nChw16c), the image index is outermost. Logical (c,h,w) of image n lives

@@ -17,6 +17,27 @@ expect resume 0 "" -- "$M" train $tr --epochs 3 --resume "$T/b.mrlm.ckpt" -o "$T
 "$M" eval -q -m "$T/c.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --scores "$T/c.scores" > /dev/null
 cmp -s "$T/a.scores" "$T/c.scores" && ok || bad "resume: scores differ from the uninterrupted run"
 [ "$(wc -l < "$T/a.scores")" -eq 13 ] && ok || bad "scores: line count"
+# --shuffle-labels (data randomisation test): same run as a.mrlm but with permuted labels
+expect shuffle 0 "" -- "$M" train $tr --epochs 3 --shuffle-labels -o "$T/s.mrlm"
+has_meta() { LC_ALL=C grep -a -q -P "$2" "$1"; } # key and value as the model file holds them
+has_meta "$T/s.mrlm" 'shuffled_labels\x01\x00\x00\x001' && ok || bad "shuffle: no shuffled_labels=1 metadata"
+has_meta "$T/a.mrlm" 'shuffled_labels' && bad "shuffle: metadata without the flag" || ok
+"$M" eval -q -m "$T/s.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --scores "$T/s.scores" > /dev/null
+cmp -s "$T/a.scores" "$T/s.scores" && bad "shuffle: same scores as with the true labels" || ok
+expect shuffle2 0 "" -- "$M" train $tr --epochs 3 --shuffle-labels -o "$T/s2.mrlm"
+same "$T/s2.mrlm" "$T/s.mrlm" "shuffle: same seed"
+# only the labels move: with one training class there is nothing to permute there, so the
+# weights are those of a run without the flag (the files differ by the metadata: compare
+# scores), while the validation labels (two classes) are permuted: another val_auroc
+one='--pos '"$T/pos.fa"' --val-pos '"$T/pos.fa"' --val-neg '"$T/neg.fa"' --batch 4 --seed 3 -j 1 --epochs 1'
+"$M" train $one -o "$T/o1.mrlm" 2> "$T/o1.err" && "$M" train $one --shuffle-labels -o "$T/o2.mrlm" 2> "$T/o2.err" || bad "shuffle: one-class runs"
+"$M" eval -q -m "$T/o1.mrlm" --pos "$T/pos.fa" --scores "$T/o1.scores" > /dev/null
+"$M" eval -q -m "$T/o2.mrlm" --pos "$T/pos.fa" --scores "$T/o2.scores" > /dev/null
+same "$T/o2.scores" "$T/o1.scores" "shuffle: one class"
+auroc() { grep -o 'val_auroc [0-9.]*' "$1"; }
+[ -n "$(auroc "$T/o1.err")" ] && [ "$(auroc "$T/o1.err")" != "$(auroc "$T/o2.err")" ] && ok || bad "shuffle: validation labels not permuted ($(auroc "$T/o2.err"))"
+expect shufflesplit 0 "" -- "$M" train $tr --epochs 1 --val-split 0.25 --shuffle-labels -o "$T/v.mrlm"
+"$M" train --help | grep -q -- '--shuffle-labels' && ok || bad "shuffle: not in the usage text"
 expect evaltsv 0 "" -- "$M" eval -q --tsv -m "$T/a.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa"
 [ "$(head -1 "$T/out")" = "$(printf 'accuracy\tsensitivity\tspecificity\tprecision\tf1\tmcc\tauroc\tauprc\tn_pos\tn_neg')" ] && ok || bad "eval tsv header"
 [ "$(cut -f9,10 "$T/out" | tail -1)" = "$(printf '8\t4')" ] && ok || bad "eval tsv counts"

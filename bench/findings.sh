@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The runs behind docs/FINDINGS.md: what the networks attend to on the paper's test set.
+#   bash bench/findings.sh [SHARED] [OUT]      (SHARED default ../shared, OUT bench/out/findings)
+# 1. a control model trained on shuffled labels (same network and data as the default's
+#    fine-tuning: cordero_images/modhsa_train, 30 epochs, no early stopping);
+# 2. the shipped default model on modhsa_test (the 836 test hairpins whose sequences were
+#    recovered: 549 pre-miRNAs, 287 pseudo-hairpins) with eleven methods, faithfulness on
+#    100 hairpins and the sanity checks on 24;
+# 3. the two model-agnostic, slow methods (occlusion, kernel-shap) on every 6th hairpin;
+# 4. the authors' two Keras networks (../shared/models), imported, on the same set.
+# About an hour on 2 cores (times are printed). Needs ../shared (data, models).
+set -euo pipefail
+S=${1:-${MIRLENS_SHARED:-../shared}}
+O=${2:-bench/out/findings}
+M=${MIRLENS:-./mirlens}
+D=$S/data/cordero
+mkdir -p "$O"
+mature=(--mature "$S/data/mirbase/v21/mature_positions.tsv.gz")
+inputs=(--pos "$D/modhsa_test_pos.fa" --neg "$D/modhsa_test_neg.fa")
+methods=gradient,gradient-x-input,guided,deconvnet,smoothgrad,smoothgrad-guided,gradcam,guided-gradcam,integrated-gradients,shap,occlusion-nt
+common=(--steps 32 --faith-n 100 --sanity-n 24 --examples 4 -j 2 -q)
+
+if [ ! -s "$O/shuffled.mrlm" ]; then
+    "$M" train --shuffle-labels --kernel 3 --seed 1 -j 2 -q \
+        --images "$S/data/cordero_images/modhsa_train" --epochs 30 -o "$O/shuffled.mrlm"
+    rm -f "$O"/shuffled.mrlm.ckpt "$O"/shuffled.mrlm.ckpt.state
+fi
+"$M" eval -m "$O/shuffled.mrlm" --images "$S/data/cordero_images/modhsa_test" --tsv > "$O/shuffled.eval.tsv"
+
+run() { # NAME MODEL ARGS...
+    local name=$1 model=$2
+    shift 2
+    local t0=$SECONDS
+    "$M" explain --aggregate -m "$model" "$@" -o "$O/$name"
+    echo "$name: $((SECONDS - t0)) s" | tee -a "$O/times.txt"
+}
+: > "$O/times.txt"
+run default models/default.mrlm "${inputs[@]}" "${mature[@]}" --method "$methods" "${common[@]}" \
+    --shuffled-model "$O/shuffled.mrlm"
+
+awk '/^>/ { k++ } k % 6 == 1' "$D/modhsa_test_pos.fa" > "$O/sub_pos.fa"
+awk '/^>/ { k++ } k % 6 == 1' "$D/modhsa_test_neg.fa" > "$O/sub_neg.fa"
+run default-agnostic models/default.mrlm --pos "$O/sub_pos.fa" --neg "$O/sub_neg.fa" "${mature[@]}" \
+    --method occlusion,kernel-shap --kshap-samples 256 --faith-n 60 --sanity-n 12 --examples 2 -j 2 -q \
+    --shuffled-model "$O/shuffled.mrlm"
+
+kmethods=gradient,gradient-x-input,guided,smoothgrad-guided,gradcam,integrated-gradients,shap,occlusion-nt
+for k in hsa allmirbase; do
+    "$M" import-keras "$S/models/final_${k}_vgg_4M_128FCU.h5" -o "$O/keras_$k.mrlm"
+    run "keras-$k" "$O/keras_$k.mrlm" "${inputs[@]}" "${mature[@]}" --method "$kmethods" "${common[@]}"
+done
