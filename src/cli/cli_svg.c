@@ -92,7 +92,7 @@ static void axes(FILE *fp, const frame_t *f, const char *xlabel, const char *yla
 
 static void range_of(const double *const *y, int ns, int np, double *lo, double *hi)
 {
-    *lo = INFINITY, *hi = -INFINITY;
+    *lo = (double)INFINITY, *hi = -(double)INFINITY;
     for (int s = 0; s < ns; s++)
         for (int k = 0; k < np; k++)
             if (isfinite(y[s][k]))

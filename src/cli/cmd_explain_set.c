@@ -739,7 +739,7 @@ static int run_sanity(srun_t *r)
     no.threads = o->x.threads;
     int rc = r->rho_s && r->rho_a && maps ? 0 : cli_error("explain", "out of memory");
     for (size_t k = 0; !rc && k < (size_t)r->M * cols; k++)
-        r->rho_s[k] = r->rho_a[k] = NAN;
+        r->rho_s[k] = r->rho_a[k] = (double)NAN;
     if (!rc && ((rc = mrl_model_clone(&rm, r->m)) < 0 || (rc = mrl_nn_new(&rnn, rm, &no)) < 0))
         rc = cli_lib_error("explain", rc);
     for (int j = 0; !rc && j < r->M; j++)
@@ -1124,7 +1124,7 @@ static void fig_categories(srun_t *r, int j, FILE *fp)
         int c = MRL_AGG_NCTX + k;
         v[0][c] = ratio(a->region[g][k].sum_abs, (double)a->n_duplex[g]);
         v[1][c] = ratio(a->region[g][k].frac, (double)a->n_duplex[g]);
-        v[2][c] = NAN;
+        v[2][c] = (double)NAN;
         snprintf(cl[c], sizeof cl[c], "duplex: %s", mrl_region_name(k));
         cats[c] = cl[c];
     }
