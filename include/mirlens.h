@@ -791,7 +791,9 @@ typedef struct mrl_agg {
     mrl_agg_bin_t cut[MRL_NOUTCOMES][MRL_AGG_NCUT][2 * MRL_AGG_CUT_W + 1];
     /* 3-mer windows (all drawn, ACGU): [scope 0 = everywhere, 1 = near the apical loop]:
      * occurrences, occurrences among the sequence's top windows, the expectation and
-     * variance of that count under a uniform choice of top windows */
+     * variance of that count under a uniform choice of top windows (hypergeometric per
+     * sequence: K windows of the k-mer among N, the top fraction f: K f and
+     * K f (1 - f) (N - K) / (N - 1)); "near the loop" uses the top windows among its own */
     double kmer_occ[MRL_NOUTCOMES][2][MRL_AGG_NKMER], kmer_top[MRL_NOUTCOMES][2][MRL_AGG_NKMER];
     double kmer_exp[MRL_NOUTCOMES][2][MRL_AGG_NKMER], kmer_var[MRL_NOUTCOMES][2][MRL_AGG_NKMER];
 } mrl_agg_t;

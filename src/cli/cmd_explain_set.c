@@ -432,15 +432,10 @@ static int write_example(srun_t *r, const sitem_t *it, const mrl_fe_item_t *fe, 
         mrl_explain_channel_sum(maps + ((size_t)j * nb + b) * PX, 1, 3, MRL_IMG_H, MRL_IMG_W,
                                 map2d);
         mrl_explain_nucleotides(&fe->hp, map2d, n, attr, NULL);
-        char *png = path_join(dir, name, ".", method), *svg = NULL;
-        char *png2 = png ? path_join(dir, name, ".", method) : NULL;
+        char stem[512];
+        snprintf(stem, sizeof stem, "%s.%s", name, method);
+        char *png = path_join(dir, stem, ".png", ""), *svg = path_join(dir, stem, ".svg", "");
         int w, h;
-        if (png2) {
-            free(png);
-            png = malloc(strlen(png2) + 5), svg = malloc(strlen(png2) + 5);
-            if (png && svg)
-                sprintf(png, "%s.png", png2), sprintf(svg, "%s.svg", png2);
-        }
         if (!png || !svg) {
             rc = cli_error("explain", "out of memory");
         } else {
@@ -454,7 +449,7 @@ static int write_example(srun_t *r, const sitem_t *it, const mrl_fe_item_t *fe, 
             if (rc < 0)
                 rc = cli_lib_error("explain", rc);
         }
-        free(png), free(png2), free(svg), free(pic);
+        free(png), free(svg), free(pic);
         pic = NULL;
         if (!rc) {
             FILE *fp = html.fp;

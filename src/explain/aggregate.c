@@ -221,15 +221,23 @@ static int add_kmers(mrl_agg_t *a, int g, const char *seq, int n, const uint8_t 
     for (int i = 0; i < nw; i++)
         near += w[i].near, near_top += w[i].near && i < ntop;
     double f[2] = {(double)ntop / nw, near ? (double)near_top / near : 0};
+    int cnt[2][MRL_AGG_NKMER] = {{0}}, N[2] = {nw, near};
     for (int i = 0; i < nw; i++)
         for (int scope = 0; scope < 2; scope++) {
             if (scope == 1 && !w[i].near)
                 continue;
+            cnt[scope][w[i].kmer]++;
             a->kmer_occ[g][scope][w[i].kmer] += 1;
             a->kmer_top[g][scope][w[i].kmer] += i < ntop;
             a->kmer_exp[g][scope][w[i].kmer] += f[scope];
-            a->kmer_var[g][scope][w[i].kmer] += f[scope] * (1 - f[scope]);
         }
+    /* the number of a k-mer's K windows among the sequence's top windows, drawn uniformly
+     * without replacement, is hypergeometric: variance K f (1 - f) (N - K) / (N - 1) */
+    for (int scope = 0; scope < 2; scope++)
+        for (int km = 0; km < MRL_AGG_NKMER && N[scope] > 1; km++)
+            if (cnt[scope][km])
+                a->kmer_var[g][scope][km] += cnt[scope][km] * f[scope] * (1 - f[scope]) *
+                                             (N[scope] - cnt[scope][km]) / (N[scope] - 1);
     free(w);
     return 0;
 }

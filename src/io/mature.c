@@ -13,6 +13,7 @@ typedef struct mature_row {
     int range[4]; /* 0-based inclusive: 5p start, end, 3p start, end; -1 absent */
     int exact[2]; /* the arm's range came from a "name+seq" row */
     int len;
+    size_t order; /* creation order (rows of one hairpin may be split in the file) */
 } mature_row_t;
 
 struct mrl_mature_tab {
@@ -53,6 +54,38 @@ static int split_tabs(char *line, char **f, int max)
     return nf;
 }
 
+static int cmp_row(const void *a, const void *b)
+{
+    const mature_row_t *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+/* Rows of one hairpin need not be adjacent in the file: sort by (id, file order) and merge
+ * repeats, each arm keeping its first range unless a later one is an exact ("name+seq")
+ * match and the first is not, as within one run of rows. */
+static void merge_rows(mrl_mature_tab_t *t)
+{
+    qsort(t->row, t->n, sizeof *t->row, cmp_row);
+    size_t m = 0;
+    for (size_t k = 0; k < t->n; k++) {
+        if (m && strcmp(t->row[m - 1].id, t->row[k].id) == 0) {
+            mature_row_t *d = &t->row[m - 1], *s2 = &t->row[k];
+            for (int arm = 0; arm < 2; arm++)
+                if (s2->range[2 * arm] >= 0 &&
+                    (d->range[2 * arm] < 0 || (s2->exact[arm] && !d->exact[arm]))) {
+                    d->range[2 * arm] = s2->range[2 * arm];
+                    d->range[2 * arm + 1] = s2->range[2 * arm + 1];
+                    d->exact[arm] = s2->exact[arm];
+                }
+            free(s2->id), free(s2->acc);
+            continue;
+        }
+        t->row[m++] = t->row[k];
+    }
+    t->n = m;
+}
+
 static int parse_int(const char *s, long *v)
 {
     char *end;
@@ -77,6 +110,7 @@ static int row_for(mrl_mature_tab_t *t, const char *id, const char *acc, int len
     memset(r, 0, sizeof *r);
     r->range[0] = r->range[1] = r->range[2] = r->range[3] = -1;
     r->len = len;
+    r->order = t->n;
     r->id = strdup(id), r->acc = strdup(acc);
     t->n++;
     if (!r->id || !r->acc)
@@ -141,6 +175,7 @@ int mrl_mature_load(mrl_mature_tab_t **out, const char *path)
         mrl_mature_free(t);
         return rc;
     }
+    merge_rows(t);
     for (size_t k = 0; k < t->n; k++)
         t->by_id[k] = t->by_acc[k] = &t->row[k];
     qsort((void *)t->by_id, t->n, sizeof *t->by_id, cmp_id);
