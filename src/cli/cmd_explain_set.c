@@ -56,7 +56,7 @@ typedef struct srun {
     long *fcount;
     /* sanity subset */
     size_t ns, ns_cap;
-    float *sx, *smaps; /* (ns,3,25,100) inputs; (M,ns,3,25,100) their maps */
+    float *sx, *smaps; /* (ns,3,25,100) inputs; (M,ns_cap,3,25,100) their original maps */
     char **sid;
     /* outputs */
     mrl_atomic_t pred, fseq;
@@ -527,16 +527,14 @@ static int faith_one(srun_t *r, const sitem_t *it, const mrl_fe_item_t *fe, cons
     return rc;
 }
 
-static int keep_sanity(srun_t *r, const float *x, const float *maps, size_t b, size_t nb,
-                       const char *id)
+/* Keep image b of the batch for the sanity checks (their maps are made again there, in one
+ * call, so that the original and the randomised models see the same noise draws). */
+static int keep_sanity(srun_t *r, const float *x, size_t b, const char *id)
 {
     size_t k = r->ns;
     if (k == r->ns_cap)
         return 0;
     memcpy(r->sx + k * PX, x + b * PX, PX * sizeof(float));
-    for (int j = 0; j < r->M; j++)
-        memcpy(r->smaps + ((size_t)j * r->ns_cap + k) * PX, maps + ((size_t)j * nb + b) * PX,
-               PX * sizeof(float));
     if (!(r->sid[k] = strdup(id)))
         return cli_error("explain", "out of memory");
     r->ns++;
@@ -652,7 +650,7 @@ static int run_chunk(srun_t *r, chunkbuf_t *cb, size_t k0, size_t k1)
                 rc = write_example(r, it, fe, cb->maps, b, nb, prob, g);
         }
         if (!rc && r->ns_cap && picked(k, r->n, r->ns_cap))
-            rc = keep_sanity(r, cb->x, cb->maps, b, nb, it->id);
+            rc = keep_sanity(r, cb->x, b, it->id);
         r->n_done++;
     }
     return rc;
@@ -737,8 +735,10 @@ static int run_sanity(srun_t *r)
         r->rho_s[k] = r->rho_a[k] = (double)NAN;
     if (!rc && ((rc = mrl_model_clone(&rm, r->m)) < 0 || (rc = mrl_nn_new(&rnn, rm, &no)) < 0))
         rc = cli_lib_error("explain", rc);
-    for (int j = 0; !rc && j < r->M; j++)
+    for (int j = 0; !rc && j < r->M; j++) { /* the original maps, and rho = 1 by definition */
+        rc = maps_of(r, r->nn, r->m, j, r->smaps + (size_t)j * r->ns_cap * PX);
         r->rho_s[(size_t)j * cols] = r->rho_a[(size_t)j * cols] = 1;
+    }
     cli_progress_t prog;
     cli_progress_init(&prog, "sanity steps", o->x.quiet);
     for (int s = 0; !rc && s < r->L; s++) {
