@@ -116,7 +116,8 @@ static void legend(FILE *fp, double x, double y, int ns, const char *const *name
         fprintf(fp,
                 "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                 "stroke-width=\"3\"%s/>\n",
-                x, x + 18, yy, yy, cli_svg_colour(dashed_from >= 0 && s >= dashed_from ? s - dashed_from : s),
+                x, x + 18, yy, yy,
+                cli_svg_colour(dashed_from >= 0 && s >= dashed_from ? s - dashed_from : s),
                 dashed_from >= 0 && s >= dashed_from ? " stroke-dasharray=\"4 3\"" : "");
         text(fp, x + 24, yy + 4, "start", 11, names[s]);
     }
@@ -144,8 +145,7 @@ void cli_svg_lines(FILE *fp, const char *title, const char *xlabel, const char *
                 continue;
             }
             if (!open)
-                fprintf(fp,
-                        "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
+                fprintf(fp, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
                         cli_svg_colour(col),
                         dashed_from >= 0 && s >= dashed_from ? " stroke-dasharray=\"4 3\"" : "");
             fprintf(fp, "%.1f,%.1f ", px(&f, x[k]), py(&f, y[s][k]));
@@ -158,9 +158,8 @@ void cli_svg_lines(FILE *fp, const char *title, const char *xlabel, const char *
     fputs("</svg>\n", fp);
 }
 
-void cli_svg_bars(FILE *fp, const char *title, const char *ylabel, int nc,
-                  const char *const *cats, int ns, const char *const *names,
-                  const double *const *v)
+void cli_svg_bars(FILE *fp, const char *title, const char *ylabel, int nc, const char *const *cats,
+                  int ns, const char *const *names, const double *const *v)
 {
     int W = 760, H = 360;
     frame_t f = {60, 30, 520, 250, 0, nc, 0, 1};
@@ -176,10 +175,9 @@ void cli_svg_bars(FILE *fp, const char *title, const char *ylabel, int nc,
             if (!isfinite(val))
                 continue;
             double y1 = py(&f, fmax(val, 0)), y2 = py(&f, fmin(val, 0));
-            fprintf(fp,
-                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
-                    f.x0 + c * cw + 0.1 * cw + s * bw, y1, bw, fmax(y2 - y1, 0.5),
-                    cli_svg_colour(s));
+            fprintf(
+                fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
+                f.x0 + c * cw + 0.1 * cw + s * bw, y1, bw, fmax(y2 - y1, 0.5), cli_svg_colour(s));
         }
         fprintf(fp, "<g transform=\"translate(%.1f,%.1f) rotate(35)\">", f.x0 + (c + 0.5) * cw,
                 f.y0 + f.h + 10);

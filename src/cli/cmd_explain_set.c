@@ -15,63 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "cli.h"
-
-#define CHUNK 32
-#define PLANE (MRL_IMG_H * MRL_IMG_W)
-#define PX (3 * PLANE)
-#define SANITY_PASS 0.5 /* a method passes when its maps' |rank correlation| falls below */
-
-typedef struct sopts {
-    cli_xopts_t x;
-    int aggregate;
-    const char *sanity_in; /* --sanity FILE */
-    cli_inputs_t in;
-    const char *out, *mature, *shuffled;
-    float threshold;
-    int faith_n, faith_steps, faith_random, mask, sanity_n, examples, top;
-} sopts_t;
-
-typedef struct sitem {
-    char *id, *seq; /* seq NULL for image input */
-    size_t len;
-    int label;  /* 1, 0, or -1 (unlabelled) */
-    size_t src; /* image input: index in the set */
-} sitem_t;
-
-typedef struct srun {
-    const sopts_t *o;
-    mrl_model_t *m;
-    mrl_nn_t *nn;
-    mrl_mature_tab_t *mat;
-    sitem_t *it;
-    size_t n, cap;
-    mrl_imageset_t *set; /* image input */
-    int M;               /* methods */
-    mrl_agg_t *agg;      /* M accumulators */
-    long n_refused, n_duplex, n_done;
-    long n_faith;
-    /* faithfulness sums: [M][subset 2][4][steps+1], AUCs [M][2][4], counts [M][2] */
-    double *fcurve, *fauc;
-    long *fcount;
-    /* sanity subset */
-    size_t ns, ns_cap;
-    float *sx, *smaps; /* (ns,3,25,100) inputs; (M,ns_cap,3,25,100) their original maps */
-    char **sid;
-    /* outputs */
-    mrl_atomic_t pred, fseq;
-    cli_names_t *names;
-    int ex_count[MRL_NOUTCOMES];
-    char *ex_name[MRL_NOUTCOMES][64];
-    float ex_prob[MRL_NOUTCOMES][64];
-    /* sanity results: [M][L + 2] (0 = original, 1..L cascade, L+1 shuffled) */
-    int L, layers[MRL_NN_MAX_LAYERS];
-    double *rho_s, *rho_a;
-    int have_shuffled;
-    float *prob; /* per item; NaN when refused */
-    long sanity_images;
-    double t_agg, t_faith, t_sanity;
-} srun_t;
+#include "explain_set.h"
 
 static void usage(FILE *fp)
 {
@@ -127,8 +71,22 @@ static void usage(FILE *fp)
 static int parse_args(int argc, char **argv, sopts_t *o)
 {
     enum {
-        O_AGG = 256, O_SANITY, O_POS, O_NEG, O_IMAGES, O_LABELS, O_MATURE, O_THRESH, O_FN,
-        O_FSTEPS, O_FRAND, O_MASK, O_SN, O_SHUF, O_EXAMPLES, O_TOP
+        O_AGG = 256,
+        O_SANITY,
+        O_POS,
+        O_NEG,
+        O_IMAGES,
+        O_LABELS,
+        O_MATURE,
+        O_THRESH,
+        O_FN,
+        O_FSTEPS,
+        O_FRAND,
+        O_MASK,
+        O_SN,
+        O_SHUF,
+        O_EXAMPLES,
+        O_TOP
     };
     static const struct option lo[] = {
         {"aggregate", no_argument, 0, O_AGG},
@@ -170,7 +128,10 @@ static int parse_args(int argc, char **argv, sopts_t *o)
         case O_IMAGES:
         case O_LABELS:
             bad = cli_inputs_add("explain", &o->in,
-                                 c == O_POS ? 'p' : c == O_NEG ? 'n' : c == O_IMAGES ? 'i' : 'l',
+                                 c == O_POS      ? 'p'
+                                 : c == O_NEG    ? 'n'
+                                 : c == O_IMAGES ? 'i'
+                                                 : 'l',
                                  optarg)
                       ? CLI_USAGE
                       : 0;
@@ -195,7 +156,7 @@ static int parse_args(int argc, char **argv, sopts_t *o)
                                                : "--examples";
             long hi = c == O_FSTEPS ? 1000 : c == O_FRAND ? 100 : c == O_EXAMPLES ? 64 : 10000000;
             bad = cli_parse_long("explain", name, optarg, c == O_FSTEPS ? 1 : 0, hi, &v) ? CLI_USAGE
-                                                                                       : 0;
+                                                                                         : 0;
             int *dst = c == O_FN       ? &o->faith_n
                        : c == O_FSTEPS ? &o->faith_steps
                        : c == O_FRAND  ? &o->faith_random
@@ -236,8 +197,9 @@ static int parse_args(int argc, char **argv, sopts_t *o)
             return CLI_USAGE;
     }
     if (optind < argc)
-        return cli_usage_error("explain", "unexpected argument '%s' (inputs go with --pos, "
-                                          "--neg, --images or --sanity)",
+        return cli_usage_error("explain",
+                               "unexpected argument '%s' (inputs go with --pos, "
+                               "--neg, --images or --sanity)",
                                argv[optind]);
     if (!o->out)
         return cli_usage_error("explain", "no output directory (-o DIR)");
@@ -332,148 +294,6 @@ static int picked(size_t k, size_t n, size_t want)
     if (want >= n)
         return 1;
     return (k * want) / n != ((k + 1) * want) / n;
-}
-
-/* ---- per-sequence example pages ------------------------------------------------------- */
-
-static char *path_join(const char *dir, const char *a, const char *b, const char *c)
-{
-    size_t len = strlen(dir) + strlen(a) + strlen(b) + strlen(c) + 4;
-    char *p = malloc(len);
-    if (p)
-        snprintf(p, len, "%s/%s%s%s", dir, a, b, c);
-    return p;
-}
-
-static int open_in(mrl_atomic_t *af, const char *dir, const char *name)
-{
-    char *p = path_join(dir, name, "", "");
-    if (!p)
-        return cli_error("explain", "out of memory");
-    int rc = mrl_atomic_open(af, p);
-    free(p);
-    return rc < 0 ? cli_lib_error("explain", rc) : 0;
-}
-
-static int commit(mrl_atomic_t *af)
-{
-    int rc = mrl_atomic_commit(af);
-    return rc < 0 ? cli_lib_error("explain", rc) : 0;
-}
-
-static const char page_css[] =
-    "<style>\nbody{font-family:sans-serif;margin:1.5em;color:#222;max-width:1400px}\n"
-    "section{border-top:2px solid #ccc;margin-top:1.5em;padding-top:.5em}\n"
-    ".m{display:inline-block;vertical-align:top;margin:.5em 1.5em .5em 0}\n"
-    "img{max-width:100%;border:1px solid #ddd;margin:.3em 0}\n"
-    "code{font-size:.85em;word-break:break-all}\n"
-    "table{border-collapse:collapse;font-size:.85em;margin:.5em 0}\n"
-    "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}\n"
-    "th{background:#f3f3f3}td.l,th.l{text-align:left}\n"
-    ".pos{color:#b40426}.neg{color:#3b4cc0}.ok{color:#1a7f37;font-weight:bold}"
-    ".bad{color:#b40426;font-weight:bold}\n</style>\n";
-
-/* Checks, once the page has loaded, that every picture could be drawn: a broken one is
- * reported on the browser console and marked on <body> (what the headless-browser test reads). */
-static const char page_check[] =
-    "<script>\nwindow.addEventListener(\"load\", function () {\n"
-    "  var bad = 0, im = document.images;\n"
-    "  for (var i = 0; i < im.length; i++)\n"
-    "    if (!im[i].complete || im[i].naturalWidth === 0) {\n"
-    "      bad++;\n"
-    "      console.error(\"mirlens report: cannot load \" + im[i].getAttribute(\"src\"));\n"
-    "    }\n"
-    "  document.body.setAttribute(\"data-images\", bad ? \"broken\" : \"ok\");\n"
-    "  document.body.setAttribute(\"data-images-n\", String(im.length));\n"
-    "});\n</script>\n";
-
-/* seq/NAME.html: the hairpin and every method's picture, drawing and strongest positions. */
-static int write_example(srun_t *r, const sitem_t *it, const mrl_fe_item_t *fe, const float *maps,
-                         size_t b, size_t nb, float prob, int g)
-{
-    const sopts_t *o = r->o;
-    char name[160], dir[4096];
-    if (r->ex_count[g] >= o->examples || r->ex_count[g] >= 64)
-        return 0;
-    if (cli_names_unique(r->names, it->id, name, sizeof name) < 0)
-        return cli_error("explain", "out of memory");
-    snprintf(dir, sizeof dir, "%s/seq", o->out);
-    size_t n = it->len;
-    int *pt = malloc(n * sizeof(int)), rc = 0;
-    uint8_t *ctx = malloc(n), *pic = NULL;
-    float *attr = malloc(n * sizeof(float)), map2d[PLANE];
-    mrl_atomic_t html = {0};
-    if (!pt || !ctx || !attr)
-        rc = cli_error("explain", "out of memory");
-    if (!rc && (rc = mrl_explain_structure(fe->structure, n, pt, ctx)) < 0)
-        rc = cli_lib_error("explain", rc);
-    char *hp = path_join(dir, name, ".html", "");
-    if (!rc && (!hp || (rc = mrl_atomic_open(&html, hp)) < 0))
-        rc = hp ? cli_lib_error("explain", rc) : cli_error("explain", "out of memory");
-    free(hp);
-    if (!rc) {
-        char eb[16];
-        FILE *fp = html.fp;
-        mrl_energy_str(fe->mfe, eb);
-        fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", fp);
-        cli_html_escape(fp, it->id);
-        fprintf(fp, "</title>\n%s</head>\n<body>\n<p><a href=\"../index.html\">back to the set"
-                    "</a></p>\n<h1>", page_css);
-        cli_html_escape(fp, it->id);
-        fprintf(fp,
-                "</h1>\n<p>%s; label %s; P(pre-miRNA) = %.4f; %zu nt, MFE %s kcal/mol.</p>\n"
-                "<p><code>",
-                mrl_outcome_name(g), it->label ? "pre-miRNA" : "other", (double)prob, n, eb);
-        cli_html_escape(fp, it->seq);
-        fprintf(fp, "<br>%s</code></p>\n", fe->structure);
-    }
-    for (int j = 0; !rc && j < r->M; j++) {
-        const char *method = mrl_explain_method_name(o->x.methods[j]);
-        mrl_explain_channel_sum(maps + ((size_t)j * nb + b) * PX, 1, 3, MRL_IMG_H, MRL_IMG_W,
-                                map2d);
-        mrl_explain_nucleotides(&fe->hp, map2d, n, attr, NULL);
-        char stem[512];
-        snprintf(stem, sizeof stem, "%s.%s", name, method);
-        char *png = path_join(dir, stem, ".png", ""), *svg = path_join(dir, stem, ".svg", "");
-        int w, h;
-        if (!png || !svg) {
-            rc = cli_error("explain", "out of memory");
-        } else {
-            rc = mrl_explain_overlay(fe->hp.rgb, map2d, o->x.scale, &pic, &w, &h);
-            if (!rc)
-                rc = mrl_png_write(png, pic, w, h, 1);
-            char title[512];
-            snprintf(title, sizeof title, "%s - %s", it->id, method);
-            if (!rc)
-                rc = mrl_explain_svg_write(svg, it->seq, fe->structure, n, attr, title);
-            if (rc < 0)
-                rc = cli_lib_error("explain", rc);
-        }
-        free(png), free(svg), free(pic);
-        pic = NULL;
-        if (!rc) {
-            FILE *fp = html.fp;
-            fprintf(fp,
-                    "<div class=\"m\"><h3>%s</h3>\n<img src=\"%s.%s.png\" alt=\"%s map\">\n"
-                    "<img src=\"%s.%s.svg\" alt=\"%s structure\">\n",
-                    method, name, method, method, name, method, method);
-            cli_html_top(fp, it->seq, n, pt, ctx, attr, o->top);
-            fputs("</div>\n", fp);
-        }
-    }
-    if (!rc) {
-        fprintf(html.fp, "%s</body>\n</html>\n", page_check);
-        rc = commit(&html);
-    }
-    mrl_atomic_abort(&html);
-    if (!rc) {
-        r->ex_name[g][r->ex_count[g]] = strdup(name);
-        r->ex_prob[g][r->ex_count[g]] = prob;
-        if (!r->ex_name[g][r->ex_count[g]++])
-            rc = cli_error("explain", "out of memory");
-    }
-    free(pt), free(ctx), free(attr);
-    return rc;
 }
 
 /* ---- the pass over the set ----------------------------------------------------------- */
@@ -647,7 +467,7 @@ static int run_chunk(srun_t *r, chunkbuf_t *cb, size_t k0, size_t k1)
                 r->t_faith += cli_now() - t1;
             }
             if (!rc && fe && o->examples)
-                rc = write_example(r, it, fe, cb->maps, b, nb, prob, g);
+                rc = cli_set_example(r, it, fe, cb->maps, b, nb, prob, g);
         }
         if (!rc && r->ns_cap && picked(k, r->n, r->ns_cap))
             rc = keep_sanity(r, cb->x, b, it->id);
@@ -768,720 +588,6 @@ static int run_sanity(srun_t *r)
     return rc;
 }
 
-/* Mean |rho_signed| over the cascade steps of method j (NaN steps skipped). */
-static double cascade_mean(const srun_t *r, int j)
-{
-    size_t cols = (size_t)r->L + 2;
-    double sum = 0;
-    int k = 0;
-    for (int s = 1; s <= r->L; s++) {
-        double v = r->rho_s[(size_t)j * cols + (size_t)s];
-        if (isfinite(v))
-            sum += fabs(v), k++;
-    }
-    return k ? sum / k : (double)NAN;
-}
-
-/* Verdict of method j: 1 pass, 0 fail, -1 not run. A method passes when its signed maps
- * decorrelate from the original ones as the layers are randomised (mean |rho| over the
- * cascade below SANITY_PASS) and, given a shuffled-label model, for that model too. */
-static int sanity_pass(const srun_t *r, int j)
-{
-    if (!r->rho_a)
-        return -1;
-    size_t cols = (size_t)r->L + 2;
-    double casc = cascade_mean(r, j), shuf = r->rho_s[(size_t)j * cols + (size_t)r->L + 1];
-    int ok = isfinite(casc) && casc < SANITY_PASS;
-    if (r->have_shuffled)
-        ok = ok && isfinite(shuf) && fabs(shuf) < SANITY_PASS;
-    return ok;
-}
-
-static const char *layer_label(const srun_t *r, int s, char *buf, size_t cap)
-{
-    const mrl_arch_t *a = mrl_model_arch(r->m);
-    int l = r->layers[s];
-    snprintf(buf, cap, "%s%d", a->layer[l].kind == MRL_LAYER_DENSE ? "dense" : "conv", l);
-    return buf;
-}
-
-static int write_sanity(srun_t *r)
-{
-    mrl_atomic_t t = {0}, svg = {0};
-    size_t cols = (size_t)r->L + 2;
-    int rc = open_in(&t, r->o->out, "sanity.tsv");
-    if (rc)
-        return rc;
-    fputs("method\ttest\tstep\tlayer\trho_signed\trho_abs\tn_images\n", t.fp);
-    char lname[32];
-    for (int j = 0; j < r->M; j++) {
-        const char *meth = mrl_explain_method_name(r->o->x.methods[j]);
-        for (size_t s = 0; s < cols; s++) {
-            if (s == cols - 1 && !r->have_shuffled)
-                continue;
-            const char *test = s == 0 ? "original" : s == cols - 1 ? "shuffled-labels" : "cascade";
-            const char *layer = s == 0 || s == cols - 1 ? "-" : layer_label(r, (int)s - 1, lname, 32);
-            fprintf(t.fp, "%s\t%s\t%zu\t%s\t%.4f\t%.4f\t%zu\n", meth, test, s, layer,
-                    r->rho_s[(size_t)j * cols + s], r->rho_a[(size_t)j * cols + s], r->ns);
-        }
-    }
-    rc = commit(&t);
-    if (!rc && !(rc = open_in(&svg, r->o->out, "sanity.svg"))) {
-        double *x = malloc(cols * sizeof(double));
-        const double **y = malloc((size_t)r->M * 2 * sizeof *y);
-        const char **names = malloc((size_t)r->M * 2 * sizeof *names);
-        char(*lab)[64] = malloc((size_t)r->M * 64);
-        if (x && y && names && lab) {
-            for (size_t s = 0; s < cols; s++)
-                x[s] = (double)s;
-            for (int j = 0; j < r->M; j++) {
-                y[j] = r->rho_s + (size_t)j * cols;
-                names[j] = mrl_explain_method_name(r->o->x.methods[j]);
-                y[r->M + j] = r->rho_a + (size_t)j * cols;
-                snprintf(lab[j], 64, "%s |map|", names[j]);
-                names[r->M + j] = lab[j];
-            }
-            cli_svg_lines(svg.fp,
-                          "Cascading randomisation: rank correlation with the original maps",
-                          "layers randomised from the output down (last point: shuffled-label "
-                          "model)",
-                          "Spearman rho (dashed: of |map|)", x,
-                          (int)(r->have_shuffled ? cols : cols - 1), 2 * r->M, names, y, r->M);
-            rc = commit(&svg);
-        } else {
-            rc = cli_error("explain", "out of memory");
-        }
-        free(x), free((void *)y), free((void *)names), free(lab);
-    }
-    mrl_atomic_abort(&t), mrl_atomic_abort(&svg);
-    return rc;
-}
-
-/* ---- aggregate tables and figures ----------------------------------------------------- */
-
-static const char *const ctx_short[MRL_AGG_NCTX] = {"stem",      "bulge",  "interior",
-                                                    "terminal-loop", "multiloop", "flank5",
-                                                    "flank3",    "exterior"};
-
-static double ratio(double a, double b)
-{
-    return b > 0 ? a / b : (double)NAN;
-}
-
-/* One categories.tsv block: mean share per image and nucleotide share. */
-static void cat_rows(FILE *fp, const char *meth, int g, const char *table, const mrl_agg_bin_t *b,
-                     int nb, long nimg, const char *(*name)(int))
-{
-    for (int k = 0; k < nb; k++) {
-        double share = ratio(b[k].sum_abs, (double)nimg), nt = ratio(b[k].frac, (double)nimg);
-        fprintf(fp, "%s\t%s\t%s\t%s\t%.0f\t%.5f\t%.5f\t%.4f\t%.6g\n", meth, mrl_outcome_name(g),
-                table, name(k), b[k].n, nt, share, ratio(share, nt), ratio(b[k].sum, b[k].n));
-    }
-}
-
-static const char *ctx_name(int k)
-{
-    return mrl_context_name(k);
-}
-
-static int write_tables(srun_t *r)
-{
-    const char *dir = r->o->out;
-    char sub[4096];
-    snprintf(sub, sizeof sub, "%s/aggregate", dir);
-    mrl_atomic_t f[5] = {{0}};
-    const char *names[5] = {"columns.tsv", "profile.tsv", "categories.tsv", "cutsites.tsv",
-                            "motifs.tsv"};
-    int rc = 0;
-    for (int k = 0; k < 5 && !rc; k++)
-        rc = open_in(&f[k], sub, names[k]);
-    if (rc) {
-        for (int k = 0; k < 5; k++)
-            mrl_atomic_abort(&f[k]);
-        return rc;
-    }
-    fputs("method\tgroup\tstrand\tcolumn\tn_images\tmean_share\tmean_abs_share\n", f[0].fp);
-    fputs("method\tgroup\tstrand\tdistance\tn\tmean_share\tmean_abs_share\n", f[1].fp);
-    fputs("method\tgroup\ttable\tcategory\tn_nt\tnt_share\tattr_share\tenrichment\t"
-          "mean_signed\n",
-          f[2].fp);
-    fputs("method\tgroup\tsite\toffset\tn\tmean_share\tmean_abs_share\n", f[3].fp);
-    fputs("method\tgroup\tscope\tkmer\toccurrences\tin_top\texpected\tenrichment\tz\n", f[4].fp);
-    static const char *const strand3[3] = {"5p-arm", "loop", "3p-arm"};
-    for (int j = 0; j < r->M; j++) {
-        const char *meth = mrl_explain_method_name(r->o->x.methods[j]);
-        const mrl_agg_t *a = &r->agg[j];
-        for (int g = 0; g < MRL_NOUTCOMES; g++) {
-            if (!a->n_img[g])
-                continue;
-            for (int h = 0; h < 2; h++)
-                for (int c = 0; c < MRL_IMG_W; c++) {
-                    const mrl_agg_bin_t *b = &a->col[g][h][c];
-                    if (b->n > 0)
-                        fprintf(f[0].fp, "%s\t%s\t%s\t%d\t%.0f\t%.6g\t%.6g\n", meth,
-                                mrl_outcome_name(g), h ? "bottom-3p" : "top-5p", c, b->n,
-                                b->sum / b->n, b->sum_abs / b->n);
-                }
-            if (!a->n_seq[g])
-                continue;
-            for (int s = 0; s < 3; s++)
-                for (int d = 0; d < MRL_AGG_NDIST; d++) {
-                    const mrl_agg_bin_t *b = &a->dist[g][s][d];
-                    if (b->n > 0)
-                        fprintf(f[1].fp, "%s\t%s\t%s\t%d\t%.0f\t%.6g\t%.6g\n", meth,
-                                mrl_outcome_name(g), strand3[s], d, b->n, b->sum / b->n,
-                                b->sum_abs / b->n);
-                }
-            cat_rows(f[2].fp, meth, g, "context", a->ctx[g], MRL_AGG_NCTX, a->n_seq[g], ctx_name);
-            cat_rows(f[2].fp, meth, g, "base", a->base[g], MRL_AGG_NBASE, a->n_seq[g],
-                     mrl_agg_base_name);
-            cat_rows(f[2].fp, meth, g, "pair", a->pair[g], MRL_AGG_NPAIR, a->n_seq[g],
-                     mrl_agg_pair_name);
-            if (a->n_duplex[g])
-                cat_rows(f[2].fp, meth, g, "region", a->region[g], MRL_NREGIONS, a->n_duplex[g],
-                         mrl_region_name);
-            for (int s = 0; a->n_duplex[g] && s < MRL_AGG_NCUT; s++)
-                for (int off = 0; off <= 2 * MRL_AGG_CUT_W; off++) {
-                    const mrl_agg_bin_t *b = &a->cut[g][s][off];
-                    if (b->n > 0)
-                        fprintf(f[3].fp, "%s\t%s\t%s\t%d\t%.0f\t%.6g\t%.6g\n", meth,
-                                mrl_outcome_name(g), mrl_agg_cut_name(s), off - MRL_AGG_CUT_W,
-                                b->n, b->sum / b->n, b->sum_abs / b->n);
-                }
-            for (int scope = 0; scope < 2; scope++)
-                for (int k = 0; k < MRL_AGG_NKMER; k++) {
-                    double en, z;
-                    char km[4];
-                    if (a->kmer_occ[g][scope][k] == 0)
-                        continue;
-                    mrl_agg_kmer_stats(a, g, scope, k, &en, &z);
-                    fprintf(f[4].fp, "%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.2f\t%.4f\t%.3f\n", meth,
-                            mrl_outcome_name(g), scope ? "near-loop" : "all",
-                            mrl_agg_kmer_str(k, km), a->kmer_occ[g][scope][k],
-                            a->kmer_top[g][scope][k], a->kmer_exp[g][scope][k], en, z);
-                }
-        }
-    }
-    for (int k = 0; k < 5; k++) {
-        int e = commit(&f[k]);
-        rc = rc ? rc : e;
-        mrl_atomic_abort(&f[k]);
-    }
-    return rc;
-}
-
-/* Mean maps of method j: (4 groups, signed/abs, 25, 100) as .npy, PNG and SVG. */
-static int write_maps(srun_t *r, int j)
-{
-    const mrl_agg_t *a = &r->agg[j];
-    const char *meth = mrl_explain_method_name(r->o->x.methods[j]);
-    float *m = malloc((size_t)MRL_NOUTCOMES * 2 * PLANE * sizeof(float));
-    double *dm = malloc((size_t)MRL_NOUTCOMES * 2 * PLANE * sizeof(double));
-    if (!m || !dm) {
-        free(m), free(dm);
-        return cli_error("explain", "out of memory");
-    }
-    const double *panel[2 * MRL_NOUTCOMES];
-    char labels[2 * MRL_NOUTCOMES][96];
-    const char *lp[2 * MRL_NOUTCOMES];
-    int np = 0;
-    for (int g = 0; g < MRL_NOUTCOMES; g++)
-        for (int kind = 0; kind < 2; kind++) {
-            double *d = dm + ((size_t)g * 2 + (size_t)kind) * PLANE;
-            for (int k = 0; k < PLANE; k++) {
-                d[k] = a->n_img[g] ? (kind ? a->map_abs[g][k] : a->map_sum[g][k]) /
-                                         (double)a->n_img[g]
-                                   : 0;
-                m[((size_t)g * 2 + (size_t)kind) * PLANE + (size_t)k] = (float)d[k];
-            }
-        }
-    for (int kind = 0; kind < 2; kind++) /* signed panels first, then magnitudes */
-        for (int g = 0; g < MRL_NOUTCOMES; g++) {
-            if (!a->n_img[g])
-                continue;
-            snprintf(labels[np], sizeof labels[np], "%s, n = %ld: mean %s", mrl_outcome_name(g),
-                     a->n_img[g], kind ? "|share|" : "signed share");
-            lp[np] = labels[np];
-            panel[np++] = dm + ((size_t)g * 2 + (size_t)kind) * PLANE;
-        }
-    char sub[4096], *npy = NULL;
-    snprintf(sub, sizeof sub, "%s/aggregate", r->o->out);
-    const size_t shape[4] = {MRL_NOUTCOMES, 2, MRL_IMG_H, MRL_IMG_W};
-    int rc = (npy = path_join(sub, "maps.", meth, ".npy")) ? mrl_npy_write(npy, m, 4, shape)
-                                                          : MRL_ERR_NOMEM;
-    free(npy);
-    /* PNG: the panels stacked, 4x enlarged, 6 white rows between them */
-    int sc = 4, W = MRL_IMG_W * sc, H = np * (MRL_IMG_H * sc + 6);
-    uint8_t *pic = rc ? NULL : malloc((size_t)W * (size_t)H * 3);
-    if (!rc && !pic)
-        rc = MRL_ERR_NOMEM;
-    if (!rc) {
-        memset(pic, 255, (size_t)W * (size_t)H * 3);
-        for (int p = 0; p < np; p++) {
-            double mx = 0;
-            for (int k = 0; k < PLANE; k++)
-                mx = fmax(mx, fabs(panel[p][k]));
-            for (int y = 0; y < MRL_IMG_H * sc; y++)
-                for (int x = 0; x < W; x++) {
-                    uint8_t *px = pic + (((size_t)p * (MRL_IMG_H * sc + 6) + (size_t)y) * (size_t)W +
-                                         (size_t)x) * 3;
-                    double v = panel[p][(y / sc) * MRL_IMG_W + x / sc];
-                    mrl_explain_colour(mx > 0 ? (float)(v / mx) : 0.0f, px);
-                }
-        }
-        char *png = path_join(sub, "maps.", meth, ".png");
-        rc = png ? mrl_png_write(png, pic, W, H, 1) : MRL_ERR_NOMEM;
-        free(png);
-    }
-    free(pic), free(m);
-    if (rc < 0) {
-        free(dm);
-        return cli_lib_error("explain", rc);
-    }
-    mrl_atomic_t svg = {0};
-    char fname[256], title[256];
-    snprintf(fname, sizeof fname, "maps.%s.svg", meth);
-    snprintf(title, sizeof title, "%s: mean attribution maps (each image's map / sum |map|)",
-             meth);
-    if (!(rc = open_in(&svg, sub, fname))) {
-        cli_svg_heatmaps(svg.fp, title, np, lp, panel, MRL_IMG_H, MRL_IMG_W);
-        rc = commit(&svg);
-    }
-    mrl_atomic_abort(&svg);
-    free(dm);
-    return rc;
-}
-
-/* An SVG in DIR/aggregate written by fn. */
-typedef void (*figure_fn)(srun_t *r, int j, FILE *fp);
-
-static int write_figure(srun_t *r, int j, const char *stem, figure_fn fn)
-{
-    char sub[4096], fname[256];
-    snprintf(sub, sizeof sub, "%s/aggregate", r->o->out);
-    snprintf(fname, sizeof fname, "%s.%s.svg", stem, mrl_explain_method_name(r->o->x.methods[j]));
-    mrl_atomic_t svg = {0};
-    int rc = open_in(&svg, sub, fname);
-    if (!rc) {
-        fn(r, j, svg.fp);
-        rc = commit(&svg);
-    }
-    mrl_atomic_abort(&svg);
-    return rc;
-}
-
-/* Mean signed share per nucleotide along the arms, TP and TN. */
-static void fig_profile(srun_t *r, int j, FILE *fp)
-{
-    const mrl_agg_t *a = &r->agg[j];
-    enum { ND = 60 };
-    static double x[ND], y[4][ND];
-    const double *yp[4];
-    const char *nm[4];
-    char lab[4][48];
-    int ns = 0;
-    for (int d = 0; d < ND; d++)
-        x[d] = d + 1;
-    for (int gi = 0; gi < 2; gi++) {
-        int g = gi ? MRL_OUT_TN : MRL_OUT_TP;
-        for (int s = 0; s < 2; s++) {
-            const mrl_agg_bin_t *b = a->dist[g][s ? 2 : 0];
-            for (int d = 0; d < ND; d++)
-                y[ns][d] = b[d + 1].n > 0 ? b[d + 1].sum / b[d + 1].n : (double)NAN;
-            snprintf(lab[ns], sizeof lab[ns], "%s %s arm", mrl_outcome_name(g), s ? "3'" : "5'");
-            nm[ns] = lab[ns], yp[ns] = y[ns];
-            ns++;
-        }
-    }
-    char title[160];
-    snprintf(title, sizeof title, "%s: attribution by distance from the terminal loop",
-             mrl_explain_method_name(r->o->x.methods[j]));
-    cli_svg_lines(fp, title, "nt from the loop's closing pair (1 = closing base)",
-                  "mean signed share per nucleotide", x, ND, ns, nm, yp, -1);
-}
-
-/* Share of attribution vs share of nucleotides: contexts and (TP) duplex regions. */
-static void fig_categories(srun_t *r, int j, FILE *fp)
-{
-    const mrl_agg_t *a = &r->agg[j];
-    enum { NC = MRL_AGG_NCTX + MRL_NREGIONS };
-    static double v[3][NC];
-    const char *cats[NC];
-    char cl[NC][40];
-    int g = MRL_OUT_TP;
-    for (int k = 0; k < MRL_AGG_NCTX; k++) {
-        v[0][k] = ratio(a->ctx[g][k].sum_abs, (double)a->n_seq[g]);
-        v[1][k] = ratio(a->ctx[g][k].frac, (double)a->n_seq[g]);
-        v[2][k] = ratio(a->ctx[MRL_OUT_TN][k].sum_abs, (double)a->n_seq[MRL_OUT_TN]);
-        cats[k] = ctx_short[k];
-    }
-    for (int k = 0; k < MRL_NREGIONS; k++) {
-        int c = MRL_AGG_NCTX + k;
-        v[0][c] = ratio(a->region[g][k].sum_abs, (double)a->n_duplex[g]);
-        v[1][c] = ratio(a->region[g][k].frac, (double)a->n_duplex[g]);
-        v[2][c] = (double)NAN;
-        snprintf(cl[c], sizeof cl[c], "duplex: %s", mrl_region_name(k));
-        cats[c] = cl[c];
-    }
-    const double *vp[3] = {v[0], v[1], v[2]};
-    const char *nm[3] = {"TP: share of |attribution|", "TP: share of nucleotides",
-                         "TN: share of |attribution|"};
-    char title[160];
-    snprintf(title, sizeof title, "%s: where the attribution lies",
-             mrl_explain_method_name(r->o->x.methods[j]));
-    cli_svg_bars(fp, title, "mean share per hairpin", NC, cats, 3, nm, vp);
-}
-
-static void fig_cutsites(srun_t *r, int j, FILE *fp)
-{
-    const mrl_agg_t *a = &r->agg[j];
-    enum { NO = 2 * MRL_AGG_CUT_W + 1 };
-    static double x[NO], y[MRL_AGG_NCUT][NO];
-    const double *yp[MRL_AGG_NCUT];
-    const char *nm[MRL_AGG_NCUT];
-    for (int o = 0; o < NO; o++)
-        x[o] = o - MRL_AGG_CUT_W;
-    for (int s = 0; s < MRL_AGG_NCUT; s++) {
-        for (int o = 0; o < NO; o++) {
-            const mrl_agg_bin_t *b = &a->cut[MRL_OUT_TP][s][o];
-            y[s][o] = b->n > 0 ? b->sum / b->n : (double)NAN;
-        }
-        yp[s] = y[s], nm[s] = mrl_agg_cut_name(s);
-    }
-    char title[160];
-    snprintf(title, sizeof title, "%s: attribution around the cut sites (true positives)",
-             mrl_explain_method_name(r->o->x.methods[j]));
-    cli_svg_lines(fp, title, "offset from the cut (0 = first nt 3' of it)",
-                  "mean signed share per nucleotide", x, NO, MRL_AGG_NCUT, nm, yp, -1);
-}
-
-static int write_faith(srun_t *r)
-{
-    int S = r->o->faith_steps, rc;
-    mrl_atomic_t t = {0}, c = {0};
-    if ((rc = open_in(&t, r->o->out, "faithfulness.tsv")) ||
-        (rc = open_in(&c, r->o->out, "faithfulness_curves.tsv"))) {
-        mrl_atomic_abort(&t);
-        return rc;
-    }
-    fputs("method\tsubset\tn\tauc_deletion\tauc_insertion\tauc_deletion_random\t"
-          "auc_insertion_random\n",
-          t.fp);
-    fputs("method\tsubset\tcurve\tstep\tfraction\tmean_prob\n", c.fp);
-    static const char *const cn[4] = {"deletion", "insertion", "deletion-random",
-                                      "insertion-random"};
-    for (int j = 0; j < r->M; j++)
-        for (int sub = 0; sub < 2; sub++) {
-            size_t base = (size_t)j * 2 + (size_t)sub;
-            long n = r->fcount[base];
-            if (!n)
-                continue;
-            const char *meth = mrl_explain_method_name(r->o->x.methods[j]);
-            const char *sn = sub ? "called-positive" : "all";
-            fprintf(t.fp, "%s\t%s\t%ld", meth, sn, n);
-            for (int k = 0; k < 4; k++)
-                fprintf(t.fp, "\t%.5f", r->fauc[base * 4 + (size_t)k] / (double)n);
-            fputc('\n', t.fp);
-            for (int k = 0; k < 4; k++)
-                for (int s = 0; s <= S; s++)
-                    fprintf(c.fp, "%s\t%s\t%s\t%d\t%.4f\t%.6g\n", meth, sn, cn[k], s,
-                            (double)s / S,
-                            r->fcurve[(base * 4 + (size_t)k) * (size_t)(S + 1) + (size_t)s] /
-                                (double)n);
-        }
-    rc = commit(&t);
-    int e = commit(&c);
-    mrl_atomic_abort(&t), mrl_atomic_abort(&c);
-    rc = rc ? rc : e;
-    /* figures: deletion and insertion curves of every method (all images), random dashed */
-    for (int k = 0; !rc && k < 2; k++) {
-        mrl_atomic_t svg = {0};
-        if ((rc = open_in(&svg, r->o->out, k ? "insertion.svg" : "deletion.svg")))
-            break;
-        double *x = malloc((size_t)(S + 1) * sizeof(double));
-        const double **y = malloc((size_t)(r->M + 1) * sizeof *y);
-        const char **nm = malloc((size_t)(r->M + 1) * sizeof *nm);
-        double *ys = malloc((size_t)(r->M + 1) * (size_t)(S + 1) * sizeof(double));
-        if (!x || !y || !nm || !ys) {
-            rc = cli_error("explain", "out of memory");
-        } else {
-            int ns = 0;
-            for (int s = 0; s <= S; s++)
-                x[s] = (double)s / S;
-            for (int j = 0; j < r->M; j++) {
-                size_t base = (size_t)j * 2;
-                long n = r->fcount[base];
-                if (!n)
-                    continue;
-                for (int s = 0; s <= S; s++)
-                    ys[(size_t)ns * (size_t)(S + 1) + (size_t)s] =
-                        r->fcurve[(base * 4 + (size_t)k) * (size_t)(S + 1) + (size_t)s] / (double)n;
-                y[ns] = ys + (size_t)ns * (size_t)(S + 1);
-                nm[ns++] = mrl_explain_method_name(r->o->x.methods[j]);
-            }
-            if (ns && r->o->faith_random) { /* the random baseline of the first method */
-                long n = r->fcount[0];
-                for (int s = 0; s <= S; s++)
-                    ys[(size_t)ns * (size_t)(S + 1) + (size_t)s] =
-                        r->fcurve[((size_t)2 + (size_t)k) * (size_t)(S + 1) + (size_t)s] / (double)n;
-                y[ns] = ys + (size_t)ns * (size_t)(S + 1);
-                nm[ns++] = "random order";
-            }
-            cli_svg_lines(svg.fp,
-                          k ? "Insertion: nucleotides restored, most attributed first"
-                            : "Deletion: nucleotides removed, most attributed first",
-                          "fraction of the drawn nucleotides", "mean P(target class)", x, S + 1, ns,
-                          nm, y, -1);
-            rc = commit(&svg);
-        }
-        mrl_atomic_abort(&svg);
-        free(x), free((void *)y), free((void *)nm), free(ys);
-    }
-    return rc;
-}
-
-/* ---- the report ---------------------------------------------------------------------- */
-
-static void report_metrics(srun_t *r, FILE *fp)
-{
-    float *sc = malloc(r->n * sizeof(float));
-    int8_t *lab = malloc(r->n);
-    size_t m = 0;
-    for (size_t k = 0; sc && lab && k < r->n; k++)
-        if (isfinite(r->prob[k]) && r->it[k].label >= 0)
-            sc[m] = r->prob[k], lab[m++] = (int8_t)r->it[k].label;
-    mrl_metrics_t mt;
-    if (m && mrl_metrics_compute(sc, lab, m, r->o->threshold, &mt) == 0)
-        fprintf(fp,
-                "<table><tr><th>n</th><th>TP</th><th>TN</th><th>FP</th><th>FN</th>"
-                "<th>accuracy</th><th>sensitivity</th><th>specificity</th><th>MCC</th>"
-                "<th>AUROC</th></tr>\n<tr><td>%zu</td><td>%ld</td><td>%ld</td><td>%ld</td>"
-                "<td>%ld</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
-                "</tr></table>\n<p>AUROC here ranks probabilities (ties count half); "
-                "<code>mirlens eval</code> ranks logit margins.</p>\n",
-                m, mt.tp, mt.tn, mt.fp, mt.fn, mt.accuracy, mt.sensitivity, mt.specificity,
-                mt.mcc, mt.auroc);
-    free(sc), free(lab);
-}
-
-static void report_methods(srun_t *r, FILE *fp)
-{
-    int order[MRL_EXPLAIN_NMETHODS], M = r->M;
-    double key[MRL_EXPLAIN_NMETHODS];
-    size_t cols = (size_t)r->L + 2;
-    for (int j = 0; j < M; j++) {
-        long n = r->fcount ? r->fcount[(size_t)j * 2] : 0;
-        key[j] = n ? (r->fauc[(size_t)j * 8 + 1] - r->fauc[(size_t)j * 8 + 0]) / (double)n
-                   : -(double)INFINITY;
-        order[j] = j;
-    }
-    for (int a = 1; a < M; a++) /* insertion sort by faithfulness, best first */
-        for (int b = a; b > 0 && key[order[b]] > key[order[b - 1]]; b--) {
-            int t = order[b];
-            order[b] = order[b - 1], order[b - 1] = t;
-        }
-    fputs("<table><tr><th class=\"l\">method</th><th>deletion AUC &darr;</th><th>random</th>"
-          "<th>insertion AUC &uarr;</th><th>random</th><th>insertion &minus; deletion</th>"
-          "<th>faithful</th><th>mean |&rho;| over the cascade</th><th>&rho;, all layers random"
-          "</th><th>&rho; |map|, all layers random</th><th>&rho;, shuffled labels</th>"
-          "<th>sanity</th></tr>\n",
-          fp);
-    for (int i = 0; i < M; i++) {
-        int j = order[i];
-        long n = r->fcount ? r->fcount[(size_t)j * 2] : 0;
-        fprintf(fp, "<tr><td class=\"l\">%s</td>", mrl_explain_method_name(r->o->x.methods[j]));
-        if (n) {
-            const double *A = r->fauc + (size_t)j * 8;
-            double d = A[0] / (double)n, in = A[1] / (double)n, rd = A[2] / (double)n,
-                   ri = A[3] / (double)n;
-            int ok = d < rd && in > ri;
-            fprintf(fp,
-                    "<td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
-                    "<td class=\"%s\">%s</td>",
-                    d, rd, in, ri, in - d, ok ? "ok" : "bad", ok ? "yes" : "no");
-        } else {
-            fputs("<td colspan=\"6\">not run</td>", fp);
-        }
-        int sp = sanity_pass(r, j);
-        if (sp >= 0) {
-            fprintf(fp, "<td>%.3f</td><td>%.3f</td><td>%.3f</td>", cascade_mean(r, j),
-                    r->rho_s[(size_t)j * cols + (size_t)r->L],
-                    r->rho_a[(size_t)j * cols + (size_t)r->L]);
-            if (r->have_shuffled)
-                fprintf(fp, "<td>%.3f</td>", r->rho_s[(size_t)j * cols + (size_t)r->L + 1]);
-            else
-                fputs("<td>not run</td>", fp);
-            fprintf(fp, "<td class=\"%s\">%s</td></tr>\n", sp ? "ok" : "bad",
-                    sp ? "passed" : "failed");
-        } else {
-            fputs("<td colspan=\"5\">not run</td></tr>\n", fp);
-        }
-    }
-    fputs("</table>\n", fp);
-}
-
-/* The most enriched 3-mers among the top windows of true positives, and UGU / GUG. */
-static void report_motifs(const mrl_agg_t *a, FILE *fp)
-{
-    static const char *const scope_name[2] = {"anywhere", "within 10 nt of the apical loop"};
-    int g = MRL_OUT_TP;
-    for (int scope = 0; scope < 2; scope++) {
-        int idx[MRL_AGG_NKMER], m = 0;
-        double z[MRL_AGG_NKMER], en[MRL_AGG_NKMER];
-        for (int k = 0; k < MRL_AGG_NKMER; k++) {
-            mrl_agg_kmer_stats(a, g, scope, k, &en[k], &z[k]);
-            if (isfinite(z[k]))
-                idx[m++] = k;
-        }
-        for (int x = 1; x < m; x++)
-            for (int y = x; y > 0 && z[idx[y]] > z[idx[y - 1]]; y--) {
-                int t = idx[y];
-                idx[y] = idx[y - 1], idx[y - 1] = t;
-            }
-        fprintf(fp, "<p>3-mers in the top 10%% windows of true positives, %s:</p>\n"
-                    "<table><tr><th class=\"l\">3-mer</th><th>occurrences</th><th>in top</th>"
-                    "<th>expected</th><th>enrichment</th><th>z</th></tr>\n",
-                scope_name[scope]);
-        static const int special[2] = {(3 << 4) | (2 << 2) | 3, (2 << 4) | (3 << 2) | 2};
-        for (int i = 0; i < m + 2; i++) {
-            int k = i < m ? idx[i] : special[i - m];
-            if (i >= 6 && i < m && k != special[0] && k != special[1])
-                continue; /* the top six, then UGU and GUG wherever they rank */
-            if (i >= m && (k == idx[0] || (m > 1 && k == idx[1]) || (m > 2 && k == idx[2]) ||
-                           (m > 3 && k == idx[3]) || (m > 4 && k == idx[4]) ||
-                           (m > 5 && k == idx[5])))
-                continue;
-            char km[4];
-            if (i >= m && a->kmer_occ[g][scope][k] == 0)
-                continue;
-            fprintf(fp,
-                    "<tr><td class=\"l\">%s</td><td>%.0f</td><td>%.0f</td><td>%.1f</td>"
-                    "<td>%.2f</td><td>%.2f</td></tr>\n",
-                    mrl_agg_kmer_str(k, km), a->kmer_occ[g][scope][k], a->kmer_top[g][scope][k],
-                    a->kmer_exp[g][scope][k], en[k], z[k]);
-        }
-        fputs("</table>\n", fp);
-    }
-}
-
-static int write_report(srun_t *r, double seconds)
-{
-    const sopts_t *o = r->o;
-    mrl_atomic_t h = {0};
-    int rc = open_in(&h, o->out, "index.html");
-    if (rc)
-        return rc;
-    FILE *fp = h.fp;
-    fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                "<title>mirlens explain: set report</title>\n%s</head>\n<body>\n"
-                "<h1>mirlens explain: what the network attends to across a set</h1>\n<p>",
-            page_css);
-    if (o->sanity_in) {
-        fputs("Input <code>", fp);
-        cli_html_escape(fp, o->sanity_in);
-        fputs("</code>", fp);
-    }
-    for (int k = 0; k < o->in.npos; k++)
-        fputs(k ? ", " : "Positives <code>", fp), cli_html_escape(fp, o->in.pos[k]);
-    if (o->in.npos)
-        fputs("</code>", fp);
-    for (int k = 0; k < o->in.nneg; k++)
-        fputs(k ? ", " : "; negatives <code>", fp), cli_html_escape(fp, o->in.neg[k]);
-    if (o->in.nneg)
-        fputs("</code>", fp);
-    for (int k = 0; k < o->in.nimg; k++)
-        fputs(k ? ", " : "Images <code>", fp), cli_html_escape(fp, o->in.images[k]);
-    if (o->in.nimg)
-        fputs("</code>", fp);
-    fputs("; model <code>", fp);
-    cli_html_escape(fp, o->x.model);
-    fprintf(fp, "</code>; target class %d; seed %llu; %zu hairpins (%ld without a hairpin loop "
-                "skipped); %.0f s on %d threads.</p>\n",
-            o->x.ex.target, (unsigned long long)o->x.ex.seed, r->n, r->n_refused, seconds,
-            o->x.threads);
-    if (o->aggregate) {
-        fputs("<h2>Classification</h2>\n", fp);
-        report_metrics(r, fp);
-    }
-    fputs("<h2>Methods by faithfulness and sanity</h2>\n", fp);
-    fprintf(fp,
-            "<p>Faithfulness (%ld hairpins, evenly spaced over the set): nucleotides are "
-            "removed (deletion) or restored (insertion) in the order of their attribution "
-            "(signed for contribution maps, by magnitude for sensitivity maps: gradient, "
-            "guided, deconvnet, smoothgrad, smoothgrad-guided, guided-gradcam), "
-            "%s, and the probability of the target class is followed; areas over the fraction "
-            "of drawn nucleotides, compared with %d random orders. Sanity (%ld hairpins): "
-            "Spearman correlation of the maps with the original ones as the layers' weights are "
-            "re-drawn one by one from the output down, and of the maps of a model trained on "
-            "shuffled labels; a method passes when the mean |&rho;| over the cascade (and "
-            "|&rho;| for the shuffled-label model) is below %.1f.</p>\n",
-            r->n_faith, o->mask == MRL_MASK_N ? "redrawn as N" : "their bars erased to white",
-            o->faith_random, r->sanity_images, SANITY_PASS);
-    report_methods(r, fp);
-    if (r->n_faith)
-        fputs("<p><img src=\"deletion.svg\" alt=\"deletion curves\"> <img src=\"insertion.svg\" "
-              "alt=\"insertion curves\"></p>\n",
-              fp);
-    if (r->rho_a)
-        fputs("<p><img src=\"sanity.svg\" alt=\"sanity curves\"></p>\n", fp);
-    for (int j = 0; o->aggregate && j < r->M; j++) {
-        const char *meth = mrl_explain_method_name(o->x.methods[j]);
-        const mrl_agg_t *a = &r->agg[j];
-        long nseq = 0, ndup = 0;
-        for (int g = 0; g < MRL_NOUTCOMES; g++)
-            nseq += a->n_seq[g], ndup += a->n_duplex[g];
-        fprintf(fp, "<section id=\"%s\">\n<h2>%s</h2>\n"
-                    "<p><img src=\"aggregate/maps.%s.svg\" alt=\"%s mean maps\"></p>\n",
-                meth, meth, meth, meth);
-        if (nseq)
-            fprintf(fp, "<p><img src=\"aggregate/profile.%s.svg\" alt=\"%s profile\"> "
-                        "<img src=\"aggregate/categories.%s.svg\" alt=\"%s categories\"></p>\n",
-                    meth, meth, meth, meth);
-        if (ndup)
-            fprintf(fp, "<p><img src=\"aggregate/cutsites.%s.svg\" alt=\"%s cut sites\"></p>\n",
-                    meth, meth);
-        if (nseq)
-            report_motifs(a, fp);
-        fputs("</section>\n", fp);
-    }
-    if (o->aggregate && o->examples) {
-        fputs("<h2>Examples</h2>\n", fp);
-        for (int g = 0; g < MRL_NOUTCOMES; g++) {
-            fprintf(fp, "<p>%s:", mrl_outcome_name(g));
-            for (int k = 0; k < r->ex_count[g]; k++) {
-                fprintf(fp, " <a href=\"seq/%s.html\">", r->ex_name[g][k]);
-                cli_html_escape(fp, r->ex_name[g][k]);
-                fprintf(fp, "</a> (%.3f)", (double)r->ex_prob[g][k]);
-            }
-            fputs(r->ex_count[g] ? "</p>\n" : " none</p>\n", fp);
-        }
-    }
-    fputs("<h2>Tables</h2>\n<ul>\n", fp);
-    if (o->aggregate) {
-        static const char *const files[] = {
-            "predictions.tsv",          "aggregate/columns.tsv",   "aggregate/profile.tsv",
-            "aggregate/categories.tsv", "aggregate/cutsites.tsv", "aggregate/motifs.tsv"};
-        for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
-            fprintf(fp, "<li><a href=\"%s\">%s</a></li>\n", files[k], files[k]);
-        for (int j = 0; j < r->M; j++)
-            fprintf(fp, "<li><a href=\"aggregate/maps.%s.npy\">aggregate/maps.%s.npy</a> "
-                        "(groups TP TN FP FN x signed/absolute x 25 x 100)</li>\n",
-                    mrl_explain_method_name(o->x.methods[j]),
-                    mrl_explain_method_name(o->x.methods[j]));
-    }
-    if (r->n_faith)
-        fputs("<li><a href=\"faithfulness.tsv\">faithfulness.tsv</a></li>\n"
-              "<li><a href=\"faithfulness_curves.tsv\">faithfulness_curves.tsv</a></li>\n"
-              "<li><a href=\"faithfulness_seq.tsv\">faithfulness_seq.tsv</a></li>\n",
-              fp);
-    if (r->rho_a)
-        fputs("<li><a href=\"sanity.tsv\">sanity.tsv</a></li>\n", fp);
-    fprintf(fp, "</ul>\n%s</body>\n</html>\n", page_check);
-    rc = commit(&h);
-    mrl_atomic_abort(&h);
-    return rc;
-}
-
 /* ---- the command ---------------------------------------------------------------------- */
 
 static int make_dir(const char *base, const char *sub)
@@ -1544,10 +650,10 @@ static int setup(srun_t *r)
     for (size_t k = 0; k < r->n; k++)
         r->prob[k] = NAN;
     if (o->aggregate) {
-        if ((rc = open_in(&r->pred, o->out, "predictions.tsv")))
+        if ((rc = cli_set_open(&r->pred, o->out, "predictions.tsv")))
             return rc;
         fputs("id\tlabel\tprob\tgroup\n", r->pred.fp);
-        if ((rc = open_in(&r->fseq, o->out, "faithfulness_seq.tsv")))
+        if ((rc = cli_set_open(&r->fseq, o->out, "faithfulness_seq.tsv")))
             return rc;
         fputs("id\tmethod\tlabel\tprob\tauc_deletion\tauc_insertion\tauc_deletion_random\t"
               "auc_insertion_random\n",
@@ -1582,27 +688,16 @@ static int finish(srun_t *r)
     const sopts_t *o = r->o;
     int rc = 0;
     if (o->aggregate) {
-        rc = write_tables(r);
-        for (int j = 0; !rc && j < r->M; j++) {
-            const mrl_agg_t *a = &r->agg[j];
-            long nseq = 0, ndup = 0;
-            for (int g = 0; g < MRL_NOUTCOMES; g++)
-                nseq += a->n_seq[g], ndup += a->n_duplex[g];
-            rc = write_maps(r, j);
-            if (!rc && nseq)
-                rc = write_figure(r, j, "profile", fig_profile);
-            if (!rc && nseq)
-                rc = write_figure(r, j, "categories", fig_categories);
-            if (!rc && ndup)
-                rc = write_figure(r, j, "cutsites", fig_cutsites);
-        }
+        rc = cli_set_write_tables(r);
+        if (!rc)
+            rc = cli_set_write_figures(r);
         if (!rc && r->n_faith)
-            rc = write_faith(r);
+            rc = cli_set_write_faith(r);
     }
     if (!rc && r->ns)
         rc = run_sanity(r);
     if (!rc && r->ns)
-        rc = write_sanity(r);
+        rc = cli_set_write_sanity(r);
     return rc;
 }
 
@@ -1624,9 +719,9 @@ int cmd_explain_set(int argc, char **argv)
     r->o = &o;
     double t0 = cli_now();
     if (!(rc = setup(r)) && !(rc = run_pass(r)) && !(rc = finish(r)))
-        rc = write_report(r, cli_now() - t0);
-    if (!rc && o.aggregate && !(rc = commit(&r->pred)))
-        rc = commit(&r->fseq);
+        rc = cli_set_write_report(r, cli_now() - t0);
+    if (!rc && o.aggregate && !(rc = cli_set_commit(&r->pred)))
+        rc = cli_set_commit(&r->fseq);
     if (!rc && !o.x.quiet)
         fprintf(stderr,
                 "mirlens explain: %ld hairpins, %d methods into %s in %.1f s (explain %.1f s, "

@@ -10,8 +10,7 @@
 #include <string.h>
 #include "../util/util.h"
 
-static const char *const region_names[] = {"mature5p", "mature3p", "loop", "basal-stem",
-                                           "flank"};
+static const char *const region_names[] = {"mature5p", "mature3p", "loop", "basal-stem", "flank"};
 static const char *const outcome_names[] = {"TP", "TN", "FP", "FN"};
 static const char *const base_names[] = {"A", "C", "G", "U", "other"};
 static const char *const pair_names[] = {"unpaired", "AU", "UA", "GC", "CG", "GU", "UG", "other"};
@@ -52,11 +51,22 @@ int mrl_outcome_of(int label, float prob, float threshold)
 static int base_code(char c)
 {
     switch (c) {
-    case 'A': case 'a': return 0;
-    case 'C': case 'c': return 1;
-    case 'G': case 'g': return 2;
-    case 'U': case 'u': case 'T': case 't': return 3;
-    default: return 4;
+    case 'A':
+    case 'a':
+        return 0;
+    case 'C':
+    case 'c':
+        return 1;
+    case 'G':
+    case 'g':
+        return 2;
+    case 'U':
+    case 'u':
+    case 'T':
+    case 't':
+        return 3;
+    default:
+        return 4;
     }
 }
 
@@ -173,7 +183,7 @@ void mrl_agg_add_map(mrl_agg_t *a, int g, const float *map2d, int used)
             double s = 0, sa = 0;
             for (int r = r0; r < r1; r++)
                 s += (double)map2d[r * MRL_IMG_W + c] * inv,
-                sa += fabs((double)map2d[r * MRL_IMG_W + c] * inv);
+                    sa += fabs((double)map2d[r * MRL_IMG_W + c] * inv);
             b->n += 1, b->sum += s, b->sum_abs += sa;
         }
 }

@@ -122,17 +122,16 @@ static int parse_row(mrl_mature_tab_t *t, io_lines_t *L)
 {
     char *f[10];
     if (split_tabs(L->line, f, 10) != 9)
-        return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: expected 9 tab-separated columns",
-                           L->name, L->lineno);
+        return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: expected 9 tab-separated columns", L->name,
+                           L->lineno);
     long s, e, len;
-    if (!parse_int(f[4], &s) || !parse_int(f[5], &e) || !parse_int(f[7], &len) || s < 1 ||
-        e < s || e > len)
+    if (!parse_int(f[4], &s) || !parse_int(f[5], &e) || !parse_int(f[7], &len) || s < 1 || e < s ||
+        e > len)
         return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: bad start/end/hairpin_len", L->name,
                            L->lineno);
     int arm = strcmp(f[6], "5p") == 0 ? 0 : strcmp(f[6], "3p") == 0 ? 1 : -1;
     if (arm < 0 || !*f[0] || !*f[1])
-        return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: arm must be 5p or 3p", L->name,
-                           L->lineno);
+        return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: arm must be 5p or 3p", L->name, L->lineno);
     int rc = row_for(t, f[0], f[1], (int)len);
     if (rc < 0)
         return rc;
@@ -184,8 +183,8 @@ int mrl_mature_load(mrl_mature_tab_t **out, const char *path)
     return 0;
 }
 
-static const mature_row_t *lookup(const mrl_mature_tab_t *t, const mature_row_t **idx,
-                                  int acc, const char *key)
+static const mature_row_t *lookup(const mrl_mature_tab_t *t, const mature_row_t **idx, int acc,
+                                  const char *key)
 {
     size_t lo = 0, hi = t->n;
     while (lo < hi) {

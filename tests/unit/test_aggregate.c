@@ -162,11 +162,10 @@ static void test_mature_good(void)
 static void test_mature_split(void)
 {
     const char *path = tmp_path("split.tsv");
-    write_text(path, MAT_HDR
-               "hsa-mir-s\tMI0000009\ts-5p\tMIMAT9\t3\t24\t5p\t70\tname+seq\n"
-               "hsa-mir-t\tMI0000010\tt-5p\tMIMAT10\t4\t25\t5p\t71\tname+seq\n"
-               "hsa-mir-s\tMI0000009\ts-3p\tMIMAT11\t45\t66\t3p\t70\tname+seq\n"
-               "hsa-mir-s\tMI0000009\ts-5p'\tMIMAT12\t1\t20\t5p\t70\tseq_only\n");
+    write_text(path, MAT_HDR "hsa-mir-s\tMI0000009\ts-5p\tMIMAT9\t3\t24\t5p\t70\tname+seq\n"
+                             "hsa-mir-t\tMI0000010\tt-5p\tMIMAT10\t4\t25\t5p\t71\tname+seq\n"
+                             "hsa-mir-s\tMI0000009\ts-3p\tMIMAT11\t45\t66\t3p\t70\tname+seq\n"
+                             "hsa-mir-s\tMI0000009\ts-5p'\tMIMAT12\t1\t20\t5p\t70\tseq_only\n");
     mrl_mature_tab_t *t = NULL;
     CHECK_INT(mrl_mature_load(&t, path), 0);
     int r[4] = {0}, len = 0;
@@ -804,7 +803,7 @@ static void test_add_seq_undrawn(void)
     CHECK_CLOSE(a->kmer_top[g][0][kc("UGU")], 1, 0, 0);
     CHECK_CLOSE(a->kmer_exp[g][0][kc("UGU")], 1.0 / 6, 1e-12, 0);
     CHECK_CLOSE(a->kmer_var[g][0][kc("UGU")], 5.0 / 36, 1e-12, 0); /* K = 1: (N-1)/(N-1) */
-    CHECK_CLOSE(a->kmer_occ[g][0][kc("GUG")], 1, 0, 0); /* p6; p12 (12..14) undrawn */
+    CHECK_CLOSE(a->kmer_occ[g][0][kc("GUG")], 1, 0, 0);            /* p6; p12 (12..14) undrawn */
     CHECK_CLOSE(a->kmer_occ[g][0][kc("AAA")], 0, 0, 0);
     free(a);
 }
@@ -938,8 +937,7 @@ static void test_add_seq_long(void)
     CHECK_CLOSE(a->kmer_occ[gg][1][kc("UGU")], 4, 0, 0);
     CHECK_CLOSE(a->kmer_top[gg][1][kc("UGU")], 2, 0, 0);
     CHECK_CLOSE(a->kmer_exp[gg][1][kc("UGU")], 2.0 / 7 + 1.0 / 3, 1e-12, 0);
-    CHECK_CLOSE(a->kmer_var[gg][1][kc("UGU")], 12.0 / 49 * 12 / 13 + 10.0 / 36 * 22 / 23, 1e-12,
-                0);
+    CHECK_CLOSE(a->kmer_var[gg][1][kc("UGU")], 12.0 / 49 * 12 / 13 + 10.0 / 36 * 22 / 23, 1e-12, 0);
     /* frac sums per sequence: stem 8/17 + 30/40; shares 7/32 (small) + 2/32 (p 16, long) */
     CHECK_BIN(&a->ctx[gg][MRL_CTX_STEM], 38, 8.0 / 17 + 30.0 / 40, 9.0 / 32, 9.0 / 32);
     free(a);

@@ -1,0 +1,83 @@
+/*
+ * explain_set.h - internal to `mirlens explain --aggregate / --sanity`: the run state shared
+ * by cmd_explain_set.c (options, the pass over the set, the sanity checks) and
+ * cli_set_report.c (tables, figures, per-sequence pages and the report).
+ */
+#ifndef MRL_EXPLAIN_SET_H
+#define MRL_EXPLAIN_SET_H
+
+#include "cli.h"
+
+#define CHUNK 32
+#define PLANE (MRL_IMG_H * MRL_IMG_W)
+#define PX (3 * PLANE)
+#define SANITY_PASS 0.5 /* a method passes when its maps' |rank correlation| falls below */
+
+typedef struct sopts {
+    cli_xopts_t x;
+    int aggregate;
+    const char *sanity_in; /* --sanity FILE */
+    cli_inputs_t in;
+    const char *out, *mature, *shuffled;
+    float threshold;
+    int faith_n, faith_steps, faith_random, mask, sanity_n, examples, top;
+} sopts_t;
+
+typedef struct sitem {
+    char *id, *seq; /* seq NULL for image input */
+    size_t len;
+    int label;  /* 1, 0, or -1 (unlabelled) */
+    size_t src; /* image input: index in the set */
+} sitem_t;
+
+typedef struct srun {
+    const sopts_t *o;
+    mrl_model_t *m;
+    mrl_nn_t *nn;
+    mrl_mature_tab_t *mat;
+    sitem_t *it;
+    size_t n, cap;
+    mrl_imageset_t *set; /* image input */
+    int M;               /* methods */
+    mrl_agg_t *agg;      /* M accumulators */
+    long n_refused, n_duplex, n_done;
+    long n_faith;
+    /* faithfulness sums: [M][subset 2][4][steps+1], AUCs [M][2][4], counts [M][2] */
+    double *fcurve, *fauc;
+    long *fcount;
+    /* sanity subset */
+    size_t ns, ns_cap;
+    float *sx, *smaps; /* (ns,3,25,100) inputs; (M,ns_cap,3,25,100) their original maps */
+    char **sid;
+    /* outputs */
+    mrl_atomic_t pred, fseq;
+    cli_names_t *names;
+    int ex_count[MRL_NOUTCOMES];
+    char *ex_name[MRL_NOUTCOMES][64];
+    float ex_prob[MRL_NOUTCOMES][64];
+    /* sanity results: [M][L + 2] (0 = original, 1..L cascade, L+1 shuffled) */
+    int L, layers[MRL_NN_MAX_LAYERS];
+    double *rho_s, *rho_a;
+    int have_shuffled;
+    float *prob; /* per item; NaN when refused */
+    long sanity_images;
+    double t_agg, t_faith, t_sanity;
+} srun_t;
+
+/* cli_set_report.c */
+char *cli_set_path(const char *dir, const char *a, const char *b, const char *c);
+int cli_set_open(mrl_atomic_t *af, const char *dir, const char *name);
+int cli_set_commit(mrl_atomic_t *af);
+/* seq/NAME.html with every method's picture of batch image b (maps (M,nb,3,25,100)); the
+ * first --examples hairpins of each outcome group get one. */
+int cli_set_example(srun_t *r, const sitem_t *it, const mrl_fe_item_t *fe, const float *maps,
+                    size_t b, size_t nb, float prob, int g);
+/* 1 pass, 0 fail, -1 not run */
+int cli_set_sanity_pass(const srun_t *r, int j);
+int cli_set_write_sanity(srun_t *r);
+int cli_set_write_tables(srun_t *r);
+int cli_set_write_figures(srun_t *r);
+int cli_set_write_faith(srun_t *r);
+int cli_set_write_report(srun_t *r, double seconds);
+
+#endif
