@@ -230,8 +230,9 @@ int cli_set_write_sanity(srun_t *r)
             }
             cli_svg_lines(svg.fp,
                           "Cascading randomisation: rank correlation with the original maps",
-                          "layers randomised from the output down (last point: shuffled-label "
-                          "model)",
+                          r->have_shuffled ? "layers randomised from the output down (last "
+                                             "point: the shuffled-label model)"
+                                           : "layers randomised from the output down",
                           "Spearman rho (dashed: of |map|)", x,
                           (int)(r->have_shuffled ? cols : cols - 1), 2 * r->M, names, y, r->M);
             rc = cli_set_commit(&svg);

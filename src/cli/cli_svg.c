@@ -127,7 +127,7 @@ void cli_svg_lines(FILE *fp, const char *title, const char *xlabel, const char *
                    const double *x, int np, int ns, const char *const *names,
                    const double *const *y, int dashed_from)
 {
-    int W = 760, H = 340;
+    int W = 860, H = 340;
     frame_t f = {60, 30, 520, 260, x[0], x[np - 1], 0, 1};
     if (f.xmax <= f.xmin)
         f.xmax = f.xmin + 1;
@@ -161,7 +161,7 @@ void cli_svg_lines(FILE *fp, const char *title, const char *xlabel, const char *
 void cli_svg_bars(FILE *fp, const char *title, const char *ylabel, int nc, const char *const *cats,
                   int ns, const char *const *names, const double *const *v)
 {
-    int W = 760, H = 360;
+    int W = 860, H = 360;
     frame_t f = {60, 30, 520, 250, 0, nc, 0, 1};
     range_of(v, ns, nc, &f.ymin, &f.ymax);
     if (f.ymin > 0)
