@@ -770,6 +770,7 @@ typedef struct mrl_agg_bin {
 #define MRL_AGG_NKMER 64
 #define MRL_AGG_TOP 0.10  /* motif windows: the top 10% by attribution in each sequence */
 #define MRL_AGG_NEAR_LOOP 10 /* "near the apical loop": within 10 nt of the loop's pair */
+#define MRL_AGG_NLOOP 7      /* terminal loop sizes 3-4, 5-6, 7-8, 9-10, 11-14, 15-20, 21+ nt */
 
 typedef struct mrl_agg {
     int rank_abs; /* set by the caller: motif windows ranked by |share| (sensitivity maps,
@@ -789,6 +790,9 @@ typedef struct mrl_agg {
     mrl_agg_bin_t pair[MRL_NOUTCOMES][MRL_AGG_NPAIR];
     mrl_agg_bin_t region[MRL_NOUTCOMES][MRL_NREGIONS];
     mrl_agg_bin_t cut[MRL_NOUTCOMES][MRL_AGG_NCUT][2 * MRL_AGG_CUT_W + 1];
+    /* hairpins by the size of their terminal loop (mrl_agg_loop_bin): n hairpins, frac = the
+     * loop's share of the drawn nucleotides, sum / sum_abs = its share of the attribution */
+    mrl_agg_bin_t loop[MRL_NOUTCOMES][MRL_AGG_NLOOP];
     /* 3-mer windows (all drawn, ACGU): [scope 0 = everywhere, 1 = near the apical loop]:
      * occurrences, occurrences among the sequence's top windows, the expectation and
      * variance of that count under a uniform choice of top windows (hypergeometric per
@@ -805,6 +809,9 @@ const char *mrl_agg_base_name(int b);
 const char *mrl_agg_pair_name(int p);
 const char *mrl_agg_cut_name(int c);
 char *mrl_agg_kmer_str(int k, char buf[4]);
+/* Bin of a terminal loop of len nt (0..MRL_AGG_NLOOP-1) and its name ("3-4", ..., "21+"). */
+int mrl_agg_loop_bin(int len);
+const char *mrl_agg_loop_name(int bin);
 
 /* Zero an accumulator (it is plain data: allocate it with calloc, it is large). */
 void mrl_agg_clear(mrl_agg_t *a);

@@ -271,86 +271,112 @@ static const char *ctx_name(int k)
     return mrl_context_name(k);
 }
 
+static void rows_columns(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+{
+    for (int h = 0; h < 2; h++)
+        for (int c = 0; c < MRL_IMG_W; c++) {
+            const mrl_agg_bin_t *b = &a->col[g][h][c];
+            if (b->n > 0)
+                fprintf(fp, "%s\t%s\t%s\t%d\t%.0f\t%.6g\t%.6g\n", meth, mrl_outcome_name(g),
+                        h ? "bottom-3p" : "top-5p", c, b->n, b->sum / b->n, b->sum_abs / b->n);
+        }
+}
+
+static void rows_profile(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+{
+    static const char *const strand3[3] = {"5p-arm", "loop", "3p-arm"};
+    for (int s = 0; s < 3; s++)
+        for (int d = 0; d < MRL_AGG_NDIST; d++) {
+            const mrl_agg_bin_t *b = &a->dist[g][s][d];
+            if (b->n > 0)
+                fprintf(fp, "%s\t%s\t%s\t%d\t%.0f\t%.6g\t%.6g\n", meth, mrl_outcome_name(g),
+                        strand3[s], d, b->n, b->sum / b->n, b->sum_abs / b->n);
+        }
+}
+
+static void rows_categories(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+{
+    cat_rows(fp, meth, g, "context", a->ctx[g], MRL_AGG_NCTX, a->n_seq[g], ctx_name);
+    cat_rows(fp, meth, g, "base", a->base[g], MRL_AGG_NBASE, a->n_seq[g], mrl_agg_base_name);
+    cat_rows(fp, meth, g, "pair", a->pair[g], MRL_AGG_NPAIR, a->n_seq[g], mrl_agg_pair_name);
+    if (a->n_duplex[g])
+        cat_rows(fp, meth, g, "region", a->region[g], MRL_NREGIONS, a->n_duplex[g],
+                 mrl_region_name);
+}
+
+static void rows_cutsites(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+{
+    for (int s = 0; a->n_duplex[g] && s < MRL_AGG_NCUT; s++)
+        for (int off = 0; off <= 2 * MRL_AGG_CUT_W; off++) {
+            const mrl_agg_bin_t *b = &a->cut[g][s][off];
+            if (b->n > 0)
+                fprintf(fp, "%s\t%s\t%s\t%d\t%.0f\t%.6g\t%.6g\n", meth, mrl_outcome_name(g),
+                        mrl_agg_cut_name(s), off - MRL_AGG_CUT_W, b->n, b->sum / b->n,
+                        b->sum_abs / b->n);
+        }
+}
+
+static void rows_motifs(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+{
+    for (int scope = 0; scope < 2; scope++)
+        for (int k = 0; k < MRL_AGG_NKMER; k++) {
+            double en, z;
+            char km[4];
+            if (a->kmer_occ[g][scope][k] == 0)
+                continue;
+            mrl_agg_kmer_stats(a, g, scope, k, &en, &z);
+            fprintf(fp, "%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.2f\t%.4f\t%.3f\n", meth, mrl_outcome_name(g),
+                    scope ? "near-loop" : "all", mrl_agg_kmer_str(k, km), a->kmer_occ[g][scope][k],
+                    a->kmer_top[g][scope][k], a->kmer_exp[g][scope][k], en, z);
+        }
+}
+
+/* Per terminal-loop size: hairpins, the loop's mean share of nucleotides and of |attribution|. */
+static void rows_loops(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+{
+    for (int k = 0; k < MRL_AGG_NLOOP; k++) {
+        const mrl_agg_bin_t *b = &a->loop[g][k];
+        if (b->n > 0)
+            fprintf(fp, "%s\t%s\t%s\t%.0f\t%.5f\t%.5f\t%.4f\t%.6g\n", meth, mrl_outcome_name(g),
+                    mrl_agg_loop_name(k), b->n, b->frac / b->n, b->sum_abs / b->n,
+                    ratio(b->sum_abs, b->frac), b->sum / b->n);
+    }
+}
+
+typedef void (*rows_fn)(FILE *fp, const char *meth, const mrl_agg_t *a, int g);
+
 int cli_set_write_tables(srun_t *r)
 {
-    const char *dir = r->o->out;
+    enum { NT = 6 };
+    static const char *const names[NT] = {"columns.tsv",  "profile.tsv", "categories.tsv",
+                                          "cutsites.tsv", "motifs.tsv",  "loops.tsv"};
+    static const char *const heads[NT] = {
+        "method\tgroup\tstrand\tcolumn\tn_images\tmean_share\tmean_abs_share\n",
+        "method\tgroup\tstrand\tdistance\tn\tmean_share\tmean_abs_share\n",
+        "method\tgroup\ttable\tcategory\tn_nt\tnt_share\tattr_share\tenrichment\tmean_signed\n",
+        "method\tgroup\tsite\toffset\tn\tmean_share\tmean_abs_share\n",
+        "method\tgroup\tscope\tkmer\toccurrences\tin_top\texpected\tenrichment\tz\n",
+        "method\tgroup\tloop_size\tn_hairpins\tloop_nt_share\tloop_attr_share\tenrichment\t"
+        "loop_signed_share\n"};
+    static const rows_fn fn[NT] = {rows_columns,  rows_profile, rows_categories,
+                                   rows_cutsites, rows_motifs,  rows_loops};
     char sub[4096];
-    snprintf(sub, sizeof sub, "%s/aggregate", dir);
-    mrl_atomic_t f[5] = {{0}};
-    const char *names[5] = {"columns.tsv", "profile.tsv", "categories.tsv", "cutsites.tsv",
-                            "motifs.tsv"};
+    snprintf(sub, sizeof sub, "%s/aggregate", r->o->out);
+    mrl_atomic_t f[NT] = {{0}};
     int rc = 0;
-    for (int k = 0; k < 5 && !rc; k++)
-        rc = cli_set_open(&f[k], sub, names[k]);
-    if (rc) {
-        for (int k = 0; k < 5; k++)
-            mrl_atomic_abort(&f[k]);
-        return rc;
-    }
-    fputs("method\tgroup\tstrand\tcolumn\tn_images\tmean_share\tmean_abs_share\n", f[0].fp);
-    fputs("method\tgroup\tstrand\tdistance\tn\tmean_share\tmean_abs_share\n", f[1].fp);
-    fputs("method\tgroup\ttable\tcategory\tn_nt\tnt_share\tattr_share\tenrichment\t"
-          "mean_signed\n",
-          f[2].fp);
-    fputs("method\tgroup\tsite\toffset\tn\tmean_share\tmean_abs_share\n", f[3].fp);
-    fputs("method\tgroup\tscope\tkmer\toccurrences\tin_top\texpected\tenrichment\tz\n", f[4].fp);
-    static const char *const strand3[3] = {"5p-arm", "loop", "3p-arm"};
-    for (int j = 0; j < r->M; j++) {
+    for (int k = 0; k < NT && !rc; k++)
+        if (!(rc = cli_set_open(&f[k], sub, names[k])))
+            fputs(heads[k], f[k].fp);
+    for (int j = 0; !rc && j < r->M; j++) {
         const char *meth = mrl_explain_method_name(r->o->x.methods[j]);
         const mrl_agg_t *a = &r->agg[j];
-        for (int g = 0; g < MRL_NOUTCOMES; g++) {
-            if (!a->n_img[g])
-                continue;
-            for (int h = 0; h < 2; h++)
-                for (int c = 0; c < MRL_IMG_W; c++) {
-                    const mrl_agg_bin_t *b = &a->col[g][h][c];
-                    if (b->n > 0)
-                        fprintf(f[0].fp, "%s\t%s\t%s\t%d\t%.0f\t%.6g\t%.6g\n", meth,
-                                mrl_outcome_name(g), h ? "bottom-3p" : "top-5p", c, b->n,
-                                b->sum / b->n, b->sum_abs / b->n);
-                }
-            if (!a->n_seq[g])
-                continue;
-            for (int s = 0; s < 3; s++)
-                for (int d = 0; d < MRL_AGG_NDIST; d++) {
-                    const mrl_agg_bin_t *b = &a->dist[g][s][d];
-                    if (b->n > 0)
-                        fprintf(f[1].fp, "%s\t%s\t%s\t%d\t%.0f\t%.6g\t%.6g\n", meth,
-                                mrl_outcome_name(g), strand3[s], d, b->n, b->sum / b->n,
-                                b->sum_abs / b->n);
-                }
-            cat_rows(f[2].fp, meth, g, "context", a->ctx[g], MRL_AGG_NCTX, a->n_seq[g], ctx_name);
-            cat_rows(f[2].fp, meth, g, "base", a->base[g], MRL_AGG_NBASE, a->n_seq[g],
-                     mrl_agg_base_name);
-            cat_rows(f[2].fp, meth, g, "pair", a->pair[g], MRL_AGG_NPAIR, a->n_seq[g],
-                     mrl_agg_pair_name);
-            if (a->n_duplex[g])
-                cat_rows(f[2].fp, meth, g, "region", a->region[g], MRL_NREGIONS, a->n_duplex[g],
-                         mrl_region_name);
-            for (int s = 0; a->n_duplex[g] && s < MRL_AGG_NCUT; s++)
-                for (int off = 0; off <= 2 * MRL_AGG_CUT_W; off++) {
-                    const mrl_agg_bin_t *b = &a->cut[g][s][off];
-                    if (b->n > 0)
-                        fprintf(f[3].fp, "%s\t%s\t%s\t%d\t%.0f\t%.6g\t%.6g\n", meth,
-                                mrl_outcome_name(g), mrl_agg_cut_name(s), off - MRL_AGG_CUT_W, b->n,
-                                b->sum / b->n, b->sum_abs / b->n);
-                }
-            for (int scope = 0; scope < 2; scope++)
-                for (int k = 0; k < MRL_AGG_NKMER; k++) {
-                    double en, z;
-                    char km[4];
-                    if (a->kmer_occ[g][scope][k] == 0)
-                        continue;
-                    mrl_agg_kmer_stats(a, g, scope, k, &en, &z);
-                    fprintf(f[4].fp, "%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.2f\t%.4f\t%.3f\n", meth,
-                            mrl_outcome_name(g), scope ? "near-loop" : "all",
-                            mrl_agg_kmer_str(k, km), a->kmer_occ[g][scope][k],
-                            a->kmer_top[g][scope][k], a->kmer_exp[g][scope][k], en, z);
-                }
-        }
+        for (int g = 0; g < MRL_NOUTCOMES; g++)
+            for (int k = 0; k < NT; k++)
+                if (a->n_img[g] && (k == 0 || a->n_seq[g]))
+                    fn[k](f[k].fp, meth, a, g);
     }
-    for (int k = 0; k < 5; k++) {
-        int e = cli_set_commit(&f[k]);
+    for (int k = 0; k < NT; k++) {
+        int e = rc ? 0 : cli_set_commit(&f[k]);
         rc = rc ? rc : e;
         mrl_atomic_abort(&f[k]);
     }
@@ -853,7 +879,8 @@ int cli_set_write_report(srun_t *r, double seconds)
     if (o->aggregate) {
         static const char *const files[] = {"predictions.tsv",        "aggregate/columns.tsv",
                                             "aggregate/profile.tsv",  "aggregate/categories.tsv",
-                                            "aggregate/cutsites.tsv", "aggregate/motifs.tsv"};
+                                            "aggregate/cutsites.tsv", "aggregate/motifs.tsv",
+                                            "aggregate/loops.tsv"};
         for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
             fprintf(fp, "<li><a href=\"%s\">%s</a></li>\n", files[k], files[k]);
         for (int j = 0; j < r->M; j++)

@@ -30,7 +30,8 @@ static void usage(FILE *fp)
             "structural context, base, pair type and, with --mature, region around the\n"
             "miRNA duplex (categories.tsv), attribution around the Drosha and Dicer cut\n"
             "sites (cutsites.tsv), 3-mer motifs among the top-attributed windows\n"
-            "(motifs.tsv), deletion/insertion faithfulness curves against random\n"
+            "(motifs.tsv), the terminal loop's share by loop size (loops.tsv),\n"
+            "deletion/insertion faithfulness curves against random\n"
             "orderings (faithfulness*.tsv/svg), optionally the sanity checks, per-sequence\n"
             "pages of examples (seq/) and index.html. --sanity FILE (FASTA or image set)\n"
             "runs only the sanity checks: the maps of models with cascading randomised\n"
@@ -222,7 +223,8 @@ static int parse_args(int argc, char **argv, sopts_t *o)
 
 /* ---- inputs ------------------------------------------------------------------------- */
 
-static int add_item(srun_t *r, const char *id, const char *seq, size_t len, int label)
+static int add_item(srun_t *r, const char *id, const char *desc, const char *seq, size_t len,
+                    int label)
 {
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 256;
@@ -234,6 +236,10 @@ static int add_item(srun_t *r, const char *id, const char *seq, size_t len, int 
     sitem_t *t = &r->it[r->n++];
     t->id = strdup(id), t->seq = seq ? strdup(seq) : NULL, t->len = len, t->label = label;
     t->src = r->n - 1;
+    t->acc[0] = '\0';
+    size_t w = desc ? strcspn(desc, " \t") : 0;
+    if (w > 2 && w < sizeof t->acc && desc[0] == 'M' && desc[1] == 'I')
+        memcpy(t->acc, desc, w), t->acc[w] = '\0';
     if (!t->id || (seq && !t->seq))
         return cli_error("explain", "out of memory");
     return 0;
@@ -247,7 +253,7 @@ static int read_fasta(srun_t *r, const char *path, int label)
     if (rc < 0)
         return cli_lib_error("explain", rc);
     while ((got = mrl_fasta_read(fa, &rec)) == 1)
-        if ((rc = add_item(r, rec.id, rec.seq, rec.len, label)))
+        if ((rc = add_item(r, rec.id, rec.desc, rec.seq, rec.len, label)))
             break;
     if (!rc && got < 0)
         rc = cli_lib_error("explain", got);
@@ -283,7 +289,7 @@ static int read_inputs(srun_t *r)
         if (o->aggregate && label < 0)
             return cli_error("explain", "%s: --aggregate needs labels (BASE.labels or --labels)",
                              o->in.images[0]);
-        rc = add_item(r, r->set->names ? r->set->names[k] : id, NULL, 0, label);
+        rc = add_item(r, r->set->names ? r->set->names[k] : id, NULL, NULL, 0, label);
     }
     return rc;
 }
@@ -367,7 +373,9 @@ static int agg_seq(srun_t *r, int j, int g, const sitem_t *it, const mrl_fe_item
 {
     int duplex[4], range[4], len, have = 0;
     mrl_explain_nucleotides(&fe->hp, map2d, it->len, attr, NULL);
-    if (r->mat && it->label == 1 && mrl_mature_find(r->mat, it->id, range, &len) &&
+    if (r->mat && it->label == 1 &&
+        (mrl_mature_find(r->mat, it->id, range, &len) ||
+         (it->acc[0] && mrl_mature_find(r->mat, it->acc, range, &len))) &&
         (size_t)len == it->len && mrl_explain_structure(fe->structure, it->len, pt, ctx) == 0)
         have = mrl_duplex_regions(pt, it->len, range, duplex, NULL) == 0;
     if (j == 0)

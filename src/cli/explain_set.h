@@ -25,6 +25,7 @@ typedef struct sopts {
 
 typedef struct sitem {
     char *id, *seq; /* seq NULL for image input */
+    char acc[24];   /* first word of the FASTA description when it is an MI accession */
     size_t len;
     int label;  /* 1, 0, or -1 (unlabelled) */
     size_t src; /* image input: index in the set */

@@ -16,6 +16,22 @@ static const char *const base_names[] = {"A", "C", "G", "U", "other"};
 static const char *const pair_names[] = {"unpaired", "AU", "UA", "GC", "CG", "GU", "UG", "other"};
 static const char *const cut_names[] = {"drosha-5p", "dicer-5p", "dicer-3p", "drosha-3p"};
 
+static const char *const loop_names[] = {"3-4", "5-6", "7-8", "9-10", "11-14", "15-20", "21+"};
+
+int mrl_agg_loop_bin(int len)
+{
+    static const int upper[MRL_AGG_NLOOP - 1] = {4, 6, 8, 10, 14, 20};
+    int b = 0;
+    while (b < MRL_AGG_NLOOP - 1 && len > upper[b])
+        b++;
+    return b;
+}
+
+const char *mrl_agg_loop_name(int bin)
+{
+    return bin >= 0 && bin < MRL_AGG_NLOOP ? loop_names[bin] : "?";
+}
+
 const char *mrl_region_name(int r)
 {
     return r >= 0 && r < MRL_NREGIONS ? region_names[r] : "?";
@@ -283,7 +299,7 @@ int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const char *structure,
     a->n_seq[g]++;
     a->n_duplex[g] += duplex != NULL;
     int o = h->loop_open, k = h->loop_close;
-    double fr = nd ? 1.0 / nd : 0;
+    double fr = nd ? 1.0 / nd : 0, loop_s = 0, loop_a = 0, loop_f = 0;
     for (int p = 0; p < N; p++) {
         if (!drawn[p])
             continue;
@@ -291,12 +307,16 @@ int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const char *structure,
         bin_add(&a->base[g][base_code(seq[p])], fr, v[p]);
         bin_add(&a->pair[g][pt[p] < 0 ? 0 : pair_code(seq[p], seq[pt[p]])], fr, v[p]);
         int strand = p <= o ? 0 : p >= k ? 2 : 1;
+        if (strand == 1)
+            loop_s += v[p], loop_a += fabs(v[p]), loop_f += fr;
         int dist = strand == 0 ? o - p + 1 : strand == 2 ? p - k + 1 : p - o;
         if (dist < MRL_AGG_NDIST)
             bin_add(&a->dist[g][strand][dist], fr, v[p]);
         if (duplex)
             bin_add(&a->region[g][region_of(p, duplex)], fr, v[p]);
     }
+    mrl_agg_bin_t *lb = &a->loop[g][mrl_agg_loop_bin(k - o - 1)];
+    lb->n += 1, lb->frac += loop_f, lb->sum += loop_s, lb->sum_abs += loop_a;
     if (duplex) {
         const int site[MRL_AGG_NCUT] = {duplex[0], duplex[1] + 1, duplex[2], duplex[3] + 1};
         for (int s = 0; s < MRL_AGG_NCUT; s++)

@@ -35,7 +35,8 @@ expect "aggregate run" 0 "" -- run_agg "$T/a" 1
 A=$T/a
 for f in predictions.tsv faithfulness.tsv faithfulness_curves.tsv faithfulness_seq.tsv \
     sanity.tsv sanity.svg deletion.svg insertion.svg index.html aggregate/columns.tsv \
-    aggregate/profile.tsv aggregate/categories.tsv aggregate/cutsites.tsv aggregate/motifs.tsv; do
+    aggregate/profile.tsv aggregate/categories.tsv aggregate/cutsites.tsv aggregate/motifs.tsv \
+    aggregate/loops.tsv; do
     [ -s "$A/$f" ] && ok || bad "missing $f"
 done
 for m in gradient smoothgrad-guided; do
@@ -81,6 +82,10 @@ awk -F'\t' '$3 == "original" && ($5 != "1.0000" || $6 != "1.0000") { exit 1 }' "
 [ "$(awk -F'\t' '$1 == "gradient" && $2 == "cascade" && $3 == 1 { print $4 }' "$A/sanity.tsv")" = dense22 ] &&
     ok || bad "cascade starts at the output layer"
 [ "$(awk -F'\t' '$2 == "shuffled-labels"' "$A/sanity.tsv" | wc -l)" -eq 2 ] && ok || bad "shuffled-label rows"
+# loops: every hairpin of a group in exactly one loop-size bin
+awk -F'\t' 'FNR == 1 { f++; next } f == 1 { n[$4]++ } f == 2 && $1 == "gradient" { s[$2] += $4 }
+    END { for (g in n) if (s[g] != n[g]) exit 1; exit length(n) == 0 }' "$A/predictions.tsv" \
+    "$A/aggregate/loops.tsv" && ok || bad "loop-size bins do not count every hairpin"
 # motifs: 3-mers of ACGU only, both scopes
 awk -F'\t' 'NR > 1 && ($4 !~ /^[ACGU][ACGU][ACGU]$/ || ($3 != "all" && $3 != "near-loop")) { exit 1 }' \
     "$A/aggregate/motifs.tsv" && ok || bad "motif rows"
@@ -106,6 +111,20 @@ for f in predictions.tsv faithfulness.tsv faithfulness_seq.tsv sanity.tsv aggreg
     aggregate/profile.tsv aggregate/motifs.tsv aggregate/maps.gradient.npy; do
     same "$T/b/$f" "$A/$f" "1 vs 2 threads: $f"
 done
+# a hairpin found by its MI accession (the first word of the FASTA description)
+acc=$(awk '/^>hsa-let-7a-1 / { print $2 }' "$T/pos.fa")
+awk -F'\t' -v OFS='\t' -v acc="$acc" 'NR == 1 || $1 == "hsa-let-7a-1" { if (NR > 1) { $1 = "renamed"; $2 = acc } print }' \
+    "$T/mature.tsv" > "$T/mature_acc.tsv"
+expect "mature by accession" 0 "" -- "$M" explain --aggregate --pos "$T/pos.fa" --mature "$T/mature_acc.tsv" \
+    --method gradient --faith-n 0 --examples 0 -j 1 -o "$T/acc"
+awk -F'\t' '$3 == "region" { r++ } END { exit r == 0 }' "$T/acc/aggregate/categories.tsv" && ok ||
+    bad "mature positions not found by accession"
+# --mask n redraws removed nucleotides as N: other curves than erasing them
+expect "mask n" 0 "" -- "$M" explain --aggregate --pos "$T/pos.fa" --neg "$T/neg.fa" --method gradient \
+    --faith-n 6 --faith-steps 5 --faith-random 2 --examples 0 --mask n -j 1 -o "$T/n"
+[ -s "$T/n/faithfulness.tsv" ] && ! cmp -s <(grep '^gradient' "$T/n/faithfulness.tsv") \
+    <(grep '^gradient' "$A/faithfulness.tsv") && ok || bad "--mask n gives the same curves as white"
+[ ! -e "$T/n/seq" ] && ok || bad "--examples 0 still wrote pages"
 # sanity alone, on a FASTA file
 expect "sanity alone" 0 "" -- "$M" explain --sanity "$T/pos.fa" --method gradient --sanity-n 2 -j 1 \
     -o "$T/s"

@@ -483,6 +483,14 @@ static void test_names(void)
     char buf[4];
     CHECK_STR(mrl_agg_kmer_str(0, buf), "AAA");
     CHECK_STR(mrl_agg_kmer_str(63, buf), "UUU");
+    /* loop-size bins: 3-4, 5-6, 7-8, 9-10, 11-14, 15-20, 21+ */
+    const int lens[] = {0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15, 20, 21, 500};
+    const int bins[] = {0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6};
+    for (int i = 0; i < (int)(sizeof lens / sizeof lens[0]); i++)
+        CHECK_INT(mrl_agg_loop_bin(lens[i]), bins[i]);
+    CHECK_STR(mrl_agg_loop_name(0), "3-4");
+    CHECK_STR(mrl_agg_loop_name(6), "21+");
+    CHECK_STR(mrl_agg_loop_name(7), "?");
     CHECK_STR(mrl_agg_kmer_str(3 * 16 + 2 * 4 + 3, buf), "UGU"); /* 59 */
     CHECK_STR(mrl_agg_kmer_str(6, buf), "ACG");                  /* 0*16 + 1*4 + 2 */
     CHECK_STR(mrl_agg_kmer_str(27, buf), "CGU");                 /* 1*16 + 2*4 + 3 */
@@ -616,6 +624,9 @@ static void check_small_bins(const mrl_agg_t *a, int g)
     CHECK_BIN(&a->ctx[g][MRL_CTX_STEM], 8, 8 * F, 7 * V, 7 * V);
     CHECK_BIN(&a->ctx[g][MRL_CTX_BULGE], 1, F, -2 * V, 2 * V);
     CHECK_BIN(&a->ctx[g][MRL_CTX_TERMINAL_LOOP], 4, 4 * F, 10 * V, 14 * V);
+    /* the 4-nt loop (7..10) is in loop-size bin "3-4": one hairpin, its loop's shares */
+    CHECK_BIN(&a->loop[g][0], 1, 4 * F, 10 * V, 14 * V);
+    CHECK_BIN(&a->loop[g][1], 0, 0, 0, 0);
     CHECK_BIN(&a->ctx[g][MRL_CTX_FLANK3], 2, 2 * F, -1 * V, 5 * V);
     CHECK_BIN(&a->ctx[g][MRL_CTX_INTERIOR], 0, 0, 0, 0);
     CHECK_BIN(&a->ctx[g][MRL_CTX_MULTILOOP], 0, 0, 0, 0);
