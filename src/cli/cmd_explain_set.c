@@ -726,7 +726,10 @@ int cmd_explain_set(int argc, char **argv)
         return cli_error("explain", "out of memory");
     r->o = &o;
     double t0 = cli_now();
-    if (!(rc = setup(r)) && !(rc = run_pass(r)) && !(rc = finish(r)))
+    if (!(rc = setup(r)) && !(rc = run_pass(r)) && r->n_done == 0)
+        rc = cli_error("explain", "no hairpin to explain: the fold of every input sequence "
+                                  "lacks a hairpin loop");
+    if (!rc && !(rc = finish(r)))
         rc = cli_set_write_report(r, cli_now() - t0);
     if (!rc && o.aggregate && !(rc = cli_set_commit(&r->pred)))
         rc = cli_set_commit(&r->fseq);

@@ -158,6 +158,11 @@ expect "bad mature table" 1 "badmat.tsv: line 2" -- "$M" explain --aggregate --p
 printf '>x\nACGU1ACGU\n' > "$T/bad.fa"
 expect "bad letters" 1 "bad.fa" -- "$M" explain --aggregate --pos "$T/bad.fa" -o "$T/y"
 [ ! -e "$T/y/index.html" ] && ok || bad "report written after an input error"
+printf '>a\nAAAAAAAAAA\n>b\nCCCCCCCCCC\n' > "$T/nohp.fa"
+expect "no hairpin at all" 1 "no hairpin to explain" -- "$M" explain --aggregate --pos "$T/nohp.fa" \
+    --method gradient -o "$T/z"
+[ ! -e "$T/z/index.html" ] && [ ! -e "$T/z/aggregate/categories.tsv" ] && ok || bad "outputs without hairpins"
+expect "empty input" 1 "no sequences" -- "$M" explain --sanity /dev/null -o "$T/z"
 expect "bad model" 1 "mirlens explain: " -- "$M" explain --aggregate --pos "$T/pos.fa" -m "$T/bad.fa" -o "$T/x"
 expect "bad shuffled model" 1 "nope.mrlm" -- "$M" explain --sanity "$T/pos.fa" --shuffled-model "$T/nope.mrlm" \
     --sanity-n 1 --method gradient -o "$T/x"
