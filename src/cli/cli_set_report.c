@@ -356,8 +356,8 @@ int cli_set_write_tables(srun_t *r)
         "method\tgroup\ttable\tcategory\tn_nt\tnt_share\tattr_share\tenrichment\tmean_signed\n",
         "method\tgroup\tsite\toffset\tn\tmean_share\tmean_abs_share\n",
         "method\tgroup\tscope\tkmer\toccurrences\tin_top\texpected\tenrichment\tz\n",
-        "method\tgroup\tloop_size\tn_hairpins\tloop_nt_share\tloop_attr_share\tenrichment\t"
-        "loop_signed_share\n"};
+        ("method\tgroup\tloop_size\tn_hairpins\tloop_nt_share\tloop_attr_share\tenrichment\t"
+         "loop_signed_share\n")};
     static const rows_fn fn[NT] = {rows_columns,  rows_profile, rows_categories,
                                    rows_cutsites, rows_motifs,  rows_loops};
     char sub[4096];
@@ -819,6 +819,14 @@ int cli_set_write_report(srun_t *r, double seconds)
     if (o->aggregate) {
         fputs("<h2>Classification</h2>\n", fp);
         report_metrics(r, fp);
+        long npos = 0;
+        for (size_t k = 0; k < r->n; k++)
+            npos += r->it[k].label == 1 && isfinite(r->prob[k]);
+        if (o->mature)
+            fprintf(fp,
+                    "<p>miRNA duplex placed (mature positions, <code>predictions.tsv</code> "
+                    "column duplex) for %ld of the %ld pre-miRNAs.</p>\n",
+                    r->n_duplex, npos);
     }
     fputs("<h2>Methods by faithfulness and sanity</h2>\n", fp);
     fprintf(fp,

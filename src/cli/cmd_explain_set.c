@@ -368,20 +368,25 @@ static int keep_sanity(srun_t *r, const float *x, size_t b, const char *id)
 }
 
 /* Nucleotide statistics of one sequence and method into the accumulator. */
-static int agg_seq(srun_t *r, int j, int g, const sitem_t *it, const mrl_fe_item_t *fe,
-                   const float *map2d, float *attr, int *pt, uint8_t *ctx)
+/* The miRNA duplex of a positive whose mature positions are known (1, duplex set), else 0. */
+static int find_duplex(srun_t *r, const sitem_t *it, const mrl_fe_item_t *fe, int *pt, uint8_t *ctx,
+                       int duplex[4])
 {
-    int duplex[4], range[4], len, have = 0;
+    int range[4], len;
+    if (!r->mat || it->label != 1 ||
+        !(mrl_mature_find(r->mat, it->id, range, &len) ||
+          (it->acc[0] && mrl_mature_find(r->mat, it->acc, range, &len))) ||
+        (size_t)len != it->len || mrl_explain_structure(fe->structure, it->len, pt, ctx) < 0)
+        return 0;
+    return mrl_duplex_regions(pt, it->len, range, duplex, NULL) == 0;
+}
+
+/* Nucleotide statistics of one sequence and method into the accumulator. */
+static int agg_seq(srun_t *r, int j, int g, const sitem_t *it, const mrl_fe_item_t *fe,
+                   const float *map2d, float *attr, const int *duplex)
+{
     mrl_explain_nucleotides(&fe->hp, map2d, it->len, attr, NULL);
-    if (r->mat && it->label == 1 &&
-        (mrl_mature_find(r->mat, it->id, range, &len) ||
-         (it->acc[0] && mrl_mature_find(r->mat, it->acc, range, &len))) &&
-        (size_t)len == it->len && mrl_explain_structure(fe->structure, it->len, pt, ctx) == 0)
-        have = mrl_duplex_regions(pt, it->len, range, duplex, NULL) == 0;
-    if (j == 0)
-        r->n_duplex += have;
-    int rc = mrl_agg_add_seq(&r->agg[j], g, it->seq, fe->structure, it->len, &fe->hp, attr,
-                             have ? duplex : NULL);
+    int rc = mrl_agg_add_seq(&r->agg[j], g, it->seq, fe->structure, it->len, &fe->hp, attr, duplex);
     return rc < 0 ? cli_lib_error("explain", rc) : 0;
 }
 
@@ -459,14 +464,20 @@ static int run_chunk(srun_t *r, chunkbuf_t *cb, size_t k0, size_t k1)
         r->prob[k] = prob;
         int g = it->label >= 0 ? mrl_outcome_of(it->label, prob, o->threshold) : -1;
         if (o->aggregate) {
-            fprintf(r->pred.fp, "%s\t%d\t%.6g\t%s\n", it->id, it->label, (double)prob,
+            int dx[4], have = fe && find_duplex(r, it, fe, cb->pt, cb->ctx, dx);
+            r->n_duplex += have;
+            fprintf(r->pred.fp, "%s\t%d\t%.6g\t%s\t", it->id, it->label, (double)prob,
                     mrl_outcome_name(g));
+            if (have)
+                fprintf(r->pred.fp, "%d-%d,%d-%d\n", dx[0] + 1, dx[1] + 1, dx[2] + 1, dx[3] + 1);
+            else
+                fputs(".\n", r->pred.fp);
             for (int j = 0; j < r->M && !rc; j++) {
                 mrl_explain_channel_sum(cb->maps + ((size_t)j * nb + b) * PX, 1, 3, MRL_IMG_H,
                                         MRL_IMG_W, map2d);
                 mrl_agg_add_map(&r->agg[j], g, map2d, fe ? fe->hp.used : MRL_IMG_W);
                 if (fe)
-                    rc = agg_seq(r, j, g, it, fe, map2d, cb->attr, cb->pt, cb->ctx);
+                    rc = agg_seq(r, j, g, it, fe, map2d, cb->attr, have ? dx : NULL);
             }
             if (!rc && fe && o->faith_n && picked(k, r->n, (size_t)o->faith_n)) {
                 double t1 = cli_now();
@@ -660,7 +671,7 @@ static int setup(srun_t *r)
     if (o->aggregate) {
         if ((rc = cli_set_open(&r->pred, o->out, "predictions.tsv")))
             return rc;
-        fputs("id\tlabel\tprob\tgroup\n", r->pred.fp);
+        fputs("id\tlabel\tprob\tgroup\tduplex\n", r->pred.fp);
         if ((rc = cli_set_open(&r->fseq, o->out, "faithfulness_seq.tsv")))
             return rc;
         fputs("id\tmethod\tlabel\tprob\tauc_deletion\tauc_insertion\tauc_deletion_random\t"
