@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Agreement of nucleotide attributions between models, from `mirlens explain` outputs.
 
-    python3 bench/compare_maps.py METHOD NAME=DIR NAME=DIR ...
+    python3 bench/compare_maps.py METHOD NAME=DIR[:METHOD2] NAME=DIR ...
 
-Each DIR is a `mirlens explain -o DIR --method METHOD` run over the same sequences. For
+Each DIR is a `mirlens explain -o DIR --method METHOD` run over the same sequences (a
+":METHOD2" suffix reads that method from DIR instead, to compare methods). For
 every pair of models, prints the mean Spearman correlation (ties: mean ranks) of the
 per-nucleotide attributions over the hairpins both explained, the mean overlap of their
 top-10 nucleotides by attribution, and the number of hairpins. Plain Python, no NumPy.
@@ -54,7 +55,10 @@ def top(v, k=10):
 
 def main():
     method, runs = sys.argv[1], [a.split("=", 1) for a in sys.argv[2:]]
-    data = {name: read(d + "/nucleotides.tsv", method) for name, d in runs}
+    data = {}
+    for name, d in runs:
+        d, _, m = d.partition(":")
+        data[name] = read(d + "/nucleotides.tsv", m or method)
     print("| models | mean Spearman rho | mean top-10 overlap | hairpins |")
     print("|---|---|---|---|")
     for (na, _), (nb, _) in combinations(runs, 2):

@@ -49,3 +49,20 @@ for k in hsa allmirbase; do
     "$M" import-keras "$S/models/final_${k}_vgg_4M_128FCU.h5" -o "$O/keras_$k.mrlm"
     run "keras-$k" "$O/keras_$k.mrlm" "${inputs[@]}" "${mature[@]}" --method "$kmethods" "${common[@]}"
 done
+
+# 5. agreement of the three networks' integrated-gradients maps, hairpin by hairpin, on
+#    every 8th hairpin (per-sequence `mirlens explain` runs; bench/compare_maps.py)
+{ awk '/^>/ { k++ } k % 8 == 1' "$D/modhsa_test_pos.fa"; awk '/^>/ { k++ } k % 8 == 1' "$D/modhsa_test_neg.fa"; } \
+    > "$O/compare.fa"
+for m in default=models/default.mrlm keras-hsa="$O/keras_hsa.mrlm" keras-allmirbase="$O/keras_allmirbase.mrlm"; do
+    "$M" explain -m "${m#*=}" --method integrated-gradients --steps 32 --scale 2 -j 2 -q \
+        "$O/compare.fa" -o "$O/compare-${m%%=*}"
+done
+python3 bench/compare_maps.py integrated-gradients default="$O/compare-default" \
+    keras-hsa="$O/compare-keras-hsa" keras-allmirbase="$O/compare-keras-allmirbase" | tee "$O/compare.md"
+# the same comparison between faithful methods on one model, for scale
+"$M" explain -m models/default.mrlm --method occlusion-nt,shap --scale 2 -j 2 -q "$O/compare.fa" \
+    -o "$O/compare-default-other"
+python3 bench/compare_maps.py integrated-gradients default-IG="$O/compare-default" \
+    default-occlusion-nt="$O/compare-default-other:occlusion-nt" \
+    default-shap="$O/compare-default-other:shap" | tee "$O/compare_methods.md"
