@@ -713,6 +713,9 @@ static int finish(srun_t *r)
         if (!rc && r->n_faith)
             rc = cli_set_write_faith(r);
     }
+    if (!rc && r->ns && !r->o->shuffled && !r->o->x.quiet)
+        fprintf(stderr, "mirlens explain: no --shuffled-model: the label-randomisation test is "
+                        "skipped (make one with mirlens train --shuffle-labels)\n");
     if (!rc && r->ns)
         rc = run_sanity(r);
     if (!rc && r->ns)

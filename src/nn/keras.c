@@ -585,6 +585,8 @@ static int set_meta(const imp_t *im, mrl_model_t *m, hid_t fid)
     int rc = mrl_model_meta_set(m, "source", base ? base + 1 : im->path);
     if (!rc)
         rc = mrl_model_meta_set(m, "keras_model_class", "Sequential");
+    if (!rc) /* mrl_model_new recorded its initialisation seed; the weights are Keras' */
+        rc = mrl_model_meta_set(m, "seed", "none (weights imported from Keras)");
     static const char *const keys[2][2] = {{"keras_version", "keras_version"},
                                            {"backend", "keras_backend"}};
     for (int i = 0; !rc && i < 2; i++) {

@@ -269,6 +269,7 @@ static void test_tiny(void)
         CHECK_STR(mrl_model_meta_get(m, "keras_backend"), "tensorflow");
         CHECK_STR(mrl_model_meta_get(m, "source"), "test_keras_tiny.h5");
         CHECK_STR(mrl_model_meta_get(m, "keras_model_class"), "Sequential");
+        CHECK_STR(mrl_model_meta_get(m, "seed"), "none (weights imported from Keras)");
         /* one converted entry by hand: c1 OIHW (o=1,i=2,y=0,x=1) = Keras (0,1,2,1) */
         size_t wo, wn, bo, bn;
         CHECK_INT(mrl_model_layer_params(m, 0, &wo, &wn, &bo, &bn), 0);
