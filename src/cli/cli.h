@@ -129,6 +129,9 @@ enum {
 void cli_xopts_default(cli_xopts_t *o);
 /* Handle one shared option: 0 done, CLI_USAGE bad value (printed), -1 not a shared one. */
 int cli_xopt_handle(int c, const char *arg, cli_xopts_t *o);
+/* The rest of an explain option loop after getopt_long returned c: a missing value (':'),
+ * an unknown option ('?') or a shared option. Returns 0 or CLI_USAGE (printed). */
+int cli_xopt_other(int c, char **argv, cli_xopts_t *o);
 /* Load the SHAP background (o->background, else the shipped one; none = white image) for
  * model m into o->bg / o->ex. Returns 0 or CLI_ERR (printed). */
 int cli_xopts_background(cli_xopts_t *o, const mrl_model_t *m);

@@ -2,6 +2,7 @@
  * cli_explain.c - what every `mirlens explain` mode shares: the method and attribution
  * options, the SHAP background, HTML helpers.
  */
+#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,14 @@ int cli_xopt_handle(int c, const char *arg, cli_xopts_t *o)
     default:
         return -1;
     }
+}
+
+int cli_xopt_other(int c, char **argv, cli_xopts_t *o)
+{
+    if (c == ':')
+        return cli_usage_error("explain", "option '%s' needs a value", argv[optind - 1]);
+    int bad = c == '?' ? -1 : cli_xopt_handle(c, optarg, o);
+    return bad < 0 ? cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]) : bad;
 }
 
 static int ends_with(const char *s, const char *suf)

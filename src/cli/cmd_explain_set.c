@@ -185,14 +185,8 @@ static int parse_args(int argc, char **argv, sopts_t *o)
         case 'h':
             usage(stdout);
             return -1;
-        case ':':
-            return cli_usage_error("explain", "option '%s' needs a value", argv[optind - 1]);
-        case '?':
-            return cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]);
         default:
-            bad = cli_xopt_handle(c, optarg, &o->x);
-            if (bad < 0)
-                return cli_usage_error("explain", "unknown option '%s'", argv[optind - 1]);
+            bad = cli_xopt_other(c, argv, &o->x);
         }
         if (bad)
             return CLI_USAGE;

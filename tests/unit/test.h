@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "mirlens.h"
 
 static int test_pass, test_fail;
 
@@ -72,6 +73,20 @@ static inline const char *test_shared_dir(void)
         return NULL;
     fclose(f);
     return d;
+}
+
+/* An engine context for m on `threads` threads; exits 2 (a broken test set-up) on failure. */
+static inline mrl_nn_t *test_nn_ctx(mrl_model_t *m, int threads)
+{
+    mrl_nn_t *nn = NULL;
+    mrl_nn_opts_t o;
+    mrl_nn_opts_default(&o);
+    o.threads = threads;
+    if (mrl_nn_new(&nn, m, &o) != 0) {
+        fprintf(stderr, "nn_new: %s\n", mrl_errmsg());
+        exit(2);
+    }
+    return nn;
 }
 
 static inline int test_summary(const char *name)

@@ -26,15 +26,7 @@ static mrl_arch_t arch(int c, int h, int w, int nl, const mrl_layer_spec_t *L)
 
 static mrl_nn_t *ctx(mrl_model_t *m, int threads)
 {
-    mrl_nn_t *nn = NULL;
-    mrl_nn_opts_t o;
-    mrl_nn_opts_default(&o);
-    o.threads = threads;
-    if (mrl_nn_new(&nn, m, &o) != 0) {
-        fprintf(stderr, "nn_new: %s\n", mrl_errmsg());
-        exit(2);
-    }
-    return nn;
+    return test_nn_ctx(m, threads);
 }
 
 /* A hairpin image (normalised) of a small stem-loop, for realistic inputs. */

@@ -48,15 +48,7 @@ static mrl_model_t *small_model(uint64_t seed)
 
 static mrl_nn_t *ctx(mrl_model_t *m)
 {
-    mrl_nn_t *nn = NULL;
-    mrl_nn_opts_t o;
-    mrl_nn_opts_default(&o);
-    o.threads = 1;
-    if (mrl_nn_new(&nn, m, &o) != 0) {
-        fprintf(stderr, "nn_new: %s\n", mrl_errmsg());
-        exit(2);
-    }
-    return nn;
+    return test_nn_ctx(m, 1);
 }
 
 static void inputs(float *x)
