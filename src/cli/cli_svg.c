@@ -127,7 +127,7 @@ void cli_svg_lines(FILE *fp, const char *title, const char *xlabel, const char *
                    const double *x, int np, int ns, const char *const *names,
                    const double *const *y, int dashed_from)
 {
-    int W = 860, H = 340;
+    int W = 860, H = 45 + 16 * ns > 340 ? 45 + 16 * ns : 340; /* room for the legend */
     frame_t f = {60, 30, 520, 260, x[0], x[np - 1], 0, 1};
     if (f.xmax <= f.xmin)
         f.xmax = f.xmin + 1;
