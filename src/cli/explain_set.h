@@ -1,7 +1,8 @@
 /*
  * explain_set.h - internal to `mirlens explain --aggregate / --sanity`: the run state shared
  * by cmd_explain_set.c (options, the pass over the set, the sanity checks) and
- * cli_set_report.c (tables, figures, per-sequence pages and the report).
+ * cli_set_tables.c (tables and figures) and cli_set_report.c (per-sequence pages, sanity
+ * output and the report).
  */
 #ifndef MRL_EXPLAIN_SET_H
 #define MRL_EXPLAIN_SET_H
@@ -65,7 +66,7 @@ typedef struct srun {
     double t_agg, t_faith, t_sanity;
 } srun_t;
 
-/* cli_set_report.c */
+/* cli_set_report.c and cli_set_tables.c */
 char *cli_set_path(const char *dir, const char *a, const char *b, const char *c);
 int cli_set_open(mrl_atomic_t *af, const char *dir, const char *name);
 int cli_set_commit(mrl_atomic_t *af);
