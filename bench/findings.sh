@@ -66,3 +66,10 @@ python3 bench/compare_maps.py integrated-gradients default="$O/compare-default" 
 python3 bench/compare_maps.py integrated-gradients default-IG="$O/compare-default" \
     default-occlusion-nt="$O/compare-default-other:occlusion-nt" \
     default-shap="$O/compare-default-other:shap" | tee "$O/compare_methods.md"
+
+# 6. the sanity checks alone (`explain --sanity FILE`) on the same 24 hairpins: the same
+#    table as the aggregate run's, byte for byte (docs/findings/default-sanity.svg is its chart)
+cat "$D/modhsa_test_pos.fa" "$D/modhsa_test_neg.fa" > "$O/all.fa"
+"$M" explain --sanity "$O/all.fa" --method "$methods" --steps 32 --sanity-n 24 \
+    --shuffled-model "$O/shuffled.mrlm" -j 2 -q -o "$O/sanity-check"
+cmp "$O/sanity-check/sanity.tsv" "$O/default/sanity.tsv" && echo "sanity alone = sanity in the aggregate run"
