@@ -446,10 +446,22 @@ int cli_set_write_report(srun_t *r, double seconds)
         long nseq = 0, ndup = 0;
         for (int g = 0; g < MRL_NOUTCOMES; g++)
             nseq += a->n_seq[g], ndup += a->n_duplex[g];
+        /* the PNG (kilobytes) rather than the labelled SVG (a rect per pixel, ~1 MB) */
         fprintf(fp,
-                "<section id=\"%s\">\n<h2>%s</h2>\n"
-                "<p><img src=\"aggregate/maps.%s.svg\" alt=\"%s mean maps\"></p>\n",
+                "<section id=\"%s\">\n<h2>%s</h2>\n<figure><img src=\"aggregate/maps.%s.png\" "
+                "alt=\"%s mean maps\"><figcaption>Mean maps, top to bottom: signed shares of",
                 meth, meth, meth, meth);
+        for (int kind = 0; kind < 2; kind++) {
+            for (int g = 0; g < MRL_NOUTCOMES; g++)
+                if (a->n_img[g])
+                    fprintf(fp, " %s (%ld)", mrl_outcome_name(g), a->n_img[g]);
+            fputs(kind ? "" : ", then |shares| of the same groups", fp);
+        }
+        fprintf(fp,
+                "; each panel scaled to its own maximum (blue negative, red positive). "
+                "Labelled: <a href=\"aggregate/maps.%s.svg\">maps.%s.svg</a>.</figcaption>"
+                "</figure>\n",
+                meth, meth);
         if (nseq)
             fprintf(fp,
                     "<p><img src=\"aggregate/profile.%s.svg\" alt=\"%s profile\"> "
@@ -501,4 +513,3 @@ int cli_set_write_report(srun_t *r, double seconds)
     mrl_atomic_abort(&h);
     return rc;
 }
-

@@ -46,9 +46,9 @@ grep -q 'CONSOLE' "$T/seq.log" && bad "sequence page console: $(grep CONSOLE "$T
 grep -q 'data-images="ok"' "$T/seq.dom" && ok || bad "sequence page: pictures not all loaded"
 # the check can fail: a report with a figure missing
 cp -r "$T/r" "$T/broken"
-rm "$T/broken/aggregate/maps.gradient.svg"
+rm "$T/broken/aggregate/maps.gradient.png"
 browse "$T/broken" "file://$T/broken/index.html"
 grep -q 'data-images="broken"' "$T/broken.dom" && ok || bad "a missing figure went unnoticed"
-grep -q 'CONSOLE.*cannot load aggregate/maps.gradient.svg' "$T/broken.log" && ok ||
+grep -q 'CONSOLE.*cannot load aggregate/maps.gradient.png' "$T/broken.log" && ok ||
     bad "no console error for the missing figure"
 summary
