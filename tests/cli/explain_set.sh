@@ -145,6 +145,9 @@ expect "aggregate over images" 0 "" -- "$M" explain --aggregate --images "$T/img
 [ "$(wc -l < "$T/i/aggregate/profile.tsv")" -eq 1 ] && ok || bad "images: nucleotide rows without sequences"
 cmp -s <(cut -f2-4 "$T/i/predictions.tsv") <(cut -f2-4 "$A/predictions.tsv") && ok ||
     bad "images and FASTA give different predictions"
+expect "sanity on an image set" 0 "" -- "$M" explain --sanity "$T/img" --method gradient --sanity-n 2 -j 1 \
+    -o "$T/si"
+[ "$(awk -F'\t' '$2 == "cascade"' "$T/si/sanity.tsv" | wc -l)" -eq 8 ] && ok || bad "sanity on images: cascade"
 expect "images without labels" 1 "no labels" -- "$M" explain --aggregate --images "$T/img" -o "$T/x"
 # usage errors: exit 2
 expect "no inputs" 2 "needs --pos" -- "$M" explain --aggregate -o "$T/x"
