@@ -348,18 +348,21 @@ static void report_motifs(const mrl_agg_t *a, FILE *fp)
                 "<table><tr><th class=\"l\">3-mer</th><th>occurrences</th><th>in top</th>"
                 "<th>expected</th><th>enrichment</th><th>z</th></tr>\n",
                 scope_name[scope]);
+        /* the six most enriched, then UGU and GUG wherever they rank */
+        int rows[8], nr = 0;
+        for (int i = 0; i < m && i < 6; i++)
+            rows[nr++] = idx[i];
         static const int special[2] = {(3 << 4) | (2 << 2) | 3, (2 << 4) | (3 << 2) | 2};
-        for (int i = 0; i < m + 2; i++) {
-            int k = i < m ? idx[i] : special[i - m];
-            if (i >= 6 && i < m && k != special[0] && k != special[1])
-                continue; /* the top six, then UGU and GUG wherever they rank */
-            if (i >= m &&
-                (k == idx[0] || (m > 1 && k == idx[1]) || (m > 2 && k == idx[2]) ||
-                 (m > 3 && k == idx[3]) || (m > 4 && k == idx[4]) || (m > 5 && k == idx[5])))
-                continue;
+        for (int s2 = 0; s2 < 2; s2++) {
+            int seen = a->kmer_occ[g][scope][special[s2]] == 0;
+            for (int i = 0; i < nr; i++)
+                seen |= rows[i] == special[s2];
+            if (!seen)
+                rows[nr++] = special[s2];
+        }
+        for (int i = 0; i < nr; i++) {
+            int k = rows[i];
             char km[4];
-            if (i >= m && a->kmer_occ[g][scope][k] == 0)
-                continue;
             fprintf(fp,
                     "<tr><td class=\"l\">%s</td><td>%.0f</td><td>%.0f</td><td>%.1f</td>"
                     "<td>%.2f</td><td>%.2f</td></tr>\n",

@@ -624,7 +624,7 @@ static int setup(srun_t *r)
     no.threads = o->x.threads;
     if ((rc = mrl_model_load(&r->m, o->x.model)) < 0 || (rc = mrl_nn_new(&r->nn, r->m, &no)) < 0)
         return cli_lib_error("explain", rc);
-    if ((rc = cli_xopts_background((cli_xopts_t *)&o->x, r->m)))
+    if ((rc = cli_xopts_background(&r->o->x, r->m)))
         return rc;
     if (o->mature && (rc = mrl_mature_load(&r->mat, o->mature)) < 0)
         return cli_lib_error("explain", rc);

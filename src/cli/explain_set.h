@@ -33,7 +33,7 @@ typedef struct sitem {
 } sitem_t;
 
 typedef struct srun {
-    const sopts_t *o;
+    sopts_t *o; /* the run fills in o->x.bg (the SHAP background) once the model is loaded */
     mrl_model_t *m;
     mrl_nn_t *nn;
     mrl_mature_tab_t *mat;

@@ -61,9 +61,9 @@ static int cmp_row(const void *a, const void *b)
     return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
-/* Rows of one hairpin need not be adjacent in the file: sort by (id, file order) and merge
- * repeats, each arm keeping its first range unless a later one is an exact ("name+seq")
- * match and the first is not, as within one run of rows. */
+/* One row per hairpin (its lines need not be adjacent in the file): sort by (id, file
+ * order) and merge, each arm keeping its first range unless a later one is an exact
+ * ("name+seq") match and the first is not. */
 static void merge_rows(mrl_mature_tab_t *t)
 {
     qsort(t->row, t->n, sizeof *t->row, cmp_row);
@@ -93,12 +93,9 @@ static int parse_int(const char *s, long *v)
     return *s && !*end && *v >= 0 && *v < (1L << 30);
 }
 
-/* The row of hairpin id (rows of one hairpin are adjacent in the file; a new row is made
- * when the id changes). */
-static int row_for(mrl_mature_tab_t *t, const char *id, const char *acc, int len)
+/* A row for one line of the file (merge_rows joins the rows of one hairpin). */
+static int new_row(mrl_mature_tab_t *t, const char *id, const char *acc, int len)
 {
-    if (t->n && strcmp(t->row[t->n - 1].id, id) == 0)
-        return 0;
     if (t->n == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 1024;
         mature_row_t *r = realloc(t->row, cap * sizeof *r);
@@ -132,15 +129,12 @@ static int parse_row(mrl_mature_tab_t *t, io_lines_t *L)
     int arm = strcmp(f[6], "5p") == 0 ? 0 : strcmp(f[6], "3p") == 0 ? 1 : -1;
     if (arm < 0 || !*f[0] || !*f[1])
         return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: arm must be 5p or 3p", L->name, L->lineno);
-    int rc = row_for(t, f[0], f[1], (int)len);
+    int rc = new_row(t, f[0], f[1], (int)len);
     if (rc < 0)
         return rc;
     mature_row_t *r = &t->row[t->n - 1];
-    int exact = strcmp(f[8], "name+seq") == 0;
-    if (r->range[2 * arm] < 0 || (exact && !r->exact[arm])) {
-        r->range[2 * arm] = (int)s - 1, r->range[2 * arm + 1] = (int)e - 1;
-        r->exact[arm] = exact;
-    }
+    r->range[2 * arm] = (int)s - 1, r->range[2 * arm + 1] = (int)e - 1;
+    r->exact[arm] = strcmp(f[8], "name+seq") == 0;
     return 0;
 }
 

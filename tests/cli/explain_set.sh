@@ -65,9 +65,12 @@ awk -F'\t' '$3 == "region" && $2 == "TP" { r++ } END { exit r == 0 }' "$A/aggreg
 st=$(awk -F'\t' '$1 == "hsa-let-7a-1" { print $5 }' "$T/mature.tsv")
 awk -F'\t' -v s="$st" '$1 == "hsa-let-7a-1" { split($5, a, "[-,]"); exit !(a[1] == s && a[2] == s + 21) }' \
     "$A/predictions.tsv" && ok || bad "let-7a-1 duplex 5p strand"
-# column shares of each image add to 1 over both halves: sum over columns of mean_abs_share * n / images
-awk -F'\t' 'NR > 1 && $6 != "nan" { k = $1 " " $2; s[k] += $7 * $5 } END { for (k in s) if (s[k] <= 0) exit 1 }' \
-    "$A/aggregate/columns.tsv" && ok || bad "column shares"
+# column shares: each image's |map| is divided by its sum, so over both halves and all
+# drawn columns a group's summed |shares| lie in (0, n_images] (pixels beyond the drawn
+# columns are not binned)
+awk -F'\t' 'FNR == 1 { f++; next } f == 1 { n[$4]++ } f == 2 { s[$1 " " $2] += $7 * $5; g[$1 " " $2] = $2 }
+    END { for (k in s) if (s[k] <= 0 || s[k] > n[g[k]] * (1 + 1e-4)) exit 1; exit length(s) == 0 }' \
+    "$A/predictions.tsv" "$A/aggregate/columns.tsv" && ok || bad "column shares"
 # faithfulness: areas within [0, 1]; the two curves meet at both ends (full image, all masked)
 awk -F'\t' 'NR > 1 { for (i = 4; i <= 7; i++) if ($i < 0 || $i > 1) exit 1 }' "$A/faithfulness.tsv" &&
     ok || bad "faithfulness areas"
@@ -81,8 +84,12 @@ awk -F'\t' 'NR > 1 && $2 == "all" { v[$1 " " $3 " " $4] = $6; if ($4 > S) S = $4
     bad "faithfulness on --faith-n hairpins"
 # sanity: the original correlates 1 with itself; 8 cascade steps (the paper's network has 6
 # convolutions and 2 dense layers), from the output down; a shuffled-label row per method
-awk -F'\t' '$3 == "original" && ($5 != "1.0000" || $6 != "1.0000") { exit 1 }' "$A/sanity.tsv" && ok ||
-    bad "original rho"
+# randomising every layer decorrelates the gradient maps (signed rho near 0; the trained
+# network's own maps would give 1)
+awk -F'\t' '$1 == "gradient" && $2 == "cascade" && $3 == 8 { r = $5 < 0 ? -$5 : $5; exit !(r < 0.5) }' \
+    "$A/sanity.tsv" && ok || bad "gradient maps survive full randomisation"
+awk -F'\t' 'NR > 1 && ($5 < -1 || $5 > 1 || $6 < -1 || $6 > 1) { exit 1 }' "$A/sanity.tsv" && ok ||
+    bad "rho outside [-1, 1]"
 [ "$(awk -F'\t' '$1 == "gradient" && $2 == "cascade"' "$A/sanity.tsv" | wc -l)" -eq 8 ] && ok ||
     bad "cascade steps"
 [ "$(awk -F'\t' '$1 == "gradient" && $2 == "cascade" && $3 == 1 { print $4 }' "$A/sanity.tsv")" = dense22 ] &&
