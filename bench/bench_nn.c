@@ -79,7 +79,7 @@ static int task(ctx_t *c, const char *t, size_t *n_img)
 
 int main(int argc, char **argv)
 {
-    int k = 5, threads = 2;
+    int k = 5, threads = 2, bf16 = 0;
     double min_s = 2.0;
     const char *t = "train128";
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -91,6 +91,8 @@ int main(int argc, char **argv)
             t = argv[i + 1];
         else if (strcmp(argv[i], "--min-seconds") == 0)
             min_s = atof(argv[i + 1]);
+        else if (strcmp(argv[i], "--precision") == 0)
+            bf16 = strcmp(argv[i + 1], "bf16") == 0;
     }
     ctx_t c;
     memset(&c, 0, sizeof c);
@@ -100,10 +102,13 @@ int main(int argc, char **argv)
     mrl_nn_opts_t o;
     mrl_nn_opts_default(&o);
     o.threads = threads;
+    o.precision = bf16 ? MRL_PREC_BF16 : MRL_PREC_F32;
     if (mrl_model_new(&c.m, &a, 1) != 0 || mrl_nn_new(&c.nn, c.m, &o) != 0) {
         fprintf(stderr, "bench_nn: %s\n", mrl_errmsg());
         return 1;
     }
+    if (bf16 && mrl_nn_precision(c.nn) != MRL_PREC_BF16)
+        fprintf(stderr, "bench_nn: no bf16 kernels on this CPU: f32\n");
     size_t img = 3 * 25 * 100, N = 256;
     c.x = malloc(N * img * sizeof(float));
     c.noisy = malloc(50 * img * sizeof(float));

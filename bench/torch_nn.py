@@ -7,6 +7,7 @@ Run with Debian's python3-torch (1.13) and glibc told to keep freed memory:
     /usr/bin/python3 bench/torch_nn.py --k 5 --threads 2 --tasks train128,infer1
 """
 import argparse
+import contextlib
 import resource
 import time
 
@@ -69,6 +70,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--tasks", default="train128,infer1,infer256,grad1,grad128,smooth50")
     ap.add_argument("--min-seconds", type=float, default=2.0)
+    ap.add_argument("--precision", choices=("f32", "bf16"), default="f32",
+                    help="bf16: every pass under torch.autocast('cpu', bfloat16)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -115,9 +118,19 @@ def main():
         "grad128": (lambda: grad(128, net), 128),
         "smooth50": (smooth, 1),
     }
+    def autocast():
+        if a.precision == "bf16":
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
     for t in a.tasks.split(","):
         fn, n = tasks[t]
-        ips, cps = timeit(fn, n, a.min_seconds)
+
+        def run(fn=fn):
+            with autocast():
+                fn()
+
+        ips, cps = timeit(run, n, a.min_seconds)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
         print(f"{t} {ips:.2f} {rss:.0f} {cps:.2f}", flush=True)
 

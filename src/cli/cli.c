@@ -52,6 +52,25 @@ int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, lon
     return 0;
 }
 
+int cli_parse_precision(const char *cmd, const char *s, int *out)
+{
+    if (strcmp(s, "f32") == 0)
+        *out = MRL_PREC_F32;
+    else if (strcmp(s, "bf16") == 0)
+        *out = MRL_PREC_BF16;
+    else {
+        cli_usage_error(cmd, "invalid value '%s' for --precision (expected f32 or bf16)", s);
+        return -1;
+    }
+    return 0;
+}
+
+void cli_precision_note(const char *cmd, int asked, const mrl_nn_t *nn, int quiet)
+{
+    if (!quiet && nn && asked == MRL_PREC_BF16 && mrl_nn_precision(nn) != MRL_PREC_BF16)
+        fprintf(stderr, "mirlens %s: this CPU has no fast bf16 kernels: computing in f32\n", cmd);
+}
+
 double cli_now(void)
 {
     struct timespec ts;

@@ -35,6 +35,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #endif
     ;
 
+/* Parse --precision: "f32" (MRL_PREC_F32) or "bf16"; returns 0 or -1 (message printed). */
+int cli_parse_precision(const char *cmd, const char *s, int *out);
+/* Warn on stderr (unless quiet) when bf16 was asked for and this CPU computes in f32. */
+void cli_precision_note(const char *cmd, int asked, const mrl_nn_t *nn, int quiet);
+
 /* Parse a non-negative integer option value; returns 0 or -1 (message printed). */
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 
@@ -88,7 +93,7 @@ typedef struct cli_xopts {
     mrl_explain_opts_t ex;
     int methods[MRL_EXPLAIN_NMETHODS], nmethods;
     const char *model, *background;
-    int threads, quiet, scale;
+    int threads, quiet, scale, precision;
     mrl_fasta_opts_t fasta;
     float *bg; /* normalised SHAP background (owned; ex.background points here) */
 } cli_xopts_t;
@@ -106,7 +111,8 @@ enum {
     CLI_XO_BG,
     CLI_XO_SEED,
     CLI_XO_SCALE,
-    CLI_XO_MAXLEN
+    CLI_XO_MAXLEN,
+    CLI_XO_PRECISION
 };
 
 /* getopt_long entries of the shared options (-m, -j, -q and the CLI_XO_* ones). */
@@ -124,6 +130,7 @@ enum {
         {"seed", required_argument, 0, CLI_XO_SEED},                                           \
         {"scale", required_argument, 0, CLI_XO_SCALE},                                         \
         {"max-length", required_argument, 0, CLI_XO_MAXLEN},                                   \
+        {"precision", required_argument, 0, CLI_XO_PRECISION},                                 \
         {"threads", required_argument, 0, 'j'}, {"quiet", no_argument, 0, 'q'}
 
 void cli_xopts_default(cli_xopts_t *o);

@@ -117,6 +117,8 @@ int cli_xopt_handle(int c, const char *arg, cli_xopts_t *o)
             return CLI_USAGE;
         o->fasta.max_length = (size_t)v;
         return 0;
+    case CLI_XO_PRECISION:
+        return cli_parse_precision("explain", arg, &o->precision) ? CLI_USAGE : 0;
     case 'j':
         return int_opt("--threads", arg, 1, 64, &o->threads);
     case 'q':

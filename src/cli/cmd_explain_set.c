@@ -63,7 +63,8 @@ static void usage(FILE *fp)
             "  --examples N            per-sequence pages per outcome group (default 3)\n"
             "  --top N                 strongest positions listed on those pages (default 10)\n"
             "  --samples, --noise, --steps, --kshap-samples, --layer, --patch, --stride,\n"
-            "  --background, --target, --seed, --scale, --max-length: as for explain\n"
+            "  --background, --target, --seed, --scale, --max-length, --precision: as for\n"
+            "  explain\n"
             "  -j, --threads N         threads (default 2)\n"
             "  -q, --quiet             no progress on stderr\n",
             SANITY_PASS);
@@ -563,6 +564,7 @@ static int run_sanity(srun_t *r)
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o->x.threads;
+    no.precision = o->x.precision;
     int rc = r->rho_s && r->rho_a && maps ? 0 : cli_error("explain", "out of memory");
     for (size_t k = 0; !rc && k < (size_t)r->M * cols; k++)
         r->rho_s[k] = r->rho_a[k] = (double)NAN;
@@ -622,8 +624,10 @@ static int setup(srun_t *r)
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o->x.threads;
+    no.precision = o->x.precision;
     if ((rc = mrl_model_load(&r->m, o->x.model)) < 0 || (rc = mrl_nn_new(&r->nn, r->m, &no)) < 0)
         return cli_lib_error("explain", rc);
+    cli_precision_note("explain", o->x.precision, r->nn, o->x.quiet);
     if ((rc = cli_xopts_background(&r->o->x, r->m)))
         return rc;
     if (o->mature && (rc = mrl_mature_load(&r->mat, o->mature)) < 0)

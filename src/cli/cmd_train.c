@@ -44,6 +44,10 @@ static void usage(FILE *fp)
             "                   options): gives the same final weights\n"
             "  --params NAME|FILE  folding energies (default rnafold-2.1.3)\n"
             "  -j, --threads N  threads for folding and the network (default 2)\n"
+            "  --precision P    f32 (default, exact) or bf16: convolutions in bfloat16\n"
+            "                   (f32 sums and master weights) on the CPU's AMX /\n"
+            "                   AVX512-BF16 units, several times faster; recorded in\n"
+            "                   the model's train_options\n"
             "  -q, --quiet      no progress on stderr\n"
             "  -h, --help       this help\n");
 }
@@ -143,7 +147,7 @@ int cmd_train(int argc, char **argv)
 {
     enum { O_POS = 256, O_NEG, O_IMG, O_LAB, O_VPOS, O_VNEG, O_VIMG, O_VLAB, O_VSPLIT, O_INIT,
            O_KER, O_DENSE, O_EPOCHS, O_BATCH, O_LR, O_SEED, O_EARLY, O_CKPT, O_RESUME, O_PARAMS,
-           O_SHUF };
+           O_SHUF, O_PREC };
     static const struct option lo[] = {
         {"pos", required_argument, 0, O_POS},        {"neg", required_argument, 0, O_NEG},
         {"images", required_argument, 0, O_IMG},     {"labels", required_argument, 0, O_LAB},
@@ -155,7 +159,7 @@ int cmd_train(int argc, char **argv)
         {"lr", required_argument, 0, O_LR},          {"seed", required_argument, 0, O_SEED},
         {"early-stop", required_argument, 0, O_EARLY}, {"checkpoint", required_argument, 0, O_CKPT},
         {"resume", required_argument, 0, O_RESUME},  {"params", required_argument, 0, O_PARAMS},
-        {"shuffle-labels", no_argument, 0, O_SHUF},
+        {"shuffle-labels", no_argument, 0, O_SHUF}, {"precision", required_argument, 0, O_PREC},
         {"threads", required_argument, 0, 'j'},      {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},               {"output", required_argument, 0, 'o'},
         {0, 0, 0, 0},
@@ -223,6 +227,10 @@ int cmd_train(int argc, char **argv)
         case O_RESUME: resume = optarg; break;
         case O_PARAMS: params = optarg; break;
         case O_SHUF: shuffle = 1; break;
+        case O_PREC:
+            if (cli_parse_precision("train", optarg, &to.precision))
+                return CLI_USAGE;
+            break;
         case 'o': out = optarg; break;
         case 'j':
             if (cli_parse_long("train", "--threads", optarg, 1, 64, &threads))
@@ -331,8 +339,9 @@ int cmd_train(int argc, char **argv)
         cli_lib_error("train", lrc);
         goto done;
     }
-    snprintf(meta, sizeof meta, "epochs=%d batch=%d lr=%g early_stop=%d init=%s", to.epochs,
-             to.batch, (double)to.adam.lr, to.early_stop, init ? init : "-");
+    snprintf(meta, sizeof meta, "epochs=%d batch=%d lr=%g early_stop=%d init=%s precision=%s",
+             to.epochs, to.batch, (double)to.adam.lr, to.early_stop, init ? init : "-",
+             to.precision == MRL_PREC_BF16 ? "bf16" : "f32");
     if ((lrc = mrl_model_meta_set(m, "train_options", meta)) < 0 ||
         (lrc = mrl_model_save(m, out)) < 0) {
         cli_lib_error("train", lrc);

@@ -12,6 +12,13 @@
  * work split at creation from the OpenMP thread count. Weight gradients always use nthr=1
  * plans on fixed shards, so their summation order never depends on the thread count.
  * Scratchpads are user-managed (one per worker) so plans can run concurrently.
+ *
+ * Precision bf16 (an option; f32 is the default and the exact reference): convolutions
+ * after the first compute in bfloat16 with f32 accumulation (AMX or AVX512-BF16 kernels).
+ * Activations, gradients, pooling, dense layers and the master weights stay f32: each such
+ * convolution converts its input (and, backward, its output gradient) to bf16 in the
+ * worker's buffer and writes f32, so the rest of the engine never sees bf16. A layer whose
+ * bf16 kernel would be oneDNN's reference implementation stays f32.
  */
 #include <string.h>
 #include <oneapi/dnnl/dnnl.h>
@@ -23,14 +30,20 @@
 typedef struct kprim {
     dnnl_primitive_t p;
     dnnl_memory_desc_t scratch;
+    int single; /* run on the calling thread alone (a small kernel of a small batch) */
 } kprim_t;
+
+/* Batches up to this size run their light kernels (pooling, dense, conversions) on one
+ * thread: waking the OpenMP team costs more than these kernels take for a few images. */
+#define SMALL_B 4
 
 typedef struct lprim {
     kprim_t fwd, bwd_d, bwd_w, r_dw;
+    kprim_t r_src, r_ddst; /* bf16 layers: f32 input / output gradient -> bf16 (batch b) */
     dnnl_primitive_desc_t fwd_pd;
     dnnl_memory_desc_t w_fwd_md, w_bwd_md, dw_md;
     dnnl_primitive_t r_wf, r_wb; /* plain -> kernel weight reorders (NULL: plain is used) */
-    float *w_fwd, *w_bwd;
+    void *w_fwd, *w_bwd;         /* f32, or bf16 for a bf16 layer */
     uint64_t ver_fwd, ver_bwd;
 } lprim_t;
 
@@ -47,6 +60,10 @@ struct eng {
     dnnl_stream_t main_stream;
     int L;
     int fused[MRL_NN_MAX_LAYERS];
+    int bf16;                   /* precision asked for (MRL_PREC_BF16) */
+    int lbf[MRL_NN_MAX_LAYERS]; /* layer i computes in bf16 */
+    /* bf16 layers: the kernel's bf16 input and output-gradient layouts (batch NN_SHARD) */
+    dnnl_memory_desc_t src16[MRL_NN_MAX_LAYERS], ddst16[MRL_NN_MAX_LAYERS];
     int in_t[MRL_NN_MAX_LAYERS], out_t[MRL_NN_MAX_LAYERS];
     dnnl_memory_desc_t md[NN_MAX_T]; /* per tensor, batch of NN_SHARD (dims[0] replaced) */
     nn_layout_t lay[NN_MAX_T];
@@ -59,7 +76,7 @@ struct eng {
     plan_t *plans[MAX_PLANS];
     int n_plans;
     uint64_t tick;
-    size_t scratch_max, dw_max;
+    size_t scratch_max, dw_max, cvt_max;
 };
 
 #define DN(call)                                                                                   \
@@ -123,12 +140,47 @@ static int plain_md(dnnl_memory_desc_t *d, int nd, const dnnl_dim_t *dims)
     return 0;
 }
 
-static int any_md(dnnl_memory_desc_t *d, int nd, const dnnl_dim_t *dims)
+static int nhwc_md(dnnl_memory_desc_t *d, const dnnl_dim_t *dims)
+{
+    dnnl_dims_t full = {dims[0], dims[1], dims[2], dims[3]};
+    DN(dnnl_memory_desc_init_by_tag(d, 4, full, dnnl_f32, dnnl_acdb));
+    return 0;
+}
+
+static int any_md_dt(dnnl_memory_desc_t *d, int nd, const dnnl_dim_t *dims, dnnl_data_type_t dt)
 {
     dnnl_dims_t full = {0};
     memcpy(full, dims, (size_t)nd * sizeof *dims);
-    DN(dnnl_memory_desc_init_by_tag(d, nd, full, dnnl_f32, dnnl_format_tag_any));
+    DN(dnnl_memory_desc_init_by_tag(d, nd, full, dt, dnnl_format_tag_any));
     return 0;
+}
+
+static int any_md(dnnl_memory_desc_t *d, int nd, const dnnl_dim_t *dims)
+{
+    return any_md_dt(d, nd, dims, dnnl_f32);
+}
+
+/* The same layout as d with bf16 elements (strides count elements, so they carry over). */
+static dnnl_memory_desc_t md_bf16(const dnnl_memory_desc_t *d)
+{
+    dnnl_memory_desc_t r = *d;
+    r.data_type = dnnl_bf16;
+    return r;
+}
+
+/* Bytes of the bf16 staging a layer needs for b images (input + output gradient). */
+static size_t cvt_bytes(const eng_t *e, int i, int b)
+{
+    if (!e->lbf[i])
+        return 0;
+    dnnl_memory_desc_t s = md_batch(&e->src16[i], b), d = md_batch(&e->ddst16[i], b);
+    return (dnnl_memory_desc_get_size(&s) + 63) / 64 * 64 + dnnl_memory_desc_get_size(&d);
+}
+
+static size_t cvt_ddst_off(const eng_t *e, int i, int b)
+{
+    dnnl_memory_desc_t s = md_batch(&e->src16[i], b);
+    return (dnnl_memory_desc_get_size(&s) + 63) / 64 * 64;
 }
 
 static int make_attr(dnnl_primitive_attr_t *attr, int relu)
@@ -177,7 +229,7 @@ static void conv_geom(const mrl_layer_spec_t *s, dnnl_dim_t *st, dnnl_dim_t *pl,
 static int create_fwd(eng_t *e, int i, int b, lprim_t *lp)
 {
     const mrl_layer_spec_t *s = &e->m->arch.layer[i];
-    dnnl_memory_desc_t src = md_batch(&e->md[e->in_t[i]], b);
+    dnnl_memory_desc_t src = md_batch(e->lbf[i] ? &e->src16[i] : &e->md[e->in_t[i]], b);
     dnnl_memory_desc_t dst = md_batch(&e->md[e->out_t[i]], b), wany;
     dnnl_dims_t st, pl, pr;
     conv_geom(s, st, pl, pr);
@@ -189,7 +241,7 @@ static int create_fwd(eng_t *e, int i, int b, lprim_t *lp)
     dnnl_status_t status;
     if (s->kind == MRL_LAYER_CONV) {
         dnnl_convolution_desc_t cd;
-        rc = any_md(&wany, 4, e->w_md[i].dims);
+        rc = any_md_dt(&wany, 4, e->w_md[i].dims, e->lbf[i] ? dnnl_bf16 : dnnl_f32);
         status = rc ? dnnl_invalid_arguments
                     : dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training,
                                                          dnnl_convolution_direct, &src, &wany,
@@ -227,7 +279,7 @@ static int create_bwd_d(eng_t *e, int i, int b, lprim_t *lp)
 {
     const mrl_layer_spec_t *s = &e->m->arch.layer[i];
     dnnl_memory_desc_t dsrc = md_batch(i == 0 ? &e->dmd0 : &e->md[e->in_t[i]], b);
-    dnnl_memory_desc_t ddst = md_batch(&e->md[e->out_t[i]], b), wany;
+    dnnl_memory_desc_t ddst = md_batch(e->lbf[i] ? &e->ddst16[i] : &e->md[e->out_t[i]], b), wany;
     dnnl_dims_t st, pl, pr;
     conv_geom(s, st, pl, pr);
     dnnl_primitive_attr_t attr;
@@ -238,7 +290,7 @@ static int create_bwd_d(eng_t *e, int i, int b, lprim_t *lp)
     dnnl_status_t status;
     if (s->kind == MRL_LAYER_CONV) {
         dnnl_convolution_desc_t cd;
-        rc = any_md(&wany, 4, e->w_md[i].dims);
+        rc = any_md_dt(&wany, 4, e->w_md[i].dims, e->lbf[i] ? dnnl_bf16 : dnnl_f32);
         status = rc ? dnnl_invalid_arguments
                     : dnnl_convolution_backward_data_desc_init(&cd, dnnl_convolution_direct, &dsrc,
                                                                &wany, &ddst, st, pl, pr);
@@ -274,15 +326,15 @@ static int create_bwd_w(eng_t *e, int i, int b, lprim_t *lp)
     const mrl_layer_spec_t *s = &e->m->arch.layer[i];
     if (s->kind == MRL_LAYER_MAXPOOL)
         return 0;
-    dnnl_memory_desc_t src = md_batch(&e->md[e->in_t[i]], b);
-    dnnl_memory_desc_t ddst = md_batch(&e->md[e->out_t[i]], b), wany;
+    dnnl_memory_desc_t src = md_batch(e->lbf[i] ? &e->src16[i] : &e->md[e->in_t[i]], b);
+    dnnl_memory_desc_t ddst = md_batch(e->lbf[i] ? &e->ddst16[i] : &e->md[e->out_t[i]], b), wany;
     dnnl_dims_t st, pl, pr;
     conv_geom(s, st, pl, pr);
     dnnl_primitive_attr_t attr;
     int rc = make_attr(&attr, 0);
     if (rc)
         return rc;
-    rc = any_md(&wany, e->w_md[i].ndims, e->w_md[i].dims);
+    rc = any_md(&wany, e->w_md[i].ndims, e->w_md[i].dims); /* f32 gradient also for bf16 */
     if (rc) {
         dnnl_primitive_attr_destroy(attr);
         return rc;
@@ -326,7 +378,7 @@ static int create_bwd_w(eng_t *e, int i, int b, lprim_t *lp)
 
 /* Reorder primitive plain weights -> kernel format, and the buffer (NULL if identical). */
 static int weight_reorder(eng_t *e, int i, const dnnl_memory_desc_t *to, dnnl_primitive_t *r,
-                          float **buf)
+                          void **buf)
 {
     if (dnnl_memory_desc_equal(to, &e->w_md[i]))
         return 0;
@@ -347,7 +399,7 @@ static void plan_free(eng_t *e, plan_t *p)
     for (int i = 0; i < e->L; i++) {
         lprim_t *lp = &p->l[i];
         kprim_free(&lp->fwd), kprim_free(&lp->bwd_d), kprim_free(&lp->bwd_w);
-        kprim_free(&lp->r_dw);
+        kprim_free(&lp->r_dw), kprim_free(&lp->r_src), kprim_free(&lp->r_ddst);
         if (lp->fwd_pd)
             dnnl_primitive_desc_destroy(lp->fwd_pd);
         if (lp->r_wf)
@@ -372,6 +424,50 @@ static plan_t *plan_find(eng_t *e, int b, int nthr)
     return NULL;
 }
 
+/* Reorder primitive between two descriptors of b images into k. */
+static int act_reorder(eng_t *e, const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to,
+                       int b, kprim_t *k)
+{
+    dnnl_memory_desc_t f = md_batch(from, b), t = md_batch(to, b);
+    dnnl_primitive_attr_t attr;
+    int rc = make_attr(&attr, 0);
+    if (rc)
+        return rc;
+    dnnl_primitive_desc_t pd;
+    dnnl_status_t st = dnnl_reorder_primitive_desc_create(&pd, &f, e->de, &t, e->de, attr);
+    dnnl_primitive_attr_destroy(attr);
+    DN(st);
+    return finish(e, pd, k, NULL);
+}
+
+/* Multiply-adds x 2 of layer i (conv or dense) per image. */
+static double layer_flops(const eng_t *e, int i)
+{
+    const mrl_layer_spec_t *s = &e->m->arch.layer[i];
+    const dnnl_memory_desc_t *in = &e->md[e->in_t[i]], *out = &e->md[e->out_t[i]];
+    if (s->kind == MRL_LAYER_CONV)
+        return 2.0 * (double)out->dims[1] * (double)in->dims[1] * s->k * s->k *
+               (double)out->dims[2] * (double)out->dims[3];
+    if (s->kind == MRL_LAYER_DENSE)
+        return 2.0 * (double)out->dims[1] *
+               (double)(e->lay[e->in_t[i]].c * e->lay[e->in_t[i]].h * e->lay[e->in_t[i]].w);
+    return 0;
+}
+
+/* 1 if layer i's kernels for a plan of b images on nthr > 1 threads should run on the
+ * calling thread alone. Waking the OpenMP team (passive waiting) costs tens of
+ * microseconds per kernel on this kind of machine: only convolutions worth about a
+ * millisecond of one core's work use it; bf16 convolutions never do (the fastest is a
+ * few hundred microseconds: one thread ran batch-1 inference twice as fast as two). */
+static int run_single(const eng_t *e, int i, int b, int nthr)
+{
+    if (nthr <= 1)
+        return 0;
+    if (e->m->arch.layer[i].kind != MRL_LAYER_CONV)
+        return b <= SMALL_B;
+    return !e->lbf[i] && layer_flops(e, i) * b < 50e6 ? 1 : e->lbf[i];
+}
+
 static int plan_group(eng_t *e, plan_t *p, unsigned g)
 {
     for (int i = 0; i < e->L; i++) {
@@ -379,10 +475,15 @@ static int plan_group(eng_t *e, plan_t *p, unsigned g)
         if (!has_kernel(kind))
             continue;
         lprim_t *lp = &p->l[i];
+        int single = run_single(e, i, p->b, p->nthr);
+        if (single)
+            omp_set_num_threads(1); /* kernels size their work split at creation */
         if (g == ENG_FWD) {
             rc = create_fwd(e, i, p->b, lp);
             if (!rc && kind != MRL_LAYER_MAXPOOL)
                 rc = weight_reorder(e, i, &lp->w_fwd_md, &lp->r_wf, &lp->w_fwd);
+            if (!rc && e->lbf[i])
+                rc = act_reorder(e, &e->md[e->in_t[i]], &e->src16[i], p->b, &lp->r_src);
         } else if (g == ENG_BWD_D) {
             rc = create_bwd_d(e, i, p->b, lp);
             if (!rc && kind != MRL_LAYER_MAXPOOL)
@@ -390,8 +491,19 @@ static int plan_group(eng_t *e, plan_t *p, unsigned g)
         } else {
             rc = create_bwd_w(e, i, p->b, lp);
         }
+        if (!rc && e->lbf[i] && g != ENG_FWD && !lp->r_ddst.p)
+            rc = act_reorder(e, &e->md[i + 1], &e->ddst16[i], p->b, &lp->r_ddst);
+        if (single)
+            omp_set_num_threads(p->nthr);
         if (rc)
             return rc;
+        if (single)
+            lp->fwd.single = lp->bwd_d.single = 1;
+        if (p->b <= SMALL_B)
+            lp->r_src.single = lp->r_ddst.single = 1;
+        size_t cb = cvt_bytes(e, i, p->b);
+        if (cb > e->cvt_max)
+            e->cvt_max = cb;
     }
     p->have |= g;
     return 0;
@@ -504,6 +616,15 @@ static int probe_dsrc0(eng_t *e)
     return rc;
 }
 
+/* 1 if oneDNN picked its reference (unoptimised) implementation for pd. */
+static int is_reference(const_dnnl_primitive_desc_t pd)
+{
+    const char *name = NULL;
+    if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name) != dnnl_success || !name)
+        return 1;
+    return strncmp(name, "ref", 3) == 0;
+}
+
 /* Decide fusion and every tensor's layout: each kernel is created once with `any` output
  * for a shard of NN_SHARD images and the chosen format is kept for all batch sizes. */
 static int probe(eng_t *e)
@@ -511,7 +632,7 @@ static int probe(eng_t *e)
     const mrl_arch_t *a = &e->m->arch;
     int s[3] = {a->in_c, a->in_h, a->in_w};
     dnnl_dim_t d4[4] = {NN_SHARD, s[0], s[1], s[2]};
-    int rc = plain_md(&e->md[0], 4, d4);
+    int rc = e->bf16 ? nhwc_md(&e->md[0], d4) : plain_md(&e->md[0], 4, d4);
     for (int i = 0; i < e->L && !rc; i++) {
         const mrl_layer_spec_t *l = &a->layer[i];
         e->fused[i] = (l->kind == MRL_LAYER_CONV || l->kind == MRL_LAYER_DENSE) && i + 1 < e->L &&
@@ -539,13 +660,35 @@ static int probe(eng_t *e)
             rc = plain_md(&e->b_md[i], 1, bd);
         if (!rc)
             rc = any_md(&e->md[e->out_t[i]], l->kind == MRL_LAYER_DENSE ? 2 : 4, od);
+        /* bf16 kernels work on channels-last (nhwc) tensors, and their backward-data pass
+         * has no fast kernel into a blocked f32 gradient: the first (f32) convolution
+         * writes nhwc too */
+        if (!rc && e->bf16 && l->kind == MRL_LAYER_CONV && i == 0)
+            rc = nhwc_md(&e->md[e->out_t[i]], od);
         lprim_t lp;
         memset(&lp, 0, sizeof lp);
+        dnnl_memory_desc_t out_any = e->md[e->out_t[i]];
+        e->lbf[i] = e->bf16 && l->kind == MRL_LAYER_CONV && i > 0;
+        if (!rc && e->lbf[i])
+            rc = any_md_dt(&e->src16[i], 4, in->dims, dnnl_bf16);
         if (!rc)
             rc = create_fwd(e, i, NN_SHARD, &lp);
+        if (!rc && e->lbf[i] && is_reference(lp.fwd_pd)) {
+            /* no fast bf16 kernel on this CPU: this layer stays f32 */
+            dnnl_primitive_destroy(lp.fwd.p);
+            dnnl_primitive_desc_destroy(lp.fwd_pd);
+            memset(&lp, 0, sizeof lp);
+            e->lbf[i] = 0;
+            e->md[e->out_t[i]] = out_any;
+            rc = create_fwd(e, i, NN_SHARD, &lp);
+        }
         if (rc)
             break;
         e->md[e->out_t[i]] = *dnnl_primitive_desc_query_md(lp.fwd_pd, dnnl_query_dst_md, 0);
+        if (e->lbf[i]) {
+            e->src16[i] = *dnnl_primitive_desc_query_md(lp.fwd_pd, dnnl_query_src_md, 0);
+            e->ddst16[i] = md_bf16(&e->md[e->out_t[i]]);
+        }
         if (l->kind == MRL_LAYER_MAXPOOL) {
             e->ws_md[i] = lp.w_fwd_md; /* create_fwd leaves the workspace md there */
             e->ws_img[i] = dnnl_memory_desc_get_size(&e->ws_md[i]) / NN_SHARD;
@@ -565,13 +708,14 @@ static int probe(eng_t *e)
     return rc;
 }
 
-int eng_new(eng_t **out, mrl_model_t *m)
+int eng_new(eng_t **out, mrl_model_t *m, int precision)
 {
     *out = NULL;
     eng_t *e = calloc(1, sizeof *e);
     if (!e)
         return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     e->m = m;
+    e->bf16 = precision == MRL_PREC_BF16;
     e->L = m->arch.n_layers;
     int rc = 0;
     if (dnnl_engine_create(&e->de, dnnl_cpu, 0) != dnnl_success ||
@@ -625,6 +769,14 @@ size_t eng_scratch_bytes(const eng_t *e)
     return e->scratch_max;
 }
 
+int eng_bf16_layers(const eng_t *e)
+{
+    int n = 0;
+    for (int i = 0; i < e->L; i++)
+        n += e->lbf[i];
+    return n;
+}
+
 int eng_worker_init(eng_t *e, eng_worker_t *w)
 {
     if (!w->stream) {
@@ -637,6 +789,13 @@ int eng_worker_init(eng_t *e, eng_worker_t *w)
         w->scratch = aligned_alloc(64, (e->scratch_max + 63) / 64 * 64);
         w->scratch_sz = w->scratch ? e->scratch_max : 0;
         if (!w->scratch)
+            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    }
+    if (w->cvt_sz < e->cvt_max) {
+        free(w->cvt);
+        w->cvt = aligned_alloc(64, (e->cvt_max + 63) / 64 * 64);
+        w->cvt_sz = w->cvt ? e->cvt_max : 0;
+        if (!w->cvt)
             return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     }
     if (w->dw_sz < e->dw_max) {
@@ -655,6 +814,7 @@ void eng_worker_release(eng_worker_t *w)
         dnnl_stream_destroy((dnnl_stream_t)w->stream);
     free(w->scratch);
     free(w->dw);
+    free(w->cvt);
     memset(w, 0, sizeof *w);
 }
 
@@ -680,15 +840,53 @@ static int run(eng_t *e, eng_worker_t *w, const kprim_t *k, args_t *v, int rc)
         rc = arg(e, v, DNNL_ARG_SCRATCHPAD, &k->scratch, w->scratch);
     if (!rc) {
         dnnl_stream_t s = (dnnl_stream_t)w->stream;
+        int nthr = k->single ? omp_get_max_threads() : 1;
+        if (nthr > 1)
+            omp_set_num_threads(1);
         dnnl_status_t st = dnnl_primitive_execute(k->p, s, v->n, v->a);
         if (st == dnnl_success)
             st = dnnl_stream_wait(s);
+        if (nthr > 1)
+            omp_set_num_threads(nthr);
         if (st != dnnl_success)
             rc = mrl_err_set(MRL_ERR_INTERNAL, "oneDNN: execution failed (status %d)", (int)st);
     }
     for (int j = 0; j < v->n; j++)
         dnnl_memory_destroy(v->a[j].memory);
     v->n = 0;
+    return rc;
+}
+
+/* Convert b images from f32 (from, src) to bf16 (to, dst) with the plan's reorder r. */
+static int cvt_run(eng_t *e, eng_worker_t *w, const kprim_t *r, const dnnl_memory_desc_t *from,
+                   const void *src, const dnnl_memory_desc_t *to, void *dst, int b)
+{
+    dnnl_memory_desc_t f = md_batch(from, b), t = md_batch(to, b);
+    args_t v = {0};
+    int rc = arg(e, &v, DNNL_ARG_FROM, &f, src);
+    if (!rc)
+        rc = arg(e, &v, DNNL_ARG_TO, &t, dst);
+    return run(e, w, r, &v, rc);
+}
+
+/* bf16 layer i: its output gradient for images [n0, n0+b) in the worker's staging. The
+ * weight-gradient pass converts it and the data pass right after reuses it (same call,
+ * layer and shard); anything else converts again. */
+static int ddst16_of(eng_t *e, eng_worker_t *w, const lprim_t *lp, int i, size_t n0, int b,
+                     const nn_bufs_t *bf, int keep, void **out)
+{
+    char *d = (char *)w->cvt + cvt_ddst_off(e, i, b);
+    *out = d;
+    uint64_t key[4] = {e->tick, (uint64_t)i, (uint64_t)n0, (uint64_t)b};
+    if (memcmp(key, w->ddst_key, sizeof key) == 0) {
+        if (!keep)
+            memset(w->ddst_key, 0, sizeof w->ddst_key);
+        return 0;
+    }
+    int rc = cvt_run(e, w, &lp->r_ddst, &e->md[i + 1], bf->dy[i + 1] + n0 * e->lay[i + 1].img,
+                     &e->ddst16[i], d, b);
+    if (keep && !rc)
+        memcpy(w->ddst_key, key, sizeof key);
     return rc;
 }
 
@@ -706,8 +904,15 @@ int eng_fwd(eng_t *e, eng_worker_t *w, int i, size_t n0, int b, int nthr, const 
     const mrl_model_t *m = e->m;
     int ti = e->in_t[i], to = e->out_t[i];
     dnnl_memory_desc_t src = md_batch(&e->md[ti], b), dst = md_batch(&e->md[to], b);
+    const void *sp = bf->y[ti] + n0 * e->lay[ti].img;
+    if (e->lbf[i]) {
+        int rc = cvt_run(e, w, &lp->r_src, &e->md[ti], sp, &e->src16[i], w->cvt, b);
+        if (rc)
+            return rc;
+        src = md_batch(&e->src16[i], b), sp = w->cvt;
+    }
     args_t v = {0};
-    int rc = arg(e, &v, DNNL_ARG_SRC, &src, bf->y[ti] + n0 * e->lay[ti].img);
+    int rc = arg(e, &v, DNNL_ARG_SRC, &src, sp);
     if (!rc)
         rc = arg(e, &v, DNNL_ARG_DST, &dst, bf->y[to] + n0 * e->lay[to].img);
     if (m->arch.layer[i].kind == MRL_LAYER_MAXPOOL) {
@@ -735,10 +940,18 @@ int eng_bwd_d(eng_t *e, eng_worker_t *w, int i, size_t n0, int b, int nthr, cons
     const nn_layout_t *ld = eng_dlayout(e, ti);
     dnnl_memory_desc_t dsrc = md_batch(ti == 0 ? &e->dmd0 : &e->md[ti], b);
     dnnl_memory_desc_t ddst = md_batch(&e->md[to], b);
+    const void *dp = bf->dy[to] + n0 * e->lay[to].img;
+    if (e->lbf[i]) {
+        void *d16;
+        int rc = ddst16_of(e, w, lp, i, n0, b, bf, 0, &d16);
+        if (rc)
+            return rc;
+        ddst = md_batch(&e->ddst16[i], b), dp = d16;
+    }
     args_t v = {0};
     int rc = arg(e, &v, DNNL_ARG_DIFF_SRC, &dsrc, bf->dy[ti] + n0 * ld->img);
     if (!rc)
-        rc = arg(e, &v, DNNL_ARG_DIFF_DST, &ddst, bf->dy[to] + n0 * e->lay[to].img);
+        rc = arg(e, &v, DNNL_ARG_DIFF_DST, &ddst, dp);
     if (m->arch.layer[i].kind == MRL_LAYER_MAXPOOL) {
         dnnl_memory_desc_t ws = md_batch(&e->ws_md[i], b);
         if (!rc)
@@ -759,11 +972,22 @@ int eng_bwd_w(eng_t *e, eng_worker_t *w, int i, size_t n0, int b, const nn_bufs_
     const mrl_model_t *m = e->m;
     int ti = e->in_t[i], to = i + 1;
     dnnl_memory_desc_t src = md_batch(&e->md[ti], b), ddst = md_batch(&e->md[to], b);
+    const void *sp = bf->y[ti] + n0 * e->lay[ti].img, *dp = bf->dy[to] + n0 * e->lay[to].img;
+    if (e->lbf[i]) {
+        void *d16;
+        int rc = cvt_run(e, w, &lp->r_src, &e->md[ti], sp, &e->src16[i], w->cvt, b);
+        if (!rc)
+            rc = ddst16_of(e, w, lp, i, n0, b, bf, 1, &d16);
+        if (rc)
+            return rc;
+        src = md_batch(&e->src16[i], b), sp = w->cvt;
+        ddst = md_batch(&e->ddst16[i], b), dp = d16;
+    }
     float *gw = gplain + m->w_off[i];
     args_t v = {0};
-    int rc = arg(e, &v, DNNL_ARG_SRC, &src, bf->y[ti] + n0 * e->lay[ti].img);
+    int rc = arg(e, &v, DNNL_ARG_SRC, &src, sp);
     if (!rc)
-        rc = arg(e, &v, DNNL_ARG_DIFF_DST, &ddst, bf->dy[to] + n0 * e->lay[to].img);
+        rc = arg(e, &v, DNNL_ARG_DIFF_DST, &ddst, dp);
     if (!rc)
         rc = arg(e, &v, DNNL_ARG_DIFF_WEIGHTS, &lp->dw_md, lp->r_dw.p ? w->dw : gw);
     if (!rc)

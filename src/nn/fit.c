@@ -29,6 +29,7 @@ void mrl_train_opts_default(mrl_train_opts_t *o)
     o->seed = 1;
     o->early_stop = 0;
     o->threads = 0;
+    o->precision = MRL_PREC_F32;
 }
 
 static double now_s(void)
@@ -287,6 +288,7 @@ int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *va
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o->threads;
+    no.precision = o->precision;
     size_t bs = (size_t)o->batch, img = MRL_IMG_BYTES;
     size_t *perm = malloc(tr->n * sizeof *perm);
     float *x = malloc(bs * img * sizeof *x), *best = NULL, *vscore = NULL;

@@ -40,6 +40,7 @@ struct mrl_nn {
 void mrl_nn_opts_default(mrl_nn_opts_t *o)
 {
     o->threads = 0;
+    o->precision = MRL_PREC_F32;
 }
 
 void mrl_nn_bwd_opts_default(mrl_nn_bwd_opts_t *o)
@@ -59,6 +60,8 @@ int mrl_nn_new(mrl_nn_t **out, mrl_model_t *m, const mrl_nn_opts_t *o)
     }
     if (o->threads < 0)
         return mrl_err_set(MRL_ERR_ARG, "threads must be >= 0");
+    if (o->precision != MRL_PREC_F32 && o->precision != MRL_PREC_BF16)
+        return mrl_err_set(MRL_ERR_ARG, "unknown precision %d", o->precision);
     mrl_nn_t *nn = calloc(1, sizeof *nn);
     if (!nn)
         return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
@@ -69,13 +72,18 @@ int mrl_nn_new(mrl_nn_t **out, mrl_model_t *m, const mrl_nn_opts_t *o)
     if (nn->threads > NN_MAX_THREADS)
         nn->threads = NN_MAX_THREADS;
     nn->grad_lo = NN_MAX_T;
-    int rc = eng_new(&nn->e, m);
+    int rc = eng_new(&nn->e, m, o->precision);
     if (rc) {
         free(nn);
         return rc;
     }
     *out = nn;
     return 0;
+}
+
+int mrl_nn_precision(const mrl_nn_t *nn)
+{
+    return eng_bf16_layers(nn->e) > 0 ? MRL_PREC_BF16 : MRL_PREC_F32;
 }
 
 void mrl_nn_free(mrl_nn_t *nn)

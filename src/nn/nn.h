@@ -80,7 +80,9 @@ typedef struct eng eng_t;
 enum { ENG_FWD = 1, ENG_BWD_D = 2, ENG_BWD_W = 4 };
 
 /* Build the engine for a model: decides the fused layers and every tensor's layout. */
-int eng_new(eng_t **out, mrl_model_t *m);
+int eng_new(eng_t **out, mrl_model_t *m, int precision);
+/* Layers that compute in bf16 (0 for precision f32, or where the CPU has no bf16 kernels). */
+int eng_bf16_layers(const eng_t *e);
 void eng_free(eng_t *e);
 /* Layout of tensor t (0 = input, i+1 = output of layer i), and of its gradient (the same
  * except for the input). */
@@ -110,7 +112,9 @@ typedef struct eng_worker {
     void *stream;
     void *scratch;
     float *dw; /* staging for one layer's blocked weight gradient */
-    size_t scratch_sz, dw_sz;
+    void *cvt; /* bf16 layers: the input and output gradient converted to bf16 */
+    size_t scratch_sz, dw_sz, cvt_sz;
+    uint64_t ddst_key[4]; /* (call, layer, n0, b) of the output gradient held in cvt */
 } eng_worker_t;
 
 /* (Re)size a zero-initialised worker for every prepared plan; safe to call again. */

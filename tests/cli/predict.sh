@@ -26,6 +26,21 @@ expect crlf 0 "" -- "$M" predict -q "$T/crlf.fa"
 same "$T/out" $D/hairpins.tsv crlf
 expect stdin 0 "" -- sh -c "\"$M\" predict -q < examples/hairpins.fa"
 same "$T/out" $D/hairpins.tsv stdin
+# --precision bf16: the same structures and labels, scores within 0.01 of f32 (on a CPU
+# without bf16 kernels it says so and computes in f32)
+expect bf16 0 "" -- "$M" predict --precision bf16 examples/hairpins.fa
+if awk -F'\t' 'NR == FNR { a[FNR] = $0; n = FNR; next }
+    { split(a[FNR], b, "\t"); for (i = 1; i <= 6; i++) {
+          if (i == 5) { d = b[i] - $i; if (d < -0.01 || d > 0.01) exit 1 }
+          else if (b[i] != $i) exit 1 } m = FNR }
+    END { exit m != n }' $D/hairpins.tsv "$T/out"; then ok; else bad "bf16 scores"; fi
+if grep -qw 'amx_bf16\|avx512_bf16' /proc/cpuinfo; then
+    [ ! -s "$T/err" ] && ok || bad "bf16 on a bf16 CPU: $(cat "$T/err")"
+else
+    grep -q 'no fast bf16 kernels' "$T/err" && ok || bad "bf16 fallback not reported"
+fi
+expect bad-precision 2 "invalid value 'f16' for --precision (expected f32 or bf16)" -- \
+    "$M" predict --precision f16 examples/hairpins.fa
 # formats carry the same numbers
 expect csv 0 "" -- "$M" predict -q --format csv examples/hairpins.fa
 [ "$(head -1 "$T/out")" = "id,length,structure,mfe,score,label" ] && ok || bad "csv header"

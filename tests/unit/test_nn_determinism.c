@@ -2,7 +2,7 @@
  * test_nn_determinism.c - the same seed gives bit-identical weights, outputs and gradients,
  * run twice and with 1 or 2 threads: training steps (dropout on, several shards of unequal
  * size), batch-1 inference and input gradients (kernels threaded inside), and a batch of
- * SmoothGrad-style guided gradients.
+ * SmoothGrad-style guided gradients; in precision f32 and bf16.
  */
 #include "mirlens.h"
 #include "test.h"
@@ -12,7 +12,7 @@ typedef struct result {
     double loss[3];
 } result_t;
 
-static void run(const mrl_arch_t *a, size_t n, int threads, result_t *r)
+static void run(const mrl_arch_t *a, size_t n, int threads, int prec, result_t *r)
 {
     mrl_model_t *m;
     mrl_nn_t *nn;
@@ -20,6 +20,7 @@ static void run(const mrl_arch_t *a, size_t n, int threads, result_t *r)
     mrl_nn_opts_t o;
     mrl_nn_opts_default(&o);
     o.threads = threads;
+    o.precision = prec;
     CHECK(mrl_nn_new(&nn, m, &o) == 0);
     size_t img = (size_t)a->in_c * a->in_h * a->in_w, P = mrl_model_nparams(m);
     float *x = malloc(n * img * sizeof(float));
@@ -82,12 +83,12 @@ static void release(result_t *r)
     free(r->params), free(r->probs), free(r->grad1), free(r->gradb);
 }
 
-static void check_arch(const char *name, const mrl_arch_t *a, size_t n)
+static void check_arch(const char *name, const mrl_arch_t *a, size_t n, int prec)
 {
     result_t r1, r2, r2b;
-    run(a, n, 1, &r1);
-    run(a, n, 2, &r2);
-    run(a, n, 2, &r2b);
+    run(a, n, 1, prec, &r1);
+    run(a, n, 2, prec, &r2);
+    run(a, n, 2, prec, &r2b);
     mrl_model_t *m;
     CHECK(mrl_model_new(&m, a, 11) == 0);
     size_t P = mrl_model_nparams(m), img = (size_t)a->in_c * a->in_h * a->in_w;
@@ -107,9 +108,11 @@ int main(void)
     mrl_arch_t a;
     mrl_arch_default(&a, 3);
     a.in_h = 13, a.in_w = 40; /* the real layer stack on smaller images keeps this quick */
-    check_arch("default k3, 70 images", &a, 70);
+    check_arch("default k3, 70 images", &a, 70, MRL_PREC_F32);
+    check_arch("default k3, 70 images, bf16", &a, 70, MRL_PREC_BF16);
     mrl_arch_default(&a, 5);
     a.in_w = 60;
-    check_arch("default k5, 33 images", &a, 33);
+    check_arch("default k5, 33 images", &a, 33, MRL_PREC_F32);
+    check_arch("default k5, 33 images, bf16", &a, 33, MRL_PREC_BF16);
     return test_summary("test_nn_determinism");
 }
