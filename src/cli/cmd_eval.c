@@ -19,7 +19,8 @@ static void usage(FILE *fp)
             "  --pos FILE / --neg FILE        FASTA of pre-miRNAs / of other hairpins\n"
             "  --images BASE [--labels FILE]  image set BASE.u8[.gz] (+ BASE.labels)\n\n"
             "Options:\n"
-            "  -m, --model MODEL  model file (default: the shipped model)\n"
+            "  -m, --model MODEL  model file (default: the shipped model); repeated: an\n"
+            "                     ensemble scored by the mean of the models' logit margins\n"
             "  --threshold X      score at or above X calls pre-miRNA (default 0.5)\n"
             "  --tsv              one header line and one row instead of a table\n"
             "  --scores FILE      write id, label, score per input\n"
@@ -31,6 +32,8 @@ static void usage(FILE *fp)
             "  -q, --quiet        no progress on stderr\n"
             "  -h, --help         this help\n");
 }
+
+#define MAX_MODELS 16
 
 static int write_scores(const char *path, const mrl_imageset_t *s, const float *score)
 {
@@ -131,10 +134,10 @@ int cmd_eval(int argc, char **argv)
         {0, 0, 0, 0},
     };
     cli_inputs_t in = {0};
-    const char *model = NULL, *scores = NULL, *plot = NULL, *params = NULL;
+    const char *models[MAX_MODELS], *scores = NULL, *plot = NULL, *params = NULL;
     double thr = 0.5;
     long threads = 2;
-    int tsv = 0, quiet = 0, c, prec = MRL_PREC_F32;
+    int tsv = 0, quiet = 0, c, prec = MRL_PREC_F32, nmodels = 0;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":m:j:qh", lo, NULL)) != -1) {
@@ -157,7 +160,11 @@ int cmd_eval(int argc, char **argv)
             if (cli_parse_precision("eval", optarg, &prec))
                 return CLI_USAGE;
             break;
-        case 'm': model = optarg; break;
+        case 'm':
+            if (nmodels == MAX_MODELS)
+                return cli_usage_error("eval", "at most %d models (-m)", MAX_MODELS);
+            models[nmodels++] = optarg;
+            break;
         case 'j':
             if (cli_parse_long("eval", "--threads", optarg, 1, 64, &threads))
                 return CLI_USAGE;
@@ -174,20 +181,21 @@ int cmd_eval(int argc, char **argv)
     if (cli_inputs_empty(&in))
         return cli_usage_error("eval", "no inputs (--pos/--neg or --images)");
     int rc = CLI_ERR, lrc;
-    mrl_model_t *m = NULL;
+    mrl_model_t *m[MAX_MODELS] = {0};
     mrl_nn_t *nn = NULL;
     mrl_imageset_t *set = NULL;
     mrl_params_t *loaded = NULL;
-    float *score = NULL, *margin = NULL;
+    float *score = NULL, *margin = NULL, *sum = NULL;
     mrl_fe_opts_t fe;
     mrl_fe_opts_default(&fe);
     fe.threads = (int)threads;
-    if (!model)
-        model = cli_default_model();
-    if ((lrc = mrl_model_load(&m, model)) < 0) {
-        cli_lib_error("eval", lrc);
-        goto done;
-    }
+    if (!nmodels)
+        models[nmodels++] = cli_default_model();
+    for (int k = 0; k < nmodels; k++)
+        if ((lrc = mrl_model_load(&m[k], models[k])) < 0) {
+            cli_lib_error("eval", lrc);
+            goto done;
+        }
     if (params && !(fe.params = mrl_params_builtin(params))) {
         if ((lrc = mrl_params_load(&loaded, params)) < 0) {
             cli_lib_error("eval", lrc);
@@ -201,21 +209,42 @@ int cmd_eval(int argc, char **argv)
     mrl_nn_opts_default(&no);
     no.threads = (int)threads;
     no.precision = prec;
-    score = malloc((set->n ? set->n : 1) * sizeof *score);
-    margin = malloc((set->n ? set->n : 1) * sizeof *margin);
+    size_t cap = set->n ? set->n : 1;
+    score = malloc(cap * sizeof *score);
+    margin = malloc(cap * sizeof *margin);
+    sum = calloc(cap, sizeof *sum);
     double loss = 0;
-    if (!score || !margin) {
+    if (!score || !margin || !sum) {
         cli_error("eval", "out of memory");
         goto done;
     }
-    if ((lrc = mrl_nn_new(&nn, m, &no)) < 0) {
-        cli_lib_error("eval", lrc);
-        goto done;
+    /* An ensemble (-m repeated) scores each image by the mean of its models' logit
+     * margins (the geometric mean of their odds); one model is its own margin. */
+    for (int k = 0; k < nmodels; k++) {
+        if ((lrc = mrl_nn_new(&nn, m[k], &no)) < 0) {
+            cli_lib_error("eval", lrc);
+            goto done;
+        }
+        if (k == 0)
+            cli_precision_note("eval", prec, nn, quiet);
+        if ((lrc = mrl_evaluate_set(nn, m[k], set, score, margin, &loss)) < 0) {
+            cli_error("eval", "%s: %s", models[k], mrl_errmsg());
+            goto done;
+        }
+        mrl_nn_free(nn);
+        nn = NULL;
+        for (size_t j = 0; j < set->n; j++)
+            sum[j] += margin[j];
     }
-    cli_precision_note("eval", prec, nn, quiet);
-    if ((lrc = mrl_evaluate_set(nn, m, set, score, margin, &loss)) < 0) {
-        cli_lib_error("eval", lrc);
-        goto done;
+    if (nmodels > 1) {
+        loss = 0;
+        for (size_t j = 0; j < set->n; j++) {
+            margin[j] = sum[j] / (float)nmodels;
+            score[j] = 1.0f / (1.0f + expf(-margin[j]));
+            double z = set->labels[j] > 0 ? (double)margin[j] : -(double)margin[j];
+            loss += z > 0 ? log1p(exp(-z)) : -z + log1p(exp(z)); /* -log sigmoid(z) */
+        }
+        loss /= set->n ? (double)set->n : 1.0;
     }
     /* Rank by the logit margin: probabilities saturate at 1.0 in float and tie. With two
      * classes p1 >= t exactly when margin >= logit(t). */
@@ -231,7 +260,10 @@ int cmd_eval(int argc, char **argv)
                mt.sensitivity, mt.specificity, mt.precision, mt.f1, mt.mcc, mt.auroc, mt.auprc,
                mt.n_pos, mt.n_neg);
     } else {
-        printf("model        %s\n", model);
+        printf("model        %s", models[0]);
+        for (int k = 1; k < nmodels; k++)
+            printf(" + %s", models[k]);
+        printf(nmodels > 1 ? "  (ensemble: mean logit margin)\n" : "\n");
         printf("images       %zu (%ld positive, %ld negative)\n", set->n, mt.n_pos, mt.n_neg);
         printf("threshold    %.3f\n", thr);
         printf("accuracy     %.4f\nsensitivity  %.4f\nspecificity  %.4f\nprecision    %.4f\n",
@@ -254,8 +286,10 @@ int cmd_eval(int argc, char **argv)
 done:
     free(score);
     free(margin);
+    free(sum);
     mrl_nn_free(nn);
-    mrl_model_free(m);
+    for (int k = 0; k < nmodels; k++)
+        mrl_model_free(m[k]);
     mrl_imageset_free(set);
     mrl_params_free(loaded);
     return rc;
