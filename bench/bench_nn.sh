@@ -59,4 +59,5 @@ for k in $KS; do
 done
 echo "ips: images/s (wall); cpu: images per CPU-second; MiB: peak RSS of the task's process"
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); bf16 units: $(grep -o -m1 -w 'amx_bf16\|avx512_bf16' /proc/cpuinfo | head -1 || echo none)"
+units=$(grep -o -w 'amx_bf16\|avx512_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); bf16 units: ${units:-none}"

@@ -111,9 +111,10 @@ typedef struct nn_bufs {
 typedef struct eng_worker {
     void *stream;
     void *scratch;
-    float *dw; /* staging for one layer's blocked weight gradient */
-    void *cvt; /* bf16 layers: the input and output gradient converted to bf16 */
-    size_t scratch_sz, dw_sz, cvt_sz;
+    float *dw;  /* staging for one layer's blocked weight gradient */
+    void *cvt;  /* bf16 layers: the input and output gradient converted to bf16 */
+    float *col; /* layer 0's input gradient before col2im */
+    size_t scratch_sz, dw_sz, cvt_sz, col_sz;
     uint64_t ddst_key[4]; /* (call, layer, n0, b) of the output gradient held in cvt */
 } eng_worker_t;
 
