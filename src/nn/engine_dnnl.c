@@ -802,6 +802,17 @@ int eng_bf16_layers(const eng_t *e)
     return n;
 }
 
+/* Make *buf (now *sz bytes) hold at least need bytes, 64-byte aligned; contents dropped. */
+static int grow(void **buf, size_t *sz, size_t need)
+{
+    if (*sz >= need)
+        return 0;
+    free(*buf);
+    *buf = aligned_alloc(64, (need + 63) / 64 * 64);
+    *sz = *buf ? need : 0;
+    return *buf ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+}
+
 int eng_worker_init(eng_t *e, eng_worker_t *w)
 {
     if (!w->stream) {
@@ -809,35 +820,17 @@ int eng_worker_init(eng_t *e, eng_worker_t *w)
         DN(dnnl_stream_create(&s, e->de, dnnl_stream_default_flags));
         w->stream = s;
     }
-    if (w->scratch_sz < e->scratch_max) {
-        free(w->scratch);
-        w->scratch = aligned_alloc(64, (e->scratch_max + 63) / 64 * 64);
-        w->scratch_sz = w->scratch ? e->scratch_max : 0;
-        if (!w->scratch)
-            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    }
-    if (w->col_sz < e->col_max) {
-        free(w->col);
-        w->col = aligned_alloc(64, (e->col_max + 63) / 64 * 64);
-        w->col_sz = w->col ? e->col_max : 0;
-        if (!w->col)
-            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    }
-    if (w->cvt_sz < e->cvt_max) {
-        free(w->cvt);
-        w->cvt = aligned_alloc(64, (e->cvt_max + 63) / 64 * 64);
-        w->cvt_sz = w->cvt ? e->cvt_max : 0;
-        if (!w->cvt)
-            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    }
-    if (w->dw_sz < e->dw_max) {
-        free(w->dw);
-        w->dw = aligned_alloc(64, (e->dw_max + 63) / 64 * 64);
-        w->dw_sz = w->dw ? e->dw_max : 0;
-        if (!w->dw)
-            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    }
-    return 0;
+    void *col = w->col, *dw = w->dw;
+    int rc = grow(&w->scratch, &w->scratch_sz, e->scratch_max);
+    if (!rc)
+        rc = grow(&col, &w->col_sz, e->col_max);
+    w->col = col;
+    if (!rc)
+        rc = grow(&w->cvt, &w->cvt_sz, e->cvt_max);
+    if (!rc)
+        rc = grow(&dw, &w->dw_sz, e->dw_max);
+    w->dw = dw;
+    return rc;
 }
 
 void eng_worker_release(eng_worker_t *w)
