@@ -2,16 +2,20 @@
  * engine_dnnl.c - the one file that speaks oneDNN (Intel's Deep Neural Network Library,
  * 2.6 C API): convolution, max pooling and inner product, forward and both backward passes.
  *
- * Activations stay in the layout oneDNN chooses (format `any`, typically nChw16c with the
- * image index outermost), so a shard of images is a plain sub-range of a batch buffer and
- * no reorder happens between layers. Weights live in the model in plain OIHW and are
+ * Activations stay in one layout per tensor with the image index outermost: the one
+ * oneDNN chooses (format `any`, typically nChw16c), or channels-last (nhwc) for networks
+ * of 5x5 convolutions and for bf16 (see probe). A shard of images is a plain sub-range of
+ * a batch buffer and no reorder happens between f32 layers. Weights live in the model in plain OIHW and are
  * reordered into each kernel's format once per parameter version. A ReLU after a
  * convolution or dense layer is fused as a post-op.
  *
  * Primitives are grouped in plans keyed by (images b, threads nthr): oneDNN sizes its
  * work split at creation from the OpenMP thread count. Weight gradients always use nthr=1
  * plans on fixed shards, so their summation order never depends on the thread count.
- * Scratchpads are user-managed (one per worker) so plans can run concurrently.
+ * Scratchpads are user-managed (one per worker) so plans can run concurrently. For a
+ * single image (nthr > 1) only the heavy convolutions use the OpenMP team; the light
+ * kernels run on the calling thread (run_single). The first convolution's input gradient
+ * is an sgemm + col2im (bwd_d_gemm0).
  *
  * Precision bf16 (an option; f32 is the default and the exact reference): convolutions
  * after the first compute in bfloat16 with f32 accumulation (AMX or AVX512-BF16 kernels).
