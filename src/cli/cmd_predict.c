@@ -4,6 +4,7 @@
  * write it in input order), so memory stays bounded whatever the input size.
  */
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,15 @@
 #define CHUNK 256
 
 enum { FMT_TSV, FMT_CSV, FMT_JSON };
+#define MAX_MODELS 16
+
+/* The model(s): an ensemble (-m repeated) scores by the mean of its models' logit margins. */
+typedef struct {
+    const char *path[MAX_MODELS];
+    mrl_model_t *m[MAX_MODELS];
+    mrl_nn_t *nn[MAX_MODELS];
+    int n;
+} ens_t;
 
 typedef struct {
     int format, quiet, scale, threads, precision;
@@ -26,7 +36,7 @@ typedef struct {
     char *id[CHUNK], *seq[CHUNK];
     size_t len[CHUNK];
     mrl_fe_item_t item[CHUNK];
-    float x[CHUNK * 3 * MRL_IMG_H * MRL_IMG_W], prob[CHUNK * 2];
+    float x[CHUNK * 3 * MRL_IMG_H * MRL_IMG_W], prob[CHUNK * 2], msum[CHUNK];
     size_t map[CHUNK]; /* batch row -> record */
     int n;
     long written;
@@ -44,7 +54,8 @@ static void usage(FILE *fp)
             "pre-miRNA; label pre-miRNA / other, or no-hairpin for a sequence whose fold\n"
             "has no hairpin loop, which gets no score).\n\n"
             "Options:\n"
-            "  -m, --model MODEL   model file (default: the shipped model)\n"
+            "  -m, --model MODEL   model file (default: the shipped model); repeated: an\n"
+            "                      ensemble, scored by the mean of the models' logit margins\n"
             "  --format tsv|csv|json  output format (default tsv)\n"
             "  --threshold X       label pre-miRNA at score >= X (default 0.5)\n"
             "  --images DIR        also write each hairpin image as DIR/<id>.png\n"
@@ -130,7 +141,34 @@ static int write_png(const opts_t *o, chunk_t *ch, int k)
 }
 
 /* Fold, encode, infer and print the records held in ch. */
-static int run_chunk(const opts_t *o, mrl_nn_t *nn, mrl_model_t *m, chunk_t *ch)
+/* Scores of the b images of ch->x's records ch->map[0..b) into ch->prob (N,2). One model:
+ * its softmax; an ensemble: the logistic of the mean logit margin, each model normalising
+ * the images its own way. */
+static int infer(const ens_t *e, chunk_t *ch, size_t b)
+{
+    if (e->n == 1)
+        return mrl_nn_predict(e->nn[0], ch->x, b, ch->prob);
+    const size_t img = 3 * MRL_IMG_H * MRL_IMG_W;
+    memset(ch->msum, 0, b * sizeof *ch->msum);
+    for (int j = 0; j < e->n; j++) {
+        for (size_t r = 0; r < b; r++)
+            mrl_model_normalize(e->m[j], ch->item[ch->map[r]].hp.rgb, 1, ch->x + r * img);
+        int rc = mrl_nn_forward(e->nn[j], ch->x, b, MRL_NN_INFER, NULL);
+        if (!rc)
+            rc = mrl_nn_read(e->nn[j], mrl_model_arch(e->m[j])->n_layers - 1, 0, ch->prob);
+        if (rc < 0)
+            return rc;
+        for (size_t r = 0; r < b; r++)
+            ch->msum[r] += ch->prob[2 * r + 1] - ch->prob[2 * r];
+    }
+    for (size_t r = 0; r < b; r++) {
+        float p = 1.0f / (1.0f + expf(-ch->msum[r] / (float)e->n));
+        ch->prob[2 * r] = 1.0f - p, ch->prob[2 * r + 1] = p;
+    }
+    return 0;
+}
+
+static int run_chunk(const opts_t *o, const ens_t *e, chunk_t *ch)
 {
     mrl_fe_opts_t fe;
     mrl_fe_opts_default(&fe);
@@ -152,10 +190,12 @@ static int run_chunk(const opts_t *o, mrl_nn_t *nn, mrl_model_t *m, chunk_t *ch)
                         ch->id[k]);
             continue;
         }
-        mrl_model_normalize(m, ch->item[k].hp.rgb, 1, ch->x + b * 3 * MRL_IMG_H * MRL_IMG_W);
+        if (e->n == 1)
+            mrl_model_normalize(e->m[0], ch->item[k].hp.rgb, 1,
+                                ch->x + b * 3 * MRL_IMG_H * MRL_IMG_W);
         ch->map[b++] = (size_t)k;
     }
-    if (b > 0 && (rc = mrl_nn_predict(nn, ch->x, b, ch->prob)) < 0)
+    if (b > 0 && (rc = infer(e, ch, b)) < 0)
         return cli_lib_error("predict", rc);
     ch->t_infer += cli_now() - t1;
     size_t r = 0;
@@ -177,8 +217,8 @@ static int run_chunk(const opts_t *o, mrl_nn_t *nn, mrl_model_t *m, chunk_t *ch)
     return ferror(stdout) ? cli_error("predict", "write error on standard output") : 0;
 }
 
-static int predict_file(const opts_t *o, const char *path, mrl_nn_t *nn, mrl_model_t *m,
-                        chunk_t *ch, cli_progress_t *prog)
+static int predict_file(const opts_t *o, const char *path, const ens_t *e, chunk_t *ch,
+                        cli_progress_t *prog)
 {
     mrl_fasta_t *fa;
     mrl_seqrec_t rec;
@@ -195,7 +235,7 @@ static int predict_file(const opts_t *o, const char *path, mrl_nn_t *nn, mrl_mod
             return cli_error("predict", "out of memory");
         }
         if (++ch->n == CHUNK) {
-            if ((rc = run_chunk(o, nn, m, ch))) {
+            if ((rc = run_chunk(o, e, ch))) {
                 mrl_fasta_close(fa);
                 return rc;
             }
@@ -208,7 +248,7 @@ static int predict_file(const opts_t *o, const char *path, mrl_nn_t *nn, mrl_mod
         snprintf(err, sizeof err, "%s", mrl_errmsg());
     mrl_fasta_close(fa);
     /* what was read before a bad record is still scored and printed */
-    if (ch->n > 0 && (rc = run_chunk(o, nn, m, ch)))
+    if (ch->n > 0 && (rc = run_chunk(o, e, ch)))
         return rc;
     if (r < 0) {
         fflush(stdout);
@@ -217,7 +257,7 @@ static int predict_file(const opts_t *o, const char *path, mrl_nn_t *nn, mrl_mod
     return 0;
 }
 
-static int parse_args(int argc, char **argv, opts_t *o, const char **model)
+static int parse_args(int argc, char **argv, opts_t *o, ens_t *e)
 {
     enum { O_FMT = 256, O_THR, O_IMG, O_SCALE, O_PARAMS, O_MAXLEN, O_PREC };
     static const struct option lo[] = {
@@ -235,7 +275,11 @@ static int parse_args(int argc, char **argv, opts_t *o, const char **model)
     while ((c = getopt_long(argc, argv, ":m:j:qh", lo, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'm': *model = optarg; break;
+        case 'm':
+            if (e->n == MAX_MODELS)
+                return cli_usage_error("predict", "at most %d models (-m)", MAX_MODELS);
+            e->path[e->n++] = optarg;
+            break;
         case O_FMT:
             if (!strcmp(optarg, "tsv"))
                 o->format = FMT_TSV;
@@ -294,32 +338,41 @@ int cmd_predict(int argc, char **argv)
 {
     opts_t o = {FMT_TSV, 0, 1, 2, MRL_PREC_F32, 0.5, NULL, {0}, NULL};
     mrl_fasta_opts_default(&o.fasta);
-    const char *model = NULL;
-    int rc = parse_args(argc, argv, &o, &model);
+    ens_t e = {{0}, {0}, {0}, 0};
+    int rc = parse_args(argc, argv, &o, &e);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
-    if (!model)
-        model = cli_default_model();
+    if (!e.n)
+        e.path[e.n++] = cli_default_model();
     if (o.images && mkdir(o.images, 0755) < 0 && errno != EEXIST)
         return cli_error("predict", "cannot create directory '%s': %s", o.images, strerror(errno));
-    mrl_model_t *m = NULL;
-    mrl_nn_t *nn = NULL;
     chunk_t *ch = calloc(1, sizeof *ch);
     if (!ch)
         return cli_error("predict", "out of memory");
-    if ((rc = mrl_model_load(&m, model)) < 0) {
-        rc = cli_lib_error("predict", rc);
-        goto done;
-    }
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o.threads;
     no.precision = o.precision;
-    if ((rc = mrl_nn_new(&nn, m, &no)) < 0 || !(ch->names = cli_names_new())) {
-        rc = rc < 0 ? cli_lib_error("predict", rc) : cli_error("predict", "out of memory");
+    for (int j = 0; j < e.n; j++) {
+        if ((rc = mrl_model_load(&e.m[j], e.path[j])) < 0 ||
+            (rc = mrl_nn_new(&e.nn[j], e.m[j], &no)) < 0) {
+            rc = cli_lib_error("predict", rc);
+            goto done;
+        }
+        const mrl_arch_t *a = mrl_model_arch(e.m[j]);
+        int out[3];
+        if (a->in_c != 3 || a->in_h != MRL_IMG_H || a->in_w != MRL_IMG_W ||
+            mrl_arch_shape(a, a->n_layers - 1, out) < 0 || out[0] != 2) {
+            rc = cli_error("predict", "%s: not a 2-class model of %dx%d RGB hairpin images",
+                           e.path[j], MRL_IMG_H, MRL_IMG_W);
+            goto done;
+        }
+    }
+    if (!(ch->names = cli_names_new())) {
+        rc = cli_error("predict", "out of memory");
         goto done;
     }
-    cli_precision_note("predict", o.precision, nn, o.quiet);
+    cli_precision_note("predict", o.precision, e.nn[0], o.quiet);
     if (o.format == FMT_TSV)
         printf("id\tlength\tstructure\tmfe\tscore\tlabel\n");
     else if (o.format == FMT_CSV)
@@ -330,9 +383,9 @@ int cmd_predict(int argc, char **argv)
     cli_progress_init(&prog, "sequences", o.quiet);
     rc = 0;
     if (optind >= argc)
-        rc = predict_file(&o, "-", nn, m, ch, &prog);
+        rc = predict_file(&o, "-", &e, ch, &prog);
     for (int k = optind; k < argc && !rc; k++)
-        rc = predict_file(&o, argv[k], nn, m, ch, &prog);
+        rc = predict_file(&o, argv[k], &e, ch, &prog);
     if (o.format == FMT_JSON)
         printf("%s]\n", ch->written ? "\n" : "");
     cli_progress_end(&prog, ch->written);
@@ -350,7 +403,9 @@ done:
     }
     cli_names_free(ch->names);
     free(ch);
-    mrl_nn_free(nn);
-    mrl_model_free(m);
+    for (int j = 0; j < e.n; j++) {
+        mrl_nn_free(e.nn[j]);
+        mrl_model_free(e.m[j]);
+    }
     return rc;
 }

@@ -41,6 +41,11 @@ else
 fi
 expect bad-precision 2 "invalid value 'f16' for --precision (expected f32 or bf16)" -- \
     "$M" predict --precision f16 examples/hairpins.fa
+# an ensemble (-m repeated: mean logit margin) of the model with itself scores as the model
+expect ensemble 0 "" -- "$M" predict -q -m $MODEL -m $MODEL examples/hairpins.fa
+same "$T/out" $D/hairpins.tsv ensemble
+expect ensemble-missing 1 "cannot open '$T/none.mrlm'" -- "$M" predict -q -m $MODEL -m "$T/none.mrlm" examples/hairpins.fa
+[ ! -s "$T/out" ] && ok || bad "ensemble-missing: output written"
 # formats carry the same numbers
 expect csv 0 "" -- "$M" predict -q --format csv examples/hairpins.fa
 [ "$(head -1 "$T/out")" = "id,length,structure,mfe,score,label" ] && ok || bad "csv header"
