@@ -471,7 +471,7 @@ static int run_single(const eng_t *e, int i, int b, int nthr)
         return 0;
     if (e->m->arch.layer[i].kind != MRL_LAYER_CONV)
         return b <= SMALL_B;
-    return !e->lbf[i] && layer_flops(e, i) * b < 50e6 ? 1 : e->lbf[i];
+    return e->lbf[i] || layer_flops(e, i) * b < 50e6;
 }
 
 static int plan_group(eng_t *e, plan_t *p, unsigned g)
