@@ -141,18 +141,18 @@ static int write_png(const opts_t *o, chunk_t *ch, int k)
 }
 
 /* Fold, encode, infer and print the records held in ch. */
-/* Scores of the b images of ch->x's records ch->map[0..b) into ch->prob (N,2). One model:
- * its softmax; an ensemble: the logistic of the mean logit margin, each model normalising
- * the images its own way. */
+/* Scores of the hairpins of records ch->map[0..b) into ch->prob (N,2), each model
+ * normalising the images its own way. One model: its softmax; an ensemble: the logistic
+ * of the mean logit margin. */
 static int infer(const ens_t *e, chunk_t *ch, size_t b)
 {
-    if (e->n == 1)
-        return mrl_nn_predict(e->nn[0], ch->x, b, ch->prob);
     const size_t img = 3 * MRL_IMG_H * MRL_IMG_W;
     memset(ch->msum, 0, b * sizeof *ch->msum);
     for (int j = 0; j < e->n; j++) {
         for (size_t r = 0; r < b; r++)
             mrl_model_normalize(e->m[j], ch->item[ch->map[r]].hp.rgb, 1, ch->x + r * img);
+        if (e->n == 1)
+            return mrl_nn_predict(e->nn[0], ch->x, b, ch->prob);
         int rc = mrl_nn_forward(e->nn[j], ch->x, b, MRL_NN_INFER, NULL);
         if (!rc)
             rc = mrl_nn_read(e->nn[j], mrl_model_arch(e->m[j])->n_layers - 1, 0, ch->prob);
@@ -190,9 +190,6 @@ static int run_chunk(const opts_t *o, const ens_t *e, chunk_t *ch)
                         ch->id[k]);
             continue;
         }
-        if (e->n == 1)
-            mrl_model_normalize(e->m[0], ch->item[k].hp.rgb, 1,
-                                ch->x + b * 3 * MRL_IMG_H * MRL_IMG_W);
         ch->map[b++] = (size_t)k;
     }
     if (b > 0 && (rc = infer(e, ch, b)) < 0)

@@ -5,9 +5,9 @@
  * Activations stay in one layout per tensor with the image index outermost: the one
  * oneDNN chooses (format `any`, typically nChw16c), or channels-last (nhwc) for networks
  * of 5x5 convolutions and for bf16 (see probe). A shard of images is a plain sub-range of
- * a batch buffer and no reorder happens between f32 layers. Weights live in the model in plain OIHW and are
- * reordered into each kernel's format once per parameter version. A ReLU after a
- * convolution or dense layer is fused as a post-op.
+ * a batch buffer and no reorder happens between f32 layers. Weights live in the model in
+ * plain OIHW and are reordered into each kernel's format once per parameter version. A
+ * ReLU after a convolution or dense layer is fused as a post-op.
  *
  * Primitives are grouped in plans keyed by (images b, threads nthr): oneDNN sizes its
  * work split at creation from the OpenMP thread count. Weight gradients always use nthr=1
@@ -446,18 +446,13 @@ static int act_reorder(eng_t *e, const dnnl_memory_desc_t *from, const dnnl_memo
     return finish(e, pd, k, NULL);
 }
 
-/* Multiply-adds x 2 of layer i (conv or dense) per image. */
-static double layer_flops(const eng_t *e, int i)
+/* Multiply-adds x 2 of convolution i per image. */
+static double conv_flops(const eng_t *e, int i)
 {
     const mrl_layer_spec_t *s = &e->m->arch.layer[i];
     const dnnl_memory_desc_t *in = &e->md[e->in_t[i]], *out = &e->md[e->out_t[i]];
-    if (s->kind == MRL_LAYER_CONV)
-        return 2.0 * (double)out->dims[1] * (double)in->dims[1] * s->k * s->k *
-               (double)out->dims[2] * (double)out->dims[3];
-    if (s->kind == MRL_LAYER_DENSE)
-        return 2.0 * (double)out->dims[1] *
-               (double)(e->lay[e->in_t[i]].c * e->lay[e->in_t[i]].h * e->lay[e->in_t[i]].w);
-    return 0;
+    return 2.0 * (double)out->dims[1] * (double)in->dims[1] * s->k * s->k * (double)out->dims[2] *
+           (double)out->dims[3];
 }
 
 /* 1 if layer i's kernels for a plan of b images on nthr > 1 threads should run on the
@@ -471,7 +466,7 @@ static int run_single(const eng_t *e, int i, int b, int nthr)
         return 0;
     if (e->m->arch.layer[i].kind != MRL_LAYER_CONV)
         return b <= SMALL_B;
-    return e->lbf[i] || layer_flops(e, i) * b < 50e6;
+    return e->lbf[i] || conv_flops(e, i) * b < 50e6;
 }
 
 static int plan_group(eng_t *e, plan_t *p, unsigned g)
@@ -832,6 +827,7 @@ int eng_worker_init(eng_t *e, eng_worker_t *w)
         DN(dnnl_stream_create(&s, e->de, dnnl_stream_default_flags));
         w->stream = s;
     }
+    memset(w->ddst_key, 0, sizeof w->ddst_key); /* cvt may move: nothing held */
     void *col = w->col, *dw = w->dw;
     int rc = grow(&w->scratch, &w->scratch_sz, e->scratch_max);
     if (!rc)

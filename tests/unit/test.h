@@ -76,17 +76,38 @@ static inline const char *test_shared_dir(void)
 }
 
 /* An engine context for m on `threads` threads; exits 2 (a broken test set-up) on failure. */
-static inline mrl_nn_t *test_nn_ctx(mrl_model_t *m, int threads)
+static inline mrl_nn_t *test_nn_ctx_prec(mrl_model_t *m, int threads, int precision)
 {
     mrl_nn_t *nn = NULL;
     mrl_nn_opts_t o;
     mrl_nn_opts_default(&o);
     o.threads = threads;
+    o.precision = precision;
     if (mrl_nn_new(&nn, m, &o) != 0) {
         fprintf(stderr, "nn_new: %s\n", mrl_errmsg());
         exit(2);
     }
     return nn;
+}
+
+static inline mrl_nn_t *test_nn_ctx(mrl_model_t *m, int threads)
+{
+    return test_nn_ctx_prec(m, threads, MRL_PREC_F32);
+}
+
+/* A hairpin image (normalised for m) of a small stem-loop (which = 0) or of
+ * hsa-let-7a-1 (which = 1), for realistic inputs. */
+static inline void test_hairpin_x(const mrl_model_t *m, float *x, int which)
+{
+    static const char *seq[2] = {
+        "GGCUAGCUAGGAUCCGAAAGGAUCCUAGCUAGCC",
+        "UGAGGUAGUAGGUUGUAUAGUUUUAGGGUCACACCCACCACUGGGAGAUAACUAUACAAUCUACUGUCUUUCC"};
+    static const char *st[2] = {
+        "((((((((((((......))))))))))))....",
+        "(((((((((((((((((((((.....(((...((((....)))).)))))))))))))))))))))))))..."};
+    mrl_hairpin_t hp;
+    CHECK(mrl_encode_hairpin(seq[which], strlen(seq[which]), st[which], &hp) == 0);
+    mrl_model_normalize(m, hp.rgb, 1, x);
 }
 
 static inline int test_summary(const char *name)

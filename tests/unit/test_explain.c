@@ -29,20 +29,6 @@ static mrl_nn_t *ctx(mrl_model_t *m, int threads)
     return test_nn_ctx(m, threads);
 }
 
-/* A hairpin image (normalised) of a small stem-loop, for realistic inputs. */
-static void hairpin_x(const mrl_model_t *m, float *x, int which)
-{
-    static const char *seq[2] = {
-        "GGCUAGCUAGGAUCCGAAAGGAUCCUAGCUAGCC",
-        "UGAGGUAGUAGGUUGUAUAGUUUUAGGGUCACACCCACCACUGGGAGAUAACUAUACAAUCUACUGUCUUUCC"};
-    static const char *st[2] = {
-        "((((((((((((......))))))))))))....",
-        "(((((((((((((((((((((.....(((...((((....)))).)))))))))))))))))))))))))..."};
-    mrl_hairpin_t hp;
-    CHECK(mrl_encode_hairpin(seq[which], strlen(seq[which]), st[which], &hp) == 0);
-    mrl_model_normalize(m, hp.rgb, 1, x);
-}
-
 static float logit_of(mrl_nn_t *nn, const mrl_model_t *m, const float *x, int t)
 {
     float z[16];
@@ -87,7 +73,7 @@ static void test_gradient_fd(void)
     mrl_model_t *m = small_model(11, 1);
     mrl_nn_t *nn = ctx(m, 1);
     float *x = malloc(D * sizeof(float)), *g = malloc(D * sizeof(float));
-    hairpin_x(m, x, 0);
+    test_hairpin_x(m, x, 0);
     mrl_rng_t r;
     mrl_rng_init(&r, 5, 5);
     for (size_t i = 0; i < D; i++) /* off the exact 0/1 grid: fewer ties in max-pool */
@@ -179,7 +165,7 @@ static void test_axioms(void)
     mrl_model_t *m = small_model(23, 3);
     mrl_nn_t *nn = ctx(m, 2);
     float *x = malloc(4 * D * sizeof(float)), *map = malloc(D * sizeof(float));
-    hairpin_x(m, x, 1);
+    test_hairpin_x(m, x, 1);
     mrl_explain_opts_t o;
     mrl_explain_opts_default(&o);
     mrl_explain_info_t info;
@@ -192,10 +178,10 @@ static void test_axioms(void)
     CHECK(fabs((double)info.gap) <= 0.01 * fabs(diff));
     /* expected gradients against a background of white + two images */
     memcpy(x + D, x, D * sizeof(float));
-    hairpin_x(m, x + 2 * D, 0);
+    test_hairpin_x(m, x + 2 * D, 0);
     for (size_t i = 0; i < D; i++)
         x[3 * D + i] = 1.0f;
-    hairpin_x(m, x + D, 0);
+    test_hairpin_x(m, x + D, 0);
     for (size_t i = 0; i < D; i++) /* a mixed background image */
         x[D + i] = i % 7 ? x[D + i] : 0.0f;
     o.method = MRL_EXPLAIN_SHAP;
@@ -247,7 +233,7 @@ static void test_occlusion(void)
             w1[r * MRL_IMG_W + c] = -0.1f;
     mrl_model_t *m = linear_model(w1);
     mrl_nn_t *nn = ctx(m, 1);
-    hairpin_x(m, x, 1);
+    test_hairpin_x(m, x, 1);
     for (int ch = 0; ch < 3; ch++) /* make sure the block is not white */
         for (int r = 2; r <= 10; r++)
             for (int c = 36; c <= 50; c++)
@@ -288,7 +274,7 @@ static void test_linear_shares(void)
         w1[q] = 0.2f * (mrl_rng_uniform(&r) - 0.5f);
     mrl_model_t *m = linear_model(w1);
     mrl_nn_t *nn = ctx(m, 1);
-    hairpin_x(m, x, 0);
+    test_hairpin_x(m, x, 0);
     const int meth[2] = {MRL_EXPLAIN_KERNEL_SHAP, MRL_EXPLAIN_OCCLUSION_NT};
     for (int k = 0; k < 2; k++) {
         mrl_explain_opts_t o;
@@ -326,8 +312,8 @@ static void test_methods_run(void)
     mrl_nn_t *nn1 = ctx(m, 1), *nn2 = ctx(m, 2);
     float *x = malloc(2 * D * sizeof(float)), *a = malloc(2 * D * sizeof(float));
     float *b = malloc(2 * D * sizeof(float));
-    hairpin_x(m, x, 0);
-    hairpin_x(m, x + D, 1);
+    test_hairpin_x(m, x, 0);
+    test_hairpin_x(m, x + D, 1);
     for (int meth = 0; meth < MRL_EXPLAIN_NMETHODS; meth++) {
         mrl_explain_opts_t o;
         mrl_explain_opts_default(&o);

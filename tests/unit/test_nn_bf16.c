@@ -10,34 +10,12 @@
 
 #define N 40
 
-static mrl_nn_t *ctx(mrl_model_t *m, int prec)
-{
-    mrl_nn_opts_t o;
-    mrl_nn_opts_default(&o);
-    o.threads = 2;
-    o.precision = prec;
-    mrl_nn_t *nn = NULL;
-    CHECK(mrl_nn_new(&nn, m, &o) == 0);
-    if (!nn)
-        exit(1);
-    return nn;
-}
-
-/* N normalised images: two hairpins, each with pixel noise of growing size */
+/* N normalised images: the two test hairpins, each with pixel noise of growing size */
 static float *images(const mrl_model_t *m, size_t img)
 {
-    static const char *seq[2] = {
-        "GGCUAGCUAGGAUCCGAAAGGAUCCUAGCUAGCC",
-        "UGAGGUAGUAGGUUGUAUAGUUUUAGGGUCACACCCACCACUGGGAGAUAACUAUACAAUCUACUGUCUUUCC"};
-    static const char *st[2] = {
-        "((((((((((((......))))))))))))....",
-        "(((((((((((((((((((((.....(((...((((....)))).)))))))))))))))))))))))))..."};
     float *x = malloc(N * img * sizeof(float)), *h = malloc(2 * img * sizeof(float));
-    for (int k = 0; k < 2; k++) {
-        mrl_hairpin_t hp;
-        CHECK(mrl_encode_hairpin(seq[k], strlen(seq[k]), st[k], &hp) == 0);
-        mrl_model_normalize(m, hp.rgb, 1, h + k * img);
-    }
+    test_hairpin_x(m, h, 0);
+    test_hairpin_x(m, h + img, 1);
     mrl_rng_t rng;
     mrl_rng_init(&rng, 3, 0);
     for (int n = 0; n < N; n++)
@@ -84,7 +62,7 @@ static void inference(void)
     const mrl_arch_t *a = mrl_model_arch(m);
     size_t img = (size_t)a->in_c * a->in_h * a->in_w;
     float *x = images(m, img);
-    mrl_nn_t *f = ctx(m, MRL_PREC_F32), *b = ctx(m, MRL_PREC_BF16);
+    mrl_nn_t *f = test_nn_ctx_prec(m, 2, MRL_PREC_F32), *b = test_nn_ctx_prec(m, 2, MRL_PREC_BF16);
     CHECK_INT(mrl_nn_precision(f), MRL_PREC_F32);
     if (mrl_nn_precision(b) != MRL_PREC_BF16)
         fprintf(stderr, "test_nn_bf16: this CPU has no fast bf16 kernels: the layers stay f32\n");
@@ -96,7 +74,7 @@ static void inference(void)
     for (int i = 0; i < 2 * N; i++)
         dmax = fmax(dmax, fabs((double)pf[i] - (double)pb[i]));
     fprintf(stderr, "test_nn_bf16: max |p_bf16 - p_f32| = %.2e over %d images\n", dmax, N);
-    CHECK(dmax <= 0.02);
+    CHECK(dmax <= 0.005); /* measured 5.7e-4 on AMX */
 
     float zf[2 * N], zb[2 * N], *gf = malloc(N * img * sizeof(float)),
                                 *gb = malloc(N * img * sizeof(float));
@@ -146,7 +124,7 @@ static void training(void)
             before = malloc(P * sizeof(float));
             memcpy(before, mrl_model_params(m[p]), P * sizeof(float));
         }
-        mrl_nn_t *nn = ctx(m[p], p ? MRL_PREC_BF16 : MRL_PREC_F32);
+        mrl_nn_t *nn = test_nn_ctx_prec(m[p], 2, p ? MRL_PREC_BF16 : MRL_PREC_F32);
         float *x = malloc(N * img * sizeof(float));
         int lab[N];
         mrl_rng_t rng, drop;
