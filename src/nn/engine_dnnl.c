@@ -643,21 +643,49 @@ static int gemm0_fits(const eng_t *e)
     return lo->sco == 1 || (lo->sw == 1 && lo->sco == (size_t)lo->h * lo->sh);
 }
 
+/* 1 if pd (or primitive p) is oneDNN's reference implementation. */
+static int prim_is_reference(const_dnnl_primitive_t p)
+{
+    const_dnnl_primitive_desc_t pd;
+    if (!p || dnnl_primitive_get_primitive_desc(p, &pd) != dnnl_success)
+        return 1;
+    return is_reference(pd);
+}
+
+/* *slow = 1 if one of bf16 layer i's kernels (forward, backward data, backward weights)
+ * in the layouts probe_layouts chose is oneDNN's reference implementation: the forward
+ * layouts can leave the backward passes without a fast kernel (AVX512-BF16 without AMX:
+ * blocked bf16 kernels only, none writing an nhwc f32 input gradient; 100x slower). */
+static int bf16_slow(eng_t *e, int i, int *slow)
+{
+    lprim_t lp;
+    memset(&lp, 0, sizeof lp);
+    int rc = create_fwd(e, i, NN_SHARD, &lp);
+    if (!rc)
+        rc = create_bwd_d(e, i, NN_SHARD, &lp);
+    if (!rc)
+        rc = create_bwd_w(e, i, NN_SHARD, &lp);
+    if (!rc)
+        *slow = is_reference(lp.fwd_pd) || prim_is_reference(lp.bwd_d.p) ||
+                prim_is_reference(lp.bwd_w.p);
+    kprim_free(&lp.fwd), kprim_free(&lp.bwd_d), kprim_free(&lp.bwd_w), kprim_free(&lp.r_dw);
+    if (lp.fwd_pd)
+        dnnl_primitive_desc_destroy(lp.fwd_pd);
+    return rc;
+}
+
 /* Decide fusion and every tensor's layout: each kernel is created once with `any` output
- * for a shard of NN_SHARD images and the chosen format is kept for all batch sizes. */
-static int probe(eng_t *e)
+ * for a shard of NN_SHARD images and the chosen format is kept for all batch sizes.
+ * nhwc: all activations channels-last; bf16_ok: bit i set = conv layer i may run in bf16
+ * (layer 0, over the 3 RGB channels, never does). */
+static int probe_layouts(eng_t *e, int nhwc, uint64_t bf16_ok)
 {
     const mrl_arch_t *a = &e->m->arch;
     int s[3] = {a->in_c, a->in_h, a->in_w};
     dnnl_dim_t d4[4] = {NN_SHARD, s[0], s[1], s[2]};
-    /* channels-last (nhwc) tensors: needed by the bf16 kernels, and faster in f32 too for
-     * 5x5 convolutions (oneDNN's brgconv kernels: batch-1 inference +13%, saliency +5%,
-     * training +8% at k = 5 measured here), not for 3x3 (training -8%): else oneDNN's
-     * own choice, nChw16c */
-    int k5 = 0;
-    for (int i = 0; i < e->L; i++)
-        k5 |= a->layer[i].kind == MRL_LAYER_CONV && a->layer[i].k >= 5;
-    e->nhwc = e->bf16 || k5;
+    e->nhwc = nhwc;
+    e->gemm0 = 0;
+    memset(e->lbf, 0, sizeof e->lbf);
     int rc = e->nhwc ? nhwc_md(&e->md[0], d4) : plain_md(&e->md[0], 4, d4);
     for (int i = 0; i < e->L && !rc; i++) {
         const mrl_layer_spec_t *l = &a->layer[i];
@@ -686,14 +714,15 @@ static int probe(eng_t *e)
             rc = plain_md(&e->b_md[i], 1, bd);
         if (!rc)
             rc = any_md(&e->md[e->out_t[i]], l->kind == MRL_LAYER_DENSE ? 2 : 4, od);
+        e->lbf[i] = l->kind == MRL_LAYER_CONV && i > 0 && (bf16_ok >> i & 1u);
         /* nhwc: every f32 convolution writes nhwc (the bf16 ones choose it themselves;
-         * their backward-data pass has no fast kernel into a blocked f32 gradient) */
-        if (!rc && e->nhwc && l->kind == MRL_LAYER_CONV && !(e->bf16 && i > 0))
+         * with AMX their backward-data pass has no fast kernel into a blocked f32
+         * gradient) */
+        if (!rc && e->nhwc && l->kind == MRL_LAYER_CONV && !e->lbf[i])
             rc = nhwc_md(&e->md[e->out_t[i]], od);
         lprim_t lp;
         memset(&lp, 0, sizeof lp);
         dnnl_memory_desc_t out_any = e->md[e->out_t[i]];
-        e->lbf[i] = e->bf16 && l->kind == MRL_LAYER_CONV && i > 0;
         if (!rc && e->lbf[i])
             rc = any_md_dt(&e->src16[i], 4, in->dims, dnnl_bf16);
         if (!rc)
@@ -738,6 +767,40 @@ static int probe(eng_t *e)
     if (!rc)
         rc = layout_of(&e->dmd0, &e->dlay0);
     return rc;
+}
+
+/* Layouts for the whole network. Channels-last (nhwc) tensors for 5x5 convolutions, faster
+ * in f32 too (oneDNN's brgconv kernels: batch-1 inference +13%, saliency +5%, training +8%
+ * at k = 5, measured on AVX-512 + AMX), not for 3x3 (training -8%): else oneDNN's own
+ * choice, nChw16c. bf16 tries nhwc first (AMX's brgconv kernels), then oneDNN's blocked
+ * layouts (AVX512-BF16 without AMX: 100x slower backward-data passes in nhwc), where a layer
+ * still without fast bf16 kernels runs in f32. */
+static int probe(eng_t *e)
+{
+    const mrl_arch_t *a = &e->m->arch;
+    int k5 = 0;
+    for (int i = 0; i < e->L; i++)
+        k5 |= a->layer[i].kind == MRL_LAYER_CONV && a->layer[i].k >= 5;
+    int nhwc = e->bf16 || k5;
+    uint64_t ok = e->bf16 ? ~(uint64_t)0 : 0;
+    for (;;) {
+        int rc = probe_layouts(e, nhwc, ok);
+        if (rc || !e->bf16)
+            return rc;
+        uint64_t slow = 0;
+        for (int i = 0; i < e->L; i++) {
+            int sl = 0;
+            if (e->lbf[i] && (rc = bf16_slow(e, i, &sl)) != 0)
+                return rc;
+            slow |= (uint64_t)sl << i;
+        }
+        if (!slow)
+            return 0;
+        if (nhwc)
+            nhwc = 0; /* once */
+        else
+            ok &= ~slow; /* strictly fewer bf16 layers each round: terminates */
+    }
 }
 
 int eng_new(eng_t **out, mrl_model_t *m, int precision)
