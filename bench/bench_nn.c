@@ -43,7 +43,7 @@ static int task(ctx_t *c, const char *t, size_t *n_img)
     mrl_nn_bwd_opts_default(&bo);
     if (strcmp(t, "train128") == 0) {
         *n_img = 128;
-        return mrl_nn_train_step(c->nn, c->x, c->labels, 128, &c->ao, &c->rng, NULL, NULL);
+        return mrl_nn_train_step(c->nn, c->x, c->labels, NULL, 128, &c->ao, &c->rng, NULL, NULL);
     }
     if (strcmp(t, "infer1") == 0 || strcmp(t, "infer256") == 0) {
         *n_img = t[5] == '1' ? 1 : 256;

@@ -480,8 +480,11 @@ MRL_MUST_CHECK int mrl_nn_backward(mrl_nn_t *nn, int layer, const float *dy,
 
 /* One training step on a batch: forward with dropout, softmax cross-entropy against labels
  * (N), backward with parameter gradients (the model's grads are overwritten with the batch
- * mean gradient), one Adam step. loss (mean over the batch) and ncorrect may be NULL. */
-MRL_MUST_CHECK int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, size_t n,
+ * mean gradient), one Adam step. class_weight (one per class, or NULL = all 1) scales each
+ * image's loss by the weight of its label, as Keras' class_weight: loss = sum_i
+ * w[y_i] CE_i / N. loss (that weighted mean) and ncorrect may be NULL. */
+MRL_MUST_CHECK int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels,
+                                     const float *class_weight, size_t n,
                                      const mrl_adam_opts_t *ao, mrl_rng_t *rng, double *loss,
                                      int *ncorrect);
 
@@ -915,6 +918,8 @@ typedef struct mrl_train_opts {
                               0 = off (default) */
     int threads;           /* engine threads (0 = all CPUs) */
     int precision;         /* MRL_PREC_F32 (default) or MRL_PREC_BF16 (mrl_nn_opts_t) */
+    float class_weight[2]; /* training-loss weight of class 0 / 1 (default 1, 1); the
+                              validation loss stays unweighted */
     const char *checkpoint; /* written after every epoch (and "<checkpoint>.state"); NULL */
     void (*on_epoch)(void *ud, const mrl_epoch_report_t *r); /* may be NULL */
     void (*on_batch)(void *ud, long done, long total);        /* may be NULL */

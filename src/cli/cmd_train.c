@@ -33,6 +33,10 @@ static void usage(FILE *fp)
             "  --seed N         initialisation, shuffling and dropout seed (default 1)\n"
             "  --early-stop N   stop after N epochs without a lower validation loss and\n"
             "                   keep the best weights (default 0 = off)\n"
+            "  --class-weight W weight of each class in the training loss (Keras'\n"
+            "                   class_weight): 'balanced' = n / (2 n_class) from the\n"
+            "                   training set, or W0,W1 (negative, positive); default 1,1;\n"
+            "                   recorded in train_options; validation loss unweighted\n"
             "  --shuffle-labels permute the training labels (and the validation labels)\n"
             "                   at random (seeded by --seed) before training: a model that\n"
             "                   can only memorise, for the sanity checks of explanations;\n"
@@ -104,6 +108,21 @@ static int shuffle_labels(mrl_imageset_t *s, uint64_t seed, uint64_t stream)
 }
 
 /* Move a stratified fraction of `from` into a new validation set (seeded). */
+/* "W0,W1": two weights in (0, 1000]; 0 or -1. */
+static int parse_class_weight(const char *s, float w[2])
+{
+    char *end;
+    double a = strtod(s, &end);
+    if (end == s || *end != ',')
+        return -1;
+    const char *t = end + 1;
+    double b = strtod(t, &end);
+    if (end == t || *end || !(a > 0 && a <= 1000) || !(b > 0 && b <= 1000))
+        return -1;
+    w[0] = (float)a, w[1] = (float)b;
+    return 0;
+}
+
 static int split_val(mrl_imageset_t *from, double frac, uint64_t seed, mrl_imageset_t **val)
 {
     mrl_imageset_t *tr = NULL, *va = NULL;
@@ -147,7 +166,7 @@ int cmd_train(int argc, char **argv)
 {
     enum { O_POS = 256, O_NEG, O_IMG, O_LAB, O_VPOS, O_VNEG, O_VIMG, O_VLAB, O_VSPLIT, O_INIT,
            O_KER, O_DENSE, O_EPOCHS, O_BATCH, O_LR, O_SEED, O_EARLY, O_CKPT, O_RESUME, O_PARAMS,
-           O_SHUF, O_PREC };
+           O_SHUF, O_PREC, O_CW };
     static const struct option lo[] = {
         {"pos", required_argument, 0, O_POS},        {"neg", required_argument, 0, O_NEG},
         {"images", required_argument, 0, O_IMG},     {"labels", required_argument, 0, O_LAB},
@@ -160,6 +179,7 @@ int cmd_train(int argc, char **argv)
         {"early-stop", required_argument, 0, O_EARLY}, {"checkpoint", required_argument, 0, O_CKPT},
         {"resume", required_argument, 0, O_RESUME},  {"params", required_argument, 0, O_PARAMS},
         {"shuffle-labels", no_argument, 0, O_SHUF}, {"precision", required_argument, 0, O_PREC},
+        {"class-weight", required_argument, 0, O_CW},
         {"threads", required_argument, 0, 'j'},      {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},               {"output", required_argument, 0, 'o'},
         {0, 0, 0, 0},
@@ -170,7 +190,7 @@ int cmd_train(int argc, char **argv)
     const char *out = NULL, *init = NULL, *ckpt = NULL, *resume = NULL, *params = NULL;
     long kernel = 3, dense = 256, v, threads = 2;
     double vsplit = 0;
-    int quiet = 0, shuffle = 0, c;
+    int quiet = 0, shuffle = 0, balanced = 0, c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:j:qh", lo, NULL)) != -1) {
@@ -230,6 +250,13 @@ int cmd_train(int argc, char **argv)
         case O_PREC:
             if (cli_parse_precision("train", optarg, &to.precision))
                 return CLI_USAGE;
+            break;
+        case O_CW:
+            balanced = strcmp(optarg, "balanced") == 0;
+            if (!balanced && parse_class_weight(optarg, to.class_weight))
+                return cli_usage_error("train",
+                                       "--class-weight needs 'balanced' or W0,W1 (two weights "
+                                       "in (0, 1000]), not '%s'", optarg);
             break;
         case 'o': out = optarg; break;
         case 'j':
@@ -321,12 +348,24 @@ int cmd_train(int argc, char **argv)
     to.on_epoch = on_epoch;
     to.on_batch = on_batch;
     to.ud = &pr;
+    long npos = 0;
+    for (size_t k = 0; k < tr->n; k++)
+        npos += tr->labels[k] > 0;
+    if (balanced) {
+        /* Keras/scikit-learn "balanced": w_c = n / (2 n_c), each class weighs n/2 in all */
+        if (npos == 0 || (size_t)npos == tr->n) {
+            cli_error("train", "--class-weight balanced needs both classes in the training set");
+            goto done;
+        }
+        to.class_weight[0] = (float)((double)tr->n / (2.0 * (double)(tr->n - (size_t)npos)));
+        to.class_weight[1] = (float)((double)tr->n / (2.0 * (double)npos));
+    }
     if (!quiet) {
-        long npos = 0;
-        for (size_t k = 0; k < tr->n; k++)
-            npos += tr->labels[k] > 0;
         fprintf(stderr, "mirlens train: %zu training images (%ld positive), %zu validation\n",
                 tr->n, npos, va ? va->n : 0);
+        if (to.class_weight[0] != 1.0f || to.class_weight[1] != 1.0f)
+            fprintf(stderr, "mirlens train: class weights %.4g (negative), %.4g (positive)\n",
+                    (double)to.class_weight[0], (double)to.class_weight[1]);
     }
     char meta[512];
     snprintf(meta, sizeof meta, "%" PRIu64, to.seed);
@@ -339,9 +378,14 @@ int cmd_train(int argc, char **argv)
         cli_lib_error("train", lrc);
         goto done;
     }
-    snprintf(meta, sizeof meta, "epochs=%d batch=%d lr=%g early_stop=%d init=%s precision=%s",
-             to.epochs, to.batch, (double)to.adam.lr, to.early_stop, init ? init : "-",
-             to.precision == MRL_PREC_BF16 ? "bf16" : "f32");
+    int n = snprintf(meta, sizeof meta,
+                     "epochs=%d batch=%d lr=%g early_stop=%d init=%s precision=%s", to.epochs,
+                     to.batch, (double)to.adam.lr, to.early_stop, init ? init : "-",
+                     to.precision == MRL_PREC_BF16 ? "bf16" : "f32");
+    if ((to.class_weight[0] != 1.0f || to.class_weight[1] != 1.0f) && n > 0 &&
+        (size_t)n < sizeof meta)
+        snprintf(meta + n, sizeof meta - (size_t)n, " class_weight=%.6g,%.6g",
+                 (double)to.class_weight[0], (double)to.class_weight[1]);
     if ((lrc = mrl_model_meta_set(m, "train_options", meta)) < 0 ||
         (lrc = mrl_model_save(m, out)) < 0) {
         cli_lib_error("train", lrc);

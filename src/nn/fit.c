@@ -30,6 +30,7 @@ void mrl_train_opts_default(mrl_train_opts_t *o)
     o->early_stop = 0;
     o->threads = 0;
     o->precision = MRL_PREC_F32;
+    o->class_weight[0] = o->class_weight[1] = 1.0f;
 }
 
 static double now_s(void)
@@ -264,7 +265,10 @@ static int run_epoch(mrl_nn_t *nn, mrl_model_t *m, const mrl_imageset_t *tr,
         mrl_model_normalize(m, rgb, b, x);
         double loss;
         int nc;
-        int rc = mrl_nn_train_step(nn, x, lab, b, &o->adam, &L->rng, &loss, &nc);
+        const float *cw = o->class_weight[0] == 1.0f && o->class_weight[1] == 1.0f
+                              ? NULL
+                              : o->class_weight;
+        int rc = mrl_nn_train_step(nn, x, lab, cw, b, &o->adam, &L->rng, &loss, &nc);
         if (rc < 0)
             return rc;
         loss_sum += loss * (double)b;

@@ -373,6 +373,7 @@ static int bwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, 
 
 typedef struct train_ctx {
     const int *labels;
+    const float *cw; /* per-class loss weights (NULL = 1) */
     double *loss; /* per shard, summed in shard order afterwards */
     int *correct;
 } train_ctx_t;
@@ -388,7 +389,7 @@ static int train_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b
     int K = lo->c;
     float *z = nn->logits + n0 * (size_t)K;
     nn_layout_export(lo, (size_t)b, nn->bf.y[nn->L] + n0 * lo->img, z);
-    nn_xent(z, c->labels + n0, (size_t)b, K, nn->n, NULL, z, &c->loss[k], &c->correct[k]);
+    nn_xent(z, c->labels + n0, c->cw, (size_t)b, K, nn->n, NULL, z, &c->loss[k], &c->correct[k]);
     nn_layout_import(lo, (size_t)b, z, nn->bf.dy[nn->L] + n0 * lo->img);
     bwd_ctx_t bc = {nn->L - 1, 0, MRL_RELU_STANDARD, 1};
     return bwd_shard(nn, w, k, n0, b, nthr, &bc);
@@ -515,7 +516,7 @@ int mrl_nn_predict(mrl_nn_t *nn, const float *x, size_t n, float *probs)
     const nn_layout_t *lo = eng_layout(nn->e, nn->L);
     rc = mrl_nn_read(nn, nn->L - 1, 0, probs);
     if (!rc)
-        nn_xent(probs, NULL, n, lo->c, n, probs, NULL, NULL, NULL);
+        nn_xent(probs, NULL, NULL, n, lo->c, n, probs, NULL, NULL, NULL);
     return rc;
 }
 
@@ -551,8 +552,9 @@ int mrl_nn_backward(mrl_nn_t *nn, int layer, const float *dy, const mrl_nn_bwd_o
     return rc;
 }
 
-int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, size_t n,
-                      const mrl_adam_opts_t *ao, mrl_rng_t *rng, double *loss, int *ncorrect)
+int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, const float *class_weight,
+                      size_t n, const mrl_adam_opts_t *ao, mrl_rng_t *rng, double *loss,
+                      int *ncorrect)
 {
     int saved = omp_get_max_threads();
     shards_t s;
@@ -566,6 +568,10 @@ int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, size_t n,
     for (size_t j = 0; !rc && j < n; j++)
         if (labels[j] < 0 || labels[j] >= K)
             rc = mrl_err_set(MRL_ERR_ARG, "label %d of image %zu not in [0,%d)", labels[j], j, K);
+    for (int j = 0; !rc && class_weight && j < K; j++)
+        if (!(class_weight[j] >= 0.0f && class_weight[j] < 1e6f))
+            rc = mrl_err_set(MRL_ERR_ARG, "class weight %d is %g: not in [0,1e6)", j,
+                             (double)class_weight[j]);
     if (!rc)
         rc = prepare(nn, &s, ENG_BWD_D | ENG_BWD_W);
     if (!rc)
@@ -577,7 +583,7 @@ int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *labels, size_t n,
         rc = nn->logits ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     }
     if (!rc) {
-        c = (train_ctx_t){labels, nn->shard_loss, nn->shard_correct};
+        c = (train_ctx_t){labels, class_weight, nn->shard_loss, nn->shard_correct};
         rc = run_shards(nn, &s, train_shard, &c);
     }
     if (!rc) {

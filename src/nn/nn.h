@@ -68,10 +68,11 @@ void nn_mul(const float *restrict a, const float *restrict b, float *restrict ou
 /* Dropout masks for n images in logical NCHW order: kept = 1/(1-rate), dropped = 0. */
 void nn_dropout_mask(const nn_layout_t *l, size_t n, float rate, mrl_rng_t *rng, float *mask);
 
-/* Softmax + cross-entropy of n rows; dlogits divided by denom (the whole batch size);
- * loss_sum is the summed (not averaged) loss; ncorrect counts argmax == label. */
-void nn_xent(const float *logits, const int *labels, size_t n, int k, size_t denom, float *probs,
-             float *dlogits, double *loss_sum, int *ncorrect);
+/* Softmax + cross-entropy of n rows; each row's loss and dlogits scaled by cw[label] (cw
+ * NULL: 1), dlogits divided by denom (the whole batch size); loss_sum is the summed (not
+ * averaged) loss; ncorrect counts argmax == label. */
+void nn_xent(const float *logits, const int *labels, const float *cw, size_t n, int k,
+             size_t denom, float *probs, float *dlogits, double *loss_sum, int *ncorrect);
 
 /* ---- engine (engine_dnnl.c) ------------------------------------------------------ */
 

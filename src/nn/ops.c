@@ -103,8 +103,8 @@ void nn_dropout_mask(const nn_layout_t *l, size_t n, float rate, mrl_rng_t *rng,
     }
 }
 
-void nn_xent(const float *logits, const int *labels, size_t n, int k, size_t denom, float *probs,
-             float *dlogits, double *loss_sum, int *ncorrect)
+void nn_xent(const float *logits, const int *labels, const float *cw, size_t n, int k,
+             size_t denom, float *probs, float *dlogits, double *loss_sum, int *ncorrect)
 {
     double sum_loss = 0.0;
     int nc = 0;
@@ -119,15 +119,16 @@ void nn_xent(const float *logits, const int *labels, size_t n, int k, size_t den
             se += exp((double)(z[j] - mx));
         double lse = log(se);
         int y = labels ? labels[i] : -1;
+        float wy = cw && y >= 0 && y < k ? cw[y] : 1.0f;
         if (y >= 0 && y < k)
-            sum_loss += lse - (double)(z[y] - mx);
+            sum_loss += (double)wy * (lse - (double)(z[y] - mx));
         nc += arg == y;
         for (int j = 0; j < k; j++) {
             float p = (float)exp((double)(z[j] - mx) - lse);
             if (probs)
                 probs[i * (size_t)k + j] = p;
             if (dlogits)
-                dlogits[i * (size_t)k + j] = (p - (j == y ? 1.0f : 0.0f)) / (float)denom;
+                dlogits[i * (size_t)k + j] = wy * (p - (j == y ? 1.0f : 0.0f)) / (float)denom;
         }
     }
     if (loss_sum)
@@ -140,7 +141,7 @@ void mrl_nn_softmax_xent(const float *logits, const int *labels, size_t n, int k
                          float *dlogits, double *loss)
 {
     double sum;
-    nn_xent(logits, labels, n, k, n, probs, dlogits, &sum, NULL);
+    nn_xent(logits, labels, NULL, n, k, n, probs, dlogits, &sum, NULL);
     if (loss)
         *loss = n ? sum / (double)n : 0.0;
 }

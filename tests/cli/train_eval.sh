@@ -71,6 +71,19 @@ expect bf16b 0 "" -- "$M" train $tr --epochs 2 --precision bf16 -o "$T/h2.mrlm"
 same "$T/h2.mrlm" "$T/h.mrlm" "bf16: same seed"
 expect bf16eval 0 "" -- "$M" eval -q --tsv --precision bf16 -m "$T/h.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa"
 expect bf16bad 2 "expected f32 or bf16" -- "$M" train $tr --precision half -o "$T/x.mrlm"
+# --class-weight: balanced = n / (2 n_class) (8 positives, 4 negatives: 1.5 and 0.75),
+# recorded; equal weights train exactly as no weights; other weights change the model
+expect cwbal 0 "" -- "$M" train $tr --epochs 2 --class-weight balanced -o "$T/w.mrlm"
+has_meta "$T/w.mrlm" 'class_weight=1.5,0.75' && ok || bad "class weight: balanced not recorded as 1.5,0.75"
+has_meta "$T/b.mrlm" 'class_weight' && bad "class weight: recorded without the option" || ok
+expect cwone 0 "" -- "$M" train $tr --epochs 2 --class-weight 1,1 -o "$T/w1.mrlm"
+same "$T/w1.mrlm" "$T/b.mrlm" "class weight 1,1 = none"
+"$M" eval -q -m "$T/w.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --scores "$T/w.scores" > /dev/null
+"$M" eval -q -m "$T/b.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --scores "$T/b.scores" > /dev/null
+cmp -s "$T/w.scores" "$T/b.scores" && bad "class weight: balanced gives the unweighted model" || ok
+expect cwbad 2 "--class-weight needs" -- "$M" train $tr --class-weight 1,-2 -o "$T/x.mrlm"
+expect cwbad2 2 "--class-weight needs" -- "$M" train $tr --class-weight heavy -o "$T/x.mrlm"
+expect cwone_class 1 "needs both classes" -- "$M" train --pos "$T/pos.fa" -q --class-weight balanced -o "$T/x.mrlm"
 expect evalnone 2 "no inputs" -- "$M" eval -m "$T/a.mrlm"
 expect badmodel 1 "mirlens eval: " -- "$M" eval -m "$T/pos.fa" --pos "$T/pos.fa"
 head -c 1000 "$T/a.mrlm" > "$T/trunc.mrlm"

@@ -137,7 +137,7 @@ static void training(void)
         mrl_adam_opts_default(&ao);
         mrl_rng_init(&drop, 77, 3);
         for (int t = 0; t < 3; t++)
-            CHECK(mrl_nn_train_step(nn, x, lab, N, &ao, &drop, &loss[p][t], NULL) == 0);
+            CHECK(mrl_nn_train_step(nn, x, lab, NULL, N, &ao, &drop, &loss[p][t], NULL) == 0);
         free(x);
         mrl_nn_free(nn);
     }

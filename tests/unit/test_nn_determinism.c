@@ -36,7 +36,7 @@ static void run(const mrl_arch_t *a, size_t n, int threads, int prec, result_t *
     mrl_rng_t drop;
     mrl_rng_init(&drop, 77, 3);
     for (int t = 0; t < 3; t++)
-        CHECK(mrl_nn_train_step(nn, x, lab, n, &ao, &drop, &r->loss[t], NULL) == 0);
+        CHECK(mrl_nn_train_step(nn, x, lab, NULL, n, &ao, &drop, &r->loss[t], NULL) == 0);
     r->params = malloc(P * sizeof(float));
     memcpy(r->params, mrl_model_params(m), P * sizeof(float));
     r->probs = malloc(2 * n * sizeof(float));
