@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The runs behind docs/FINDINGS.md: what the networks attend to on the paper's test set.
 #   bash bench/findings.sh [SHARED] [OUT]      (SHARED default ../shared, OUT bench/out/findings)
+#   MODEL=FILE: the model studied as "default" (default models/default.mrlm; the model of
+#   docs/FINDINGS.md is the default before 2026-12-02: git show 709ec9f:models/default.mrlm);
+#   ONLY_DEFAULT=1: parts 1 and 2 only (about 15 minutes)
 # 1. a control model trained on shuffled labels (same network and data as the default's
 #    fine-tuning: cordero_images/modhsa_train, 30 epochs, no early stopping);
 # 2. the shipped default model on modhsa_test (the 836 test hairpins whose sequences were
@@ -13,6 +16,7 @@ set -euo pipefail
 S=${1:-${MIRLENS_SHARED:-../shared}}
 O=${2:-bench/out/findings}
 M=${MIRLENS:-./mirlens}
+DM=${MODEL:-models/default.mrlm}
 D=$S/data/cordero
 mkdir -p "$O"
 mature=(--mature "$S/data/mirbase/v21/mature_positions.tsv.gz")
@@ -35,12 +39,13 @@ run() { # NAME MODEL ARGS...
     echo "$name: $((SECONDS - t0)) s" | tee -a "$O/times.txt"
 }
 : > "$O/times.txt"
-run default models/default.mrlm "${inputs[@]}" "${mature[@]}" --method "$methods" "${common[@]}" \
+run default "$DM" "${inputs[@]}" "${mature[@]}" --method "$methods" "${common[@]}" \
     --shuffled-model "$O/shuffled.mrlm"
+[ "${ONLY_DEFAULT:-0}" = 1 ] && exit 0 # parts 1-2 only
 
 awk '/^>/ { k++ } k % 6 == 1' "$D/modhsa_test_pos.fa" > "$O/sub_pos.fa"
 awk '/^>/ { k++ } k % 6 == 1' "$D/modhsa_test_neg.fa" > "$O/sub_neg.fa"
-run default-agnostic models/default.mrlm --pos "$O/sub_pos.fa" --neg "$O/sub_neg.fa" "${mature[@]}" \
+run default-agnostic "$DM" --pos "$O/sub_pos.fa" --neg "$O/sub_neg.fa" "${mature[@]}" \
     --method occlusion,kernel-shap --kshap-samples 256 --faith-n 60 --sanity-n 12 --examples 2 -j 2 -q \
     --shuffled-model "$O/shuffled.mrlm"
 
@@ -54,14 +59,14 @@ done
 #    every 8th hairpin (per-sequence `mirlens explain` runs; bench/compare_maps.py)
 { awk '/^>/ { k++ } k % 8 == 1' "$D/modhsa_test_pos.fa"; awk '/^>/ { k++ } k % 8 == 1' "$D/modhsa_test_neg.fa"; } \
     > "$O/compare.fa"
-for m in default=models/default.mrlm keras-hsa="$O/keras_hsa.mrlm" keras-allmirbase="$O/keras_allmirbase.mrlm"; do
+for m in default="$DM" keras-hsa="$O/keras_hsa.mrlm" keras-allmirbase="$O/keras_allmirbase.mrlm"; do
     "$M" explain -m "${m#*=}" --method integrated-gradients --steps 32 --scale 2 -j 2 -q \
         "$O/compare.fa" -o "$O/compare-${m%%=*}"
 done
 python3 bench/compare_maps.py integrated-gradients default="$O/compare-default" \
     keras-hsa="$O/compare-keras-hsa" keras-allmirbase="$O/compare-keras-allmirbase" | tee "$O/compare.md"
 # the same comparison between faithful methods on one model, for scale
-"$M" explain -m models/default.mrlm --method occlusion-nt,shap --scale 2 -j 2 -q "$O/compare.fa" \
+"$M" explain -m "$DM" --method occlusion-nt,shap --scale 2 -j 2 -q "$O/compare.fa" \
     -o "$O/compare-default-other"
 python3 bench/compare_maps.py integrated-gradients default-IG="$O/compare-default" \
     default-occlusion-nt="$O/compare-default-other:occlusion-nt" \
