@@ -71,7 +71,7 @@ int main(void)
     double gmax = 0, e_sum = 0, e_lin = 0;
     for (size_t j = 0; j < P; j++) {
         gmax = fmax(gmax, fabs((double)none.grads[j]));
-        double g10 = w10.grads[j], g01 = w01.grads[j];
+        double g10 = (double)w10.grads[j], g01 = (double)w01.grads[j];
         e_sum = fmax(e_sum, fabs(g10 + g01 - (double)none.grads[j]));
         e_lin = fmax(e_lin, fabs(0.3 * g10 + 2.5 * g01 - (double)w.grads[j]));
     }
