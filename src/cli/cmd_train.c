@@ -107,7 +107,6 @@ static int shuffle_labels(mrl_imageset_t *s, uint64_t seed, uint64_t stream)
     return 0;
 }
 
-/* Move a stratified fraction of `from` into a new validation set (seeded). */
 /* "W0,W1": two weights in (0, 1000]; 0 or -1. */
 static int parse_class_weight(const char *s, float w[2])
 {
@@ -123,6 +122,7 @@ static int parse_class_weight(const char *s, float w[2])
     return 0;
 }
 
+/* Move a stratified fraction of `from` into a new validation set (seeded). */
 static int split_val(mrl_imageset_t *from, double frac, uint64_t seed, mrl_imageset_t **val)
 {
     mrl_imageset_t *tr = NULL, *va = NULL;

@@ -254,6 +254,9 @@ static int run_epoch(mrl_nn_t *nn, mrl_model_t *m, const mrl_imageset_t *tr,
         perm[k - 1] = perm[r];
         perm[r] = t;
     }
+    /* weights 1,1 take the unweighted path (bit-identical to no weights) */
+    const float *cw =
+        o->class_weight[0] == 1.0f && o->class_weight[1] == 1.0f ? NULL : o->class_weight;
     double loss_sum = 0;
     long correct = 0;
     for (size_t k0 = 0; k0 < n; k0 += bs) {
@@ -265,9 +268,6 @@ static int run_epoch(mrl_nn_t *nn, mrl_model_t *m, const mrl_imageset_t *tr,
         mrl_model_normalize(m, rgb, b, x);
         double loss;
         int nc;
-        const float *cw = o->class_weight[0] == 1.0f && o->class_weight[1] == 1.0f
-                              ? NULL
-                              : o->class_weight;
         int rc = mrl_nn_train_step(nn, x, lab, cw, b, &o->adam, &L->rng, &loss, &nc);
         if (rc < 0)
             return rc;
