@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The runs behind docs/FINDINGS.md: what the networks attend to on the paper's test set.
 #   bash bench/findings.sh [SHARED] [OUT]      (SHARED default ../shared, OUT bench/out/findings)
-#   MODEL=FILE: the model studied as "default" (default models/default.mrlm; the model of
-#   docs/FINDINGS.md is the default before 2026-12-02: git show 709ec9f:models/default.mrlm);
+#   MODEL=FILE: the model studied as "default" (default models/default.mrlm; sections 1-5
+#   of docs/FINDINGS.md describe the default before 2026-12-02, git show
+#   709ec9f:models/default.mrlm; its section 0 the current one, with ONLY_DEFAULT=1);
 #   ONLY_DEFAULT=1: parts 1 and 2 only (about 15 minutes)
 # 1. a control model trained on shuffled labels (same network and data as the default's
 #    fine-tuning: cordero_images/modhsa_train, 30 epochs, no early stopping);
