@@ -383,6 +383,13 @@ const char *mrl_model_meta_get(const mrl_model_t *m, const char *key);
  * stored. Caller frees the loaded model with mrl_model_free. */
 MRL_MUST_CHECK int mrl_model_save(const mrl_model_t *m, const char *path);
 MRL_MUST_CHECK int mrl_model_load(mrl_model_t **out, const char *path);
+/* The element-wise mean of the parameters of n >= 1 models of one architecture (a uniform
+ * "model soup", Wortsman et al. 2022: meant for runs fine-tuned from one pretrained model),
+ * summed in double in the order given. The new model has no metadata except
+ * "shuffled_labels" = "1" when any input was trained on shuffled labels. Caller frees with
+ * mrl_model_free. Returns 0, MRL_ERR_ARG (n < 1, architectures differ; the message names
+ * the model and layer) or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_model_average(mrl_model_t **out, mrl_model_t *const *ms, int n);
 
 /* Adam (Kingma & Ba 2015) as Keras implements it: lr_t = lr*sqrt(1-b2^t)/(1-b1^t),
  * p -= lr_t * m / (sqrt(v) + eps). Defaults (Keras): lr 1e-3, beta1 0.9, beta2 0.999,

@@ -17,6 +17,7 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_average(int argc, char **argv);
 
 /* "mirlens CMD: message" on stderr. Returns CLI_ERR. */
 int cli_error(const char *cmd, const char *fmt, ...)

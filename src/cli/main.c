@@ -19,6 +19,7 @@ static const subcmd_t cmds[] = {
     {"predict", cmd_predict, "score sequences: FASTA in, pre-miRNA probabilities out"},
     {"explain", cmd_explain, "why the network decided: saliency maps on nucleotides"},
     {"import-keras", cmd_import_keras, "convert the authors' Keras 2.x HDF5 networks to mirlens"},
+    {"average", cmd_average, "one model from the mean weights of several (a model soup)"},
 };
 
 static void usage(FILE *fp)

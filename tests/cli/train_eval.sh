@@ -84,9 +84,27 @@ cmp -s "$T/w.scores" "$T/b.scores" && bad "class weight: balanced gives the unwe
 expect cwbad 2 "--class-weight needs" -- "$M" train $tr --class-weight 1,-2 -o "$T/x.mrlm"
 expect cwbad2 2 "--class-weight needs" -- "$M" train $tr --class-weight heavy -o "$T/x.mrlm"
 expect cwone_class 1 "needs both classes" -- "$M" train --pos "$T/pos.fa" -q --class-weight balanced -o "$T/x.mrlm"
+head -c 1000 "$T/a.mrlm" > "$T/trunc.mrlm"
+# average (a model soup): the mean of equal models scores as that model; a shuffled-label
+# model marks the mean; other architectures, one model, no -o, bad files are refused
+expect avg 0 "mean of 2 models" -- "$M" average -o "$T/avg.mrlm" "$T/a.mrlm" "$T/c.mrlm"
+"$M" eval -q --tsv -m "$T/avg.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" > "$T/avg.tsv"
+same "$T/avg.tsv" "$T/a.tsv" "average of equal models"
+has_meta "$T/avg.mrlm" '2 models: a.mrlm c.mrlm' && has_meta "$T/avg.mrlm" 'epochs=3 batch=4' && ok || bad "average: metadata"
+expect avgw 0 "" -- "$M" average -q -o "$T/avgw.mrlm" "$T/a.mrlm" "$T/w.mrlm" "$T/s.mrlm"
+"$M" eval -q -m "$T/avgw.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --scores "$T/avgw.scores" > /dev/null
+cmp -s "$T/avgw.scores" "$T/a.scores" || cmp -s "$T/avgw.scores" "$T/w.scores" && bad "average: mean of different models scores as one of them" || ok
+has_meta "$T/avgw.mrlm" 'shuffled_labels\x01\x00\x00\x001' && ok || bad "average: shuffled_labels not carried"
+has_meta "$T/avgw.mrlm" 'epochs=' && bad "average: train_options kept though the inputs differ" || ok
+expect k5 0 "" -- "$M" train $tr --epochs 1 --kernel 5 -o "$T/k5.mrlm"
+expect avgarch 1 "a.mrlm and .*k5.mrlm have different architectures" -- "$M" average -o "$T/x.mrlm" "$T/a.mrlm" "$T/c.mrlm" "$T/k5.mrlm"
+[ -e "$T/x.mrlm" ] && bad "average: a refused run left a model" || ok
+expect avgone 2 "two or more input models" -- "$M" average -o "$T/x.mrlm" "$T/a.mrlm"
+expect avgnoout 2 "-o OUT.mrlm is required" -- "$M" average "$T/a.mrlm" "$T/c.mrlm"
+expect avgmissing 1 "nope.mrlm" -- "$M" average -o "$T/x.mrlm" "$T/a.mrlm" "$T/nope.mrlm"
+expect avgtrunc 1 "mirlens average: .*trunc.mrlm" -- "$M" average -o "$T/x.mrlm" "$T/a.mrlm" "$T/trunc.mrlm"
 expect evalnone 2 "no inputs" -- "$M" eval -m "$T/a.mrlm"
 expect badmodel 1 "mirlens eval: " -- "$M" eval -m "$T/pos.fa" --pos "$T/pos.fa"
-head -c 1000 "$T/a.mrlm" > "$T/trunc.mrlm"
 expect truncmodel 1 "mirlens eval: " -- "$M" eval -m "$T/trunc.mrlm" --pos "$T/pos.fa"
 if [ -e "$S/models/final_hsa_vgg_4M_128FCU.h5" ]; then
     "$M" import-keras -q "$S/models/final_hsa_vgg_4M_128FCU.h5" -o "$T/hsa.mrlm"

@@ -208,8 +208,86 @@ static void test_many_shapes(void)
     mrl_model_free(m);
 }
 
+/* Weight averaging (model soup): the mean is exact (summed in double, rounded once), one
+ * model averages to itself, models of different architectures are refused, and a
+ * shuffled-label control stays marked. */
+static void test_average(void)
+{
+    mrl_arch_t a, b;
+    mrl_arch_default(&a, 3);
+    a.in_h = 13, a.in_w = 40;
+    mrl_model_t *m[3], *avg = NULL;
+    for (int j = 0; j < 3; j++)
+        CHECK(mrl_model_new(&m[j], &a, 10 + (uint64_t)j) == 0);
+    size_t np = mrl_model_nparams(m[0]);
+    /* hand-set values in the first parameters: (1 + 2 + 4) / 3 and (0.1 + 0.2 + 0.3) / 3 */
+    float *p0 = mrl_model_params(m[0]), *p1 = mrl_model_params(m[1]), *p2 = mrl_model_params(m[2]);
+    p0[0] = 1, p1[0] = 2, p2[0] = 4;
+    p0[1] = 0.1f, p1[1] = 0.2f, p2[1] = 0.3f;
+    p0[2] = 3, p1[2] = -3, p2[2] = 0;
+    CHECK(mrl_model_average(&avg, m, 3) == 0);
+    const float *q = mrl_model_params(avg);
+    CHECK(mrl_model_nparams(avg) == np);
+    CHECK(q[0] == (float)(7.0 / 3.0));
+    CHECK(q[1] == (float)(((double)0.1f + (double)0.2f + (double)0.3f) / 3.0));
+    CHECK(q[2] == 0.0f);
+    int exact = 1;
+    for (size_t i = 0; i < np; i++)
+        exact &= q[i] == (float)(((double)p0[i] + (double)p1[i] + (double)p2[i]) / 3.0);
+    CHECK(exact);
+    CHECK(mrl_model_meta_get(avg, "shuffled_labels") == NULL);
+    mrl_model_free(avg);
+
+    /* one model: the same weights and the same predictions */
+    CHECK(mrl_model_average(&avg, m, 1) == 0);
+    CHECK(memcmp(mrl_model_params(avg), p0, np * sizeof(float)) == 0);
+    mrl_nn_t *n0, *n1;
+    float x[3 * 13 * 40], y0[2], y1[2];
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
+        x[i] = (float)((i * 31) % 17) / 17.0f;
+    CHECK(mrl_nn_new(&n0, m[0], NULL) == 0 && mrl_nn_new(&n1, avg, NULL) == 0);
+    CHECK(mrl_nn_predict(n0, x, 1, y0) == 0 && mrl_nn_predict(n1, x, 1, y1) == 0);
+    CHECK(y0[0] == y1[0] && y0[1] == y1[1]);
+    mrl_nn_free(n0);
+    mrl_nn_free(n1);
+    mrl_model_free(avg);
+
+    /* a shuffled-label model in the mean marks the mean */
+    CHECK(mrl_model_meta_set(m[1], "shuffled_labels", "1") == 0);
+    CHECK(mrl_model_average(&avg, m, 3) == 0);
+    CHECK(mrl_model_meta_get(avg, "shuffled_labels") != NULL);
+    CHECK_STR(mrl_model_meta_get(avg, "shuffled_labels"), "1");
+    mrl_model_free(avg);
+
+    /* refusals: no model, another kernel, another dense width, another input */
+    avg = (mrl_model_t *)1;
+    CHECK(mrl_model_average(&avg, m, 0) == MRL_ERR_ARG && avg == NULL);
+    mrl_model_t *o[2] = {m[0], NULL};
+    b = a;
+    mrl_arch_default(&b, 5);
+    b.in_h = 13, b.in_w = 40;
+    CHECK(mrl_model_new(&o[1], &b, 1) == 0);
+    CHECK(mrl_model_average(&avg, o, 2) == MRL_ERR_ARG && avg == NULL);
+    CHECK(strstr(mrl_errmsg(), "model 2") && strstr(mrl_errmsg(), "layer 0"));
+    mrl_model_free(o[1]);
+    b = a;
+    b.layer[b.n_layers - 4].out = 128;
+    CHECK(mrl_arch_check(&b) == 0 && mrl_model_new(&o[1], &b, 1) == 0);
+    CHECK(mrl_model_average(&avg, o, 2) == MRL_ERR_ARG);
+    mrl_model_free(o[1]);
+    b = a;
+    b.in_w = 44;
+    CHECK(mrl_model_new(&o[1], &b, 1) == 0);
+    CHECK(mrl_model_average(&avg, o, 2) == MRL_ERR_ARG);
+    CHECK(strstr(mrl_errmsg(), "input") != NULL);
+    mrl_model_free(o[1]);
+    for (int j = 0; j < 3; j++)
+        mrl_model_free(m[j]);
+}
+
 int main(void)
 {
+    test_average();
     test_many_shapes();
     test_arch();
     test_init();
