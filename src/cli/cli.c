@@ -1,6 +1,7 @@
 /*
  * cli.c - error reporting, option parsing and progress display shared by subcommands.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'mirlens %s --help'.\n", cmd);
     return CLI_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+    if (c == ':')
+        return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+    if (optopt)
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)

@@ -35,6 +35,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* getopt_long's ':' (option without its value) or '?' (unknown option, with the optstring
+ * starting with ':' and opterr = 0) as a usage error naming the option. Returns CLI_USAGE. */
+int cli_bad_option(const char *cmd, int c, char **argv);
 
 /* Parse --precision: "f32" (MRL_PREC_F32) or "bf16"; returns 0 or -1 (message printed). */
 int cli_parse_precision(const char *cmd, const char *s, int *out);

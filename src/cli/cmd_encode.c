@@ -152,12 +152,8 @@ static int parse_args(int argc, char **argv, opts_t *o)
         case 'h':
             usage(stdout);
             return -1;
-        case ':':
-            return cli_usage_error(CMD, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (optopt)
-                return cli_usage_error(CMD, "unknown option '-%c'", optopt);
-            return cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_bad_option(CMD, c, argv);
         }
     }
     return check_args(o, scale_set);

@@ -171,8 +171,7 @@ int cmd_eval(int argc, char **argv)
             break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_usage_error("eval", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("eval", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_bad_option("eval", c, argv); /* ':' or '?' */
         }
     }
     if (optind < argc)

@@ -202,8 +202,7 @@ int cmd_fold(int argc, char **argv)
             break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_usage_error("fold", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("fold", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_bad_option("fold", c, argv); /* ':' or '?' */
         }
     }
     const mrl_params_t *P = mrl_params_builtin(params ? params : "rnafold-2.1.3");

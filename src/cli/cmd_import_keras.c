@@ -83,12 +83,8 @@ int cmd_import_keras(int argc, char **argv)
         case 'h':
             usage(stdout);
             return CLI_OK;
-        case ':':
-            return cli_usage_error(CMD, "option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (optopt)
-                return cli_usage_error(CMD, "unknown option '-%c'", optopt);
-            return cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_bad_option(CMD, c, argv);
         }
     }
     if (optind >= argc)

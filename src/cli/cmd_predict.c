@@ -324,8 +324,7 @@ static int parse_args(int argc, char **argv, opts_t *o, ens_t *e)
             break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return -1;
-        case ':': return cli_usage_error("predict", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("predict", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_bad_option("predict", c, argv); /* ':' or '?' */
         }
     }
     return 0;

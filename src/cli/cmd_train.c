@@ -265,8 +265,7 @@ int cmd_train(int argc, char **argv)
             break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        case ':': return cli_usage_error("train", "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error("train", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_bad_option("train", c, argv); /* ':' or '?' */
         }
     }
     if (optind < argc)
