@@ -48,6 +48,38 @@ int cli_bad_option(const char *cmd, int c, char **argv)
     return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
+int cli_opts_out_quiet(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
+                       const char **outp, int *quiet)
+{
+    static const struct option lopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    *outp = NULL;
+    *quiet = 0;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":o:qh", lopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            *outp = optarg;
+            break;
+        case 'q':
+            *quiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return -1;
+        default: /* ':' or '?' */
+            return cli_bad_option(cmd, c, argv);
+        }
+    }
+    return 0;
+}
+
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
 {
     char *end;

@@ -38,6 +38,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* getopt_long's ':' (option without its value) or '?' (unknown option, with the optstring
  * starting with ':' and opterr = 0) as a usage error naming the option. Returns CLI_USAGE. */
 int cli_bad_option(const char *cmd, int c, char **argv);
+/* The options of a command that takes only -o/--output FILE, -q/--quiet and -h/--help
+ * (import-keras, average): fills *outp (NULL when absent) and *quiet; operands start at
+ * optind. Returns 0, -1 after printing usage(stdout) for --help, or CLI_USAGE (printed). */
+int cli_opts_out_quiet(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
+                       const char **outp, int *quiet);
 
 /* Parse --precision: "f32" (MRL_PREC_F32) or "bf16"; returns 0 or -1 (message printed). */
 int cli_parse_precision(const char *cmd, const char *s, int *out);

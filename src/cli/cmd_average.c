@@ -60,31 +60,11 @@ static int describe(mrl_model_t *out, mrl_model_t *const *ms, char **paths, int 
 
 int cmd_average(int argc, char **argv)
 {
-    static const struct option lopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *outp = NULL;
-    int quiet = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:qh", lopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            outp = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default: /* ':' or '?' */
-            return cli_bad_option(CMD, c, argv);
-        }
-    }
+    const char *outp;
+    int quiet;
+    int orc = cli_opts_out_quiet(CMD, argc, argv, usage, &outp, &quiet);
+    if (orc)
+        return orc < 0 ? CLI_OK : orc;
     int n = argc - optind;
     if (n < 2)
         return cli_usage_error(CMD, "two or more input models are needed (got %d)", n);

@@ -62,31 +62,11 @@ static void summary(const char *in, const char *outp, const mrl_model_t *m)
 
 int cmd_import_keras(int argc, char **argv)
 {
-    static const struct option lopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *outp = NULL;
-    int quiet = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:qh", lopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            outp = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return CLI_OK;
-        default: /* ':' or '?' */
-            return cli_bad_option(CMD, c, argv);
-        }
-    }
+    const char *outp;
+    int quiet;
+    int orc = cli_opts_out_quiet(CMD, argc, argv, usage, &outp, &quiet);
+    if (orc)
+        return orc < 0 ? CLI_OK : orc;
     if (optind >= argc)
         return cli_usage_error(CMD, "no input model (MODEL.h5)");
     if (argc - optind > 1)
