@@ -241,12 +241,14 @@ static void test_average(void)
     /* one model: the same weights and the same predictions */
     CHECK(mrl_model_average(&avg, m, 1) == 0);
     CHECK(memcmp(mrl_model_params(avg), p0, np * sizeof(float)) == 0);
-    mrl_nn_t *n0, *n1;
+    mrl_nn_t *n0 = NULL, *n1 = NULL;
     float x[3 * 13 * 40], y0[2], y1[2];
     for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
         x[i] = (float)((i * 31) % 17) / 17.0f;
-    CHECK(mrl_nn_new(&n0, m[0], NULL) == 0 && mrl_nn_new(&n1, avg, NULL) == 0);
-    CHECK(mrl_nn_predict(n0, x, 1, y0) == 0 && mrl_nn_predict(n1, x, 1, y1) == 0);
+    CHECK(mrl_nn_new(&n0, m[0], NULL) == 0);
+    CHECK(mrl_nn_new(&n1, avg, NULL) == 0);
+    CHECK(mrl_nn_predict(n0, x, 1, y0) == 0);
+    CHECK(mrl_nn_predict(n1, x, 1, y1) == 0);
     CHECK(y0[0] == y1[0] && y0[1] == y1[1]);
     mrl_nn_free(n0);
     mrl_nn_free(n1);
