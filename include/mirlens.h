@@ -440,6 +440,10 @@ MRL_MUST_CHECK int mrl_nn_new(mrl_nn_t **out, mrl_model_t *m, const mrl_nn_opts_
 void mrl_nn_free(mrl_nn_t *nn);
 /* The precision the context really computes in: MRL_PREC_BF16 if any layer runs in bf16. */
 int mrl_nn_precision(const mrl_nn_t *nn);
+/* Layer kernels (convolution, pooling, dense; any pass, any batch size) the context has
+ * created so far that are oneDNN's unoptimised reference implementation, 10-100x slower
+ * than its JIT kernels: 0 on a CPU with AVX2. A diagnostic for tests and benchmarks. */
+int mrl_nn_reference_kernels(const mrl_nn_t *nn);
 
 enum mrl_nn_mode {
     MRL_NN_INFER = 0,   /* inference only: no backward afterwards */

@@ -83,6 +83,7 @@ struct eng {
     size_t scratch_max, dw_max, cvt_max, col_max;
     int gemm0; /* layer 0's input gradient by sgemm + col2im (bwd_d_gemm0) */
     int nhwc;  /* all activations channels-last */
+    int n_ref; /* layer kernels of the plans that are oneDNN's reference implementation */
 };
 
 #define DN(call)                                                                                   \
@@ -469,6 +470,24 @@ static int run_single(const eng_t *e, int i, int b, int nthr)
     return e->lbf[i] || conv_flops(e, i) * b < 50e6;
 }
 
+/* 1 if oneDNN picked its reference (unoptimised) implementation for pd. */
+static int is_reference(const_dnnl_primitive_desc_t pd)
+{
+    const char *name = NULL;
+    if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name) != dnnl_success || !name)
+        return 1;
+    return strncmp(name, "ref", 3) == 0;
+}
+
+/* 1 if pd (or primitive p) is oneDNN's reference implementation. */
+static int prim_is_reference(const_dnnl_primitive_t p)
+{
+    const_dnnl_primitive_desc_t pd;
+    if (!p || dnnl_primitive_get_primitive_desc(p, &pd) != dnnl_success)
+        return 1;
+    return is_reference(pd);
+}
+
 static int plan_group(eng_t *e, plan_t *p, unsigned g)
 {
     for (int i = 0; i < e->L; i++) {
@@ -498,6 +517,8 @@ static int plan_group(eng_t *e, plan_t *p, unsigned g)
             omp_set_num_threads(p->nthr);
         if (rc)
             return rc;
+        const kprim_t *made = g == ENG_FWD ? &lp->fwd : g == ENG_BWD_D ? &lp->bwd_d : &lp->bwd_w;
+        e->n_ref += made->p && prim_is_reference(made->p); /* maxpool: no weight kernel */
         if (single)
             lp->fwd.single = lp->bwd_d.single = 1;
         if (p->b <= SMALL_B)
@@ -617,15 +638,6 @@ static int probe_dsrc0(eng_t *e)
     return rc;
 }
 
-/* 1 if oneDNN picked its reference (unoptimised) implementation for pd. */
-static int is_reference(const_dnnl_primitive_desc_t pd)
-{
-    const char *name = NULL;
-    if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name) != dnnl_success || !name)
-        return 1;
-    return strncmp(name, "ref", 3) == 0;
-}
-
 /* The input gradient of a first convolution over a few input channels (the RGB image)
  * by matrix product and col2im instead of oneDNN's backward-data kernel, which
  * vectorises over input channels (3 of 16 lanes used: 0.46 ms of a 4.4 ms batch-1
@@ -641,15 +653,6 @@ static int gemm0_fits(const eng_t *e)
     if (lo->cb > 1)
         return lo->sci == 1 && lo->sw == (size_t)lo->cb;
     return lo->sco == 1 || (lo->sw == 1 && lo->sco == (size_t)lo->h * lo->sh);
-}
-
-/* 1 if pd (or primitive p) is oneDNN's reference implementation. */
-static int prim_is_reference(const_dnnl_primitive_t p)
-{
-    const_dnnl_primitive_desc_t pd;
-    if (!p || dnnl_primitive_get_primitive_desc(p, &pd) != dnnl_success)
-        return 1;
-    return is_reference(pd);
 }
 
 /* *slow = 1 if one of bf16 layer i's kernels (forward, backward data, backward weights)
@@ -862,6 +865,11 @@ size_t eng_ws_img(const eng_t *e, int i)
 size_t eng_scratch_bytes(const eng_t *e)
 {
     return e->scratch_max;
+}
+
+int eng_reference_kernels(const eng_t *e)
+{
+    return e->n_ref;
 }
 
 int eng_bf16_layers(const eng_t *e)

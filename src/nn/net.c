@@ -86,6 +86,11 @@ int mrl_nn_precision(const mrl_nn_t *nn)
     return eng_bf16_layers(nn->e) > 0 ? MRL_PREC_BF16 : MRL_PREC_F32;
 }
 
+int mrl_nn_reference_kernels(const mrl_nn_t *nn)
+{
+    return eng_reference_kernels(nn->e);
+}
+
 void mrl_nn_free(mrl_nn_t *nn)
 {
     if (!nn)

@@ -84,6 +84,9 @@ enum { ENG_FWD = 1, ENG_BWD_D = 2, ENG_BWD_W = 4 };
 int eng_new(eng_t **out, mrl_model_t *m, int precision);
 /* Layers that compute in bf16 (0 for precision f32, or where the CPU has no bf16 kernels). */
 int eng_bf16_layers(const eng_t *e);
+/* Layer kernels created so far (all batch sizes, all passes) that are oneDNN's reference
+ * implementation: slow paths probe() failed to avoid. */
+int eng_reference_kernels(const eng_t *e);
 void eng_free(eng_t *e);
 /* Layout of tensor t (0 = input, i+1 = output of layer i), and of its gradient (the same
  * except for the input). */
