@@ -442,7 +442,8 @@ void mrl_nn_free(mrl_nn_t *nn);
 int mrl_nn_precision(const mrl_nn_t *nn);
 /* Layer kernels (convolution, pooling, dense; any pass, any batch size) the context has
  * created so far that are oneDNN's unoptimised reference implementation, 10-100x slower
- * than its JIT kernels: 0 on a CPU with AVX2. A diagnostic for tests and benchmarks. */
+ * than its JIT kernels; expected 0 on a CPU with AVX2 (test_nn_kernels checks it). A
+ * diagnostic for tests and benchmarks. */
 int mrl_nn_reference_kernels(const mrl_nn_t *nn);
 
 enum mrl_nn_mode {
