@@ -59,5 +59,8 @@ for k in $KS; do
 done
 echo "ips: images/s (wall); cpu: images per CPU-second; MiB: peak RSS of the task's process"
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-units=$(grep -o -w 'amx_bf16\|avx512_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); bf16 units: ${units:-none}"
+# ISA-specific: bf16 rows compute in bf16 only where oneDNN's instruction set (after
+# ONEDNN_MAX_CPU_ISA) has bf16 units; elsewhere they are f32 (the fallback) and say so
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); oneDNN $(${MIRLENS:-./mirlens} --version | sed -n 's/^cpu: //p')"
+${MIRLENS:-./mirlens} --version | grep -q 'bf16 units: yes' ||
+    echo "bf16 rows: this instruction set has no bf16 units: they ran in f32 (the fallback)"

@@ -410,8 +410,20 @@ void mrl_nn_softmax_xent(const float *logits, const int *labels, size_t n, int k
                          float *dlogits, double *loss);
 
 /* Execution context bound to one model (oneDNN kernels, activation arena, threads). Not
- * thread-safe: one context per calling thread. Results do not depend on `threads`: work is
- * split into fixed shards of images and reductions run in a fixed order. */
+ * thread-safe: one context per calling thread.
+ *
+ * Determinism, on one CPU kind (one oneDNN instruction set, see mrl_cpu_isa) and one
+ * precision, with any thread count:
+ *  - the same inputs give the same bits, run after run: work is split into fixed shards of
+ *    images and reductions run in a fixed order;
+ *  - outside training (MRL_NN_INFER, MRL_NN_EXPLAIN) an image's activations, probabilities
+ *    and gradients are the same bits alone or in any batch, at any position: they never
+ *    depend on the other images of the batch (tests/unit/test_nn_determinism.c);
+ *  - a training step (and its weight gradients) depends on the whole batch, as it must.
+ * Across CPU kinds the bits differ (oneDNN's kernels sum in an order of their own per
+ * instruction set): f32 logits agree within 1e-5 absolute + 1e-4 relative (checked against
+ * the PyTorch reference under each instruction set; measured: 2e-6 between AVX-512, AVX2
+ * and SSE4.1 on the default model). bf16 results depend on the CPU's bf16 units. */
 typedef struct mrl_nn_opts {
     int threads; /* worker threads; 0 = all online CPUs (default). A batch runs in shards
                   * of at most 32 images (at least two) on this many threads of our own; a
@@ -425,9 +437,10 @@ typedef struct mrl_nn_opts {
  * multiplies in bfloat16 (8-bit mantissa) with f32 sums, on the CPU's AMX or AVX512-BF16
  * units (several times the f32 rate where present); activations, gradients, pooling, dense
  * layers and the weights stay f32. Probabilities differ from f32 by about 1e-3, input
- * gradients point the same way (cosine > 0.99); results are reproducible on one CPU kind
- * with any thread count. On a CPU without fast bf16 kernels the layers stay f32
- * (mrl_nn_precision tells). */
+ * gradients point the same way (cosine > 0.99); determinism as for f32 (above). On a CPU
+ * without bf16 units (AVX2, or AVX-512 without BF16: mrl_cpu_bf16() == 0) every layer
+ * falls back to f32, one by one where only some have fast bf16 kernels; mrl_nn_precision
+ * tells. Never an error. */
 enum mrl_precision { MRL_PREC_F32 = 0, MRL_PREC_BF16 = 1 };
 
 void mrl_nn_opts_default(mrl_nn_opts_t *o);
@@ -445,6 +458,13 @@ int mrl_nn_precision(const mrl_nn_t *nn);
  * than its JIT kernels; expected 0 on a CPU with AVX2 (test_nn_kernels checks it). A
  * diagnostic for tests and benchmarks. */
 int mrl_nn_reference_kernels(const mrl_nn_t *nn);
+/* The instruction set oneDNN's kernels use on this CPU, after the cap the environment
+ * variable ONEDNN_MAX_CPU_ISA sets: "sse41", "avx", "avx2", "avx2_vnni", "avx512_core",
+ * "avx512_core_vnni", "avx512_core_bf16", "avx512_core_amx" or "other". A static string. */
+const char *mrl_cpu_isa(void);
+/* 1 if that instruction set has bfloat16 units (AVX512-BF16 or AMX): the CPUs where
+ * MRL_PREC_BF16 computes in bf16; elsewhere every layer stays f32. */
+int mrl_cpu_bf16(void);
 
 enum mrl_nn_mode {
     MRL_NN_INFER = 0,   /* inference only: no backward afterwards */

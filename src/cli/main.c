@@ -43,7 +43,8 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-        printf("mirlens %s\n", MRL_VERSION);
+        printf("mirlens %s\ncpu: %s (bf16 units: %s)\n", MRL_VERSION, mrl_cpu_isa(),
+               mrl_cpu_bf16() ? "yes" : "no");
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)

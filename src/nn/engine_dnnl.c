@@ -84,6 +84,7 @@ struct eng {
     int gemm0; /* layer 0's input gradient by sgemm + col2im (bwd_d_gemm0) */
     int nhwc;  /* all activations channels-last */
     int n_ref; /* layer kernels of the plans that are oneDNN's reference implementation */
+    int probe_ref; /* forward kernels probe_layouts found only a reference implementation for */
 };
 
 #define DN(call)                                                                                   \
@@ -655,11 +656,11 @@ static int gemm0_fits(const eng_t *e)
     return lo->sco == 1 || (lo->sw == 1 && lo->sco == (size_t)lo->h * lo->sh);
 }
 
-/* *slow = 1 if one of bf16 layer i's kernels (forward, backward data, backward weights)
- * in the layouts probe_layouts chose is oneDNN's reference implementation: the forward
+/* 1 if one of bf16 layer i's kernels (forward, backward data, backward weights) in the
+ * layouts probe_layouts chose is oneDNN's reference implementation or missing: the forward
  * layouts can leave the backward passes without a fast kernel (AVX512-BF16 without AMX:
  * blocked bf16 kernels only, none writing an nhwc f32 input gradient; 100x slower). */
-static int bf16_slow(eng_t *e, int i, int *slow)
+static int bf16_slow(eng_t *e, int i)
 {
     lprim_t lp;
     memset(&lp, 0, sizeof lp);
@@ -668,13 +669,13 @@ static int bf16_slow(eng_t *e, int i, int *slow)
         rc = create_bwd_d(e, i, NN_SHARD, &lp);
     if (!rc)
         rc = create_bwd_w(e, i, NN_SHARD, &lp);
-    if (!rc)
-        *slow = is_reference(lp.fwd_pd) || prim_is_reference(lp.bwd_d.p) ||
-                prim_is_reference(lp.bwd_w.p);
+    /* a pass with no bf16 kernel at all counts as slow: the layer then runs in f32 */
+    int slow = rc || is_reference(lp.fwd_pd) || prim_is_reference(lp.bwd_d.p) ||
+               prim_is_reference(lp.bwd_w.p);
     kprim_free(&lp.fwd), kprim_free(&lp.bwd_d), kprim_free(&lp.bwd_w), kprim_free(&lp.r_dw);
     if (lp.fwd_pd)
         dnnl_primitive_desc_destroy(lp.fwd_pd);
-    return rc;
+    return slow;
 }
 
 /* Decide fusion and every tensor's layout: each kernel is created once with `any` output
@@ -688,6 +689,7 @@ static int probe_layouts(eng_t *e, int nhwc, uint64_t bf16_ok)
     dnnl_dim_t d4[4] = {NN_SHARD, s[0], s[1], s[2]};
     e->nhwc = nhwc;
     e->gemm0 = 0;
+    e->probe_ref = 0;
     memset(e->lbf, 0, sizeof e->lbf);
     int rc = e->nhwc ? nhwc_md(&e->md[0], d4) : plain_md(&e->md[0], 4, d4);
     for (int i = 0; i < e->L && !rc; i++) {
@@ -721,26 +723,31 @@ static int probe_layouts(eng_t *e, int nhwc, uint64_t bf16_ok)
         /* nhwc: every f32 convolution writes nhwc (the bf16 ones choose it themselves;
          * with AMX their backward-data pass has no fast kernel into a blocked f32
          * gradient) */
-        if (!rc && e->nhwc && l->kind == MRL_LAYER_CONV && !e->lbf[i])
+        int f32_nhwc = e->nhwc && l->kind == MRL_LAYER_CONV;
+        if (!rc && f32_nhwc && !e->lbf[i])
             rc = nhwc_md(&e->md[e->out_t[i]], od);
         lprim_t lp;
         memset(&lp, 0, sizeof lp);
-        dnnl_memory_desc_t out_any = e->md[e->out_t[i]];
         if (!rc && e->lbf[i])
             rc = any_md_dt(&e->src16[i], 4, in->dims, dnnl_bf16);
         if (!rc)
             rc = create_fwd(e, i, NN_SHARD, &lp);
-        if (!rc && e->lbf[i] && is_reference(lp.fwd_pd)) {
-            /* no fast bf16 kernel on this CPU: this layer stays f32 */
-            dnnl_primitive_destroy(lp.fwd.p);
-            dnnl_primitive_desc_destroy(lp.fwd_pd);
+        if (e->lbf[i] && (rc || is_reference(lp.fwd_pd))) {
+            /* no bf16 kernel on this CPU (AVX2: none at all; AVX-512 without BF16: the
+             * reference one only): this layer stays f32 */
+            kprim_free(&lp.fwd);
+            if (lp.fwd_pd)
+                dnnl_primitive_desc_destroy(lp.fwd_pd);
             memset(&lp, 0, sizeof lp);
             e->lbf[i] = 0;
-            e->md[e->out_t[i]] = out_any;
-            rc = create_fwd(e, i, NN_SHARD, &lp);
+            rc = f32_nhwc ? nhwc_md(&e->md[e->out_t[i]], od)
+                          : any_md(&e->md[e->out_t[i]], 4, od);
+            if (!rc)
+                rc = create_fwd(e, i, NN_SHARD, &lp);
         }
         if (rc)
             break;
+        e->probe_ref += is_reference(lp.fwd_pd);
         e->md[e->out_t[i]] = *dnnl_primitive_desc_query_md(lp.fwd_pd, dnnl_query_dst_md, 0);
         if (e->lbf[i]) {
             e->src16[i] = *dnnl_primitive_desc_query_md(lp.fwd_pd, dnnl_query_src_md, 0);
@@ -777,7 +784,8 @@ static int probe_layouts(eng_t *e, int nhwc, uint64_t bf16_ok)
  * at k = 5, measured on AVX-512 + AMX), not for 3x3 (training -8%): else oneDNN's own
  * choice, nChw16c. bf16 tries nhwc first (AMX's brgconv kernels), then oneDNN's blocked
  * layouts (AVX512-BF16 without AMX: 100x slower backward-data passes in nhwc), where a layer
- * still without fast bf16 kernels runs in f32. */
+ * still without fast bf16 kernels runs in f32. Where a forward kernel would be oneDNN's
+ * reference implementation (below AVX2), the other layout family is tried. */
 static int probe(eng_t *e)
 {
     const mrl_arch_t *a = &e->m->arch;
@@ -786,17 +794,27 @@ static int probe(eng_t *e)
         k5 |= a->layer[i].kind == MRL_LAYER_CONV && a->layer[i].k >= 5;
     int nhwc = e->bf16 || k5;
     uint64_t ok = e->bf16 ? ~(uint64_t)0 : 0;
+    int flipped = 0;
     for (;;) {
         int rc = probe_layouts(e, nhwc, ok);
+        if (!rc && e->probe_ref && !flipped) {
+            /* a forward kernel with only oneDNN's reference implementation in these
+             * layouts (SSE4.1: a blocked input into a channels-last output, 100x slower):
+             * the other layout family, if it has fewer (once: the loop terminates) */
+            int ref = e->probe_ref;
+            flipped = 1;
+            rc = probe_layouts(e, !nhwc, ok);
+            if (!rc && e->probe_ref > ref)
+                rc = probe_layouts(e, nhwc, ok);
+            else
+                nhwc = !nhwc;
+        }
         if (rc || !e->bf16)
             return rc;
         uint64_t slow = 0;
-        for (int i = 0; i < e->L; i++) {
-            int sl = 0;
-            if (e->lbf[i] && (rc = bf16_slow(e, i, &sl)) != 0)
-                return rc;
-            slow |= (uint64_t)sl << i;
-        }
+        for (int i = 0; i < e->L; i++)
+            if (e->lbf[i])
+                slow |= (uint64_t)bf16_slow(e, i) << i;
         if (!slow)
             return 0;
         if (nhwc)
@@ -870,6 +888,33 @@ size_t eng_scratch_bytes(const eng_t *e)
 int eng_reference_kernels(const eng_t *e)
 {
     return e->n_ref;
+}
+
+const char *mrl_cpu_isa(void)
+{
+    static const struct {
+        dnnl_cpu_isa_t isa;
+        const char *name;
+    } names[] = {{dnnl_cpu_isa_sse41, "sse41"},
+                 {dnnl_cpu_isa_avx, "avx"},
+                 {dnnl_cpu_isa_avx2, "avx2"},
+                 {dnnl_cpu_isa_avx2_vnni, "avx2_vnni"},
+                 {dnnl_cpu_isa_avx512_core, "avx512_core"},
+                 {dnnl_cpu_isa_avx512_core_vnni, "avx512_core_vnni"},
+                 {dnnl_cpu_isa_avx512_core_bf16, "avx512_core_bf16"},
+                 {dnnl_cpu_isa_avx512_core_amx, "avx512_core_amx"}};
+    dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (names[k].isa == isa)
+            return names[k].name;
+    return "other";
+}
+
+int mrl_cpu_bf16(void)
+{
+    /* oneDNN's ISA values are bit sets: each contains the bits of those it extends */
+    unsigned isa = (unsigned)dnnl_get_effective_cpu_isa();
+    return (isa & (unsigned)dnnl_cpu_isa_avx512_core_bf16) == (unsigned)dnnl_cpu_isa_avx512_core_bf16;
 }
 
 int eng_bf16_layers(const eng_t *e)

@@ -7,7 +7,8 @@
  * single-threaded (coarse regions, no per-layer barriers); only a single image lets the
  * kernels parallelise inside (oneDNN over OpenMP). Weight gradients are computed per shard and
  * summed in shard order, so results are bit-identical for any thread count (llm.c-style fixed
- * reduction order).
+ * reduction order). Outside training an image's results do not depend on the batch it shares
+ * either (dense layers image by image, see shard_plan).
  */
 #include <pthread.h>
 #include <string.h>
@@ -196,9 +197,15 @@ static int arena_fit(mrl_nn_t *nn, size_t n, int bwd)
 typedef struct shards {
     size_t n, S, b; /* images, shards, images per shard (the last may have fewer) */
     int nthr;       /* threads each kernel runs on */
+    int dense1;     /* dense layers image by image, on the (1 image, 1 thread) plan */
 } shards_t;
 
-static shards_t shard_plan(const mrl_nn_t *nn, size_t n)
+/* Outside training (mode != MRL_NN_TRAIN) dense layers run image by image: a matrix
+ * product's sums over a batch of rows take an order that depends on the row count (on
+ * AVX2 and AVX-512 alike), a single row's never, and the convolutions and pooling already
+ * compute each image alone. So an image's scores and gradients never depend on the batch
+ * it shares. The dense layers are ~2% of the network's work. */
+static shards_t shard_plan(const mrl_nn_t *nn, size_t n, int mode)
 {
     shards_t s;
     s.n = n;
@@ -207,6 +214,7 @@ static shards_t shard_plan(const mrl_nn_t *nn, size_t n)
         s.S = 2; /* two halves: coarse parallelism even for small batches */
     s.b = (n + s.S - 1) / s.S;
     s.nthr = s.S == 1 ? nn->threads : 1;
+    s.dense1 = mode != MRL_NN_TRAIN && s.b > 1;
     return s;
 }
 
@@ -227,14 +235,16 @@ static int prepare(mrl_nn_t *nn, const shards_t *s, unsigned need)
         rc = eng_prepare(nn->e, (int)s->b, 1, ENG_BWD_W);
     if (!rc && (need & ENG_BWD_W) && last != (int)s->b)
         rc = eng_prepare(nn->e, last, 1, ENG_BWD_W);
+    if (!rc && dn && s->dense1)
+        rc = eng_prepare(nn->e, 1, 1, dn);
     int T = s->S == 1 ? 1 : MRL_MIN(nn->threads, (int)s->S);
     for (int t = 0; t < T && !rc; t++)
         rc = eng_worker_init(nn->e, &nn->wk[t]);
     return rc;
 }
 
-typedef int (*shard_fn)(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, int nthr,
-                        void *ctx);
+typedef int (*shard_fn)(mrl_nn_t *nn, eng_worker_t *w, const shards_t *s, size_t k, size_t n0,
+                        int b, void *ctx);
 
 typedef struct job {
     mrl_nn_t *nn;
@@ -251,8 +261,7 @@ static void *job_main(void *p)
     int saved = omp_get_max_threads();
     omp_set_num_threads(j->s->nthr);
     for (size_t k = (size_t)j->tid; k < j->s->S && !j->rc; k += (size_t)j->nt)
-        j->rc = j->fn(j->nn, &j->nn->wk[j->tid], k, k * j->s->b, shard_size(j->s, k), j->s->nthr,
-                      j->ctx);
+        j->rc = j->fn(j->nn, &j->nn->wk[j->tid], j->s, k, k * j->s->b, shard_size(j->s, k), j->ctx);
     if (j->rc)
         snprintf(j->msg, sizeof j->msg, "%s", mrl_errmsg());
     omp_set_num_threads(saved);
@@ -300,7 +309,24 @@ static void drop_masks(mrl_nn_t *nn, int i, size_t n0, int b)
     }
 }
 
-static int fwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, int nthr, void *ctx)
+/* Layer i's kernel forward (data = 0) or backward-data (data = 1) on images [n0, n0+b):
+ * a dense layer image by image where the shards say so (shard_plan). */
+static int kernel(mrl_nn_t *nn, eng_worker_t *w, const shards_t *s, int i, size_t n0, int b,
+                  int data)
+{
+    int rc = 0;
+    if (s->dense1 && nn->m->arch.layer[i].kind == MRL_LAYER_DENSE) {
+        for (int j = 0; j < b && !rc; j++)
+            rc = data ? eng_bwd_d(nn->e, w, i, n0 + (size_t)j, 1, 1, &nn->bf)
+                      : eng_fwd(nn->e, w, i, n0 + (size_t)j, 1, 1, &nn->bf);
+        return rc;
+    }
+    return data ? eng_bwd_d(nn->e, w, i, n0, b, s->nthr, &nn->bf)
+                : eng_fwd(nn->e, w, i, n0, b, s->nthr, &nn->bf);
+}
+
+static int fwd_shard(mrl_nn_t *nn, eng_worker_t *w, const shards_t *s, size_t k, size_t n0, int b,
+                     void *ctx)
 {
     (void)k, (void)ctx;
     const nn_bufs_t *bf = &nn->bf;
@@ -311,7 +337,7 @@ static int fwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, 
         case MRL_LAYER_CONV:
         case MRL_LAYER_DENSE:
         case MRL_LAYER_MAXPOOL:
-            rc = eng_fwd(nn->e, w, i, n0, b, nthr, bf);
+            rc = kernel(nn, w, s, i, n0, b, 0);
             break;
         case MRL_LAYER_RELU:
             if (!(i > 0 && eng_fused(nn->e, i - 1)))
@@ -337,7 +363,8 @@ typedef struct bwd_ctx {
     int from, stop, rule, weights;
 } bwd_ctx_t;
 
-static int bwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, int nthr, void *ctx)
+static int bwd_shard(mrl_nn_t *nn, eng_worker_t *w, const shards_t *s, size_t k, size_t n0, int b,
+                     void *ctx)
 {
     const bwd_ctx_t *c = ctx;
     const nn_bufs_t *bf = &nn->bf;
@@ -351,11 +378,11 @@ static int bwd_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, 
             if (c->weights)
                 rc = eng_bwd_w(nn->e, w, i, n0, b, bf, g);
             if (!rc && data)
-                rc = eng_bwd_d(nn->e, w, i, n0, b, nthr, bf);
+                rc = kernel(nn, w, s, i, n0, b, 1);
             break;
         case MRL_LAYER_MAXPOOL:
             if (data)
-                rc = eng_bwd_d(nn->e, w, i, n0, b, nthr, bf);
+                rc = kernel(nn, w, s, i, n0, b, 1);
             break;
         case MRL_LAYER_RELU:
             if (data)
@@ -383,11 +410,11 @@ typedef struct train_ctx {
     int *correct;
 } train_ctx_t;
 
-static int train_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b, int nthr,
-                       void *ctx)
+static int train_shard(mrl_nn_t *nn, eng_worker_t *w, const shards_t *s, size_t k, size_t n0,
+                       int b, void *ctx)
 {
     train_ctx_t *c = ctx;
-    int rc = fwd_shard(nn, w, k, n0, b, nthr, NULL);
+    int rc = fwd_shard(nn, w, s, k, n0, b, NULL);
     if (rc)
         return rc;
     const nn_layout_t *lo = eng_layout(nn->e, nn->L);
@@ -397,7 +424,7 @@ static int train_shard(mrl_nn_t *nn, eng_worker_t *w, size_t k, size_t n0, int b
     nn_xent(z, c->labels + n0, c->cw, (size_t)b, K, nn->n, NULL, z, &c->loss[k], &c->correct[k]);
     nn_layout_import(lo, (size_t)b, z, nn->bf.dy[nn->L] + n0 * lo->img);
     bwd_ctx_t bc = {nn->L - 1, 0, MRL_RELU_STANDARD, 1};
-    return bwd_shard(nn, w, k, n0, b, nthr, &bc);
+    return bwd_shard(nn, w, s, k, n0, b, &bc);
 }
 
 /* ---- public passes --------------------------------------------------------------- */
@@ -462,7 +489,7 @@ static int fwd_begin(mrl_nn_t *nn, const float *x, size_t n, int mode, mrl_rng_t
     nn->n = 0;
     nn->grad_lo = NN_MAX_T, nn->grad_hi = -1;
     eng_begin(nn->e);
-    *s = shard_plan(nn, n);
+    *s = shard_plan(nn, n, mode);
     if (!rc)
         rc = arena_fit(nn, n, 0);
     if (!rc && mode != MRL_NN_INFER)
@@ -539,7 +566,7 @@ int mrl_nn_backward(mrl_nn_t *nn, int layer, const float *dy, const mrl_nn_bwd_o
     if (o->relu_rule < MRL_RELU_STANDARD || o->relu_rule > MRL_RELU_DECONVNET)
         return mrl_err_set(MRL_ERR_ARG, "unknown ReLU rule %d", o->relu_rule);
     int saved = omp_get_max_threads();
-    shards_t s = shard_plan(nn, nn->n);
+    shards_t s = shard_plan(nn, nn->n, nn->mode);
     eng_begin(nn->e);
     int rc = prepare(nn, &s, ENG_BWD_D | (o->weights ? ENG_BWD_W : 0u));
     if (!rc && o->weights)

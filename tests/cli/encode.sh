@@ -106,7 +106,7 @@ if [ -f "$G" ]; then
     [ $? -eq 0 ] && cmp -s "$T/golden_fold.tsv" <(awk -F'\t' 'NR==1 || $2!=""' "$G") && ok \
         || bad "golden encoding_dev.tsv (fold + encode)"
 else
-    echo "encode.sh: golden checks skipped ($G not found)"
+    skip "golden checks: $G not found"
 fi
 
 summary

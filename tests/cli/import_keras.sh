@@ -33,7 +33,7 @@ no_output "text input"
 
 MODEL=$SHARED/models/final_hsa_vgg_4M_128FCU.h5
 if [ ! -r "$MODEL" ]; then
-    echo "import_keras.sh: $SHARED/models absent, authors' models skipped"
+    skip "the authors' models: $MODEL not found"
 else
     expect_rc 0 "import" "$M" import-keras "$MODEL" -o "$T/out.mrlm"
     [ -s "$T/out.mrlm" ] && ok || bad "import: no output file"

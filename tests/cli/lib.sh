@@ -1,15 +1,18 @@
 # Shared helpers of the CLI golden tests (sourced, not run; tests/run.sh skips it).
 # Set NAME before sourcing. Provides $M (the binary), $S / $SHARED (team data), $T (a
-# scratch directory removed on exit), ok/bad counters, expect_rc, expect and summary.
+# scratch directory removed on exit), ok/bad/skip counters, expect_rc, expect and summary.
+# Exit status (summary): 1 on any failure, else 77 (skipped) if a part was skipped, else 0.
 set -u
 M=${MIRLENS:-./mirlens}
 S=${MIRLENS_SHARED:-../shared}
 SHARED=$S
 T=$(mktemp -d "/tmp/mirlens_cli_${NAME%.sh}.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
+pass=0 fail=0 skipped=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $NAME: $*" >&2; }
+# skip WHAT: a part that cannot run here (its data or a tool absent), said on stdout
+skip() { skipped=$((skipped + 1)); echo "SKIP $NAME: $*"; }
 # expect_rc WANT DESCRIPTION CMD...: exit status only (stdout in $T/out, stderr in $T/err)
 expect_rc() {
     local want=$1 what=$2; shift 2
@@ -27,6 +30,7 @@ expect() {
 # same GOT WANT DESCRIPTION: files identical
 same() { if cmp -s "$1" "$2"; then ok; else bad "$3: output differs"; diff "$1" "$2" | head -5 >&2; fi; }
 summary() {
-    echo "$NAME: $pass passed, $fail failed"
-    [ "$fail" -eq 0 ]
+    echo "$NAME: $pass passed, $fail failed, $skipped skipped"
+    [ "$fail" -eq 0 ] || return 1
+    [ "$skipped" -eq 0 ] || return 77
 }

@@ -12,7 +12,7 @@ if [ -z "$B" ]; then
     if [ "${CI:-}" = true ]; then
         bad "chromium is not installed (apt-get install chromium)"
     else
-        echo "$NAME: skipped: no chromium (apt-get install chromium, or set CHROMIUM)"
+        skip "no chromium (apt-get install chromium, or set CHROMIUM)"
     fi
     summary
     exit

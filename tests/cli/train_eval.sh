@@ -64,6 +64,26 @@ same "$T/out" "$T/a.tsv" "ensemble of equal models"
 expect ensemble-table 0 "" -- "$M" eval -q -m "$T/a.mrlm" -m "$T/s.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa"
 grep -q "a.mrlm + .*s.mrlm  (ensemble: mean logit margin)" "$T/out" && ok || bad "ensemble: table header"
 expect ensemble-bad 1 "nope.mrlm" -- "$M" eval -q -m "$T/a.mrlm" -m "$T/nope.mrlm" --pos "$T/pos.fa"
+# an ensemble of two different models (a: true labels, s: shuffled; unsaturated scores) is
+# the logistic of the mean of the two models' own logit margins, computed here by hand
+# from each model's probabilities (6 decimals: margins to ~4e-6)
+by_hand() { # SCORES_A SCORES_B -> id, ensemble probability
+    paste "$1" "$2" | awk -F'\t' 'NR > 1 { a = log($3 / (1 - $3)); b = log($6 / (1 - $6))
+        printf "%s\t%.9f\n", $1, 1 / (1 + exp(-(a + b) / 2)) }'
+}
+close_to() { # GOT WANT: same ids, every score within 2e-6
+    paste "$1" "$2" | awk -F'\t' '$1 != $3 || ($2 - $4) > 2e-6 || ($4 - $2) > 2e-6 { bad = 1 }
+        END { exit bad || NR != 12 }'
+}
+"$M" eval -q -m "$T/s.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --scores "$T/s.scores" > /dev/null
+by_hand "$T/a.scores" "$T/s.scores" > "$T/as.want"
+grep -q '0\.5[0-9]*[1-9]' "$T/as.want" && ! cmp -s "$T/a.scores" "$T/s.scores" && ok || bad "ensemble: models not different"
+"$M" eval -q -m "$T/a.mrlm" -m "$T/s.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --scores "$T/as.scores" > /dev/null
+awk -F'\t' 'NR > 1 { print $1 "\t" $3 }' "$T/as.scores" > "$T/as.got"
+close_to "$T/as.got" "$T/as.want" && ok || bad "eval ensemble: not the mean logit margin: $(paste "$T/as.got" "$T/as.want" | head -3)"
+cat "$T/pos.fa" "$T/neg.fa" > "$T/all.fa"
+"$M" predict -q -m "$T/a.mrlm" -m "$T/s.mrlm" "$T/all.fa" | awk -F'\t' 'NR > 1 { print $1 "\t" $5 }' > "$T/asp.got"
+close_to "$T/asp.got" "$T/as.want" && ok || bad "predict ensemble: not the mean logit margin: $(paste "$T/asp.got" "$T/as.want" | head -3)"
 # --precision bf16: trains, is recorded, and is reproducible
 expect bf16 0 "" -- "$M" train $tr --epochs 2 --precision bf16 -o "$T/h.mrlm"
 has_meta "$T/h.mrlm" 'precision=bf16' && has_meta "$T/a.mrlm" 'precision=f32' && ok || bad "bf16: train_options"
@@ -112,6 +132,6 @@ if [ -e "$S/models/final_hsa_vgg_4M_128FCU.h5" ]; then
     # the models README: accuracy 0.9426, AUROC 0.9844 on modhsa_test
     [ "$(tail -1 "$T/out" | cut -f1,7,9,10)" = "$(printf '0.9426\t0.9844\t549\t549')" ] && ok || bad "keras eval: $(tail -1 "$T/out")"
 else
-    echo "train_eval.sh: $S/models absent, skipping the Keras eval check"
+    skip "the Keras eval check: $S/models/final_hsa_vgg_4M_128FCU.h5 not found"
 fi
 summary

@@ -75,7 +75,7 @@ int main(void)
     snprintf(probe, sizeof probe, "%s/data/cordero_images/modhsa_test.u8.gz", sh ? sh : ".");
     FILE *f = sh ? fopen(probe, "rb") : NULL;
     if (!f) {
-        printf("test_encode_cordero: SKIP (shared/data/cordero_images not found)\n");
+        TEST_SKIP("%s not found", probe);
         return test_summary("test_encode_cordero");
     }
     fclose(f);

@@ -137,14 +137,14 @@ int main(void)
 {
     const char *sh = test_shared_dir();
     if (!sh) {
-        printf("test_encode_golden: SKIP (shared/golden not found; set MIRLENS_SHARED)\n");
+        TEST_SKIP("../shared/golden not found (set MIRLENS_SHARED)");
         return test_summary("test_encode_golden");
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/golden/encoding_dev.tsv", sh);
     FILE *fp = fopen(path, "r");
     if (!fp) {
-        printf("test_encode_golden: SKIP (%s not found)\n", path);
+        TEST_SKIP("%s not found", path);
         return test_summary("test_encode_golden");
     }
     char *line = NULL;

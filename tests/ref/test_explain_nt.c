@@ -104,7 +104,7 @@ int main(void)
         f = fopen(path, "r");
     }
     if (!f) {
-        printf("test_explain_nt: ../shared/golden/encoding_dev.tsv absent, skipped\n");
+        TEST_SKIP("../shared/golden/encoding_dev.tsv not found (set MIRLENS_SHARED)");
         return test_summary("test_explain_nt");
     }
     char *line = NULL;

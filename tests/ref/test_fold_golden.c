@@ -27,7 +27,7 @@ int main(void)
 {
     const char *sh = test_shared_dir();
     if (!sh) {
-        printf("test_fold_golden: SKIP: ../shared (or $MIRLENS_SHARED) not found\n");
+        TEST_SKIP("../shared (or $MIRLENS_SHARED) not found");
         return test_summary("test_fold_golden");
     }
     char path[4096];

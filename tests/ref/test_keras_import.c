@@ -427,7 +427,7 @@ static void test_author_model(const char *shared, const char *name, double want_
     snprintf(set, sizeof set, "%s/data/cordero_images/modhsa_test", shared);
     snprintf(rt, sizeof rt, "%s/test_keras_rt.mrlm", tmpdir);
     if (access(h5, R_OK) || access(gold, R_OK)) {
-        printf("test_keras_import: %s: model or golden file absent, skipped\n", name);
+        TEST_SKIP("%s or %s not found", h5, gold);
         return;
     }
     mrl_model_t *m = NULL, *m2 = NULL;
@@ -498,8 +498,7 @@ int main(int argc, char **argv)
     test_refusals();
     const char *shared = test_shared_dir();
     if (!shared) {
-        printf("test_keras_import: ../shared absent (set MIRLENS_SHARED): authors' models "
-               "skipped\n");
+        TEST_SKIP("../shared not found (set MIRLENS_SHARED): the authors' models");
     } else {
         test_author_model(shared, "final_hsa_vgg_4M_128FCU", 0.9426, 0.9844);
         test_author_model(shared, "final_allmirbase_vgg_4M_128FCU", 0.9663, 0.9899);

@@ -1,6 +1,7 @@
 /*
- * test.h - the smallest useful test harness: CHECK macros that count, and a summary
- * line "N passed, N failed" with a non-zero exit status on any failure.
+ * test.h - the smallest useful test harness: CHECK macros that count, TEST_SKIP for a part
+ * that cannot run here, and a summary line "N passed, N failed, N skipped". Exit status:
+ * 1 on any failure, else 77 (automake's "skipped") if any part was skipped, else 0.
  */
 #ifndef MRL_TEST_H
 #define MRL_TEST_H
@@ -11,7 +12,7 @@
 #include <string.h>
 #include "mirlens.h"
 
-static int test_pass, test_fail;
+static int test_pass, test_fail, test_skip;
 
 #define CHECK(c)                                                                                 \
     do {                                                                                         \
@@ -58,6 +59,17 @@ static int test_pass, test_fail;
             fprintf(stderr, "FAIL %s:%d: %s ~ %s (%.9g != %.9g)\n", __FILE__, __LINE__, #a, #b,  \
                     da_, db_);                                                                   \
         }                                                                                        \
+    } while (0)
+
+/* A part of the test that cannot run here (its data or a tool absent): says what and why
+ * (printf-style) on stdout; the program then exits 77 unless a check failed. tests/run.sh
+ * counts it as skipped, or as failed under CI=true where ../shared is present. */
+#define TEST_SKIP(...)                                                                           \
+    do {                                                                                         \
+        test_skip++;                                                                             \
+        printf("SKIP %s:%d: ", __FILE__, __LINE__);                                              \
+        printf(__VA_ARGS__);                                                                     \
+        printf("\n");                                                                            \
     } while (0)
 
 /* Directory of the team's shared data (MIRLENS_SHARED or ../shared); NULL if absent. */
@@ -112,8 +124,8 @@ static inline void test_hairpin_x(const mrl_model_t *m, float *x, int which)
 
 static inline int test_summary(const char *name)
 {
-    printf("%s: %d passed, %d failed\n", name, test_pass, test_fail);
-    return test_fail ? 1 : 0;
+    printf("%s: %d passed, %d failed, %d skipped\n", name, test_pass, test_fail, test_skip);
+    return test_fail ? 1 : test_skip ? 77 : 0;
 }
 
 #endif

@@ -172,7 +172,7 @@ static void test_params_files(void)
             mrl_params_free(p);
         }
     } else {
-        printf("test_fold_energy: ../shared absent, skipping parameter-file golden checks\n");
+        TEST_SKIP("../shared not found: the parameter-file golden checks");
     }
     /* scratch file in /tmp: the test must not depend on the build directory's name */
     char tmp[64];
