@@ -3,6 +3,7 @@
 #   make test       unit + reference + CLI tests (non-zero on any failure)
 #   make san        ASan+UBSan build running the tests
 #   make bench      benchmarks (bench/README.md)
+#   make KERAS=0    without `mirlens import-keras` (no HDF5/cJSON; default KERAS=auto)
 #   make format / format-check / clean
 CC      ?= cc
 OPT     ?= -O2
@@ -12,14 +13,55 @@ WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
-HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
-HDF5_LIBS   := $(shell pkg-config --libs hdf5 2>/dev/null || echo -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5)
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -Isrc $(HDF5_CFLAGS)
-LDLIBS   = -lpng -lz -ldnnl -lgomp $(HDF5_LIBS) -lcjson -lm -lpthread
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Isrc
+LDLIBS   = -lpng -lz -ldnnl -lgomp $(KERAS_LIBS) -lm -lpthread
 BUILD   ?= build
 
+# The Keras importer (src/nn/keras.c, `mirlens import-keras`) is the only user of HDF5 and
+# cJSON. KERAS=auto (default) builds it when both are found, KERAS=0 never, KERAS=1 insists.
+# Without it the library and mirlens carry no HDF5/cJSON flags at all, and
+# mrl_model_import_keras fails with MRL_ERR_UNAVAILABLE (mrl_keras_available() == 0).
+KERAS ?= auto
+ifeq ($(filter auto 0 1,$(KERAS)),)
+$(error KERAS must be auto, 0 or 1 (got '$(KERAS)'))
+endif
+ifneq ($(KERAS),0)
+HDF5_FOUND := $(shell pkg-config --exists hdf5 2>/dev/null && echo pc || \
+                (test -r /usr/include/hdf5/serial/hdf5.h && echo dir))
+CJSON_FOUND := $(shell pkg-config --exists libcjson 2>/dev/null && echo pc || \
+                 (test -r /usr/include/cjson/cJSON.h && echo dir))
+ifeq ($(HDF5_FOUND),pc)
+HDF5_CFLAGS := $(shell pkg-config --cflags hdf5)
+HDF5_LIBS   := $(shell pkg-config --libs hdf5)
+else ifeq ($(HDF5_FOUND),dir)
+HDF5_MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+HDF5_CFLAGS := -I/usr/include/hdf5/serial
+HDF5_LIBS   := -L/usr/lib/$(or $(HDF5_MULTIARCH),x86_64-linux-gnu)/hdf5/serial -lhdf5
+endif
+ifeq ($(CJSON_FOUND),pc)
+CJSON_CFLAGS := $(shell pkg-config --cflags libcjson)
+CJSON_LIBS   := $(shell pkg-config --libs libcjson)
+else ifeq ($(CJSON_FOUND),dir)
+CJSON_LIBS   := -lcjson
+endif
+KERAS_MISSING := $(if $(HDF5_FOUND),$(if $(CJSON_FOUND),,cJSON),HDF5$(if $(CJSON_FOUND),, and cJSON))
+ifeq ($(KERAS_MISSING),)
+HAVE_KERAS := 1
+else ifeq ($(KERAS),1)
+$(error KERAS=1 but $(KERAS_MISSING) not found (tried pkg-config hdf5 / libcjson, \
+/usr/include/hdf5/serial/hdf5.h, /usr/include/cjson/cJSON.h): install libhdf5-dev and \
+libcjson-dev, or build with KERAS=0)
+endif
+endif
+ifeq ($(HAVE_KERAS),1)
+KERAS_CPPFLAGS = -DMRL_HAVE_KERAS $(HDF5_CFLAGS) $(CJSON_CFLAGS)
+KERAS_LIBS = $(HDF5_LIBS) $(CJSON_LIBS)
+else
+HAVE_KERAS := 0
+endif
+
 LIB_SRC  = $(sort $(wildcard src/util/*.c src/io/*.c src/fold/*.c src/encode/*.c \
-                             src/nn/*.c src/explain/*.c))
+                             src/pipeline/*.c src/nn/*.c src/explain/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/unit/test_*.c tests/ref/test_*.c))
 BENCH_SRC = $(sort $(wildcard bench/*.c))
@@ -34,7 +76,7 @@ TOOL_BIN = $(TOOL_SRC:%.c=$(BUILD)/%)
 LIBA     = $(if $(filter build,$(BUILD)),libmirlens.a,$(BUILD)/libmirlens.a)
 EXE      = $(if $(filter build,$(BUILD)),mirlens,$(BUILD)/mirlens)
 
-.PHONY: all test san bench format format-check clean tools usepublic
+.PHONY: all test san bench format format-check clean tools usepublic FORCE
 all: $(LIBA) $(EXE)
 
 $(LIBA): $(LIB_OBJ)
@@ -46,6 +88,17 @@ $(EXE): $(CLI_OBJ) $(LIBA)
 
 # the CLI finds the shipped default model through the build tree's absolute path
 $(BUILD)/src/cli/%.o: CPPFLAGS += -DMRL_DEFAULT_MODEL='"$(CURDIR)/models/default.mrlm"'
+
+# Only the importer and its test see -DMRL_HAVE_KERAS and the HDF5/cJSON headers; both are
+# rebuilt when the choice changes ($(BUILD)/keras.cfg holds the last one). `private` keeps
+# the flags off the library objects that the test's prerequisites build.
+$(BUILD)/src/nn/keras.o $(BUILD)/tests/ref/test_keras_import: private CPPFLAGS += $(KERAS_CPPFLAGS)
+$(BUILD)/src/nn/keras.o $(BUILD)/tests/ref/test_keras_import: $(BUILD)/keras.cfg
+$(BUILD)/keras.cfg: FORCE
+	@mkdir -p $(dir $@)
+	@echo 'HAVE_KERAS=$(HAVE_KERAS) $(KERAS_CPPFLAGS)' | cmp -s - $@ || \
+	  echo 'HAVE_KERAS=$(HAVE_KERAS) $(KERAS_CPPFLAGS)' > $@
+FORCE:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Folding speed: sequences/s on the deepMiRGene human sets (1 and 2 threads) and ms per
 # sequence at 100..1600 nt, side by side with RNAfold 2.1.3's measured figures on this
-# kind of machine (shared docs/folding.md section 6: 313 seq/s per core on human_pos +
+# kind of machine (docs/folding.md section 6: 313 seq/s per core on human_pos +
 # human_neg; 3.15 / 17.2 / 85.6 / 415 / 2430 ms at 100 / 200 / 400 / 800 / 1600 nt).
 set -u
 M=${MIRLENS:-./mirlens}

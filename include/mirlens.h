@@ -37,15 +37,16 @@ extern "C" {
 /* Error codes (negative when returned). */
 enum mrl_err {
     MRL_OK = 0,
-    MRL_ERR_NOMEM = -1,   /* allocation failed */
-    MRL_ERR_IO = -2,      /* open/read/write failed (errno in the message) */
-    MRL_ERR_PARSE = -3,   /* malformed input: message names file and line */
-    MRL_ERR_RANGE = -4,   /* value out of the allowed range (e.g. too long) */
-    MRL_ERR_FORMAT = -5,  /* wrong file kind, unknown version, bad magic */
-    MRL_ERR_CORRUPT = -6, /* truncated file or checksum mismatch */
-    MRL_ERR_ARG = -7,     /* invalid argument from the caller */
-    MRL_ERR_REFUSED = -8, /* input is valid but cannot be processed (e.g. no hairpin) */
-    MRL_ERR_INTERNAL = -9 /* an invariant failed: a bug */
+    MRL_ERR_NOMEM = -1,       /* allocation failed */
+    MRL_ERR_IO = -2,          /* open/read/write failed (errno in the message) */
+    MRL_ERR_PARSE = -3,       /* malformed input: message names file and line */
+    MRL_ERR_RANGE = -4,       /* value out of the allowed range (e.g. too long) */
+    MRL_ERR_FORMAT = -5,      /* wrong file kind, unknown version, bad magic */
+    MRL_ERR_CORRUPT = -6,     /* truncated file or checksum mismatch */
+    MRL_ERR_ARG = -7,         /* invalid argument from the caller */
+    MRL_ERR_REFUSED = -8,     /* input is valid but cannot be processed (e.g. no hairpin) */
+    MRL_ERR_INTERNAL = -9,    /* an invariant failed: a bug */
+    MRL_ERR_UNAVAILABLE = -10 /* a part this build was made without (mrl_keras_available) */
 };
 
 /* Message describing the last error set on the calling thread ("" if none). The
@@ -135,6 +136,12 @@ const mrl_params_t *mrl_params_builtin(const char *name);
  * and line otherwise. Caller frees with mrl_params_free. */
 MRL_MUST_CHECK int mrl_params_load(mrl_params_t **out, const char *path);
 void mrl_params_free(mrl_params_t *p);
+/* The energy set a user named (`--params NAME|FILE`): a built-in name (spec NULL: the
+ * default, rnafold-2.1.3), else a parameter file read with mrl_params_load. *P points at
+ * it; *owned is the loaded set the caller frees with mrl_params_free (NULL for a
+ * built-in one). Returns 0 or mrl_params_load's error. */
+MRL_MUST_CHECK int mrl_params_resolve(const char *spec, const mrl_params_t **P,
+                                      mrl_params_t **owned);
 
 /* Write parameters as a C source table (used by tools/ to make the built-in tables). */
 MRL_MUST_CHECK int mrl_params_write_c(const mrl_params_t *p, const char *name, FILE *fp);
@@ -520,6 +527,10 @@ MRL_MUST_CHECK int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *la
                                      const mrl_adam_opts_t *ao, mrl_rng_t *rng, double *loss,
                                      int *ncorrect);
 
+/* 1 if this build of the library imports Keras models (it was built with HDF5 and cJSON,
+ * `make KERAS=1` or found by `make`), else 0: then mrl_model_import_keras only fails. */
+int mrl_keras_available(void);
+
 /* Import a Keras 2.x HDF5 model file (model.save of a Sequential network; e.g. the authors'
  * ../shared/models/NAME.h5) as an ordinary mirlens model. Accepted layers: Conv2D (stride 1,
  * dilation 1, valid/same, relu/linear), MaxPooling2D (square, strides = pool, valid),
@@ -530,8 +541,10 @@ MRL_MUST_CHECK int mrl_nn_train_step(mrl_nn_t *nn, const float *x, const int *la
  * Returns 0; MRL_ERR_IO (missing/unreadable file), MRL_ERR_FORMAT (not HDF5, no
  * model_config, missing weights), MRL_ERR_PARSE (bad JSON), MRL_ERR_REFUSED (another model
  * kind, layer or option: the message names the layer), MRL_ERR_CORRUPT (weight shape does
- * not match the architecture, non-finite weights) or MRL_ERR_NOMEM. Not thread-safe with
- * other HDF5 use in the process. Caller frees *out with mrl_model_free. */
+ * not match the architecture, non-finite weights), MRL_ERR_NOMEM, or MRL_ERR_UNAVAILABLE in
+ * a build without Keras support (mrl_keras_available() == 0; the message names what is
+ * missing). Not thread-safe with other HDF5 use in the process. Caller frees *out with
+ * mrl_model_free. */
 MRL_MUST_CHECK int mrl_model_import_keras(mrl_model_t **out, const char *h5_path);
 
 /* ==================================================================== explain == */
@@ -896,11 +909,14 @@ MRL_MUST_CHECK int mrl_metrics_curves(const float *score, const int8_t *label, s
                                       double **fpr, double **tpr, double **recall,
                                       double **precision, size_t *npoints);
 
-/* Fold + encode many sequences on worker threads. Output order is input order and does not
+/* ---- pipeline (src/pipeline/): records -> fold + encode on one thread pool -> scores ----
+ *
+ * Fold + encode many sequences on worker threads. Output order is input order and does not
  * depend on the thread count. */
 typedef struct mrl_fe_opts {
     const mrl_params_t *params; /* NULL = RNAfold 2.1.3 tables */
     int threads;                /* worker threads (default 1) */
+    int encode;                 /* 1 (default): fold and draw; 0: fold only (hp untouched) */
     mrl_fasta_opts_t fasta;     /* for readers (max_length) */
 } mrl_fe_opts_t;
 
@@ -915,13 +931,71 @@ typedef struct mrl_fe_item {
 } mrl_fe_item_t;
 
 /* Fold and draw seq[k] (len[k] letters) into out[k] (zeroed by the caller) for k < n.
- * Returns 0 (refusals are per item) or the first hard error (out of memory). */
+ * Returns 0 (refusals are per item) or the first hard error (a sequence the folder
+ * rejects, out of memory), with its message. */
 MRL_MUST_CHECK int mrl_fold_encode_batch(const char *const *seq, const size_t *len, size_t n,
                                          const mrl_fe_opts_t *o, mrl_fe_item_t *out);
 void mrl_fe_items_release(mrl_fe_item_t *items, size_t n);
 
+/* 0 if m is a 2-class network of MRL_IMG_H x MRL_IMG_W RGB hairpin images (what the
+ * scorer takes), else MRL_ERR_ARG ("not a 2-class model of 25x100 RGB hairpin images"). */
+MRL_MUST_CHECK int mrl_model_check_hairpin(const mrl_model_t *m);
+
+/* The scorer: one model or an ensemble of several, each with its own context. */
+typedef struct mrl_ensemble mrl_ensemble_t;
+
+/* A scorer over models[0..n) (borrowed: they must outlive it; 1 <= n <= 64), each checked
+ * with mrl_model_check_hairpin and given a context with options o (NULL = defaults).
+ * Caller frees with mrl_ensemble_free. */
+MRL_MUST_CHECK int mrl_ensemble_new(mrl_ensemble_t **out, mrl_model_t *const *models, int n,
+                                    const mrl_nn_opts_t *o);
+void mrl_ensemble_free(mrl_ensemble_t *e);
+int mrl_ensemble_size(const mrl_ensemble_t *e);
+/* Model k's context (borrowed; e.g. to ask mrl_nn_precision). */
+mrl_nn_t *mrl_ensemble_nn(const mrl_ensemble_t *e, int k);
+/* Scores of n hairpin images rgb[i] (MRL_IMG_BYTES each, as mrl_hairpin_t.rgb), each model
+ * normalising them its own way: margin[i] (N) is the logit margin z1 - z0 of pre-miRNA over
+ * other and prob[i] (N) the probability of pre-miRNA. One model: its softmax; an ensemble:
+ * the mean of the models' margins and its logistic (the geometric mean of their odds).
+ * Either output may be NULL. An image's scores never depend on the others of the batch. */
+MRL_MUST_CHECK int mrl_ensemble_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n,
+                                      float *prob, float *margin);
+
+/* One chunk of records carried through the pipeline: what each stage computed, handed
+ * forward (the explainers take x and the scores from here; nothing is computed twice). */
+typedef struct mrl_batch {
+    size_t n;             /* records of the last run */
+    mrl_fe_item_t *items; /* (n) each record's structure, MFE and image (FASTA runs) */
+    size_t rows;          /* records with an image: the scored ones */
+    size_t *row;          /* (rows) row -> record index, increasing */
+    int keep_x;           /* set by the caller: fill x */
+    float *x;             /* (rows,3,H,W) the images normalised for the scorer's first model */
+    float *prob, *margin; /* (n) scores as mrl_ensemble_score gives them; NAN: no image */
+    double t[2];          /* seconds so far, all runs: fold + draw, scoring */
+    /* internal: */
+    size_t cap;           /* records the buffers hold */
+    const uint8_t **rgb;  /* (rows) each row's image */
+    float *rs;            /* (2, rows) scores by row */
+} mrl_batch_t;
+
+/* Fold, draw and score records seq[0..n) (len[k] letters) into b (zeroed before its first
+ * use, then reused run after run; mrl_batch_release frees): items as mrl_fold_encode_batch
+ * gives them (rc != 0: a fold without a hairpin loop, no image, no row), the rows, x if
+ * b->keep_x, the scores. Returns 0 or the first hard error. */
+MRL_MUST_CHECK int mrl_pipeline_run(mrl_ensemble_t *e, const mrl_fe_opts_t *o,
+                                    const char *const *seq, const size_t *len, size_t n,
+                                    mrl_batch_t *b);
+/* The same from images already drawn (rgb[k], MRL_IMG_BYTES each, e.g. of an image set):
+ * every record is a row; items stay NULL. */
+MRL_MUST_CHECK int mrl_pipeline_run_images(mrl_ensemble_t *e, const uint8_t *const *rgb,
+                                           size_t n, mrl_batch_t *b);
+void mrl_batch_release(mrl_batch_t *b);
+
 /* Empty image set (labels and names allocated as images are added). */
 MRL_MUST_CHECK int mrl_imageset_new(mrl_imageset_t **out);
+/* Append one image (MRL_IMG_BYTES) with its label (-1: none) and name (copied). */
+MRL_MUST_CHECK int mrl_imageset_push(mrl_imageset_t *s, const uint8_t *rgb, int label,
+                                     const char *name);
 /* Append all images of src; label >= 0 overrides src's labels. */
 MRL_MUST_CHECK int mrl_imageset_append(mrl_imageset_t *dst, const mrl_imageset_t *src, int label);
 /* Read a FASTA file, fold and encode every record and append the images with `label` and

@@ -16,10 +16,10 @@
 #  3. the 8 fine-tuned networks averaged weight by weight (mirlens average: a uniform
 #     model soup, Wortsman et al. 2022), one network at prediction time.
 # modhsa_test is never seen. About 45 minutes on 2 idle cores of an Intel Xeon with AMX
-# (24 min pretraining, 2-4 min per fine-tuning); bench/SCOREBOARD.md row "mean weights
+# (24 min pretraining, 2-4 min per fine-tuning); experiments/SCOREBOARD.md row "mean weights
 # (soup) of seeds 1-8". The pretraining's best epoch is 20 on such a CPU; on an AMD EPYC
 # (AVX512-BF16, no AMX) the bf16 kernels round differently and it is epoch 9, which gives
-# other (slightly weaker) networks (bench/SCOREBOARD.md, rows "(bf16, AMD)").
+# other (slightly weaker) networks (experiments/SCOREBOARD.md, rows "(bf16, AMD)").
 # With --no-pretrain: step 2 alone, seed 1, from a fresh network at the paper's lr 1e-3
 # (the paper's "without pretraining" model, about 10 minutes).
 # Earlier defaults: until 2026-12-02 morning, 4 pretraining epochs and one fine-tuning at lr

@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -340,16 +339,15 @@ static int emit(sink_t *s, const rec_t *r, int enc_rc, const mrl_hairpin_t *h)
 
 /* ---- inputs ---- */
 
-/* FASTA records are read in chunks, folded on N threads, then drawn and written in input
- * order, so the output does not depend on the thread count. */
+/* FASTA records are read in chunks, folded on N threads (the pipeline's pool), then drawn
+ * and written in input order, so the output does not depend on the thread count. */
 #define CHUNK_RECS 512
 #define CHUNK_NT (1 << 20)
 
 typedef struct job {
-    char *id, *seq, *st; /* grown on demand, reused across chunks */
+    char *id, *seq; /* grown on demand, reused across chunks */
     size_t id_cap, seq_cap, len;
     long line;
-    int mfe, rc;
 } job_t;
 
 typedef struct work {
@@ -357,49 +355,25 @@ typedef struct work {
     mrl_hairpin_t img;
     const mrl_params_t *params;
     job_t *jobs;
-    int njobs, next, nthreads;
-    pthread_mutex_t lock;
-    char err[512]; /* message of a failed fold (mrl_errmsg is per thread) */
+    mrl_fe_item_t *items; /* each job's structure, mfe and status (fold only) */
+    char **seq;
+    size_t *len;
+    int njobs;
+    mrl_fe_opts_t fe;
     cli_progress_t prog;
 } work_t;
 
-static void *fold_worker(void *arg)
+/* Fold the chunk: 0, or the first hard error (its record's item carries the message). */
+static int fold_chunk(work_t *w)
 {
-    work_t *w = arg;
-    mrl_fold_ws_t *ws = mrl_fold_ws_new();
-    for (;;) {
-        pthread_mutex_lock(&w->lock);
-        int k = w->next++;
-        pthread_mutex_unlock(&w->lock);
-        if (k >= w->njobs)
-            break;
-        job_t *jb = &w->jobs[k];
-        jb->rc =
-            ws ? mrl_fold_mfe(ws, w->params, jb->seq, jb->len, jb->st, &jb->mfe) : MRL_ERR_NOMEM;
-        if (jb->rc < 0) {
-            pthread_mutex_lock(&w->lock);
-            snprintf(w->err, sizeof w->err, "%s", ws ? mrl_errmsg() : "out of memory");
-            pthread_mutex_unlock(&w->lock);
-        }
-    }
-    mrl_fold_ws_free(ws);
-    return NULL;
+    for (int k = 0; k < w->njobs; k++)
+        w->seq[k] = w->jobs[k].seq, w->len[k] = w->jobs[k].len;
+    memset(w->items, 0, (size_t)w->njobs * sizeof *w->items);
+    return mrl_fold_encode_batch((const char *const *)w->seq, w->len, (size_t)w->njobs, &w->fe,
+                                 w->items);
 }
 
-static void fold_chunk(work_t *w)
-{
-    pthread_t th[64];
-    int nt = w->nthreads < w->njobs ? w->nthreads : w->njobs, started = 0;
-    w->next = 0;
-    for (int t = 1; t < nt; t++)
-        if (pthread_create(&th[t], NULL, fold_worker, w) == 0)
-            started = t;
-    fold_worker(w);
-    for (int t = 1; t <= started; t++)
-        pthread_join(th[t], NULL);
-}
-
-/* Copy a record into job slot k (the structure buffer has seq's capacity). */
+/* Copy a record into job slot k. */
 static int take(work_t *w, int k, const mrl_seqrec_t *fr)
 {
     job_t *jb = &w->jobs[k];
@@ -413,12 +387,9 @@ static int take(work_t *w, int k, const mrl_seqrec_t *fr)
     }
     if (fr->len + 1 > jb->seq_cap) {
         char *a = realloc(jb->seq, fr->len + 1);
-        if (a)
-            jb->seq = a;
-        char *b = a ? realloc(jb->st, fr->len + 1) : NULL;
-        if (!b)
+        if (!a)
             return -1;
-        jb->st = b;
+        jb->seq = a;
         jb->seq_cap = fr->len + 1;
     }
     memcpy(jb->id, fr->id, idn);
@@ -428,17 +399,18 @@ static int take(work_t *w, int k, const mrl_seqrec_t *fr)
     return 0;
 }
 
-/* Draw and write the folded chunk in input order. */
+/* Draw and write the folded chunk in input order, up to its first failed record. */
 static int emit_chunk(work_t *w, const char *name)
 {
     char where[512];
     for (int k = 0; k < w->njobs; k++) {
         job_t *jb = &w->jobs[k];
+        mrl_fe_item_t *it = &w->items[k];
         snprintf(where, sizeof where, "%s line %ld", name, jb->line);
-        if (jb->rc < 0)
-            return cli_error(CMD, "record '%s' (%s): %s", jb->id, where, w->err);
-        rec_t r = {jb->id, jb->seq, jb->st, jb->len, 1, jb->mfe, where};
-        int erc = mrl_encode_hairpin(jb->seq, jb->len, jb->st, &w->img);
+        if (it->rc < 0)
+            return cli_error(CMD, "record '%s' (%s): %s", jb->id, where, it->err);
+        rec_t r = {jb->id, jb->seq, it->structure, jb->len, 1, it->mfe, where};
+        int erc = mrl_encode_hairpin(jb->seq, jb->len, it->structure, &w->img);
         if (emit(w->sink, &r, erc, &w->img))
             return CLI_ERR;
     }
@@ -467,8 +439,14 @@ static int run_fasta(work_t *w, const char *path, const opts_t *o)
         }
         /* records before a read error are still written, then the error is reported */
         if (!failed && w->njobs > 0) {
-            fold_chunk(w);
+            char ferr[512] = "";
+            int frc = fold_chunk(w);
+            if (frc < 0)
+                snprintf(ferr, sizeof ferr, "%s", mrl_errmsg());
             failed = emit_chunk(w, name);
+            if (!failed && frc < 0) /* out of memory, no record to blame */
+                failed = cli_error(CMD, "%s", ferr);
+            mrl_fe_items_release(w->items, (size_t)w->njobs);
         }
     } while (!failed && rc == 1);
     if (!failed && rc < 0)
@@ -508,10 +486,8 @@ static void work_release(work_t *w)
     for (int k = 0; w->jobs && k < CHUNK_RECS; k++) {
         free(w->jobs[k].id);
         free(w->jobs[k].seq);
-        free(w->jobs[k].st);
     }
-    free(w->jobs);
-    pthread_mutex_destroy(&w->lock);
+    free(w->jobs), free(w->items), free(w->seq), free(w->len);
 }
 
 int cmd_encode(int argc, char **argv)
@@ -521,20 +497,22 @@ int cmd_encode(int argc, char **argv)
     if (rc)
         return rc < 0 ? CLI_OK : rc;
     mrl_params_t *loaded = NULL;
-    const mrl_params_t *params = mrl_params_builtin(o.params ? o.params : "rnafold-2.1.3");
-    if (!params) {
-        if ((rc = mrl_params_load(&loaded, o.params)) < 0)
-            return cli_lib_error(CMD, rc);
-        params = loaded;
-    }
+    const mrl_params_t *params;
+    if ((rc = mrl_params_resolve(o.params, &params, &loaded)) < 0)
+        return cli_lib_error(CMD, rc);
     static work_t w; /* holds a 7.5 kB image; one per process */
     sink_t sink;
     memset(&w, 0, sizeof w);
     w.sink = &sink;
     w.params = params;
-    w.nthreads = (int)o.threads;
-    pthread_mutex_init(&w.lock, NULL);
-    if (!o.given && !(w.jobs = calloc(CHUNK_RECS, sizeof *w.jobs))) {
+    mrl_fe_opts_default(&w.fe);
+    w.fe.threads = (int)o.threads;
+    w.fe.params = params;
+    w.fe.encode = 0;
+    if (!o.given && (!(w.jobs = calloc(CHUNK_RECS, sizeof *w.jobs)) ||
+                     !(w.items = calloc(CHUNK_RECS, sizeof *w.items)) ||
+                     !(w.seq = calloc(CHUNK_RECS, sizeof *w.seq)) ||
+                     !(w.len = calloc(CHUNK_RECS, sizeof *w.len)))) {
         work_release(&w);
         mrl_params_free(loaded);
         return cli_error(CMD, "out of memory");

@@ -181,10 +181,11 @@ int cmd_eval(int argc, char **argv)
         return cli_usage_error("eval", "no inputs (--pos/--neg or --images)");
     int rc = CLI_ERR, lrc;
     mrl_model_t *m[MAX_MODELS] = {0};
-    mrl_nn_t *nn = NULL;
+    mrl_ensemble_t *ens = NULL;
     mrl_imageset_t *set = NULL;
+    const uint8_t **rgb = NULL;
     mrl_params_t *loaded = NULL;
-    float *score = NULL, *margin = NULL, *sum = NULL;
+    float *score = NULL, *margin = NULL;
     mrl_fe_opts_t fe;
     mrl_fe_opts_default(&fe);
     fe.threads = (int)threads;
@@ -195,12 +196,9 @@ int cmd_eval(int argc, char **argv)
             cli_lib_error("eval", lrc);
             goto done;
         }
-    if (params && !(fe.params = mrl_params_builtin(params))) {
-        if ((lrc = mrl_params_load(&loaded, params)) < 0) {
-            cli_lib_error("eval", lrc);
-            goto done;
-        }
-        fe.params = loaded;
+    if ((lrc = mrl_params_resolve(params, &fe.params, &loaded)) < 0) {
+        cli_lib_error("eval", lrc);
+        goto done;
     }
     if (cli_load_inputs("eval", &in, &fe, quiet, &set))
         goto done;
@@ -208,43 +206,45 @@ int cmd_eval(int argc, char **argv)
     mrl_nn_opts_default(&no);
     no.threads = (int)threads;
     no.precision = prec;
+    for (int k = 0; k < nmodels; k++)
+        if (mrl_model_check_hairpin(m[k]) < 0) {
+            cli_error("eval", "%s: %s", models[k], mrl_errmsg());
+            goto done;
+        }
+    if ((lrc = mrl_ensemble_new(&ens, m, nmodels, &no)) < 0) {
+        cli_lib_error("eval", lrc);
+        goto done;
+    }
+    cli_precision_note("eval", prec, mrl_ensemble_nn(ens, 0), quiet);
     size_t cap = set->n ? set->n : 1;
     score = malloc(cap * sizeof *score);
     margin = malloc(cap * sizeof *margin);
-    sum = calloc(cap, sizeof *sum);
-    double loss = 0;
-    if (!score || !margin || !sum) {
+    rgb = malloc(cap * sizeof *rgb);
+    if (!score || !margin || !rgb) {
         cli_error("eval", "out of memory");
         goto done;
     }
     /* An ensemble (-m repeated) scores each image by the mean of its models' logit
      * margins (the geometric mean of their odds); one model is its own margin. */
-    for (int k = 0; k < nmodels; k++) {
-        if ((lrc = mrl_nn_new(&nn, m[k], &no)) < 0) {
-            cli_lib_error("eval", lrc);
-            goto done;
-        }
-        if (k == 0)
-            cli_precision_note("eval", prec, nn, quiet);
-        if ((lrc = mrl_evaluate_set(nn, m[k], set, score, margin, &loss)) < 0) {
-            cli_error("eval", "%s: %s", models[k], mrl_errmsg());
-            goto done;
-        }
-        mrl_nn_free(nn);
-        nn = NULL;
-        for (size_t j = 0; j < set->n; j++)
-            sum[j] += margin[j];
+    for (size_t j = 0; j < set->n; j++)
+        rgb[j] = set->rgb + j * MRL_IMG_BYTES;
+    if ((lrc = mrl_ensemble_score(ens, rgb, set->n, score, margin)) < 0) {
+        cli_lib_error("eval", lrc);
+        goto done;
     }
-    if (nmodels > 1) {
-        loss = 0;
-        for (size_t j = 0; j < set->n; j++) {
-            margin[j] = sum[j] / (float)nmodels;
-            score[j] = 1.0f / (1.0f + expf(-margin[j]));
+    /* loss: one model as training reports it (mean -log p of the label, p >= 1e-12), an
+     * ensemble from its mean margin (mean -log sigmoid of the signed margin) */
+    double loss = 0;
+    for (size_t j = 0; j < set->n; j++) {
+        if (nmodels == 1) {
+            float p = set->labels[j] > 0 ? score[j] : 1.0f - score[j];
+            loss -= log(p > 1e-12f ? (double)p : 1e-12);
+        } else {
             double z = set->labels[j] > 0 ? (double)margin[j] : -(double)margin[j];
             loss += z > 0 ? log1p(exp(-z)) : -z + log1p(exp(z)); /* -log sigmoid(z) */
         }
-        loss /= set->n ? (double)set->n : 1.0;
     }
+    loss /= set->n ? (double)set->n : 1.0;
     /* Rank by the logit margin: probabilities saturate at 1.0 in float and tie. With two
      * classes p1 >= t exactly when margin >= logit(t). */
     mrl_metrics_t mt;
@@ -285,8 +285,8 @@ int cmd_eval(int argc, char **argv)
 done:
     free(score);
     free(margin);
-    free(sum);
-    mrl_nn_free(nn);
+    free(rgb);
+    mrl_ensemble_free(ens);
     for (int k = 0; k < nmodels; k++)
         mrl_model_free(m[k]);
     mrl_imageset_free(set);

@@ -29,14 +29,15 @@ typedef struct opts {
 typedef struct run {
     const opts_t *o;
     mrl_model_t *m;
-    mrl_nn_t *nn;
+    mrl_ensemble_t *ens; /* the scorer of the pipeline (one model) */
+    mrl_nn_t *nn;        /* its context, which the explainers use too */
     mrl_atomic_t tsv, sum, html;
     cli_names_t *names;
     long done, refused;
     /* the chunk */
     char *id[CHUNK], *seq[CHUNK];
     size_t len[CHUNK];
-    mrl_fe_item_t item[CHUNK];
+    mrl_batch_t b; /* the pipeline's results for the chunk */
     int n;
 } run_t;
 
@@ -190,13 +191,13 @@ static int write_files(run_t *r, int k, const char *name, const char *method, co
     if (!rc)
         rc = mrl_npy_write(npy, map, 3, shape);
     if (!rc)
-        rc = mrl_explain_overlay(r->item[k].hp.rgb, map2d, r->o->x.scale, &pic, &w, &h);
+        rc = mrl_explain_overlay(r->b.items[k].hp.rgb, map2d, r->o->x.scale, &pic, &w, &h);
     if (!rc)
         rc = mrl_png_write(png, pic, w, h, 1);
     if (!rc) {
         char title[512];
         snprintf(title, sizeof title, "%s - %s", r->id[k], method);
-        rc = mrl_explain_svg_write(svg, r->seq[k], r->item[k].structure, r->len[k], attr, title);
+        rc = mrl_explain_svg_write(svg, r->seq[k], r->b.items[k].structure, r->len[k], attr, title);
     }
     free(npy), free(png), free(svg), free(pic);
     return rc < 0 ? cli_lib_error("explain", rc) : 0;
@@ -234,25 +235,25 @@ static void write_rows(run_t *r, int k, const char *name, const char *method, co
 }
 
 /* The HTML header of one sequence: its fold and the prediction. */
-static void html_seq(run_t *r, int k, const char *name, const float *probs)
+static void html_seq(run_t *r, int k, const char *name, float prob)
 {
     FILE *fp = r->html.fp;
     char eb[16];
-    mrl_energy_str(r->item[k].mfe, eb);
+    mrl_energy_str(r->b.items[k].mfe, eb);
     fprintf(fp, "<section id=\"%s\">\n<h2>", name);
     cli_html_escape(fp, r->id[k]);
     fprintf(fp,
             "</h2>\n<p>%zu nt, MFE %s kcal/mol; P(pre-miRNA) = %.4f: <span class=\"%s\">%s"
             "</span></p>\n<p><code>",
-            r->len[k], eb, (double)probs[1], probs[1] >= 0.5f ? "yes" : "no",
-            probs[1] >= 0.5f ? "pre-miRNA" : "other");
+            r->len[k], eb, (double)prob, prob >= 0.5f ? "yes" : "no",
+            prob >= 0.5f ? "pre-miRNA" : "other");
     cli_html_escape(fp, r->seq[k]);
-    fprintf(fp, "<br>%s</code></p>\n", r->item[k].structure);
+    fprintf(fp, "<br>%s</code></p>\n", r->b.items[k].structure);
 }
 
-/* Explain image b of the batch (record k) with every method and write all outputs. */
+/* Explain row b of the batch (record k) with every method and write all outputs. */
 static int explain_one(run_t *r, int k, const float *maps, const mrl_explain_info_t *info,
-                       const float *probs, size_t b, size_t nb)
+                       size_t b, size_t nb)
 {
     size_t n = r->len[k];
     char name[160];
@@ -261,15 +262,15 @@ static int explain_one(run_t *r, int k, const float *maps, const mrl_explain_inf
     float *attr = malloc(n * sizeof(float)), map2d[PLANE];
     if (!pt || !ctx || !attr || cli_names_unique(r->names, r->id[k], name, sizeof name) < 0)
         rc = cli_error("explain", "out of memory");
-    if (!rc && (rc = mrl_explain_structure(r->item[k].structure, n, pt, ctx)) < 0)
+    if (!rc && (rc = mrl_explain_structure(r->b.items[k].structure, n, pt, ctx)) < 0)
         rc = cli_lib_error("explain", rc);
     if (!rc)
-        html_seq(r, k, name, probs + 2 * b);
+        html_seq(r, k, name, r->b.prob[k]);
     for (int j = 0; !rc && j < r->o->x.nmethods; j++) {
         const char *method = mrl_explain_method_name(r->o->x.methods[j]);
         const float *map = maps + ((size_t)j * nb + b) * PX;
         mrl_explain_channel_sum(map, 1, 3, MRL_IMG_H, MRL_IMG_W, map2d);
-        mrl_explain_nucleotides(&r->item[k].hp, map2d, n, attr, NULL);
+        mrl_explain_nucleotides(&r->b.items[k].hp, map2d, n, attr, NULL);
         rc = write_files(r, k, name, method, map, map2d, attr);
         if (!rc)
             write_rows(r, k, name, method, pt, ctx, attr, &info[(size_t)j * nb + b]);
@@ -280,49 +281,49 @@ static int explain_one(run_t *r, int k, const float *maps, const mrl_explain_inf
     return rc;
 }
 
-/* Fold and draw the chunk, explain its hairpins with every method, write everything. */
-static int run_chunk(run_t *r, float *x, float *maps, mrl_explain_info_t *info, float *probs)
+/* Explain the rows of the pipeline's batch with every method into maps and info. */
+static int explain_rows(run_t *r, float *maps, mrl_explain_info_t *info)
+{
+    size_t nb = r->b.rows;
+    for (int j = 0; nb && j < r->o->x.nmethods; j++) {
+        mrl_explain_opts_t eo = r->o->x.ex;
+        eo.method = r->o->x.methods[j];
+        int rc = mrl_explain(r->nn, r->m, r->b.x, nb, &eo, maps + (size_t)j * nb * PX,
+                             info + (size_t)j * nb);
+        if (rc < 0)
+            return cli_lib_error("explain", rc);
+    }
+    return 0;
+}
+
+/* Fold, draw and score the chunk, explain its hairpins with every method, write everything. */
+static int run_chunk(run_t *r, float *maps, mrl_explain_info_t *info)
 {
     const opts_t *o = r->o;
     mrl_fe_opts_t fe;
     mrl_fe_opts_default(&fe);
     fe.threads = o->x.threads;
-    memset(r->item, 0, sizeof r->item);
-    int rc = mrl_fold_encode_batch((const char *const *)r->seq, r->len, (size_t)r->n, &fe, r->item);
+    int rc = mrl_pipeline_run(r->ens, &fe, (const char *const *)r->seq, r->len, (size_t)r->n,
+                              &r->b);
     if (rc < 0)
         return cli_lib_error("explain", rc);
-    int map[CHUNK];
-    size_t nb = 0;
     for (int k = 0; k < r->n; k++) {
-        if (r->item[k].rc != 0) {
-            r->refused++;
-            if (!o->x.quiet)
-                fprintf(stderr, "mirlens explain: %s: no hairpin loop in the fold; skipped\n",
-                        r->id[k]);
+        if (r->b.items[k].rc == 0)
             continue;
-        }
-        mrl_model_normalize(r->m, r->item[k].hp.rgb, 1, x + nb * PX);
-        map[nb++] = k;
+        r->refused++;
+        if (!o->x.quiet)
+            fprintf(stderr, "mirlens explain: %s: no hairpin loop in the fold; skipped\n",
+                    r->id[k]);
     }
-    if (nb && (rc = mrl_nn_predict(r->nn, x, nb, probs)) < 0)
-        return cli_lib_error("explain", rc);
-    for (int j = 0; nb && j < o->x.nmethods; j++) {
-        mrl_explain_opts_t eo = o->x.ex;
-        eo.method = o->x.methods[j];
-        rc =
-            mrl_explain(r->nn, r->m, x, nb, &eo, maps + (size_t)j * nb * PX, info + (size_t)j * nb);
-        if (rc < 0)
-            return cli_lib_error("explain", rc);
-    }
-    for (size_t b = 0; b < nb && !rc; b++)
-        rc = explain_one(r, map[b], maps, info, probs, b, nb);
-    r->done += (long)nb;
+    rc = explain_rows(r, maps, info);
+    for (size_t b = 0; b < r->b.rows && !rc; b++)
+        rc = explain_one(r, (int)r->b.row[b], maps, info, b, r->b.rows);
+    r->done += rc ? 0 : (long)r->b.rows;
     return rc;
 }
 
 static void chunk_clear(run_t *r)
 {
-    mrl_fe_items_release(r->item, (size_t)r->n);
     for (int k = 0; k < r->n; k++) {
         free(r->id[k]), free(r->seq[k]);
         r->id[k] = r->seq[k] = NULL;
@@ -333,14 +334,12 @@ static void chunk_clear(run_t *r)
 static int explain_input(run_t *r, const char *path)
 {
     const opts_t *o = r->o;
-    float *x = malloc((size_t)CHUNK * PX * sizeof(float)),
-          *probs = malloc(CHUNK * 2 * sizeof(float));
     float *maps = malloc((size_t)o->x.nmethods * CHUNK * PX * sizeof(float));
     mrl_explain_info_t *info = malloc((size_t)o->x.nmethods * CHUNK * sizeof *info);
     mrl_fasta_t *fa = NULL;
     mrl_seqrec_t rec;
     char err[1024] = "";
-    int rc = x && probs && maps && info ? 0 : cli_error("explain", "out of memory"), got = 0;
+    int rc = maps && info ? 0 : cli_error("explain", "out of memory"), got = 0;
     if (!rc && (rc = mrl_fasta_open(&fa, path, &o->x.fasta)) < 0)
         rc = cli_lib_error("explain", rc);
     cli_progress_t prog;
@@ -352,7 +351,7 @@ static int explain_input(run_t *r, const char *path)
         if (!r->id[r->n++] || !r->seq[r->n - 1])
             rc = cli_error("explain", "out of memory");
         if (!rc && r->n == CHUNK) {
-            rc = run_chunk(r, x, maps, info, probs);
+            rc = run_chunk(r, maps, info);
             chunk_clear(r);
             cli_progress_update(&prog, r->done, 0);
         }
@@ -361,19 +360,19 @@ static int explain_input(run_t *r, const char *path)
         snprintf(err, sizeof err, "%s", mrl_errmsg());
     /* what was read before a bad record is still explained */
     if (!rc && r->n)
-        rc = run_chunk(r, x, maps, info, probs);
+        rc = run_chunk(r, maps, info);
     chunk_clear(r);
     cli_progress_end(&prog, r->done);
     if (!rc && got < 0)
         rc = cli_error("explain", "%s", err);
     mrl_fasta_close(fa);
-    free(x), free(probs), free(maps), free(info);
+    free(maps), free(info);
     return rc;
 }
 
 /* An image set: maps, pictures, summary and HTML; no sequence, so no nucleotides. */
 static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const float *maps,
-                         const mrl_explain_info_t *info, const float *prob, size_t b, size_t nb)
+                         const mrl_explain_info_t *info, size_t b, size_t nb)
 {
     const size_t shape[3] = {3, MRL_IMG_H, MRL_IMG_W};
     char name[160];
@@ -383,7 +382,7 @@ static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const flo
     FILE *fp = r->html.fp;
     fprintf(fp, "<section id=\"%s\">\n<h2>", name);
     cli_html_escape(fp, id);
-    fprintf(fp, "</h2>\n<p>P(pre-miRNA) = %.4f</p>\n", (double)prob[2 * b + 1]);
+    fprintf(fp, "</h2>\n<p>P(pre-miRNA) = %.4f</p>\n", (double)r->b.prob[b]);
     for (int j = 0; j < r->o->x.nmethods; j++) {
         const char *method = mrl_explain_method_name(r->o->x.methods[j]);
         const float *map = maps + ((size_t)j * nb + b) * PX;
@@ -423,32 +422,27 @@ static int explain_images(run_t *r, const char *base)
     if (rc < 0)
         return cli_lib_error("explain", rc);
     size_t M = (size_t)r->o->x.nmethods;
-    float *x = malloc((size_t)CHUNK * PX * sizeof(float)),
-          *probs = malloc(CHUNK * 2 * sizeof(float));
     float *maps = malloc(M * CHUNK * PX * sizeof(float));
     mrl_explain_info_t *info = malloc(M * CHUNK * sizeof *info);
-    rc = x && probs && maps && info ? 0 : cli_error("explain", "out of memory");
+    rc = maps && info ? 0 : cli_error("explain", "out of memory");
     for (size_t k0 = 0; !rc && k0 < s->n; k0 += CHUNK) {
         size_t nb = s->n - k0 < CHUNK ? s->n - k0 : CHUNK;
-        mrl_model_normalize(r->m, s->rgb + k0 * MRL_IMG_BYTES, nb, x);
-        rc = mrl_nn_predict(r->nn, x, nb, probs);
-        for (size_t j = 0; !rc && j < M; j++) {
-            mrl_explain_opts_t eo = r->o->x.ex;
-            eo.method = r->o->x.methods[j];
-            rc = mrl_explain(r->nn, r->m, x, nb, &eo, maps + j * nb * PX, info + j * nb);
-        }
-        if (rc < 0)
+        const uint8_t *rgb[CHUNK];
+        for (size_t b = 0; b < nb; b++)
+            rgb[b] = s->rgb + (k0 + b) * MRL_IMG_BYTES;
+        if ((rc = mrl_pipeline_run_images(r->ens, rgb, nb, &r->b)) < 0)
             rc = cli_lib_error("explain", rc);
+        if (!rc)
+            rc = explain_rows(r, maps, info);
         for (size_t b = 0; !rc && b < nb; b++) {
             char id[32];
             snprintf(id, sizeof id, "img%zu", k0 + b + 1);
-            rc = image_outputs(r, s->rgb + (k0 + b) * MRL_IMG_BYTES,
-                               s->names ? s->names[k0 + b] : id, maps, info, probs, b, nb);
+            rc = image_outputs(r, rgb[b], s->names ? s->names[k0 + b] : id, maps, info, b, nb);
         }
         r->done += rc ? 0 : (long)nb;
     }
     mrl_imageset_free(s);
-    free(x), free(probs), free(maps), free(info);
+    free(maps), free(info);
     return rc;
 }
 
@@ -515,10 +509,13 @@ int cmd_explain(int argc, char **argv)
     mrl_nn_opts_default(&no);
     no.threads = o.x.threads;
     no.precision = o.x.precision;
-    if ((rc = mrl_model_load(&r->m, o.x.model)) < 0 || (rc = mrl_nn_new(&r->nn, r->m, &no)) < 0) {
+    r->b.keep_x = 1;
+    if ((rc = mrl_model_load(&r->m, o.x.model)) < 0 ||
+        (rc = mrl_ensemble_new(&r->ens, &r->m, 1, &no)) < 0) {
         rc = cli_lib_error("explain", rc);
         goto done;
     }
+    r->nn = mrl_ensemble_nn(r->ens, 0);
     cli_precision_note("explain", o.x.precision, r->nn, o.x.quiet);
     if ((rc = cli_xopts_background(&o.x, r->m)))
         goto done;
@@ -535,7 +532,8 @@ done:
     mrl_atomic_abort(&r->tsv), mrl_atomic_abort(&r->sum), mrl_atomic_abort(&r->html);
     cli_names_free(r->names);
     cli_xopts_release(&o.x);
-    mrl_nn_free(r->nn);
+    mrl_batch_release(&r->b);
+    mrl_ensemble_free(r->ens);
     mrl_model_free(r->m);
     free(r);
     return rc;

@@ -386,10 +386,9 @@ static int agg_seq(srun_t *r, int j, int g, const sitem_t *it, const mrl_fe_item
 }
 
 typedef struct chunkbuf {
-    float *x, *maps, *probs;
+    mrl_batch_t b; /* the pipeline's results for the chunk: images, x, scores */
+    float *maps;
     mrl_explain_info_t *info;
-    mrl_fe_item_t fe[CHUNK];
-    size_t idx[CHUNK]; /* item index of batch slot b */
     float *attr;
     int *pt;
     uint8_t *ctx;
@@ -399,10 +398,8 @@ typedef struct chunkbuf {
 static int run_chunk(srun_t *r, chunkbuf_t *cb, size_t k0, size_t k1)
 {
     const sopts_t *o = r->o;
-    size_t nb = 0;
     int rc = 0;
     int fasta = r->set == NULL;
-    memset(cb->fe, 0, sizeof cb->fe);
     if (fasta) {
         const char *seq[CHUNK];
         size_t len[CHUNK];
@@ -411,20 +408,23 @@ static int run_chunk(srun_t *r, chunkbuf_t *cb, size_t k0, size_t k1)
         mrl_fe_opts_t fe;
         mrl_fe_opts_default(&fe);
         fe.threads = o->x.threads;
-        if ((rc = mrl_fold_encode_batch(seq, len, k1 - k0, &fe, cb->fe)) < 0)
-            return cli_lib_error("explain", rc);
+        rc = mrl_pipeline_run(r->ens, &fe, seq, len, k1 - k0, &cb->b);
+    } else {
+        const uint8_t *rgb[CHUNK];
+        for (size_t k = k0; k < k1; k++)
+            rgb[k - k0] = r->set->rgb + r->it[k].src * MRL_IMG_BYTES;
+        rc = mrl_pipeline_run_images(r->ens, rgb, k1 - k0, &cb->b);
     }
+    if (rc < 0)
+        return cli_lib_error("explain", rc);
     for (size_t k = k0; k < k1; k++) {
-        if (fasta && cb->fe[k - k0].rc != 0) {
+        if (fasta && cb->b.items[k - k0].rc != 0) {
             r->n_refused++;
             if (!o->x.quiet)
                 fprintf(stderr, "mirlens explain: %s: no hairpin loop in the fold; skipped\n",
                         r->it[k].id);
             continue;
         }
-        const uint8_t *rgb =
-            fasta ? cb->fe[k - k0].hp.rgb : r->set->rgb + r->it[k].src * MRL_IMG_BYTES;
-        mrl_model_normalize(r->m, rgb, 1, cb->x + nb * PX);
         if (fasta && r->it[k].len > cb->attr_cap) {
             size_t cap = r->it[k].len * 2;
             free(cb->attr), free(cb->pt), free(cb->ctx);
@@ -434,17 +434,15 @@ static int run_chunk(srun_t *r, chunkbuf_t *cb, size_t k0, size_t k1)
                 return cli_error("explain", "out of memory");
             cb->attr_cap = cap;
         }
-        cb->idx[nb++] = k;
     }
+    size_t nb = cb->b.rows;
     if (!nb)
         return 0;
-    if ((rc = mrl_nn_predict(r->nn, cb->x, nb, cb->probs)) < 0)
-        return cli_lib_error("explain", rc);
     double t0 = cli_now();
     for (int j = 0; j < r->M; j++) {
         mrl_explain_opts_t eo = o->x.ex;
         eo.method = o->x.methods[j];
-        rc = mrl_explain(r->nn, r->m, cb->x, nb, &eo, cb->maps + (size_t)j * nb * PX,
+        rc = mrl_explain(r->nn, r->m, cb->b.x, nb, &eo, cb->maps + (size_t)j * nb * PX,
                          cb->info + (size_t)j * nb);
         if (rc < 0)
             return cli_lib_error("explain", rc);
@@ -452,10 +450,10 @@ static int run_chunk(srun_t *r, chunkbuf_t *cb, size_t k0, size_t k1)
     r->t_agg += cli_now() - t0;
     float map2d[PLANE];
     for (size_t b = 0; b < nb && !rc; b++) {
-        size_t k = cb->idx[b];
+        size_t k = k0 + cb->b.row[b];
         const sitem_t *it = &r->it[k];
-        const mrl_fe_item_t *fe = fasta ? &cb->fe[k - k0] : NULL;
-        float prob = cb->probs[2 * b + 1];
+        const mrl_fe_item_t *fe = fasta ? &cb->b.items[k - k0] : NULL;
+        float prob = cb->b.prob[k - k0];
         r->prob[k] = prob;
         int g = it->label >= 0 ? mrl_outcome_of(it->label, prob, o->threshold) : -1;
         if (o->aggregate) {
@@ -484,7 +482,7 @@ static int run_chunk(srun_t *r, chunkbuf_t *cb, size_t k0, size_t k1)
                 rc = cli_set_example(r, it, fe, cb->maps, b, nb, prob, g);
         }
         if (!rc && r->ns_cap && picked(k, r->n, r->ns_cap))
-            rc = keep_sanity(r, cb->x, b, it->id);
+            rc = keep_sanity(r, cb->b.x, b, it->id);
         r->n_done++;
     }
     return rc;
@@ -495,21 +493,20 @@ static int run_pass(srun_t *r)
     const sopts_t *o = r->o;
     chunkbuf_t cb;
     memset(&cb, 0, sizeof cb);
-    cb.x = malloc((size_t)CHUNK * PX * sizeof(float));
+    cb.b.keep_x = 1;
     cb.maps = malloc((size_t)r->M * CHUNK * PX * sizeof(float));
-    cb.probs = malloc(CHUNK * 2 * sizeof(float));
     cb.info = malloc((size_t)r->M * CHUNK * sizeof *cb.info);
-    int rc = cb.x && cb.maps && cb.probs && cb.info ? 0 : cli_error("explain", "out of memory");
+    int rc = cb.maps && cb.info ? 0 : cli_error("explain", "out of memory");
     cli_progress_t prog;
     cli_progress_init(&prog, "hairpins", o->x.quiet);
     for (size_t k0 = 0; !rc && k0 < r->n; k0 += CHUNK) {
         size_t k1 = k0 + CHUNK < r->n ? k0 + CHUNK : r->n;
         rc = run_chunk(r, &cb, k0, k1);
-        mrl_fe_items_release(cb.fe, k1 - k0);
         cli_progress_update(&prog, (long)k1, (long)r->n);
     }
     cli_progress_end(&prog, r->n_done);
-    free(cb.x), free(cb.maps), free(cb.probs), free(cb.info);
+    mrl_batch_release(&cb.b);
+    free(cb.maps), free(cb.info);
     free(cb.attr), free(cb.pt), free(cb.ctx);
     return rc;
 }
@@ -625,7 +622,8 @@ static int setup(srun_t *r)
     mrl_nn_opts_default(&no);
     no.threads = o->x.threads;
     no.precision = o->x.precision;
-    if ((rc = mrl_model_load(&r->m, o->x.model)) < 0 || (rc = mrl_nn_new(&r->nn, r->m, &no)) < 0)
+    if ((rc = mrl_model_load(&r->m, o->x.model)) < 0 ||
+        (rc = mrl_ensemble_new(&r->ens, &r->m, 1, &no)) < 0 || !(r->nn = mrl_ensemble_nn(r->ens, 0)))
         return cli_lib_error("explain", rc);
     cli_precision_note("explain", o->x.precision, r->nn, o->x.quiet);
     if ((rc = cli_xopts_background(&r->o->x, r->m)))
@@ -696,7 +694,7 @@ static void teardown(srun_t *r)
     mrl_imageset_free(r->set);
     mrl_mature_free(r->mat);
     cli_names_free(r->names);
-    mrl_nn_free(r->nn);
+    mrl_ensemble_free(r->ens);
     mrl_model_free(r->m);
 }
 

@@ -3,7 +3,6 @@
  * `RNAfold --noPS` 2.1.3 (or a TSV table), folded on N threads in input order.
  */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -12,65 +11,45 @@
 #define CHUNK_NT (1 << 20)
 
 typedef struct {
-    char *hdr, *seq, *st; /* owned */
+    char *hdr, *seq; /* owned */
     size_t len;
-    int named, mfe, rc;
+    int named;
 } job_t;
 
+/* A chunk of records, folded by the pipeline's pool (fold only) in input order. */
 typedef struct {
     job_t *jobs;
-    int njobs, next, nthreads;
-    const mrl_params_t *P;
-    pthread_mutex_t lock;
-    char err[512];
+    mrl_fe_item_t *items; /* structure, mfe, rc of each job */
+    char **seq;
+    size_t *len;
+    int njobs;
+    mrl_fe_opts_t fe;
 } pool_t;
 
-static void *worker(void *arg)
+/* Fold the chunk: 0, or the first hard error (the first failed record's, message set). */
+static int fold_chunk(pool_t *pl)
 {
-    pool_t *pl = arg;
-    mrl_fold_ws_t *ws = mrl_fold_ws_new();
-    for (;;) {
-        pthread_mutex_lock(&pl->lock);
-        int k = pl->next++;
-        pthread_mutex_unlock(&pl->lock);
-        if (k >= pl->njobs)
-            break;
-        job_t *jb = &pl->jobs[k];
-        jb->rc = ws ? mrl_fold_mfe(ws, pl->P, jb->seq, jb->len, jb->st, &jb->mfe) : MRL_ERR_NOMEM;
-        if (jb->rc < 0) {
-            pthread_mutex_lock(&pl->lock);
-            snprintf(pl->err, sizeof pl->err, "%s", ws ? mrl_errmsg() : "out of memory");
-            pthread_mutex_unlock(&pl->lock);
-        }
-    }
-    mrl_fold_ws_free(ws);
-    return NULL;
+    for (int k = 0; k < pl->njobs; k++)
+        pl->seq[k] = pl->jobs[k].seq, pl->len[k] = pl->jobs[k].len;
+    memset(pl->items, 0, (size_t)pl->njobs * sizeof *pl->items);
+    return mrl_fold_encode_batch((const char *const *)pl->seq, pl->len, (size_t)pl->njobs,
+                                 &pl->fe, pl->items);
 }
 
-static void fold_chunk(pool_t *pl)
-{
-    pthread_t th[64];
-    int nt = pl->nthreads < pl->njobs ? pl->nthreads : pl->njobs, started = 0;
-    pl->next = 0;
-    for (int t = 1; t < nt; t++)
-        if (pthread_create(&th[t], NULL, worker, pl) == 0)
-            started = t;
-    worker(pl);
-    for (int t = 1; t <= started; t++)
-        pthread_join(th[t], NULL);
-}
-
+/* Print the chunk up to its first failed record: 0, -1 (a failed record) or -2 (write
+ * error). */
 static int print_chunk(pool_t *pl, int tsv)
 {
     char eb[16];
     for (int k = 0; k < pl->njobs; k++) {
         job_t *jb = &pl->jobs[k];
-        if (jb->rc < 0)
+        const mrl_fe_item_t *it = &pl->items[k];
+        if (it->rc < 0)
             return -1;
-        mrl_energy_str(jb->mfe, eb);
+        mrl_energy_str(it->mfe, eb);
         if (tsv) {
-            printf("%.*s\t%s\t%s\t%s\n", (int)strcspn(jb->hdr, " \t"), jb->hdr, jb->seq, jb->st,
-                   eb);
+            printf("%.*s\t%s\t%s\t%s\n", (int)strcspn(jb->hdr, " \t"), jb->hdr, jb->seq,
+                   it->structure, eb);
             continue;
         }
         if (jb->named)
@@ -79,7 +58,7 @@ static int print_chunk(pool_t *pl, int tsv)
             char c = jb->seq[i];
             putchar(c == 'T' ? 'U' : c == 't' ? 'u' : c);
         }
-        printf("\n%s (%6s)\n", jb->st, eb);
+        printf("\n%s (%6s)\n", it->structure, eb);
     }
     return ferror(stdout) ? -2 : 0;
 }
@@ -89,8 +68,8 @@ static void free_chunk(pool_t *pl)
     for (int k = 0; k < pl->njobs; k++) {
         free(pl->jobs[k].hdr);
         free(pl->jobs[k].seq);
-        free(pl->jobs[k].st);
     }
+    mrl_fe_items_release(pl->items, (size_t)pl->njobs);
     pl->njobs = 0;
 }
 
@@ -134,10 +113,9 @@ static int fold_file(const char *path, pool_t *pl, const mrl_fasta_opts_t *fo, i
             size_t hl = strlen(rec.id) + strlen(rec.desc) + 2;
             jb->hdr = malloc(hl);
             jb->seq = strdup(rec.seq);
-            jb->st = malloc(rec.len + 1);
             jb->len = rec.len;
             jb->named = rec.named;
-            if (!jb->hdr || !jb->seq || !jb->st) {
+            if (!jb->hdr || !jb->seq) {
                 rrc = MRL_ERR_NOMEM;
                 snprintf(rderr, sizeof rderr, "out of memory");
             } else {
@@ -146,15 +124,19 @@ static int fold_file(const char *path, pool_t *pl, const mrl_fasta_opts_t *fo, i
             nt += rec.len;
         }
         if (pl->njobs > 0 && (rrc != 1 || pl->njobs == CHUNK_RECS || nt >= CHUNK_NT)) {
-            fold_chunk(pl);
+            char ferr[512] = "";
+            int frc = fold_chunk(pl);
+            if (frc < 0)
+                snprintf(ferr, sizeof ferr, "%s", mrl_errmsg());
             int prc = print_chunk(pl, tsv);
             *done += pl->njobs;
+            if (prc == -1 || frc < 0) {
+                free_chunk(pl);
+                mrl_fasta_close(fa);
+                return cli_error("fold", "%s", ferr);
+            }
             free_chunk(pl);
             nt = 0;
-            if (prc == -1) {
-                mrl_fasta_close(fa);
-                return cli_error("fold", "%s", pl->err);
-            }
             if (prc == -2) {
                 mrl_fasta_close(fa);
                 return cli_error("fold", "write error on standard output");
@@ -205,21 +187,23 @@ int cmd_fold(int argc, char **argv)
         default: return cli_bad_option("fold", c, argv); /* ':' or '?' */
         }
     }
-    const mrl_params_t *P = mrl_params_builtin(params ? params : "rnafold-2.1.3");
-    mrl_params_t *loaded = NULL;
-    if (!P) {
-        int prc = mrl_params_load(&loaded, params);
-        if (prc < 0)
-            return cli_lib_error("fold", prc);
-        P = loaded;
-    }
+    const mrl_params_t *P;
+    mrl_params_t *loaded;
+    int prc = mrl_params_resolve(params, &P, &loaded);
+    if (prc < 0)
+        return cli_lib_error("fold", prc);
     pool_t pl;
     memset(&pl, 0, sizeof pl);
-    pl.jobs = calloc(CHUNK_RECS, sizeof(job_t));
-    pl.nthreads = (int)threads;
-    pl.P = P;
-    pthread_mutex_init(&pl.lock, NULL);
-    if (!pl.jobs) {
+    pl.jobs = calloc(CHUNK_RECS, sizeof *pl.jobs);
+    pl.items = calloc(CHUNK_RECS, sizeof *pl.items);
+    pl.seq = calloc(CHUNK_RECS, sizeof *pl.seq);
+    pl.len = calloc(CHUNK_RECS, sizeof *pl.len);
+    mrl_fe_opts_default(&pl.fe);
+    pl.fe.threads = (int)threads;
+    pl.fe.params = P;
+    pl.fe.encode = 0;
+    if (!pl.jobs || !pl.items || !pl.seq || !pl.len) {
+        free(pl.jobs), free(pl.items), free(pl.seq), free(pl.len);
         mrl_params_free(loaded);
         return cli_error("fold", "out of memory");
     }
@@ -234,8 +218,7 @@ int cmd_fold(int argc, char **argv)
         rc = fold_file(argv[k], &pl, &fo, tsv, &prog, &done);
     cli_progress_end(&prog, done);
     free_chunk(&pl);
-    free(pl.jobs);
-    pthread_mutex_destroy(&pl.lock);
+    free(pl.jobs), free(pl.items), free(pl.seq), free(pl.len);
     mrl_params_free(loaded);
     if (fflush(stdout) != 0 && rc == CLI_OK)
         rc = cli_error("fold", "write error on standard output");

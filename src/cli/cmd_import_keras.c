@@ -24,6 +24,9 @@ static void usage(FILE *fp)
             "  -q, --quiet        no summary on stderr\n"
             "  -h, --help         this text\n\n"
             "Exit status: 0 ok, 1 error, 2 bad usage.\n");
+    if (!mrl_keras_available())
+        fprintf(fp, "\nThis mirlens was built without HDF5 and cJSON: import-keras fails here\n"
+                    "(install libhdf5-dev and libcjson-dev, then rebuild).\n");
 }
 
 /* "3x25x100 -> conv48 relu conv48 relu pool2 drop.25 ... dense2" on stderr. */

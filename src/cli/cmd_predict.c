@@ -16,13 +16,12 @@
 enum { FMT_TSV, FMT_CSV, FMT_JSON };
 #define MAX_MODELS 16
 
-/* The model(s): an ensemble (-m repeated) scores by the mean of its models' logit margins. */
+/* The model files (-m, repeated: an ensemble scored by the mean of their logit margins). */
 typedef struct {
     const char *path[MAX_MODELS];
     mrl_model_t *m[MAX_MODELS];
-    mrl_nn_t *nn[MAX_MODELS];
     int n;
-} ens_t;
+} models_t;
 
 typedef struct {
     int format, quiet, scale, threads, precision;
@@ -30,17 +29,15 @@ typedef struct {
     const char *images; /* PNG directory or NULL */
     mrl_fasta_opts_t fasta;
     const mrl_params_t *params;
+    mrl_params_t *loaded; /* params read from a file (owned) */
 } opts_t;
 
 typedef struct {
     char *id[CHUNK], *seq[CHUNK];
     size_t len[CHUNK];
-    mrl_fe_item_t item[CHUNK];
-    float x[CHUNK * 3 * MRL_IMG_H * MRL_IMG_W], prob[CHUNK * 2], msum[CHUNK];
-    size_t map[CHUNK]; /* batch row -> record */
+    mrl_batch_t b; /* the pipeline's results for these records */
     int n;
     long written;
-    double t_fold, t_infer;
     cli_names_t *names;
 } chunk_t;
 
@@ -102,7 +99,7 @@ static void put_json_str(const char *s)
 
 static void write_row(const opts_t *o, chunk_t *ch, int k, float score)
 {
-    mrl_fe_item_t *it = &ch->item[k];
+    mrl_fe_item_t *it = &ch->b.items[k];
     char eb[16], sb[32] = "";
     const char *label = "no-hairpin";
     mrl_energy_str(it->mfe, eb);
@@ -135,76 +132,30 @@ static int write_png(const opts_t *o, chunk_t *ch, int k)
     if (!path)
         return cli_error("predict", "out of memory");
     snprintf(path, len, "%s/%s.png", o->images, name);
-    int rc = mrl_png_write(path, ch->item[k].hp.rgb, MRL_IMG_W, MRL_IMG_H, o->scale);
+    int rc = mrl_png_write(path, ch->b.items[k].hp.rgb, MRL_IMG_W, MRL_IMG_H, o->scale);
     free(path);
     return rc < 0 ? cli_lib_error("predict", rc) : 0;
 }
 
-/* Fold, encode, infer and print the records held in ch. */
-/* Scores of the hairpins of records ch->map[0..b) into ch->prob (N,2), each model
- * normalising the images its own way. One model: its softmax; an ensemble: the logistic
- * of the mean logit margin. */
-static int infer(const ens_t *e, chunk_t *ch, size_t b)
-{
-    const size_t img = 3 * MRL_IMG_H * MRL_IMG_W;
-    memset(ch->msum, 0, b * sizeof *ch->msum);
-    for (int j = 0; j < e->n; j++) {
-        for (size_t r = 0; r < b; r++)
-            mrl_model_normalize(e->m[j], ch->item[ch->map[r]].hp.rgb, 1, ch->x + r * img);
-        if (e->n == 1)
-            return mrl_nn_predict(e->nn[0], ch->x, b, ch->prob);
-        int rc = mrl_nn_forward(e->nn[j], ch->x, b, MRL_NN_INFER, NULL);
-        if (!rc)
-            rc = mrl_nn_read(e->nn[j], mrl_model_arch(e->m[j])->n_layers - 1, 0, ch->prob);
-        if (rc < 0)
-            return rc;
-        for (size_t r = 0; r < b; r++)
-            ch->msum[r] += ch->prob[2 * r + 1] - ch->prob[2 * r];
-    }
-    for (size_t r = 0; r < b; r++) {
-        float p = 1.0f / (1.0f + expf(-ch->msum[r] / (float)e->n));
-        ch->prob[2 * r] = 1.0f - p, ch->prob[2 * r + 1] = p;
-    }
-    return 0;
-}
-
-static int run_chunk(const opts_t *o, const ens_t *e, chunk_t *ch)
+/* Fold, encode, score and print the records held in ch. */
+static int run_chunk(const opts_t *o, mrl_ensemble_t *e, chunk_t *ch)
 {
     mrl_fe_opts_t fe;
     mrl_fe_opts_default(&fe);
     fe.threads = o->threads;
     fe.params = o->params;
-    memset(ch->item, 0, (size_t)ch->n * sizeof ch->item[0]);
-    double t0 = cli_now();
-    int rc = mrl_fold_encode_batch((const char *const *)ch->seq, ch->len, (size_t)ch->n, &fe,
-                                   ch->item);
-    double t1 = cli_now();
-    ch->t_fold += t1 - t0;
+    int rc = mrl_pipeline_run(e, &fe, (const char *const *)ch->seq, ch->len, (size_t)ch->n,
+                              &ch->b);
     if (rc < 0)
         return cli_lib_error("predict", rc);
-    size_t b = 0;
     for (int k = 0; k < ch->n; k++) {
-        if (ch->item[k].rc != 0) {
-            if (!o->quiet)
-                fprintf(stderr, "mirlens predict: %s: no hairpin loop in the fold; not scored\n",
-                        ch->id[k]);
-            continue;
-        }
-        ch->map[b++] = (size_t)k;
-    }
-    if (b > 0 && (rc = infer(e, ch, b)) < 0)
-        return cli_lib_error("predict", rc);
-    ch->t_infer += cli_now() - t1;
-    size_t r = 0;
-    for (int k = 0; k < ch->n; k++) {
-        float score = 0;
-        if (r < b && ch->map[r] == (size_t)k)
-            score = ch->prob[2 * r++ + 1];
-        write_row(o, ch, k, score);
-        if (o->images && ch->item[k].rc == 0 && write_png(o, ch, k))
+        if (ch->b.items[k].rc != 0 && !o->quiet)
+            fprintf(stderr, "mirlens predict: %s: no hairpin loop in the fold; not scored\n",
+                    ch->id[k]);
+        write_row(o, ch, k, ch->b.prob[k]);
+        if (o->images && ch->b.items[k].rc == 0 && write_png(o, ch, k))
             return CLI_ERR;
     }
-    mrl_fe_items_release(ch->item, (size_t)ch->n);
     for (int k = 0; k < ch->n; k++) {
         free(ch->id[k]);
         free(ch->seq[k]);
@@ -214,7 +165,7 @@ static int run_chunk(const opts_t *o, const ens_t *e, chunk_t *ch)
     return ferror(stdout) ? cli_error("predict", "write error on standard output") : 0;
 }
 
-static int predict_file(const opts_t *o, const char *path, const ens_t *e, chunk_t *ch,
+static int predict_file(const opts_t *o, const char *path, mrl_ensemble_t *e, chunk_t *ch,
                         cli_progress_t *prog)
 {
     mrl_fasta_t *fa;
@@ -254,7 +205,7 @@ static int predict_file(const opts_t *o, const char *path, const ens_t *e, chunk
     return 0;
 }
 
-static int parse_args(int argc, char **argv, opts_t *o, ens_t *e)
+static int parse_args(int argc, char **argv, opts_t *o, models_t *e)
 {
     enum { O_FMT = 256, O_THR, O_IMG, O_SCALE, O_PARAMS, O_MAXLEN, O_PREC };
     static const struct option lo[] = {
@@ -265,7 +216,7 @@ static int parse_args(int argc, char **argv, opts_t *o, ens_t *e)
         {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
         {"precision", required_argument, 0, O_PREC}, {0, 0, 0, 0},
     };
-    int c;
+    int c, rc;
     long v;
     opterr = 0;
     optind = 1;
@@ -300,13 +251,9 @@ static int parse_args(int argc, char **argv, opts_t *o, ens_t *e)
             o->scale = (int)v;
             break;
         case O_PARAMS:
-            if (!(o->params = mrl_params_builtin(optarg))) {
-                mrl_params_t *p;
-                int rc = mrl_params_load(&p, optarg);
-                if (rc < 0)
-                    return cli_lib_error("predict", rc);
-                o->params = p; /* lives until exit */
-            }
+            mrl_params_free(o->loaded);
+            if ((rc = mrl_params_resolve(optarg, &o->params, &o->loaded)) < 0)
+                return cli_lib_error("predict", rc);
             break;
         case O_MAXLEN:
             if (cli_parse_long("predict", "--max-length", optarg, 1, 100000, &v))
@@ -332,9 +279,10 @@ static int parse_args(int argc, char **argv, opts_t *o, ens_t *e)
 
 int cmd_predict(int argc, char **argv)
 {
-    opts_t o = {FMT_TSV, 0, 1, 2, MRL_PREC_F32, 0.5, NULL, {0}, NULL};
+    opts_t o = {FMT_TSV, 0, 1, 2, MRL_PREC_F32, 0.5, NULL, {0}, NULL, NULL};
     mrl_fasta_opts_default(&o.fasta);
-    ens_t e = {{0}, {0}, {0}, 0};
+    models_t e = {{0}, {0}, 0};
+    mrl_ensemble_t *ens = NULL;
     int rc = parse_args(argc, argv, &o, &e);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
@@ -350,25 +298,24 @@ int cmd_predict(int argc, char **argv)
     no.threads = o.threads;
     no.precision = o.precision;
     for (int j = 0; j < e.n; j++) {
-        if ((rc = mrl_model_load(&e.m[j], e.path[j])) < 0 ||
-            (rc = mrl_nn_new(&e.nn[j], e.m[j], &no)) < 0) {
+        if ((rc = mrl_model_load(&e.m[j], e.path[j])) < 0) {
             rc = cli_lib_error("predict", rc);
             goto done;
         }
-        const mrl_arch_t *a = mrl_model_arch(e.m[j]);
-        int out[3];
-        if (a->in_c != 3 || a->in_h != MRL_IMG_H || a->in_w != MRL_IMG_W ||
-            mrl_arch_shape(a, a->n_layers - 1, out) < 0 || out[0] != 2) {
-            rc = cli_error("predict", "%s: not a 2-class model of %dx%d RGB hairpin images",
-                           e.path[j], MRL_IMG_H, MRL_IMG_W);
+        if (mrl_model_check_hairpin(e.m[j]) < 0) {
+            rc = cli_error("predict", "%s: %s", e.path[j], mrl_errmsg());
             goto done;
         }
+    }
+    if ((rc = mrl_ensemble_new(&ens, e.m, e.n, &no)) < 0) {
+        rc = cli_lib_error("predict", rc);
+        goto done;
     }
     if (!(ch->names = cli_names_new())) {
         rc = cli_error("predict", "out of memory");
         goto done;
     }
-    cli_precision_note("predict", o.precision, e.nn[0], o.quiet);
+    cli_precision_note("predict", o.precision, mrl_ensemble_nn(ens, 0), o.quiet);
     if (o.format == FMT_TSV)
         printf("id\tlength\tstructure\tmfe\tscore\tlabel\n");
     else if (o.format == FMT_CSV)
@@ -379,29 +326,28 @@ int cmd_predict(int argc, char **argv)
     cli_progress_init(&prog, "sequences", o.quiet);
     rc = 0;
     if (optind >= argc)
-        rc = predict_file(&o, "-", &e, ch, &prog);
+        rc = predict_file(&o, "-", ens, ch, &prog);
     for (int k = optind; k < argc && !rc; k++)
-        rc = predict_file(&o, argv[k], &e, ch, &prog);
+        rc = predict_file(&o, argv[k], ens, ch, &prog);
     if (o.format == FMT_JSON)
         printf("%s]\n", ch->written ? "\n" : "");
     cli_progress_end(&prog, ch->written);
     if (!o.quiet && ch->written && getenv("MIRLENS_TIMING"))
-        fprintf(stderr, "mirlens predict: fold+encode %.2f s, inference %.2f s\n", ch->t_fold,
-                ch->t_infer);
+        fprintf(stderr, "mirlens predict: fold+encode %.2f s, inference %.2f s\n", ch->b.t[0],
+                ch->b.t[1]);
     if (fflush(stdout) != 0 && !rc)
         rc = cli_error("predict", "write error on standard output");
 done:
-    if (ch->n)
-        mrl_fe_items_release(ch->item, (size_t)ch->n);
+    mrl_batch_release(&ch->b);
     for (int k = 0; k < ch->n; k++) {
         free(ch->id[k]);
         free(ch->seq[k]);
     }
     cli_names_free(ch->names);
     free(ch);
-    for (int j = 0; j < e.n; j++) {
-        mrl_nn_free(e.nn[j]);
+    mrl_ensemble_free(ens);
+    for (int j = 0; j < e.n; j++)
         mrl_model_free(e.m[j]);
-    }
+    mrl_params_free(o.loaded);
     return rc;
 }

@@ -285,11 +285,8 @@ int cmd_train(int argc, char **argv)
     mrl_fe_opts_t fe;
     mrl_fe_opts_default(&fe);
     fe.threads = (int)threads;
-    if (params && !(fe.params = mrl_params_builtin(params))) {
-        if ((lrc = mrl_params_load(&loaded, params)) < 0)
-            return cli_lib_error("train", lrc);
-        fe.params = loaded;
-    }
+    if ((lrc = mrl_params_resolve(params, &fe.params, &loaded)) < 0)
+        return cli_lib_error("train", lrc);
     if (cli_load_inputs("train", &tr_in, &fe, quiet, &tr))
         goto done;
     if (!cli_inputs_empty(&va_in) && cli_load_inputs("train", &va_in, &fe, quiet, &va))

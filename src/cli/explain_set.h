@@ -35,7 +35,8 @@ typedef struct sitem {
 typedef struct srun {
     sopts_t *o; /* the run fills in o->x.bg (the SHAP background) once the model is loaded */
     mrl_model_t *m;
-    mrl_nn_t *nn;
+    mrl_ensemble_t *ens; /* the pipeline's scorer (one model) */
+    mrl_nn_t *nn;        /* its context, which the explainers use too */
     mrl_mature_tab_t *mat;
     sitem_t *it;
     size_t n, cap;

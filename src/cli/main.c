@@ -43,8 +43,9 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-        printf("mirlens %s\ncpu: %s (bf16 units: %s)\n", MRL_VERSION, mrl_cpu_isa(),
-               mrl_cpu_bf16() ? "yes" : "no");
+        printf("mirlens %s\ncpu: %s (bf16 units: %s)\nimport-keras: %s\n", MRL_VERSION,
+               mrl_cpu_isa(), mrl_cpu_bf16() ? "yes" : "no",
+               mrl_keras_available() ? "yes" : "no (built without HDF5 and cJSON)");
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)

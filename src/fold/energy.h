@@ -1,7 +1,7 @@
 /*
  * energy.h - loop free energies of the Turner 2004 model as RNAfold 2.1.3 evaluates them
  * with its defaults (dangles=2), in dcal/mol. Internal; static inline so the DP inlines
- * them. Rules: shared docs/folding.md section 2 (ViennaRNA's E_Hairpin, E_IntLoop,
+ * them. Rules: docs/folding.md section 2 (ViennaRNA's E_Hairpin, E_IntLoop,
  * E_MLstem, E_ExtLoop).
  */
 #ifndef MRL_FOLD_ENERGY_H

@@ -2,8 +2,8 @@
  * mfe.c - minimum free energy folding (Zuker & Stiegler 1981) with the Turner 2004
  * model exactly as RNAfold 2.1.3 runs by default (--noPS: dangles=2, 37 C, lonely pairs
  * allowed, special hairpins, MAXLOOP 30), including its backtracking tie order, so that
- * co-optimal structures come out as RNAfold prints them. Recursions and tie rules: the
- * shared docs/folding.md, sections 3 and 4.
+ * co-optimal structures come out as RNAfold prints them. Recursions and tie rules:
+ * docs/folding.md, sections 3 and 4.
  *
  * Matrices (1-based positions):
  *   C[i][j]   best energy of i..j with i.j paired            (row-major triangle)

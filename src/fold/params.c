@@ -1,7 +1,7 @@
 /*
  * params.c - reading ViennaRNA 2.0 parameter files and writing them as C tables.
  *
- * Format: the shared params README (ViennaRNA's read_parameter_file()), Lorenz et al.
+ * Format: docs/folding.md section 5.3 (ViennaRNA's read_parameter_file()), Lorenz et al.
  * 2011. Unlike ViennaRNA's reader, every token must parse completely and every section
  * must hold exactly the expected number of values: a typo such as "-1i40" is an error
  * naming file and line, never a silent -1.
@@ -27,6 +27,16 @@ const mrl_params_t *mrl_params_builtin(const char *name)
 void mrl_params_free(mrl_params_t *p)
 {
     free(p);
+}
+
+int mrl_params_resolve(const char *spec, const mrl_params_t **P, mrl_params_t **owned)
+{
+    *owned = NULL;
+    if ((*P = mrl_params_builtin(spec)) != NULL)
+        return 0;
+    int rc = mrl_params_load(owned, spec);
+    *P = *owned;
+    return rc;
 }
 
 /* One numeric table section: where its values go and the shape written in the file. */

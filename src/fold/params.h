@@ -3,7 +3,7 @@
  *
  * Bases: 0 = N / any non-ACGU, 1 = A, 2 = C, 3 = G, 4 = U. Pair types: 1 CG, 2 GC, 3 GU,
  * 4 UG, 5 AU, 6 UA, 7 NS; 0 = no pair. Every value is dcal/mol; MRL_INF marks a
- * forbidden entry. Layout and lookups follow the shared params README (ViennaRNA 2.0
+ * forbidden entry. Layout and lookups: docs/folding.md sections 2 and 5.2 (ViennaRNA 2.0
  * parameter files; Lorenz et al. 2011).
  */
 #ifndef MRL_FOLD_PARAMS_H

@@ -3,6 +3,7 @@
  * .npz arrays, re-stored in shared/data/cordero_images/): <base>.u8[.gz] holds N x 25 x 100
  * x 3 bytes (image, row, column, RGB), <base>.labels one 0/1 per line, <base>.names one name
  * per line. Sizes are cross-checked so a truncated or mismatched file is an error naming it.
+ * Also the assembly of sets in memory (new, append, push).
  */
 #include <errno.h>
 #include <string.h>
@@ -271,4 +272,63 @@ void mrl_imageset_free(mrl_imageset_t *s)
     free(s->labels);
     free_lines(s->names, s->n);
     free(s);
+}
+
+/* ---- sets assembled in memory ---- */
+
+int mrl_imageset_new(mrl_imageset_t **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+}
+
+/* Room for `more` images with labels and names. */
+static int reserve(mrl_imageset_t *s, size_t more)
+{
+    size_t n = s->n + more;
+    uint8_t *rgb = realloc(s->rgb, (n ? n : 1) * MRL_IMG_BYTES);
+    if (!rgb)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    s->rgb = rgb;
+    int8_t *lab = realloc(s->labels, n ? n : 1);
+    if (!lab)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    s->labels = lab;
+    char **nm = realloc(s->names, (n ? n : 1) * sizeof *nm);
+    if (!nm)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    s->names = nm;
+    return 0;
+}
+
+int mrl_imageset_push(mrl_imageset_t *s, const uint8_t *rgb, int label, const char *name)
+{
+    int rc = reserve(s, 1);
+    if (rc < 0)
+        return rc;
+    char *nm = strdup(name ? name : "");
+    if (!nm)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    memcpy(s->rgb + s->n * MRL_IMG_BYTES, rgb, MRL_IMG_BYTES);
+    s->labels[s->n] = (int8_t)label;
+    s->names[s->n] = nm;
+    s->n++;
+    return 0;
+}
+
+int mrl_imageset_append(mrl_imageset_t *dst, const mrl_imageset_t *src, int label)
+{
+    int rc = reserve(dst, src->n);
+    if (rc < 0)
+        return rc;
+    for (size_t k = 0; k < src->n; k++) {
+        int lab = label >= 0 ? label : src->labels ? src->labels[k] : -1;
+        char buf[32];
+        const char *nm = src->names ? src->names[k] : buf;
+        if (!src->names)
+            snprintf(buf, sizeof buf, "img%zu", k + 1);
+        if ((rc = mrl_imageset_push(dst, src->rgb + k * MRL_IMG_BYTES, lab, nm)) < 0)
+            return rc;
+    }
+    return 0;
 }

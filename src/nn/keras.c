@@ -16,14 +16,38 @@
  *   so the rows of the first Dense after a Flatten are permuted (h,w,c) -> (c,h,w).
  * Inputs are pixel/255 (the authors' preprocessing); a final softmax Dense becomes a
  * dense layer of logits because the engine applies the softmax itself.
+ *
+ * Only this file needs HDF5 and cJSON. The Makefile defines MRL_HAVE_KERAS when it finds
+ * both (KERAS=auto/1); without it the entry point below fails with MRL_ERR_UNAVAILABLE, so
+ * programs that embed the library link neither.
  */
+#include "../util/util.h"
+
+#ifndef MRL_HAVE_KERAS
+
+int mrl_keras_available(void)
+{
+    return 0;
+}
+
+int mrl_model_import_keras(mrl_model_t **out, const char *h5_path)
+{
+    (void)h5_path;
+    if (out)
+        *out = NULL;
+    return mrl_err_set(MRL_ERR_UNAVAILABLE,
+                       "mirlens was built without HDF5 and cJSON: import-keras needs "
+                       "libhdf5-dev and libcjson-dev (then rebuild)");
+}
+
+#else /* MRL_HAVE_KERAS */
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include <hdf5.h>
 #include <cjson/cJSON.h>
-#include "../util/util.h"
 
 #define KMAX MRL_NN_MAX_LAYERS /* Keras layers accepted (each gives >= 1 mirlens layer) */
 
@@ -638,6 +662,11 @@ static int import_open(imp_t *im, hid_t fid, mrl_model_t **out)
     return 0;
 }
 
+int mrl_keras_available(void)
+{
+    return 1;
+}
+
 int mrl_model_import_keras(mrl_model_t **out, const char *h5_path)
 {
     *out = NULL;
@@ -662,3 +691,5 @@ int mrl_model_import_keras(mrl_model_t **out, const char *h5_path)
     H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
     return rc;
 }
+
+#endif /* MRL_HAVE_KERAS */

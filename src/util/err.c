@@ -37,6 +37,7 @@ const char *mrl_strerror(int err)
     case MRL_ERR_ARG: return "invalid argument";
     case MRL_ERR_REFUSED: return "input refused";
     case MRL_ERR_INTERNAL: return "internal error";
+    case MRL_ERR_UNAVAILABLE: return "not available in this build";
     default: return "unknown error";
     }
 }

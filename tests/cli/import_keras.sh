@@ -2,7 +2,9 @@
 # CLI tests of `mirlens import-keras`: usage errors (exit 2), bad inputs (exit 1) leaving no
 # output or temporary file, and (when ../shared/models exists) importing the authors'
 # networks: summary line, -q, deterministic output. Refusals of other Keras model kinds
-# and the exactness checks live in tests/ref/test_keras_import.c.
+# and the exactness checks live in tests/ref/test_keras_import.c. In a build without Keras
+# support (`mirlens --version`: "import-keras: no ...") the command must fail with exit 1
+# and a message naming what is missing; the rest is skipped.
 NAME=import_keras.sh
 . "$(dirname "$0")/lib.sh"
 no_output() { # no_output DESCRIPTION: neither out.mrlm nor a temporary file in $T
@@ -21,6 +23,21 @@ expect_rc 2 "-o without value" "$M" import-keras "$T/x.h5" -o
 expect_rc 2 "unknown option" "$M" import-keras --frobnicate "$T/x.h5" -o "$T/out.mrlm"
 expect_rc 2 "two inputs" "$M" import-keras "$T/a.h5" "$T/b.h5" -o "$T/out.mrlm"
 no_output "usage errors"
+
+if ! "$M" --version | grep -q '^import-keras: yes$'; then
+    "$M" --version | grep -q '^import-keras: no (built without HDF5 and cJSON)$' && ok ||
+        bad "--version: no import-keras line"
+    expect_rc 0 "--help" "$M" import-keras --help
+    grep -q 'built without HDF5 and cJSON' "$T/out" && ok || bad "--help: no note on the build"
+    printf 'not an HDF5 file\n' >"$T/text.h5"
+    expect "without Keras support" 1 \
+        "^mirlens import-keras: mirlens was built without HDF5 and cJSON: .*libhdf5-dev and libcjson-dev" \
+        -- "$M" import-keras "$T/text.h5" -o "$T/out.mrlm"
+    no_output "without Keras support"
+    skip "import-keras: this mirlens was built without HDF5 and cJSON (KERAS=0 or not found)"
+    summary
+    exit $?
+fi
 
 # runtime errors: exit 1, the message names the file, nothing written
 expect_rc 1 "missing input" "$M" import-keras "$T/missing.h5" -o "$T/out.mrlm"

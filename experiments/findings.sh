@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The runs behind docs/FINDINGS.md: what the networks attend to on the paper's test set.
-#   bash bench/findings.sh [SHARED] [OUT]      (SHARED default ../shared, OUT bench/out/findings)
+#   bash experiments/findings.sh [SHARED] [OUT]
+#   (SHARED default ../shared, OUT experiments/out/findings)
 #   MODEL=FILE: the model studied as "default" (default models/default.mrlm; sections 1-5
 #   of docs/FINDINGS.md describe the default before 2026-12-02, git show
 #   709ec9f:models/default.mrlm; its section 0 the current one, with ONLY_DEFAULT=1);
@@ -15,10 +16,15 @@
 # About an hour on 2 cores (times are printed). Needs ../shared (data, models).
 set -euo pipefail
 S=${1:-${MIRLENS_SHARED:-../shared}}
-O=${2:-bench/out/findings}
+O=${2:-experiments/out/findings}
 M=${MIRLENS:-./mirlens}
 DM=${MODEL:-models/default.mrlm}
 D=$S/data/cordero
+if [ "${ONLY_DEFAULT:-0}" != 1 ] && ! "$M" --version | grep -q '^import-keras: yes$'; then
+    echo "findings.sh: part 4 imports the Keras networks, but $M has no import-keras" \
+        "(built without HDF5 and cJSON); rebuild with them, or set ONLY_DEFAULT=1" >&2
+    exit 1
+fi
 mkdir -p "$O"
 mature=(--mature "$S/data/mirbase/v21/mature_positions.tsv.gz")
 inputs=(--pos "$D/modhsa_test_pos.fa" --neg "$D/modhsa_test_neg.fa")
@@ -57,19 +63,19 @@ for k in hsa allmirbase; do
 done
 
 # 5. agreement of the three networks' integrated-gradients maps, hairpin by hairpin, on
-#    every 8th hairpin (per-sequence `mirlens explain` runs; bench/compare_maps.py)
+#    every 8th hairpin (per-sequence `mirlens explain` runs; experiments/compare_maps.py)
 { awk '/^>/ { k++ } k % 8 == 1' "$D/modhsa_test_pos.fa"; awk '/^>/ { k++ } k % 8 == 1' "$D/modhsa_test_neg.fa"; } \
     > "$O/compare.fa"
 for m in default="$DM" keras-hsa="$O/keras_hsa.mrlm" keras-allmirbase="$O/keras_allmirbase.mrlm"; do
     "$M" explain -m "${m#*=}" --method integrated-gradients --steps 32 --scale 2 -j 2 -q \
         "$O/compare.fa" -o "$O/compare-${m%%=*}"
 done
-python3 bench/compare_maps.py integrated-gradients default="$O/compare-default" \
+python3 experiments/compare_maps.py integrated-gradients default="$O/compare-default" \
     keras-hsa="$O/compare-keras-hsa" keras-allmirbase="$O/compare-keras-allmirbase" | tee "$O/compare.md"
 # the same comparison between faithful methods on one model, for scale
 "$M" explain -m "$DM" --method occlusion-nt,shap --scale 2 -j 2 -q "$O/compare.fa" \
     -o "$O/compare-default-other"
-python3 bench/compare_maps.py integrated-gradients default-IG="$O/compare-default" \
+python3 experiments/compare_maps.py integrated-gradients default-IG="$O/compare-default" \
     default-occlusion-nt="$O/compare-default-other:occlusion-nt" \
     default-shap="$O/compare-default-other:shap" | tee "$O/compare_methods.md"
 

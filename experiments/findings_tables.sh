@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Markdown tables for docs/FINDINGS.md from the output of `mirlens explain --aggregate`:
-#   bash bench/findings_tables.sh DIR [METHOD]     (DIR: one run of bench/findings.sh)
+#   bash experiments/findings_tables.sh DIR [METHOD]   (DIR: one run of experiments/findings.sh)
 # Prints: the methods by faithfulness and sanity, where the attribution lies (contexts,
 # duplex regions, bases, pair types) for true positives and true negatives, the cut-site
 # profile peaks and the UGU/GUG motif rows, for METHOD (default smoothgrad-guided).

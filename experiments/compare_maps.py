@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Agreement of nucleotide attributions between models, from `mirlens explain` outputs.
 
-    python3 bench/compare_maps.py METHOD NAME=DIR[:METHOD2] NAME=DIR ...
+    python3 experiments/compare_maps.py METHOD NAME=DIR[:METHOD2] NAME=DIR ...
 
 Each DIR is a `mirlens explain -o DIR --method METHOD` run over the same sequences (a
 ":METHOD2" suffix reads that method from DIR instead, to compare methods). For
