@@ -432,11 +432,13 @@ void mrl_nn_softmax_xent(const float *logits, const int *labels, size_t n, int k
  * the PyTorch reference under each instruction set; measured: 2e-6 between AVX-512, AVX2
  * and SSE4.1 on the default model). bf16 results depend on the CPU's bf16 units. */
 typedef struct mrl_nn_opts {
-    int threads; /* worker threads; 0 = all online CPUs (default). A batch runs in shards
-                  * of at most 32 images (at least two) on this many threads of our own; a
-                  * single image lets oneDNN's OpenMP team use that many (the calling
-                  * thread's OpenMP thread count is set for the call and restored after).
-                  * OMP_WAIT_POLICY=passive stops idle OpenMP threads from spinning. */
+    int threads; /* worker threads; 0 = all online CPUs (default; the commands of mirlens
+                  * that run the network take fewer, CLI_THREADS in src/cli/cli.h). A batch
+                  * runs in shards of at most 32 images (at least two) on this many
+                  * threads of our own; a single image lets oneDNN's OpenMP team use that
+                  * many (the calling thread's OpenMP thread count is set for the call and
+                  * restored after). OMP_WAIT_POLICY=passive stops idle OpenMP threads
+                  * from spinning. */
     int precision; /* MRL_PREC_F32 (default: exact, the reference) or MRL_PREC_BF16 */
 } mrl_nn_opts_t;
 
@@ -594,6 +596,11 @@ int mrl_explain_method_find(const char *name);
  * magnitude: on white-background images a drawn bar that supports the score usually has a
  * negative gradient. Rankings of nucleotides (faithfulness, motifs) use |value| for those. */
 int mrl_explain_method_is_contribution(int method);
+/* The family a method belongs to (a static string; NULL if out of range): "gradient"
+ * (gradient, gradient-x-input, guided, deconvnet, smoothgrad, smoothgrad-guided), "gradcam"
+ * (gradcam, guided-gradcam), "occlusion" (occlusion, occlusion-nt), "integrated-gradients",
+ * "shap" (shap, kernel-shap). */
+const char *mrl_explain_method_family(int method);
 
 typedef struct mrl_explain_opts {
     int method;       /* enum mrl_explain_method (default smoothgrad-guided) */
@@ -610,6 +617,13 @@ typedef struct mrl_explain_opts {
     const float *background; /* SHAP background images (n_background,C,H,W), normalised,
                                 borrowed; NULL = the white image alone (default) */
     size_t n_background;
+    const float *logits; /* (n,K) logits of the call's n images as this model's forward pass
+                            gives them (e.g. mrl_batch_t.logit), borrowed, or NULL (default):
+                            computed, one more pass per image. They give info score and prob
+                            and the score occlusion and kernel-shap measure drops from: the
+                            same bits either way (an image's logits never depend on its
+                            batch). gradient, gradient-x-input, guided and deconvnet read
+                            them off their own pass and ignore these. */
 } mrl_explain_opts_t;
 
 void mrl_explain_opts_default(mrl_explain_opts_t *o);
@@ -738,6 +752,33 @@ MRL_MUST_CHECK int mrl_faith_curves(mrl_nn_t *nn, const mrl_model_t *m, const mr
 /* Trapezoid area under y[0..steps] at x = k / steps (steps >= 1). */
 double mrl_curve_auc(const float *y, int steps);
 
+/* The curves of hairpin h for method's 2-D map map2d (H,W) (e.g. the channel sum of the
+ * method's (3,H,W) map): the map read out per nucleotide (mrl_explain_nucleotides),
+ * ranked by value for a contribution method (mrl_explain_method_is_contribution) and by
+ * magnitude otherwise, then mrl_faith_curves. curves (4, steps+1), auc[4] as there. */
+MRL_MUST_CHECK int mrl_faith_hairpin(mrl_nn_t *nn, const mrl_model_t *m, const mrl_hairpin_t *h,
+                                     const char *seq, const char *structure, size_t n,
+                                     int method, const float *map2d, long index,
+                                     const mrl_faith_opts_t *o, float *curves, double auc[4]);
+
+/* Faithfulness over a set, per method: sums of the hairpins' curves and AUCs, over all
+ * hairpins (subset 0) and those called pre-miRNA (subset 1); divide by count for means. */
+typedef struct mrl_faith_sum {
+    int n_methods, steps;
+    double *curve; /* (n_methods, 2 subsets, 4 curves, steps+1) */
+    double *auc;   /* (n_methods, 2, 4) */
+    long *count;   /* (n_methods, 2) hairpins summed */
+} mrl_faith_sum_t;
+
+/* Zeroed sums for n_methods methods of curves of `steps` steps. Returns 0 or
+ * MRL_ERR_NOMEM / MRL_ERR_ARG; release with mrl_faith_sum_release. */
+MRL_MUST_CHECK int mrl_faith_sum_init(mrl_faith_sum_t *s, int n_methods, int steps);
+void mrl_faith_sum_release(mrl_faith_sum_t *s);
+/* Add hairpin curves (4, steps+1) and auc[4] of method j: to subset 0, and to subset 1 if
+ * called (the model called the hairpin pre-miRNA). */
+void mrl_faith_sum_add(mrl_faith_sum_t *s, int j, int called, const float *curves,
+                       const double auc[4]);
+
 /* ----------------------------------------------------------- sanity checks -- */
 
 /* Model-parameter randomisation test (Adebayo et al. 2018). */
@@ -763,6 +804,47 @@ double mrl_spearman(const float *a, const float *b, size_t n);
  * (rho_abs[k]); either output may be NULL. Returns 0 or MRL_ERR_NOMEM. */
 MRL_MUST_CHECK int mrl_maps_rank_corr(const float *a, const float *b, size_t n, int c, int h,
                                       int w, double *rho_signed, double *rho_abs);
+
+/* The whole test as one run. A method passes when the mean |signed rank correlation| of its
+ * maps with the original ones over the cascade falls below MRL_SANITY_PASS and, given a
+ * shuffled-label model, its maps from that model correlate below it too. */
+#define MRL_SANITY_PASS 0.5
+
+typedef struct mrl_sanity_opts {
+    const int *methods;      /* enum mrl_explain_method, n_methods of them */
+    int n_methods;
+    mrl_explain_opts_t ex;   /* the explainer's options (method set per method); the
+                              * re-draws use seed ex.seed + 1000003 */
+    mrl_model_t *shuffled;   /* optional: a network trained on permuted labels (borrowed) */
+    mrl_nn_opts_t nn;        /* contexts of the randomised and shuffled networks */
+    void (*progress)(void *ctx, int done, int total); /* after each step; may be NULL */
+    void *progress_ctx;
+} mrl_sanity_opts_t;
+
+void mrl_sanity_opts_default(mrl_sanity_opts_t *o);
+
+/* Result of a run (release with mrl_sanity_release). Column 0 of rho is the original
+ * network (1 by definition), column s in 1..L the network with layers[0..s) re-drawn
+ * (from the output down), column L+1 the shuffled-label network (NAN without one). */
+typedef struct mrl_sanity {
+    int n_methods, L;
+    int layers[MRL_NN_MAX_LAYERS]; /* as mrl_model_param_layers gives them */
+    double *rho_s, *rho_a;         /* (n_methods, L+2) mean signed / absolute Spearman rho */
+    int have_shuffled;
+    size_t n;                      /* images */
+    float *maps;                   /* (n_methods, n, C, H, W) the original maps */
+} mrl_sanity_t;
+
+/* Run the test for n images x (N,C,H,W) (normalised for m) explained through nn (m's
+ * context; m is cloned for the cascade, never changed). Returns 0, MRL_ERR_ARG,
+ * MRL_ERR_NOMEM or an explainer's error; *s is empty on error. */
+MRL_MUST_CHECK int mrl_sanity_run(mrl_nn_t *nn, const mrl_model_t *m, const float *x, size_t n,
+                                  const mrl_sanity_opts_t *o, mrl_sanity_t *s);
+void mrl_sanity_release(mrl_sanity_t *s);
+/* Mean |rho_s| of method j over the cascade columns 1..L (NAN steps skipped). */
+double mrl_sanity_cascade_mean(const mrl_sanity_t *s, int j);
+/* Method j's verdict: 1 pass, 0 fail, -1 no result. */
+int mrl_sanity_verdict(const mrl_sanity_t *s, int j);
 
 /* ------------------------------------------------------------- aggregation -- */
 
@@ -899,6 +981,10 @@ typedef struct mrl_metrics {
     long n_pos, n_neg, tp, tn, fp, fn;
 } mrl_metrics_t;
 
+/* The decision threshold of predict, eval and the validation accuracy of mrl_train: a
+ * probability of pre-miRNA >= 0.5 calls a pre-miRNA. */
+#define MRL_DEFAULT_THRESHOLD 0.5
+
 /* A score >= threshold calls the positive class. Returns 0, MRL_ERR_ARG (NaN score) or
  * MRL_ERR_NOMEM. */
 MRL_MUST_CHECK int mrl_metrics_compute(const float *score, const int8_t *label, size_t n,
@@ -915,7 +1001,8 @@ MRL_MUST_CHECK int mrl_metrics_curves(const float *score, const int8_t *label, s
  * depend on the thread count. */
 typedef struct mrl_fe_opts {
     const mrl_params_t *params; /* NULL = RNAfold 2.1.3 tables */
-    int threads;                /* worker threads (default 1) */
+    int threads;                /* worker threads (default 1: also mirlens fold's and
+                                   encode's -j) */
     int encode;                 /* 1 (default): fold and draw; 0: fold only (hp untouched) */
     mrl_fasta_opts_t fasta;     /* for readers (max_length) */
 } mrl_fe_opts_t;
@@ -971,11 +1058,13 @@ typedef struct mrl_batch {
     int keep_x;           /* set by the caller: fill x */
     float *x;             /* (rows,3,H,W) the images normalised for the scorer's first model */
     float *prob, *margin; /* (n) scores as mrl_ensemble_score gives them; NAN: no image */
+    float *logit;         /* (rows,2) the first model's logits by row, the scores of x
+                             (mrl_explain_opts_t.logits); points into rs */
     double t[2];          /* seconds so far, all runs: fold + draw, scoring */
     /* internal: */
     size_t cap;           /* records the buffers hold */
     const uint8_t **rgb;  /* (rows) each row's image */
-    float *rs;            /* (2, rows) scores by row */
+    float *rs;            /* (4, rows) scores by row: prob, margin, then logit */
 } mrl_batch_t;
 
 /* Fold, draw and score records seq[0..n) (len[k] letters) into b (zeroed before its first
@@ -1015,30 +1104,61 @@ typedef struct mrl_epoch_report {
     double seconds, images_per_s;  /* this epoch's training time and rate */
 } mrl_epoch_report_t;
 
+/* The data of a run once mrl_train has applied its options (validation split, shuffled
+ * labels, balanced class weights), handed to on_start before the first epoch. The arrays
+ * are borrowed: valid during the call only. */
+typedef struct mrl_train_start {
+    size_t n_train, n_train_pos; /* training images, of them labelled positive (> 0) */
+    const size_t *train_index;   /* (n_train) the image of tr behind each training row */
+    const int8_t *train_labels;  /* (n_train) the labels trained on (shuffled or not) */
+    size_t n_val;                /* labelled validation images (0: no validation) */
+    const size_t *val_index;     /* (n_val) the image of val, or of tr when split from it */
+    const int8_t *val_labels;    /* (n_val) the validation labels (shuffled or not) */
+    float class_weight[2];       /* the weights in effect (computed when balanced) */
+} mrl_train_start_t;
+
+/* Options of mrl_train. Randomness: every draw comes from PCG32(seed, stream): 0 the
+ * initialisation (mrl_model_new), 1 batch order and dropout, 2 the validation split, 3 and
+ * 4 the shuffled training and validation labels. */
 typedef struct mrl_train_opts {
-    int epochs;            /* maximum epochs (default 40) */
-    int batch;             /* mini-batch size (default 128) */
-    mrl_adam_opts_t adam;  /* Keras defaults */
-    uint64_t seed;         /* shuffling and dropout: PCG32(seed, stream 1) (default 1) */
-    int early_stop;        /* patience in epochs on validation loss, best weights restored;
-                              0 = off (default) */
-    int threads;           /* engine threads (0 = all CPUs) */
-    int precision;         /* MRL_PREC_F32 (default) or MRL_PREC_BF16 (mrl_nn_opts_t) */
-    float class_weight[2]; /* training-loss weight of class 0 / 1 (default 1, 1); the
-                              validation loss stays unweighted */
-    const char *checkpoint; /* written after every epoch (and "<checkpoint>.state"); NULL */
+    int epochs;                /* maximum epochs (default 40) */
+    int batch;                 /* mini-batch size (default 128) */
+    mrl_adam_opts_t adam;      /* Keras defaults */
+    uint64_t seed;             /* see above (default 1) */
+    int early_stop;            /* patience in epochs on validation loss, best weights restored;
+                                  0 = off (default) */
+    int threads;               /* engine threads: mrl_nn_opts_default's (0 = all CPUs) */
+    int precision;             /* mrl_nn_opts_default's: MRL_PREC_F32 (or MRL_PREC_BF16) */
+    float class_weight[2];     /* training-loss weight of class 0 / 1 (default 1, 1); the
+                                  validation loss stays unweighted */
+    int class_weight_balanced; /* 1: class_weight = n / (2 n_c) of the training set after
+                                  the split (Keras / scikit-learn "balanced"), so each class
+                                  weighs n/2; needs both classes. Default 0 */
+    double val_split;          /* with val == NULL: hold out a stratified fraction in [0, 1) of
+                                  tr for validation: round(f m_c) of the m_c images of each class,
+                                  by selection sampling (Knuth 3.4.2 S). Default 0: none */
+    int shuffle_labels;        /* 1: permute the training and the validation labels at random
+                                  (Fisher-Yates) before training, a model that can only memorise
+                                  (the data randomisation test of Adebayo et al. 2018); recorded
+                                  as metadata shuffled_labels=1. Default 0 */
+    const char *checkpoint;    /* written after every epoch (and "<checkpoint>.state"); NULL */
+    void (*on_start)(void *ud, const mrl_train_start_t *s);  /* may be NULL */
     void (*on_epoch)(void *ud, const mrl_epoch_report_t *r); /* may be NULL */
-    void (*on_batch)(void *ud, long done, long total);        /* may be NULL */
+    void (*on_batch)(void *ud, long done, long total);       /* may be NULL */
     void *ud;
 } mrl_train_opts_t;
 
 void mrl_train_opts_default(mrl_train_opts_t *o);
 
-/* Train m in place on tr (labels required), validating on val (may be NULL) after every
- * epoch. resume: a checkpoint path written by an earlier run with the same data and
- * options; m must then be that checkpoint's model (mrl_model_load) and training continues
- * from the epoch after it, giving the same final weights as an uninterrupted run.
- * Metadata set: epochs_run, best_epoch, best_val_loss. Returns 0 or an error code. */
+/* Train m in place on tr (labels required), validating on val (may be NULL; with
+ * o->val_split, held out of tr) after every epoch. tr and val are never modified: the split
+ * and shuffled labels are rows of them. resume: a checkpoint path written by an earlier run
+ * with the same data and options; m must then be that checkpoint's model (mrl_model_load)
+ * and training continues from the epoch after it, giving the same final weights as an
+ * uninterrupted run. Metadata set: shuffled_labels (1, or 0 when m had it and is trained on
+ * true labels), epochs_run, best_epoch, best_val_loss. Returns 0 or an error code:
+ * MRL_ERR_ARG for bad options, no training images after the split, or balanced weights of
+ * a one-class set. */
 MRL_MUST_CHECK int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *val,
                              const mrl_train_opts_t *o, const char *resume);
 

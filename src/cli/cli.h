@@ -10,6 +10,15 @@
 /* Exit codes: 0 ok, 1 runtime error, 2 bad usage. */
 enum { CLI_OK = 0, CLI_ERR = 1, CLI_USAGE = 2 };
 
+/* The commands take their defaults, and print them in their help, from the library (its
+ * *_opts_default functions, mrl_arch_default, MRL_DEFAULT_THRESHOLD); fold and encode fold
+ * on mrl_fe_opts_default's threads. This is the one place the command line departs from
+ * it: -j of the commands that fold and run the network (predict, eval, train, explain)
+ * defaults to 2 threads, where mrl_nn_opts_default and mrl_train_opts_default take 0 = all
+ * online CPUs (right for a program that owns the machine; a command typed on a shared one
+ * takes a modest share). */
+#define CLI_THREADS 2
+
 int cmd_fold(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_import_keras(int argc, char **argv);

@@ -14,8 +14,10 @@ void cli_xopts_default(cli_xopts_t *o)
     memset(o, 0, sizeof *o);
     mrl_explain_opts_default(&o->ex);
     mrl_fasta_opts_default(&o->fasta);
+    mrl_nn_opts_t no;
+    mrl_nn_opts_default(&no);
     o->methods[0] = o->ex.method, o->nmethods = 1;
-    o->threads = 2, o->scale = 8;
+    o->threads = CLI_THREADS, o->precision = no.precision, o->scale = 8;
 }
 
 static int parse_methods(const char *s, cli_xopts_t *o)

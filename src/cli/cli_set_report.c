@@ -154,39 +154,10 @@ int cli_set_example(srun_t *r, const sitem_t *it, const mrl_fe_item_t *fe, const
     return rc;
 }
 
-/* Mean |rho_signed| over the cascade steps of method j (NaN steps skipped). */
-static double cascade_mean(const srun_t *r, int j)
-{
-    size_t cols = (size_t)r->L + 2;
-    double sum = 0;
-    int k = 0;
-    for (int s = 1; s <= r->L; s++) {
-        double v = r->rho_s[(size_t)j * cols + (size_t)s];
-        if (isfinite(v))
-            sum += fabs(v), k++;
-    }
-    return k ? sum / k : (double)NAN;
-}
-
-/* Verdict of method j: 1 pass, 0 fail, -1 not run. A method passes when its signed maps
- * decorrelate from the original ones as the layers are randomised (mean |rho| over the
- * cascade below SANITY_PASS) and, given a shuffled-label model, for that model too. */
-int cli_set_sanity_pass(const srun_t *r, int j)
-{
-    if (!r->rho_a)
-        return -1;
-    size_t cols = (size_t)r->L + 2;
-    double casc = cascade_mean(r, j), shuf = r->rho_s[(size_t)j * cols + (size_t)r->L + 1];
-    int ok = isfinite(casc) && casc < SANITY_PASS;
-    if (r->have_shuffled)
-        ok = ok && isfinite(shuf) && fabs(shuf) < SANITY_PASS;
-    return ok;
-}
-
 static const char *layer_label(const srun_t *r, int s, char *buf, size_t cap)
 {
     const mrl_arch_t *a = mrl_model_arch(r->m);
-    int l = r->layers[s];
+    int l = r->san.layers[s];
     snprintf(buf, cap, "%s%d", a->layer[l].kind == MRL_LAYER_DENSE ? "dense" : "conv", l);
     return buf;
 }
@@ -194,7 +165,7 @@ static const char *layer_label(const srun_t *r, int s, char *buf, size_t cap)
 int cli_set_write_sanity(srun_t *r)
 {
     mrl_atomic_t t = {0}, svg = {0};
-    size_t cols = (size_t)r->L + 2;
+    size_t cols = (size_t)r->san.L + 2;
     int rc = cli_set_open(&t, r->o->out, "sanity.tsv");
     if (rc)
         return rc;
@@ -203,13 +174,13 @@ int cli_set_write_sanity(srun_t *r)
     for (int j = 0; j < r->M; j++) {
         const char *meth = mrl_explain_method_name(r->o->x.methods[j]);
         for (size_t s = 0; s < cols; s++) {
-            if (s == cols - 1 && !r->have_shuffled)
+            if (s == cols - 1 && !r->san.have_shuffled)
                 continue;
             const char *test = s == 0 ? "original" : s == cols - 1 ? "shuffled-labels" : "cascade";
             const char *layer =
                 s == 0 || s == cols - 1 ? "-" : layer_label(r, (int)s - 1, lname, 32);
             fprintf(t.fp, "%s\t%s\t%zu\t%s\t%.4f\t%.4f\t%zu\n", meth, test, s, layer,
-                    r->rho_s[(size_t)j * cols + s], r->rho_a[(size_t)j * cols + s], r->ns);
+                    r->san.rho_s[(size_t)j * cols + s], r->san.rho_a[(size_t)j * cols + s], r->ns);
         }
     }
     rc = cli_set_commit(&t);
@@ -222,19 +193,19 @@ int cli_set_write_sanity(srun_t *r)
             for (size_t s = 0; s < cols; s++)
                 x[s] = (double)s;
             for (int j = 0; j < r->M; j++) {
-                y[j] = r->rho_s + (size_t)j * cols;
+                y[j] = r->san.rho_s + (size_t)j * cols;
                 names[j] = mrl_explain_method_name(r->o->x.methods[j]);
-                y[r->M + j] = r->rho_a + (size_t)j * cols;
+                y[r->M + j] = r->san.rho_a + (size_t)j * cols;
                 snprintf(lab[j], 64, "%s |map|", names[j]);
                 names[r->M + j] = lab[j];
             }
             cli_svg_lines(svg.fp,
                           "Cascading randomisation: rank correlation with the original maps",
-                          r->have_shuffled ? "layers randomised from the output down (last "
+                          r->san.have_shuffled ? "layers randomised from the output down (last "
                                              "point: the shuffled-label model)"
                                            : "layers randomised from the output down",
                           "Spearman rho (dashed: of |map|)", x,
-                          (int)(r->have_shuffled ? cols : cols - 1), 2 * r->M, names, y, r->M);
+                          (int)(r->san.have_shuffled ? cols : cols - 1), 2 * r->M, names, y, r->M);
             rc = cli_set_commit(&svg);
         } else {
             rc = cli_error("explain", "out of memory");
@@ -273,10 +244,10 @@ static void report_methods(srun_t *r, FILE *fp)
 {
     int order[MRL_EXPLAIN_NMETHODS], M = r->M;
     double key[MRL_EXPLAIN_NMETHODS];
-    size_t cols = (size_t)r->L + 2;
+    size_t cols = (size_t)r->san.L + 2;
     for (int j = 0; j < M; j++) {
-        long n = r->fcount ? r->fcount[(size_t)j * 2] : 0;
-        key[j] = n ? (r->fauc[(size_t)j * 8 + 1] - r->fauc[(size_t)j * 8 + 0]) / (double)n
+        long n = r->fs.count ? r->fs.count[(size_t)j * 2] : 0;
+        key[j] = n ? (r->fs.auc[(size_t)j * 8 + 1] - r->fs.auc[(size_t)j * 8 + 0]) / (double)n
                    : -(double)INFINITY;
         order[j] = j;
     }
@@ -293,10 +264,10 @@ static void report_methods(srun_t *r, FILE *fp)
           fp);
     for (int i = 0; i < M; i++) {
         int j = order[i];
-        long n = r->fcount ? r->fcount[(size_t)j * 2] : 0;
+        long n = r->fs.count ? r->fs.count[(size_t)j * 2] : 0;
         fprintf(fp, "<tr><td class=\"l\">%s</td>", mrl_explain_method_name(r->o->x.methods[j]));
         if (n) {
-            const double *A = r->fauc + (size_t)j * 8;
+            const double *A = r->fs.auc + (size_t)j * 8;
             double d = A[0] / (double)n, in = A[1] / (double)n, rd = A[2] / (double)n,
                    ri = A[3] / (double)n;
             int ok = d < rd && in > ri;
@@ -307,13 +278,14 @@ static void report_methods(srun_t *r, FILE *fp)
         } else {
             fputs("<td colspan=\"6\">not run</td>", fp);
         }
-        int sp = cli_set_sanity_pass(r, j);
+        int sp = mrl_sanity_verdict(&r->san, j);
         if (sp >= 0) {
-            fprintf(fp, "<td>%.3f</td><td>%.3f</td><td>%.3f</td>", cascade_mean(r, j),
-                    r->rho_s[(size_t)j * cols + (size_t)r->L],
-                    r->rho_a[(size_t)j * cols + (size_t)r->L]);
-            if (r->have_shuffled)
-                fprintf(fp, "<td>%.3f</td>", r->rho_s[(size_t)j * cols + (size_t)r->L + 1]);
+            const mrl_sanity_t *sa = &r->san;
+            fprintf(fp, "<td>%.3f</td><td>%.3f</td><td>%.3f</td>",
+                    mrl_sanity_cascade_mean(sa, j), sa->rho_s[(size_t)j * cols + (size_t)sa->L],
+                    sa->rho_a[(size_t)j * cols + (size_t)sa->L]);
+            if (sa->have_shuffled)
+                fprintf(fp, "<td>%.3f</td>", sa->rho_s[(size_t)j * cols + (size_t)sa->L + 1]);
             else
                 fputs("<td>not run</td>", fp);
             fprintf(fp, "<td class=\"%s\">%s</td></tr>\n", sp ? "ok" : "bad",
@@ -435,13 +407,13 @@ int cli_set_write_report(srun_t *r, double seconds)
             "shuffled labels; a method passes when the mean |&rho;| over the cascade (and "
             "|&rho;| for the shuffled-label model) is below %.1f.</p>\n",
             r->n_faith, o->mask == MRL_MASK_N ? "redrawn as N" : "their bars erased to white",
-            o->faith_random, r->sanity_images, SANITY_PASS);
+            o->faith_random, r->sanity_images, MRL_SANITY_PASS);
     report_methods(r, fp);
     if (r->n_faith)
         fputs("<p><img src=\"deletion.svg\" alt=\"deletion curves\"> <img src=\"insertion.svg\" "
               "alt=\"insertion curves\"></p>\n",
               fp);
-    if (r->rho_a)
+    if (r->san.rho_a)
         fputs("<p><img src=\"sanity.svg\" alt=\"sanity curves\"></p>\n", fp);
     for (int j = 0; o->aggregate && j < r->M; j++) {
         const char *meth = mrl_explain_method_name(o->x.methods[j]);
@@ -509,7 +481,7 @@ int cli_set_write_report(srun_t *r, double seconds)
               "<li><a href=\"faithfulness_curves.tsv\">faithfulness_curves.tsv</a></li>\n"
               "<li><a href=\"faithfulness_seq.tsv\">faithfulness_seq.tsv</a></li>\n",
               fp);
-    if (r->rho_a)
+    if (r->san.rho_a)
         fputs("<li><a href=\"sanity.tsv\">sanity.tsv</a></li>\n", fp);
     fprintf(fp, "</ul>\n%s</body>\n</html>\n", page_check);
     rc = cli_set_commit(&h);

@@ -351,19 +351,19 @@ int cli_set_write_faith(srun_t *r)
     for (int j = 0; j < r->M; j++)
         for (int sub = 0; sub < 2; sub++) {
             size_t base = (size_t)j * 2 + (size_t)sub;
-            long n = r->fcount[base];
+            long n = r->fs.count[base];
             if (!n)
                 continue;
             const char *meth = mrl_explain_method_name(r->o->x.methods[j]);
             const char *sn = sub ? "called-positive" : "all";
             fprintf(t.fp, "%s\t%s\t%ld", meth, sn, n);
             for (int k = 0; k < 4; k++)
-                fprintf(t.fp, "\t%.5f", r->fauc[base * 4 + (size_t)k] / (double)n);
+                fprintf(t.fp, "\t%.5f", r->fs.auc[base * 4 + (size_t)k] / (double)n);
             fputc('\n', t.fp);
             for (int k = 0; k < 4; k++)
                 for (int s = 0; s <= S; s++)
                     fprintf(c.fp, "%s\t%s\t%s\t%d\t%.4f\t%.6g\n", meth, sn, cn[k], s, (double)s / S,
-                            r->fcurve[(base * 4 + (size_t)k) * (size_t)(S + 1) + (size_t)s] /
+                            r->fs.curve[(base * 4 + (size_t)k) * (size_t)(S + 1) + (size_t)s] /
                                 (double)n);
         }
     rc = cli_set_commit(&t);
@@ -387,20 +387,20 @@ int cli_set_write_faith(srun_t *r)
                 x[s] = (double)s / S;
             for (int j = 0; j < r->M; j++) {
                 size_t base = (size_t)j * 2;
-                long n = r->fcount[base];
+                long n = r->fs.count[base];
                 if (!n)
                     continue;
                 for (int s = 0; s <= S; s++)
                     ys[(size_t)ns * (size_t)(S + 1) + (size_t)s] =
-                        r->fcurve[(base * 4 + (size_t)k) * (size_t)(S + 1) + (size_t)s] / (double)n;
+                        r->fs.curve[(base * 4 + (size_t)k) * (size_t)(S + 1) + (size_t)s] / (double)n;
                 y[ns] = ys + (size_t)ns * (size_t)(S + 1);
                 nm[ns++] = mrl_explain_method_name(r->o->x.methods[j]);
             }
             if (ns && r->o->faith_random) { /* the random baseline of the first method */
-                long n = r->fcount[0];
+                long n = r->fs.count[0];
                 for (int s = 0; s <= S; s++)
                     ys[(size_t)ns * (size_t)(S + 1) + (size_t)s] =
-                        r->fcurve[((size_t)2 + (size_t)k) * (size_t)(S + 1) + (size_t)s] /
+                        r->fs.curve[((size_t)2 + (size_t)k) * (size_t)(S + 1) + (size_t)s] /
                         (double)n;
                 y[ns] = ys + (size_t)ns * (size_t)(S + 1);
                 nm[ns++] = "random order";

@@ -29,8 +29,8 @@ typedef struct opts {
 
 static void usage(FILE *fp)
 {
-    mrl_fasta_opts_t def; /* the library's default, so help and behaviour cannot drift */
-    mrl_fasta_opts_default(&def);
+    mrl_fe_opts_t def; /* the library's defaults, so help and behaviour cannot drift */
+    mrl_fe_opts_default(&def);
     fprintf(fp,
             "Usage: mirlens encode [options] [FILE|-]...\n\n"
             "Fold each sequence as RNAfold 2.1.3 does and draw it as the 25x100 RGB hairpin\n"
@@ -57,7 +57,7 @@ static void usage(FILE *fp)
             "      --strict          a refused sequence (no hairpin loop, empty) is an error:\n"
             "                          stop, exit 1, write no -o file (PNGs already written\n"
             "                          stay)\n"
-            "  -j, --threads N       fold on N threads (default 1); output stays in input\n"
+            "  -j, --threads N       fold on N threads (default %d); output stays in input\n"
             "                          order\n"
             "      --params NAME|FILE  energy tables: rnafold-2.1.3 (default; the paper's\n"
             "                          images), turner2004 (modern ViennaRNA) or a .par file\n"
@@ -66,7 +66,7 @@ static void usage(FILE *fp)
             "A sequence whose structure has no hairpin loop cannot be drawn (as with the\n"
             "original program): it is reported on stderr and skipped (TSV: an ERROR row),\n"
             "and the run goes on. Exit status: 0 ok, 1 error, 2 bad usage.\n",
-            def.max_length);
+            def.fasta.max_length, def.threads);
 }
 
 static int parse_format(const char *s)
@@ -106,9 +106,11 @@ static int parse_args(int argc, char **argv, opts_t *o)
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
+    mrl_fe_opts_t def;
+    mrl_fe_opts_default(&def);
     o->scale = 1;
-    o->threads = 1;
-    mrl_fasta_opts_default(&o->fasta);
+    o->threads = def.threads;
+    o->fasta = def.fasta;
     int scale_set = 0, c;
     long v;
     opterr = 0;

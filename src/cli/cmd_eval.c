@@ -21,16 +21,17 @@ static void usage(FILE *fp)
             "Options:\n"
             "  -m, --model MODEL  model file (default: the shipped model); repeated: an\n"
             "                     ensemble scored by the mean of the models' logit margins\n"
-            "  --threshold X      score at or above X calls pre-miRNA (default 0.5)\n"
+            "  --threshold X      score at or above X calls pre-miRNA (default %g)\n"
             "  --tsv              one header line and one row instead of a table\n"
             "  --scores FILE      write id, label, score per input\n"
             "  --plot DIR         write DIR/roc.svg and DIR/pr.svg\n"
             "  --params NAME|FILE folding energies (default rnafold-2.1.3)\n"
-            "  -j, --threads N    threads (default 2)\n"
+            "  -j, --threads N    threads (default %d)\n"
             "  --precision P      f32 (default, exact) or bf16: convolutions in bfloat16 on\n"
             "                     the CPU's AMX / AVX512-BF16 units, several times faster\n"
             "  -q, --quiet        no progress on stderr\n"
-            "  -h, --help         this help\n");
+            "  -h, --help         this help\n",
+            MRL_DEFAULT_THRESHOLD, CLI_THREADS);
 }
 
 #define MAX_MODELS 16
@@ -135,9 +136,11 @@ int cmd_eval(int argc, char **argv)
     };
     cli_inputs_t in = {0};
     const char *models[MAX_MODELS], *scores = NULL, *plot = NULL, *params = NULL;
-    double thr = 0.5;
-    long threads = 2;
-    int tsv = 0, quiet = 0, c, prec = MRL_PREC_F32, nmodels = 0;
+    double thr = MRL_DEFAULT_THRESHOLD;
+    long threads = CLI_THREADS;
+    mrl_nn_opts_t no;
+    mrl_nn_opts_default(&no);
+    int tsv = 0, quiet = 0, c, prec = no.precision, nmodels = 0;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":m:j:qh", lo, NULL)) != -1) {
@@ -202,8 +205,6 @@ int cmd_eval(int argc, char **argv)
     }
     if (cli_load_inputs("eval", &in, &fe, quiet, &set))
         goto done;
-    mrl_nn_opts_t no;
-    mrl_nn_opts_default(&no);
     no.threads = (int)threads;
     no.precision = prec;
     for (int k = 0; k < nmodels; k++)

@@ -43,6 +43,8 @@ typedef struct run {
 
 static void usage(FILE *fp)
 {
+    mrl_fasta_opts_t fasta;
+    mrl_fasta_opts_default(&fasta);
     fprintf(fp, "Usage: mirlens explain [options] [FILE|-] -o DIR\n\n"
                 "Explain the network's score of each sequence (FASTA, plain or gzip, or one\n"
                 "sequence per line): which pixels of its hairpin image, and so which nucleotides,\n"
@@ -72,10 +74,10 @@ static void usage(FILE *fp)
                 "  --seed N              random seed (default 1)\n"
                 "  --scale K             PNG enlargement 2..16 (default 8)\n"
                 "  --top N               strongest positions listed in index.html (default 10)\n"
-                "  --max-length N        refuse sequences longer than N nt (default 10000)\n"
+                "  --max-length N        refuse sequences longer than N nt (default %zu)\n"
                 "  --images BASE         explain the images of BASE.u8[.gz] (names from\n"
                 "                        BASE.names) instead of sequences: maps and pictures only\n"
-                "  -j, --threads N       threads (default 2)\n"
+                "  -j, --threads N       threads (default %d)\n"
                 "  --precision P         f32 (default, exact) or bf16: convolutions in bfloat16\n"
                 "                        on the CPU's AMX / AVX512-BF16 units, several times\n"
                 "                        faster; maps differ slightly from f32\n"
@@ -84,7 +86,8 @@ static void usage(FILE *fp)
                 "Over a labelled set: mirlens explain --aggregate --pos FILE --neg FILE -o DIR\n"
                 "(mean maps, profiles, duplex regions, motifs, faithfulness, report) and\n"
                 "mirlens explain --sanity FILE -o DIR (model-randomisation checks); see\n"
-                "mirlens explain --aggregate --help.\n");
+                "mirlens explain --aggregate --help.\n",
+            fasta.max_length, CLI_THREADS);
 }
 
 /* Returns 0 to go on, -1 after --help, or an exit status. */
@@ -288,6 +291,7 @@ static int explain_rows(run_t *r, float *maps, mrl_explain_info_t *info)
     for (int j = 0; nb && j < r->o->x.nmethods; j++) {
         mrl_explain_opts_t eo = r->o->x.ex;
         eo.method = r->o->x.methods[j];
+        eo.logits = r->b.logit; /* the pipeline's scores of x: no second forward pass */
         int rc = mrl_explain(r->nn, r->m, r->b.x, nb, &eo, maps + (size_t)j * nb * PX,
                              info + (size_t)j * nb);
         if (rc < 0)

@@ -65,9 +65,9 @@ static void usage(FILE *fp)
             "  --samples, --noise, --steps, --kshap-samples, --layer, --patch, --stride,\n"
             "  --background, --target, --seed, --scale, --max-length, --precision: as for\n"
             "  explain\n"
-            "  -j, --threads N         threads (default 2)\n"
+            "  -j, --threads N         threads (default %d)\n"
             "  -q, --quiet             no progress on stderr\n",
-            SANITY_PASS);
+            MRL_SANITY_PASS, CLI_THREADS);
 }
 
 static int parse_args(int argc, char **argv, sopts_t *o)
@@ -303,14 +303,10 @@ static int faith_one(srun_t *r, const sitem_t *it, const mrl_fe_item_t *fe, cons
                      size_t b, size_t nb, long index, float prob)
 {
     const sopts_t *o = r->o;
-    int S = o->faith_steps, called = prob >= o->threshold, rc = 0;
-    size_t n = it->len;
-    float *attr = malloc(n * sizeof(float)), *curves = malloc(4 * (size_t)(S + 1) * sizeof(float));
-    float map2d[PLANE];
-    if (!attr || !curves) {
-        free(attr), free(curves);
+    int S = o->faith_steps, rc = 0;
+    float *curves = malloc(4 * (size_t)(S + 1) * sizeof(float)), map2d[PLANE];
+    if (!curves)
         return cli_error("explain", "out of memory");
-    }
     mrl_faith_opts_t fo;
     mrl_faith_opts_default(&fo);
     fo.steps = S, fo.mask = o->mask, fo.n_random = o->faith_random;
@@ -319,32 +315,18 @@ static int faith_one(srun_t *r, const sitem_t *it, const mrl_fe_item_t *fe, cons
         double auc[4];
         mrl_explain_channel_sum(maps + ((size_t)j * nb + b) * PX, 1, 3, MRL_IMG_H, MRL_IMG_W,
                                 map2d);
-        mrl_explain_nucleotides(&fe->hp, map2d, n, attr, NULL);
-        if (!mrl_explain_method_is_contribution(o->x.methods[j])) /* rank by magnitude */
-            for (size_t p = 0; p < n; p++)
-                attr[p] = fabsf(attr[p]);
-        rc = mrl_faith_curves(r->nn, r->m, &fe->hp, it->seq, fe->structure, n, attr, index, &fo,
-                              curves, auc);
+        rc = mrl_faith_hairpin(r->nn, r->m, &fe->hp, it->seq, fe->structure, it->len,
+                               o->x.methods[j], map2d, index, &fo, curves, auc);
         if (rc < 0) {
             rc = cli_lib_error("explain", rc);
             break;
         }
-        for (int sub = 0; sub < 2; sub++) {
-            if (sub == 1 && !called)
-                continue;
-            size_t base = ((size_t)j * 2 + sub);
-            double *fc = r->fcurve + base * 4 * (size_t)(S + 1);
-            for (int k = 0; k < 4 * (S + 1); k++)
-                fc[k] += (double)curves[k];
-            for (int k = 0; k < 4; k++)
-                r->fauc[base * 4 + k] += auc[k];
-            r->fcount[base]++;
-        }
+        mrl_faith_sum_add(&r->fs, j, prob >= o->threshold, curves, auc);
         fprintf(r->fseq.fp, "%s\t%s\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", it->id,
                 mrl_explain_method_name(o->x.methods[j]), it->label, (double)prob, auc[0], auc[1],
                 auc[2], auc[3]);
     }
-    free(attr), free(curves);
+    free(curves);
     return rc;
 }
 
@@ -442,6 +424,7 @@ static int run_chunk(srun_t *r, chunkbuf_t *cb, size_t k0, size_t k1)
     for (int j = 0; j < r->M; j++) {
         mrl_explain_opts_t eo = o->x.ex;
         eo.method = o->x.methods[j];
+        eo.logits = cb->b.logit; /* the pipeline's scores of x: no second forward pass */
         rc = mrl_explain(r->nn, r->m, cb->b.x, nb, &eo, cb->maps + (size_t)j * nb * PX,
                          cb->info + (size_t)j * nb);
         if (rc < 0)
@@ -513,91 +496,33 @@ static int run_pass(srun_t *r)
 
 /* ---- sanity checks ------------------------------------------------------------------ */
 
-static int maps_of(srun_t *r, mrl_nn_t *nn, mrl_model_t *m, int j, float *out)
+static void sanity_step(void *ctx, int done, int total)
 {
-    mrl_explain_opts_t eo = r->o->x.ex;
-    eo.method = r->o->x.methods[j];
-    int rc = mrl_explain(nn, m, r->sx, r->ns, &eo, out, NULL);
-    return rc < 0 ? cli_lib_error("explain", rc) : 0;
+    cli_progress_update(ctx, done, total);
 }
 
-/* Mean of the finite per-image correlations. */
-static double mean_finite(const double *v, size_t n)
-{
-    double s = 0;
-    long k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i]))
-            s += v[i], k++;
-    return k ? s / (double)k : (double)NAN;
-}
-
-static int compare(srun_t *r, int j, const float *maps, int step)
-{
-    double *rs = malloc(r->ns * sizeof(double)), *ra = malloc(r->ns * sizeof(double));
-    int rc = rs && ra ? 0 : MRL_ERR_NOMEM;
-    if (!rc)
-        rc = mrl_maps_rank_corr(r->smaps + (size_t)j * r->ns_cap * PX, maps, r->ns, 3, MRL_IMG_H,
-                                MRL_IMG_W, rs, ra);
-    if (!rc) {
-        r->rho_s[(size_t)j * (size_t)(r->L + 2) + (size_t)step] = mean_finite(rs, r->ns);
-        r->rho_a[(size_t)j * (size_t)(r->L + 2) + (size_t)step] = mean_finite(ra, r->ns);
-    }
-    free(rs), free(ra);
-    return rc < 0 ? cli_lib_error("explain", rc) : 0;
-}
-
+/* The randomisation tests (mrl_sanity_run) on the kept subset. */
 static int run_sanity(srun_t *r)
 {
     const sopts_t *o = r->o;
     double t0 = cli_now();
-    r->L = mrl_model_param_layers(r->m, r->layers);
-    size_t cols = (size_t)r->L + 2;
-    r->rho_s = malloc((size_t)r->M * cols * sizeof(double));
-    r->rho_a = malloc((size_t)r->M * cols * sizeof(double));
-    float *maps = malloc(r->ns * PX * sizeof(float));
-    mrl_model_t *rm = NULL, *sm = NULL;
-    mrl_nn_t *rnn = NULL, *snn = NULL;
-    mrl_nn_opts_t no;
-    mrl_nn_opts_default(&no);
-    no.threads = o->x.threads;
-    no.precision = o->x.precision;
-    int rc = r->rho_s && r->rho_a && maps ? 0 : cli_error("explain", "out of memory");
-    for (size_t k = 0; !rc && k < (size_t)r->M * cols; k++)
-        r->rho_s[k] = r->rho_a[k] = (double)NAN;
-    if (!rc && ((rc = mrl_model_clone(&rm, r->m)) < 0 || (rc = mrl_nn_new(&rnn, rm, &no)) < 0))
-        rc = cli_lib_error("explain", rc);
-    for (int j = 0; !rc && j < r->M; j++) { /* the original maps, and rho = 1 by definition */
-        rc = maps_of(r, r->nn, r->m, j, r->smaps + (size_t)j * r->ns_cap * PX);
-        r->rho_s[(size_t)j * cols] = r->rho_a[(size_t)j * cols] = 1;
-    }
+    mrl_sanity_opts_t so;
+    mrl_sanity_opts_default(&so);
+    so.methods = o->x.methods, so.n_methods = r->M, so.ex = o->x.ex;
+    so.nn.threads = o->x.threads, so.nn.precision = o->x.precision;
     cli_progress_t prog;
     cli_progress_init(&prog, "sanity steps", o->x.quiet);
-    for (int s = 0; !rc && s < r->L; s++) {
-        if ((rc = mrl_model_randomize_layer(rm, r->layers[s], o->x.ex.seed + 1000003)) < 0) {
-            rc = cli_lib_error("explain", rc);
-            break;
-        }
-        for (int j = 0; !rc && j < r->M; j++)
-            if (!(rc = maps_of(r, rnn, rm, j, maps)))
-                rc = compare(r, j, maps, s + 1);
-        cli_progress_update(&prog, s + 1, r->L + (o->shuffled != NULL));
-    }
-    if (!rc && o->shuffled) {
-        if ((rc = mrl_model_load(&sm, o->shuffled)) < 0 || (rc = mrl_nn_new(&snn, sm, &no)) < 0)
-            rc = cli_lib_error("explain", rc);
-        for (int j = 0; !rc && j < r->M; j++)
-            if (!(rc = maps_of(r, snn, sm, j, maps)))
-                rc = compare(r, j, maps, r->L + 1);
-        r->have_shuffled = !rc;
-    }
-    cli_progress_end(&prog, r->L);
-    mrl_nn_free(rnn), mrl_nn_free(snn);
-    mrl_model_free(rm), mrl_model_free(sm);
-    free(maps);
+    so.progress = sanity_step, so.progress_ctx = &prog;
+    mrl_model_t *sm = NULL;
+    int rc = o->shuffled ? mrl_model_load(&sm, o->shuffled) : 0;
+    so.shuffled = sm;
+    if (!rc)
+        rc = mrl_sanity_run(r->nn, r->m, r->sx, r->ns, &so, &r->san);
+    cli_progress_end(&prog, r->san.L);
+    mrl_model_free(sm);
     r->sanity_images = (long)r->ns;
     r->t_sanity = cli_now() - t0;
-    return rc;
+    return rc < 0 ? cli_lib_error("explain", rc) : 0;
 }
 
 /* ---- the command ---------------------------------------------------------------------- */
@@ -648,19 +573,15 @@ static int setup(srun_t *r)
     r->agg = o->aggregate ? calloc((size_t)r->M, sizeof *r->agg) : NULL;
     for (int j = 0; r->agg && j < r->M; j++)
         r->agg[j].rank_abs = !mrl_explain_method_is_contribution(o->x.methods[j]);
-    size_t S1 = (size_t)o->faith_steps + 1;
-    r->fcurve = calloc((size_t)r->M * 2 * 4 * S1, sizeof(double));
-    r->fauc = calloc((size_t)r->M * 2 * 4, sizeof(double));
-    r->fcount = calloc((size_t)r->M * 2, sizeof(long));
+    int frc = mrl_faith_sum_init(&r->fs, r->M, o->faith_steps);
     r->prob = malloc(r->n * sizeof(float));
     r->ns_cap = o->sanity_n ? ((size_t)o->sanity_n < r->n ? (size_t)o->sanity_n : r->n) : 0;
     if (r->ns_cap) {
         r->sx = malloc(r->ns_cap * PX * sizeof(float));
-        r->smaps = malloc((size_t)r->M * r->ns_cap * PX * sizeof(float));
         r->sid = calloc(r->ns_cap, sizeof(char *));
     }
-    if ((o->aggregate && !r->agg) || !r->fcurve || !r->fauc || !r->fcount || !r->prob ||
-        (r->ns_cap && (!r->sx || !r->smaps || !r->sid)) || !(r->names = cli_names_new()))
+    if ((o->aggregate && !r->agg) || frc < 0 || !r->prob ||
+        (r->ns_cap && (!r->sx || !r->sid)) || !(r->names = cli_names_new()))
         return cli_error("explain", "out of memory");
     for (size_t k = 0; k < r->n; k++)
         r->prob[k] = NAN;
@@ -688,9 +609,10 @@ static void teardown(srun_t *r)
     for (int g = 0; g < MRL_NOUTCOMES; g++)
         for (int k = 0; k < r->ex_count[g]; k++)
             free(r->ex_name[g][k]);
-    free(r->sid), free(r->sx), free(r->smaps);
-    free(r->agg), free(r->fcurve), free(r->fauc), free(r->fcount), free(r->prob);
-    free(r->rho_s), free(r->rho_a);
+    free(r->sid), free(r->sx);
+    mrl_faith_sum_release(&r->fs);
+    free(r->agg), free(r->prob);
+    mrl_sanity_release(&r->san);
     mrl_imageset_free(r->set);
     mrl_mature_free(r->mat);
     cli_names_free(r->names);
@@ -724,7 +646,7 @@ int cmd_explain_set(int argc, char **argv)
     sopts_t o;
     memset(&o, 0, sizeof o);
     cli_xopts_default(&o.x);
-    o.threshold = 0.5f, o.faith_n = 100, o.faith_steps = 20, o.faith_random = 4;
+    o.threshold = (float)MRL_DEFAULT_THRESHOLD, o.faith_n = 100, o.faith_steps = 20, o.faith_random = 4;
     o.examples = 3, o.top = 10, o.mask = MRL_MASK_WHITE;
     int rc = parse_args(argc, argv, &o);
     if (rc)

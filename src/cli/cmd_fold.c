@@ -75,6 +75,8 @@ static void free_chunk(pool_t *pl)
 
 static void usage(FILE *fp)
 {
+    mrl_fe_opts_t d; /* the library's defaults, so help and behaviour cannot drift */
+    mrl_fe_opts_default(&d);
     fprintf(fp,
             "Usage: mirlens fold [options] [FILE|-]...\n\n"
             "Minimum free energy secondary structures, identical to `RNAfold --noPS` 2.1.3\n"
@@ -87,10 +89,11 @@ static void usage(FILE *fp)
             "  --params NAME|FILE  energy set: rnafold-2.1.3 (default, what RNAfold 2.1.3\n"
             "                    used), turner2004 (modern ViennaRNA defaults), or a\n"
             "                    ViennaRNA 2.0 .par file\n"
-            "  -j, --threads N   fold on N threads (default 1); output stays in input order\n"
-            "  --max-length N    refuse sequences longer than N nt (default 10000)\n"
+            "  -j, --threads N   fold on N threads (default %d); output stays in input order\n"
+            "  --max-length N    refuse sequences longer than N nt (default %zu)\n"
             "  -q, --quiet       no progress on stderr\n"
-            "  -h, --help        this help\n");
+            "  -h, --help        this help\n",
+            d.threads, d.fasta.max_length);
 }
 
 static int fold_file(const char *path, pool_t *pl, const mrl_fasta_opts_t *fo, int tsv,
@@ -163,10 +166,11 @@ int cmd_fold(int argc, char **argv)
         {0, 0, 0, 0},
     };
     int tsv = 0, quiet = 0, c, rc = CLI_OK;
-    long threads = 1, maxlen;
     const char *params = NULL;
-    mrl_fasta_opts_t fo;
-    mrl_fasta_opts_default(&fo);
+    mrl_fe_opts_t fe; /* the library's defaults: folding threads, the reader's max_length */
+    mrl_fe_opts_default(&fe);
+    mrl_fasta_opts_t fo = fe.fasta;
+    long threads = fe.threads, maxlen;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":j:qh", lo, NULL)) != -1) {

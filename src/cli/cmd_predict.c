@@ -41,8 +41,25 @@ typedef struct {
     cli_names_t *names;
 } chunk_t;
 
+/* The defaults: the library's (fasta, network precision, MRL_DEFAULT_THRESHOLD), -j
+ * CLI_THREADS; used by the command and its help, so they cannot drift apart. */
+static void opts_default(opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    mrl_nn_opts_t no;
+    mrl_nn_opts_default(&no);
+    o->format = FMT_TSV;
+    o->scale = 1;
+    o->threads = CLI_THREADS;
+    o->precision = no.precision;
+    o->threshold = MRL_DEFAULT_THRESHOLD;
+    mrl_fasta_opts_default(&o->fasta);
+}
+
 static void usage(FILE *fp)
 {
+    opts_t d;
+    opts_default(&d);
     fprintf(fp,
             "Usage: mirlens predict [options] [FILE|-]...\n\n"
             "Score sequences as pre-miRNA hairpins: fold (RNAfold 2.1.3), draw the hairpin\n"
@@ -54,17 +71,18 @@ static void usage(FILE *fp)
             "  -m, --model MODEL   model file (default: the shipped model); repeated: an\n"
             "                      ensemble, scored by the mean of the models' logit margins\n"
             "  --format tsv|csv|json  output format (default tsv)\n"
-            "  --threshold X       label pre-miRNA at score >= X (default 0.5)\n"
+            "  --threshold X       label pre-miRNA at score >= X (default %g)\n"
             "  --images DIR        also write each hairpin image as DIR/<id>.png\n"
-            "  --scale K           enlarge those PNGs K times (default 1)\n"
+            "  --scale K           enlarge those PNGs K times (default %d)\n"
             "  --params NAME|FILE  folding energies (default rnafold-2.1.3)\n"
-            "  --max-length N      refuse sequences longer than N nt (default 10000)\n"
-            "  -j, --threads N     threads (default 2)\n"
+            "  --max-length N      refuse sequences longer than N nt (default %zu)\n"
+            "  -j, --threads N     threads (default %d)\n"
             "  --precision P       f32 (default, exact) or bf16: convolutions in bfloat16 on\n"
             "                      the CPU's AMX / AVX512-BF16 units, several times faster;\n"
             "                      scores differ from f32 by about 1e-3\n"
             "  -q, --quiet         no progress on stderr\n"
-            "  -h, --help          this help\n");
+            "  -h, --help          this help\n",
+            d.threshold, d.scale, d.fasta.max_length, d.threads);
 }
 
 static void put_csv(const char *s)
@@ -279,8 +297,8 @@ static int parse_args(int argc, char **argv, opts_t *o, models_t *e)
 
 int cmd_predict(int argc, char **argv)
 {
-    opts_t o = {FMT_TSV, 0, 1, 2, MRL_PREC_F32, 0.5, NULL, {0}, NULL, NULL};
-    mrl_fasta_opts_default(&o.fasta);
+    opts_t o;
+    opts_default(&o);
     models_t e = {{0}, {0}, 0};
     mrl_ensemble_t *ens = NULL;
     int rc = parse_args(argc, argv, &o, &e);

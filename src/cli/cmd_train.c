@@ -1,10 +1,9 @@
 /*
  * cmd_train.c - `mirlens train`: train the CNN on labelled hairpins (FASTA folded and
  * encoded on the fly, or published image sets), with validation, early stopping,
- * per-epoch checkpoints and exact resumption. --shuffle-labels trains on permuted labels:
- * the "model trained on randomised labels" of the data randomisation test (Adebayo et al.
- * 2018, Sanity checks for saliency maps), whose maps a faithful explanation must not share
- * with those of the real model.
+ * per-epoch checkpoints and exact resumption. The options only set mrl_train_opts_t:
+ * --val-split, --shuffle-labels (the data randomisation test of Adebayo et al. 2018, Sanity
+ * checks for saliency maps) and --class-weight balanced are the library's (src/nn/fit.c).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -12,8 +11,26 @@
 #include <string.h>
 #include "cli.h"
 
+/* Kernel size and first dense layer of the library's default network (mrl_arch_default). */
+static void arch_defaults(long *kernel, long *dense)
+{
+    mrl_arch_t a;
+    mrl_arch_default(&a, 0);
+    *kernel = *dense = 0;
+    for (int k = a.n_layers - 1; k >= 0; k--) {
+        if (a.layer[k].kind == MRL_LAYER_CONV)
+            *kernel = a.layer[k].k;
+        if (a.layer[k].kind == MRL_LAYER_DENSE)
+            *dense = a.layer[k].out;
+    }
+}
+
 static void usage(FILE *fp)
 {
+    mrl_train_opts_t d; /* the library's defaults, so help and behaviour cannot drift */
+    mrl_train_opts_default(&d);
+    long kernel, dense;
+    arch_defaults(&kernel, &dense);
     fprintf(fp,
             "Usage: mirlens train [options] -o MODEL\n\n"
             "Train the hairpin-image CNN (Cordero et al. 2019) on labelled inputs.\n\n"
@@ -22,20 +39,20 @@ static void usage(FILE *fp)
             "  --images BASE [--labels FILE]  image set BASE.u8[.gz] (+ BASE.labels)\n"
             "  --val-pos, --val-neg, --val-images, --val-labels   validation inputs\n"
             "  --val-split F    hold out a stratified fraction F of the training set for\n"
-            "                   validation when no validation inputs are given (default 0)\n\n"
+            "                   validation when no validation inputs are given (default %g)\n\n"
             "Network and optimisation:\n"
             "  --init MODEL     start from this model (fine-tuning) instead of a new one\n"
-            "  --kernel 3|5     convolution size of a new model (default 3; the paper's)\n"
-            "  --dense N        units of the hidden dense layer (default 256)\n"
-            "  --epochs N       maximum epochs (default 40)\n"
-            "  --batch N        mini-batch size (default 128)\n"
-            "  --lr X           Adam learning rate (default 0.001)\n"
-            "  --seed N         initialisation, shuffling and dropout seed (default 1)\n"
+            "  --kernel 3|5     convolution size of a new model (default %ld; the paper's)\n"
+            "  --dense N        units of the hidden dense layer (default %ld)\n"
+            "  --epochs N       maximum epochs (default %d)\n"
+            "  --batch N        mini-batch size (default %d)\n"
+            "  --lr X           Adam learning rate (default %g)\n"
+            "  --seed N         initialisation, shuffling and dropout seed (default %" PRIu64 ")\n"
             "  --early-stop N   stop after N epochs without a lower validation loss and\n"
-            "                   keep the best weights (default 0 = off)\n"
+            "                   keep the best weights (default %d = off)\n"
             "  --class-weight W weight of each class in the training loss (Keras'\n"
             "                   class_weight): 'balanced' = n / (2 n_class) from the\n"
-            "                   training set, or W0,W1 (negative, positive); default 1,1;\n"
+            "                   training set, or W0,W1 (negative, positive); default %g,%g;\n"
             "                   recorded in train_options; validation loss unweighted\n"
             "  --shuffle-labels permute the training labels (and the validation labels)\n"
             "                   at random (seeded by --seed) before training: a model that\n"
@@ -47,20 +64,36 @@ static void usage(FILE *fp)
             "  --resume F       continue a killed run from its checkpoint (same inputs and\n"
             "                   options): gives the same final weights\n"
             "  --params NAME|FILE  folding energies (default rnafold-2.1.3)\n"
-            "  -j, --threads N  threads for folding and the network (default 2)\n"
+            "  -j, --threads N  threads for folding and the network (default %d)\n"
             "  --precision P    f32 (default, exact) or bf16: convolutions in bfloat16\n"
             "                   (f32 sums and master weights) on the CPU's AMX /\n"
             "                   AVX512-BF16 units, several times faster; recorded in\n"
             "                   the model's train_options\n"
             "  -q, --quiet      no progress on stderr\n"
-            "  -h, --help       this help\n");
+            "  -h, --help       this help\n",
+            d.val_split, kernel, dense, d.epochs, d.batch, (double)d.adam.lr, d.seed, d.early_stop,
+            (double)d.class_weight[0], (double)d.class_weight[1], CLI_THREADS);
 }
 
 typedef struct {
     int quiet;
     double t0;
     cli_progress_t prog;
+    float cw[2]; /* the class weights trained with (on_start) */
 } progress_t;
+
+static void on_start(void *ud, const mrl_train_start_t *s)
+{
+    progress_t *p = ud;
+    p->cw[0] = s->class_weight[0], p->cw[1] = s->class_weight[1];
+    if (p->quiet)
+        return;
+    fprintf(stderr, "mirlens train: %zu training images (%zu positive), %zu validation\n",
+            s->n_train, s->n_train_pos, s->n_val);
+    if (p->cw[0] != 1.0f || p->cw[1] != 1.0f)
+        fprintf(stderr, "mirlens train: class weights %.4g (negative), %.4g (positive)\n",
+                (double)p->cw[0], (double)p->cw[1]);
+}
 
 static void on_epoch(void *ud, const mrl_epoch_report_t *r)
 {
@@ -88,25 +121,6 @@ static void on_batch(void *ud, long done, long total)
     cli_progress_update(&p->prog, done, total);
 }
 
-/* Fisher-Yates permutation of the labels of s (Knuth 3.4.2 P) from PCG32(seed, stream):
- * images and names stay in place, so every image gets another image's label. */
-static int shuffle_labels(mrl_imageset_t *s, uint64_t seed, uint64_t stream)
-{
-    if (!s || !s->labels || s->n < 2)
-        return 0;
-    if (s->n > UINT32_MAX)
-        return -1;
-    mrl_rng_t rng;
-    mrl_rng_init(&rng, seed, stream);
-    for (size_t k = s->n - 1; k > 0; k--) {
-        size_t j = mrl_rng_below(&rng, (uint32_t)(k + 1));
-        int8_t t = s->labels[k];
-        s->labels[k] = s->labels[j];
-        s->labels[j] = t;
-    }
-    return 0;
-}
-
 /* "W0,W1": two weights in (0, 1000]; 0 or -1. */
 static int parse_class_weight(const char *s, float w[2])
 {
@@ -120,46 +134,6 @@ static int parse_class_weight(const char *s, float w[2])
         return -1;
     w[0] = (float)a, w[1] = (float)b;
     return 0;
-}
-
-/* Move a stratified fraction of `from` into a new validation set (seeded). */
-static int split_val(mrl_imageset_t *from, double frac, uint64_t seed, mrl_imageset_t **val)
-{
-    mrl_imageset_t *tr = NULL, *va = NULL;
-    if (mrl_imageset_new(&tr) < 0 || mrl_imageset_new(&va) < 0)
-        goto fail;
-    mrl_rng_t rng;
-    mrl_rng_init(&rng, seed, 2);
-    for (int cls = 0; cls <= 1; cls++) {
-        size_t m = 0;
-        for (size_t k = 0; k < from->n; k++)
-            m += from->labels[k] == cls;
-        size_t want = (size_t)(frac * (double)m + 0.5), left = m;
-        for (size_t k = 0; k < from->n; k++) {
-            if (from->labels[k] != cls)
-                continue;
-            /* selection sampling (Knuth 3.4.2 S): exactly `want` of `m`, uniformly */
-            int take = mrl_rng_below(&rng, (uint32_t)left) < want;
-            left--;
-            if (take)
-                want--;
-            mrl_imageset_t one = {1, from->rgb + k * MRL_IMG_BYTES, &from->labels[k],
-                                  &from->names[k]};
-            if (mrl_imageset_append(take ? va : tr, &one, -1) < 0)
-                goto fail;
-        }
-    }
-    /* swap the remaining training images into `from` */
-    mrl_imageset_t tmp = *from;
-    *from = *tr;
-    *tr = tmp;
-    mrl_imageset_free(tr);
-    *val = va;
-    return 0;
-fail:
-    mrl_imageset_free(tr);
-    mrl_imageset_free(va);
-    return -1;
 }
 
 int cmd_train(int argc, char **argv)
@@ -188,9 +162,9 @@ int cmd_train(int argc, char **argv)
     mrl_train_opts_t to;
     mrl_train_opts_default(&to);
     const char *out = NULL, *init = NULL, *ckpt = NULL, *resume = NULL, *params = NULL;
-    long kernel = 3, dense = 256, v, threads = 2;
-    double vsplit = 0;
-    int quiet = 0, shuffle = 0, balanced = 0, c;
+    long kernel, dense, v, threads = CLI_THREADS;
+    arch_defaults(&kernel, &dense);
+    int quiet = 0, c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:j:qh", lo, NULL)) != -1) {
@@ -205,8 +179,8 @@ int cmd_train(int argc, char **argv)
                 return CLI_USAGE;
             break;
         case O_VSPLIT:
-            vsplit = strtod(optarg, &end);
-            if (*end || !(vsplit >= 0 && vsplit < 1))
+            to.val_split = strtod(optarg, &end);
+            if (*end || !(to.val_split >= 0 && to.val_split < 1))
                 return cli_usage_error("train", "--val-split needs a fraction in [0, 1)");
             break;
         case O_INIT: init = optarg; break;
@@ -246,14 +220,14 @@ int cmd_train(int argc, char **argv)
         case O_CKPT: ckpt = optarg; break;
         case O_RESUME: resume = optarg; break;
         case O_PARAMS: params = optarg; break;
-        case O_SHUF: shuffle = 1; break;
+        case O_SHUF: to.shuffle_labels = 1; break;
         case O_PREC:
             if (cli_parse_precision("train", optarg, &to.precision))
                 return CLI_USAGE;
             break;
         case O_CW:
-            balanced = strcmp(optarg, "balanced") == 0;
-            if (!balanced && parse_class_weight(optarg, to.class_weight))
+            to.class_weight_balanced = strcmp(optarg, "balanced") == 0;
+            if (!to.class_weight_balanced && parse_class_weight(optarg, to.class_weight))
                 return cli_usage_error("train",
                                        "--class-weight needs 'balanced' or W0,W1 (two weights "
                                        "in (0, 1000]), not '%s'", optarg);
@@ -291,18 +265,8 @@ int cmd_train(int argc, char **argv)
         goto done;
     if (!cli_inputs_empty(&va_in) && cli_load_inputs("train", &va_in, &fe, quiet, &va))
         goto done;
-    if (!va && vsplit > 0 && split_val(tr, vsplit, to.seed, &va) < 0) {
-        cli_error("train", "out of memory");
-        goto done;
-    }
     if (tr->n == 0) {
         cli_error("train", "no training images");
-        goto done;
-    }
-    /* after the split, so a held-out set is shuffled like a given one; streams 3 and 4
-     * (0 initialisation, 1 training, 2 the split) */
-    if (shuffle && (shuffle_labels(tr, to.seed, 3) < 0 || shuffle_labels(va, to.seed, 4) < 0)) {
-        cli_error("train", "too many images to shuffle");
         goto done;
     }
     if (resume) {
@@ -337,39 +301,17 @@ int cmd_train(int argc, char **argv)
         sprintf(ckbuf, "%s.ckpt", out);
         ckpt = ckbuf;
     }
-    progress_t pr = {quiet, cli_now(), {0}};
+    progress_t pr = {quiet, cli_now(), {0}, {1.0f, 1.0f}};
     cli_progress_init(&pr.prog, "images", quiet);
     to.threads = (int)threads;
     to.checkpoint = ckpt;
+    to.on_start = on_start;
     to.on_epoch = on_epoch;
     to.on_batch = on_batch;
     to.ud = &pr;
-    long npos = 0;
-    for (size_t k = 0; k < tr->n; k++)
-        npos += tr->labels[k] > 0;
-    if (balanced) {
-        /* Keras/scikit-learn "balanced": w_c = n / (2 n_c), each class weighs n/2 in all */
-        if (npos == 0 || (size_t)npos == tr->n) {
-            cli_error("train", "--class-weight balanced needs both classes in the training set");
-            goto done;
-        }
-        to.class_weight[0] = (float)((double)tr->n / (2.0 * (double)(tr->n - (size_t)npos)));
-        to.class_weight[1] = (float)((double)tr->n / (2.0 * (double)npos));
-    }
-    if (!quiet) {
-        fprintf(stderr, "mirlens train: %zu training images (%ld positive), %zu validation\n",
-                tr->n, npos, va ? va->n : 0);
-        if (to.class_weight[0] != 1.0f || to.class_weight[1] != 1.0f)
-            fprintf(stderr, "mirlens train: class weights %.4g (negative), %.4g (positive)\n",
-                    (double)to.class_weight[0], (double)to.class_weight[1]);
-    }
     char meta[512];
     snprintf(meta, sizeof meta, "%" PRIu64, to.seed);
-    /* a model fine-tuned (--init) from a shuffled one on real labels says so too */
-    const char *was = mrl_model_meta_get(m, "shuffled_labels");
     if ((lrc = mrl_model_meta_set(m, "train_seed", meta)) < 0 ||
-        ((shuffle || was) &&
-         (lrc = mrl_model_meta_set(m, "shuffled_labels", shuffle ? "1" : "0")) < 0) ||
         (lrc = mrl_train(m, tr, va, &to, resume)) < 0) {
         cli_lib_error("train", lrc);
         goto done;
@@ -378,10 +320,9 @@ int cmd_train(int argc, char **argv)
                      "epochs=%d batch=%d lr=%g early_stop=%d init=%s precision=%s", to.epochs,
                      to.batch, (double)to.adam.lr, to.early_stop, init ? init : "-",
                      to.precision == MRL_PREC_BF16 ? "bf16" : "f32");
-    if ((to.class_weight[0] != 1.0f || to.class_weight[1] != 1.0f) && n > 0 &&
-        (size_t)n < sizeof meta)
-        snprintf(meta + n, sizeof meta - (size_t)n, " class_weight=%.6g,%.6g",
-                 (double)to.class_weight[0], (double)to.class_weight[1]);
+    if ((pr.cw[0] != 1.0f || pr.cw[1] != 1.0f) && n > 0 && (size_t)n < sizeof meta)
+        snprintf(meta + n, sizeof meta - (size_t)n, " class_weight=%.6g,%.6g", (double)pr.cw[0],
+                 (double)pr.cw[1]);
     if ((lrc = mrl_model_meta_set(m, "train_options", meta)) < 0 ||
         (lrc = mrl_model_save(m, out)) < 0) {
         cli_lib_error("train", lrc);

@@ -12,7 +12,6 @@
 #define CHUNK 32
 #define PLANE (MRL_IMG_H * MRL_IMG_W)
 #define PX (3 * PLANE)
-#define SANITY_PASS 0.5 /* a method passes when its maps' |rank correlation| falls below */
 
 typedef struct sopts {
     cli_xopts_t x;
@@ -45,12 +44,10 @@ typedef struct srun {
     mrl_agg_t *agg;      /* M accumulators */
     long n_refused, n_duplex, n_done;
     long n_faith;
-    /* faithfulness sums: [M][subset 2][4][steps+1], AUCs [M][2][4], counts [M][2] */
-    double *fcurve, *fauc;
-    long *fcount;
+    mrl_faith_sum_t fs; /* faithfulness sums over the set */
     /* sanity subset */
     size_t ns, ns_cap;
-    float *sx, *smaps; /* (ns,3,25,100) inputs; (M,ns_cap,3,25,100) their original maps */
+    float *sx; /* (ns,3,25,100) inputs */
     char **sid;
     /* outputs */
     mrl_atomic_t pred, fseq;
@@ -58,10 +55,7 @@ typedef struct srun {
     int ex_count[MRL_NOUTCOMES];
     char *ex_name[MRL_NOUTCOMES][64];
     float ex_prob[MRL_NOUTCOMES][64];
-    /* sanity results: [M][L + 2] (0 = original, 1..L cascade, L+1 shuffled) */
-    int L, layers[MRL_NN_MAX_LAYERS];
-    double *rho_s, *rho_a;
-    int have_shuffled;
+    mrl_sanity_t san; /* the sanity run's result (empty when not run) */
     float *prob; /* per item; NaN when refused */
     long sanity_images;
     double t_agg, t_faith, t_sanity;
@@ -75,8 +69,6 @@ int cli_set_commit(mrl_atomic_t *af);
  * first --examples hairpins of each outcome group get one. */
 int cli_set_example(srun_t *r, const sitem_t *it, const mrl_fe_item_t *fe, const float *maps,
                     size_t b, size_t nb, float prob, int g);
-/* 1 pass, 0 fail, -1 not run */
-int cli_set_sanity_pass(const srun_t *r, int j);
 int cli_set_write_sanity(srun_t *r);
 int cli_set_write_tables(srun_t *r);
 int cli_set_write_figures(srun_t *r);

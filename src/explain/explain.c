@@ -1,53 +1,72 @@
 /*
- * explain.c - options, method names, and the batched evaluation shared by every
- * attribution method: perturbed copies of an image are generated one engine batch at a
- * time, run forward (and backward to the input with weight gradients off), and consumed,
- * so memory is bounded by one batch whatever the number of samples or steps.
+ * explain.c - the front door of the attribution methods: their options, the one method table
+ * (name, family, whether the map is a contribution, entry point; in enum mrl_explain_method
+ * order) that names, parsing, the queries and the dispatch of mrl_explain all read, and
+ * mrl_explain itself. The methods live one family per file (methods.h), on the harness they
+ * share (explain.h, harness.c).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../util/util.h"
-#include "explain.h"
+#include "methods.h"
 
-static const char *const method_names[MRL_EXPLAIN_NMETHODS] = {
-    "gradient",     "gradient-x-input",     "guided",
-    "deconvnet",    "smoothgrad",           "smoothgrad-guided",
-    "gradcam",      "guided-gradcam",       "occlusion",
-    "occlusion-nt", "integrated-gradients", "shap",
-    "kernel-shap"};
+typedef struct method {
+    const char *name;   /* as the CLI spells it */
+    const char *alias;  /* a second accepted spelling, or NULL */
+    const char *family; /* the paper it comes from, and its file */
+    int contribution;   /* signed contribution relative to the white reference (mirlens.h) */
+    ex_method_fn fn;
+} method_t;
+
+/* Indexed by the enum, so the order cannot drift; every entry is filled (test_explain). */
+static const method_t methods[MRL_EXPLAIN_NMETHODS] = {
+    [MRL_EXPLAIN_GRADIENT] = {"gradient", NULL, "gradient", 0, ex_saliency},
+    [MRL_EXPLAIN_GRADIENT_X_INPUT] = {"gradient-x-input", NULL, "gradient", 1, ex_gradient_x_input},
+    [MRL_EXPLAIN_GUIDED] = {"guided", NULL, "gradient", 0, ex_guided},
+    [MRL_EXPLAIN_DECONVNET] = {"deconvnet", NULL, "gradient", 0, ex_deconvnet},
+    [MRL_EXPLAIN_SMOOTHGRAD] = {"smoothgrad", NULL, "gradient", 0, ex_smoothgrad},
+    [MRL_EXPLAIN_SMOOTHGRAD_GUIDED] = {"smoothgrad-guided", NULL, "gradient", 0,
+                                       ex_smoothgrad_guided},
+    [MRL_EXPLAIN_GRADCAM] = {"gradcam", NULL, "gradcam", 1, ex_gradcam},
+    [MRL_EXPLAIN_GUIDED_GRADCAM] = {"guided-gradcam", NULL, "gradcam", 0, ex_guided_gradcam},
+    [MRL_EXPLAIN_OCCLUSION] = {"occlusion", NULL, "occlusion", 1, ex_occlusion},
+    [MRL_EXPLAIN_OCCLUSION_NT] = {"occlusion-nt", NULL, "occlusion", 1, ex_occlusion_nt},
+    [MRL_EXPLAIN_IG] = {"integrated-gradients", "ig", "integrated-gradients", 1, ex_ig},
+    [MRL_EXPLAIN_SHAP] = {"shap", NULL, "shap", 1, ex_shap},
+    [MRL_EXPLAIN_KERNEL_SHAP] = {"kernel-shap", NULL, "shap", 1, ex_kernel_shap},
+};
+
+static const method_t *method_of(int method)
+{
+    return method >= 0 && method < MRL_EXPLAIN_NMETHODS ? &methods[method] : NULL;
+}
 
 const char *mrl_explain_method_name(int method)
 {
-    return method >= 0 && method < MRL_EXPLAIN_NMETHODS ? method_names[method] : NULL;
+    const method_t *t = method_of(method);
+    return t ? t->name : NULL;
+}
+
+const char *mrl_explain_method_family(int method)
+{
+    const method_t *t = method_of(method);
+    return t ? t->family : NULL;
 }
 
 int mrl_explain_method_find(const char *name)
 {
-    if (!name)
-        return -1;
-    if (strcmp(name, "ig") == 0)
-        return MRL_EXPLAIN_IG;
-    for (int i = 0; i < MRL_EXPLAIN_NMETHODS; i++)
-        if (strcmp(name, method_names[i]) == 0)
+    for (int i = 0; name && i < MRL_EXPLAIN_NMETHODS; i++)
+        if (strcmp(name, methods[i].name) == 0 ||
+            (methods[i].alias && strcmp(name, methods[i].alias) == 0))
             return i;
     return -1;
 }
 
 int mrl_explain_method_is_contribution(int method)
 {
-    switch (method) {
-    case MRL_EXPLAIN_GRADIENT_X_INPUT:
-    case MRL_EXPLAIN_GRADCAM:
-    case MRL_EXPLAIN_OCCLUSION:
-    case MRL_EXPLAIN_OCCLUSION_NT:
-    case MRL_EXPLAIN_IG:
-    case MRL_EXPLAIN_SHAP:
-    case MRL_EXPLAIN_KERNEL_SHAP:
-        return 1;
-    default:
-        return 0;
-    }
+    const method_t *t = method_of(method);
+    return t ? t->contribution : 0;
 }
 
 void mrl_explain_opts_default(mrl_explain_opts_t *o)
@@ -82,243 +101,6 @@ void mrl_explain_channel_sum(const float *maps, size_t n, int c, int h, int w, f
     }
 }
 
-/* ---- batched evaluation ---------------------------------------------------------- */
-
-int ex_run(ex_t *e, size_t R, int rule, ex_gen_fn gen, ex_take_fn take, void *ud)
-{
-    mrl_nn_bwd_opts_t bo;
-    mrl_nn_bwd_opts_default(&bo);
-    bo.relu_rule = rule < 0 ? MRL_RELU_STANDARD : rule;
-    for (size_t r0 = 0; r0 < R; r0 += e->B) {
-        size_t nb = MRL_MIN(e->B, R - r0);
-        gen(ud, r0, nb, e->rows);
-        int rc = mrl_nn_forward(e->nn, e->rows, nb, rule < 0 ? MRL_NN_INFER : MRL_NN_EXPLAIN, NULL);
-        if (!rc)
-            rc = mrl_nn_read(e->nn, e->L - 1, 0, e->logit);
-        if (!rc && rule >= 0)
-            rc = mrl_nn_backward(e->nn, e->L - 1, e->dy, &bo);
-        if (!rc && rule >= 0)
-            rc = mrl_nn_read(e->nn, -1, 1, e->grad);
-        if (rc)
-            return rc;
-        take(ud, r0, nb, e->logit, rule >= 0 ? e->grad : NULL);
-    }
-    return 0;
-}
-
-static float target_prob(const float *z, int K, int t)
-{
-    float mx = z[0];
-    for (int j = 1; j < K; j++)
-        mx = z[j] > mx ? z[j] : mx;
-    double s = 0;
-    for (int j = 0; j < K; j++)
-        s += exp((double)(z[j] - mx));
-    return (float)(exp((double)(z[t] - mx)) / s);
-}
-
-typedef struct copy_ud {
-    const ex_t *e;
-    const float *x; /* (R,C,H,W) */
-    float *score, *prob, *grad;
-} copy_ud_t;
-
-static void gen_copy(void *ud, size_t r0, size_t nb, float *rows)
-{
-    copy_ud_t *u = ud;
-    memcpy(rows, u->x + r0 * u->e->D, nb * u->e->D * sizeof(float));
-}
-
-static void take_copy(void *ud, size_t r0, size_t nb, const float *z, const float *g)
-{
-    copy_ud_t *u = ud;
-    int K = u->e->K, t = u->e->o->target;
-    for (size_t r = 0; r < nb; r++) {
-        if (u->score)
-            u->score[r0 + r] = z[r * (size_t)K + (size_t)t];
-        if (u->prob)
-            u->prob[r0 + r] = target_prob(z + r * (size_t)K, K, t);
-    }
-    if (g && u->grad)
-        memcpy(u->grad + r0 * u->e->D, g, nb * u->e->D * sizeof(float));
-}
-
-int ex_score(ex_t *e, const float *x, float *score, float *prob)
-{
-    copy_ud_t u = {e, x, score, prob, NULL};
-    return ex_run(e, 1, -1, gen_copy, take_copy, &u);
-}
-
-int ex_gradient(ex_t *e, const float *x, int rule, float *g)
-{
-    copy_ud_t u = {e, x, NULL, NULL, g};
-    return ex_run(e, 1, rule, gen_copy, take_copy, &u);
-}
-
-/* Scores and probabilities of n images, one at a time: an image's score (and so the
- * drops and gaps measured against it) never depends on the batch it came in. */
-static int scores(ex_t *e, const float *x, size_t n, mrl_explain_info_t *info)
-{
-    int rc = 0;
-    for (size_t k = 0; !rc && k < n; k++)
-        rc = ex_score(e, x + k * e->D, &info[k].score, &info[k].prob);
-    return rc;
-}
-
-void ex_spread(const ex_t *e, const float *s, float *map)
-{
-    size_t plane = (size_t)e->H * (size_t)e->W;
-    float inv = 1.0f / (float)e->C;
-    for (int c = 0; c < e->C; c++)
-        for (size_t p = 0; p < plane; p++)
-            map[(size_t)c * plane + p] = s[p] * inv;
-}
-
-/* ---- nucleotide bars as features -------------------------------------------------- */
-
-/* First row of the lower half: the row after MRL_IMG_TOP_ROW on hairpin images. */
-static int split_row(const ex_t *e)
-{
-    return e->H == MRL_IMG_H ? MRL_IMG_TOP_ROW + 1 : e->H / 2;
-}
-
-static int is_white(const ex_t *e, const float *x, size_t p)
-{
-    size_t plane = (size_t)e->H * (size_t)e->W;
-    for (int c = 0; c < e->C; c++)
-        if (x[(size_t)c * plane + p] != e->white[(size_t)c * plane + p])
-            return 0;
-    return 1;
-}
-
-static void feature_rows(const ex_t *e, int f, int *r0, int *r1)
-{
-    int s = split_row(e);
-    *r0 = f % 2 ? s : 0;
-    *r1 = f % 2 ? e->H : s;
-}
-
-int ex_features(const ex_t *e, const float *x, int *feat)
-{
-    int F = 0;
-    for (int f = 0; f < 2 * e->W; f++) {
-        int r0, r1, col = f / 2, any = 0;
-        feature_rows(e, f, &r0, &r1);
-        for (int r = r0; r < r1 && !any; r++)
-            any = !is_white(e, x, (size_t)r * (size_t)e->W + (size_t)col);
-        if (any)
-            feat[F++] = f;
-    }
-    return F;
-}
-
-void ex_feature_blank(const ex_t *e, float *x, int f)
-{
-    int r0, r1;
-    size_t plane = (size_t)e->H * (size_t)e->W;
-    feature_rows(e, f, &r0, &r1);
-    for (int r = r0; r < r1; r++)
-        for (int c = 0; c < e->C; c++) {
-            size_t p = (size_t)c * plane + (size_t)r * (size_t)e->W + (size_t)(f / 2);
-            x[p] = e->white[p];
-        }
-}
-
-void ex_feature_spread(const ex_t *e, const float *x, int f, float v, float *s)
-{
-    int r0, r1, cnt = 0;
-    feature_rows(e, f, &r0, &r1);
-    for (int pass = 0; pass < 2; pass++)
-        for (int r = r0; r < r1; r++) {
-            size_t p = (size_t)r * (size_t)e->W + (size_t)(f / 2);
-            if (is_white(e, x, p))
-                continue;
-            if (pass == 0)
-                cnt++;
-            else
-                s[p] += v / (float)cnt;
-        }
-}
-
-/* ---- entry point ------------------------------------------------------------------ */
-
-static int check(const mrl_model_t *m, const mrl_explain_opts_t *o, ex_t *e)
-{
-    const mrl_arch_t *a = mrl_model_arch(m);
-    int s[3];
-    if (o->method < 0 || o->method >= MRL_EXPLAIN_NMETHODS)
-        return mrl_err_set(MRL_ERR_ARG, "unknown attribution method %d", o->method);
-    if (mrl_arch_shape(a, a->n_layers - 1, s) < 0 || s[1] != 1 || s[2] != 1 || s[0] < 2)
-        return mrl_err_set(MRL_ERR_ARG, "the model's last layer must give >= 2 logits");
-    e->K = s[0];
-    e->L = a->n_layers;
-    e->C = a->in_c, e->H = a->in_h, e->W = a->in_w;
-    e->D = (size_t)e->C * (size_t)e->H * (size_t)e->W;
-    if (o->target < 0 || o->target >= e->K)
-        return mrl_err_set(MRL_ERR_ARG, "target class %d not in [0,%d)", o->target, e->K);
-    if (o->samples < 1 || o->steps < 1 || o->kshap_samples < 2 || o->batch < 1 || o->batch > 4096 ||
-        !(o->noise >= 0) || o->patch_h < 1 || o->patch_w < 1 || o->stride < 1 ||
-        (o->background && !o->n_background))
-        return mrl_err_set(MRL_ERR_ARG, "bad explain options (samples, steps, batch, noise, "
-                                        "patch, stride or background)");
-    return 0;
-}
-
-/* rows: the most rows one pass can need (0 = unknown), so small calls stay small. */
-static int ex_init(ex_t *e, mrl_nn_t *nn, const mrl_model_t *m, const mrl_explain_opts_t *o,
-                   size_t rows)
-{
-    memset(e, 0, sizeof *e);
-    int rc = check(m, o, e);
-    if (rc)
-        return rc;
-    e->nn = nn, e->m = m, e->o = o;
-    e->B = rows && rows < (size_t)o->batch ? rows : (size_t)o->batch;
-    e->rows = malloc(e->B * e->D * sizeof(float));
-    e->grad = malloc(e->B * e->D * sizeof(float));
-    e->logit = malloc(e->B * (size_t)e->K * sizeof(float));
-    e->dy = calloc(e->B * (size_t)e->K, sizeof(float));
-    e->white = malloc(2 * e->D * sizeof(float));
-    if (!e->rows || !e->grad || !e->logit || !e->dy || !e->white)
-        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    e->tmp = e->white + e->D;
-    for (size_t r = 0; r < e->B; r++)
-        e->dy[r * (size_t)e->K + (size_t)o->target] = 1.0f;
-    const mrl_arch_t *a = mrl_model_arch(m);
-    size_t plane = (size_t)e->H * (size_t)e->W;
-    for (int c = 0; c < e->C; c++)
-        for (size_t p = 0; p < plane; p++)
-            e->white[(size_t)c * plane + p] = 255.0f * a->in_scale[c] + a->in_shift[c];
-    return 0;
-}
-
-static void ex_release(ex_t *e)
-{
-    free(e->rows), free(e->grad), free(e->logit), free(e->dy), free(e->white);
-    free(e->bg_score);
-}
-
-static int one_image(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *in)
-{
-    switch (e->o->method) {
-    case MRL_EXPLAIN_GRADCAM:
-    case MRL_EXPLAIN_GUIDED_GRADCAM:
-        return ex_gradcam(e, x, map, in);
-    case MRL_EXPLAIN_OCCLUSION:
-        return ex_occlusion(e, x, map, in);
-    case MRL_EXPLAIN_OCCLUSION_NT:
-        return ex_occlusion_nt(e, x, map, in);
-    case MRL_EXPLAIN_IG:
-        return ex_ig(e, x, map, in);
-    case MRL_EXPLAIN_SHAP:
-        return ex_shap(e, x, k, map, in);
-    case MRL_EXPLAIN_KERNEL_SHAP:
-        return ex_kernel_shap(e, x, k, map, in);
-    default:
-        return mrl_err_set(MRL_ERR_INTERNAL, "method %d has no per-image path", e->o->method);
-    }
-}
-
 int mrl_explain(mrl_nn_t *nn, const mrl_model_t *m, const float *x, size_t n,
                 const mrl_explain_opts_t *o, float *maps, mrl_explain_info_t *info)
 {
@@ -329,32 +111,18 @@ int mrl_explain(mrl_nn_t *nn, const mrl_model_t *m, const float *x, size_t n,
     }
     if (!nn || !m || !x || !maps || n == 0)
         return mrl_err_set(MRL_ERR_ARG, "explain: no model, images or output");
+    const method_t *t = method_of(o->method);
+    if (!t || !t->fn)
+        return mrl_err_set(MRL_ERR_ARG, "unknown attribution method %d", o->method);
     ex_t e;
     mrl_explain_info_t *in = info ? info : malloc(n * sizeof *in);
-    int smooth = o->method == MRL_EXPLAIN_SMOOTHGRAD || o->method == MRL_EXPLAIN_SMOOTHGRAD_GUIDED;
-    size_t rows = o->method <= MRL_EXPLAIN_SMOOTHGRAD_GUIDED
-                      ? n * (smooth && o->samples > 0 ? (size_t)o->samples : 1)
-                      : 0;
-    int rc = in ? ex_init(&e, nn, m, o, rows) : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    int rc = in ? ex_init(&e, nn, m, o) : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     if (rc)
         goto done;
     for (size_t k = 0; k < n; k++)
         in[k].ref = in[k].gap = NAN;
-    if (o->method <= MRL_EXPLAIN_SMOOTHGRAD_GUIDED) {
-        rc = ex_gradients(&e, x, n, maps, in);
-    } else {
-        rc = scores(&e, x, n, in);
-        for (size_t k = 0; !rc && k < n; k++)
-            rc = one_image(&e, x + k * e.D, k, maps + k * e.D, &in[k]);
-    }
-    for (size_t k = 0; !rc && k < n; k++) {
-        double t = 0;
-        for (size_t p = 0; p < e.D; p++)
-            t += (double)maps[k * e.D + p];
-        in[k].total = (float)t;
-        if (!isnan(in[k].ref))
-            in[k].gap = (float)(t - ((double)in[k].score - (double)in[k].ref));
-    }
+    if (!(rc = t->fn(&e, x, n, maps, in)))
+        ex_totals(&e, maps, n, in);
 done:
     if (in)
         ex_release(&e);

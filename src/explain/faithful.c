@@ -274,3 +274,60 @@ done:
     free(f.mask), free(f.drawn), free(f.order), free(f.img), free(f.x), free(f.probs), free(f.p);
     return rc;
 }
+
+/* ---- one hairpin's curves from a method's map; sums over a set ---- */
+
+int mrl_faith_hairpin(mrl_nn_t *nn, const mrl_model_t *m, const mrl_hairpin_t *h,
+                      const char *seq, const char *structure, size_t n, int method,
+                      const float *map2d, long index, const mrl_faith_opts_t *o, float *curves,
+                      double auc[4])
+{
+    float *attr = malloc((n ? n : 1) * sizeof *attr);
+    if (!attr)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    mrl_explain_nucleotides(h, map2d, n, attr, NULL);
+    if (!mrl_explain_method_is_contribution(method)) /* rank by magnitude */
+        for (size_t p = 0; p < n; p++)
+            attr[p] = fabsf(attr[p]);
+    int rc = mrl_faith_curves(nn, m, h, seq, structure, n, attr, index, o, curves, auc);
+    free(attr);
+    return rc;
+}
+
+int mrl_faith_sum_init(mrl_faith_sum_t *s, int n_methods, int steps)
+{
+    memset(s, 0, sizeof *s);
+    if (n_methods < 1 || steps < 1)
+        return mrl_err_set(MRL_ERR_ARG, "faithfulness sums need methods and steps");
+    size_t M = (size_t)n_methods, S1 = (size_t)steps + 1;
+    s->curve = calloc(M * 2 * 4 * S1, sizeof *s->curve);
+    s->auc = calloc(M * 2 * 4, sizeof *s->auc);
+    s->count = calloc(M * 2, sizeof *s->count);
+    if (!s->curve || !s->auc || !s->count) {
+        mrl_faith_sum_release(s);
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    }
+    s->n_methods = n_methods, s->steps = steps;
+    return 0;
+}
+
+void mrl_faith_sum_release(mrl_faith_sum_t *s)
+{
+    free(s->curve), free(s->auc), free(s->count);
+    memset(s, 0, sizeof *s);
+}
+
+void mrl_faith_sum_add(mrl_faith_sum_t *s, int j, int called, const float *curves,
+                       const double auc[4])
+{
+    const size_t S1 = (size_t)s->steps + 1;
+    for (int sub = 0; sub < 1 + (called != 0); sub++) {
+        size_t base = (size_t)j * 2 + (size_t)sub;
+        double *fc = s->curve + base * 4 * S1;
+        for (size_t k = 0; k < 4 * S1; k++)
+            fc[k] += (double)curves[k];
+        for (size_t k = 0; k < 4; k++)
+            s->auc[base * 4 + k] += auc[k];
+        s->count[base]++;
+    }
+}

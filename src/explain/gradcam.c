@@ -9,6 +9,7 @@
 #include <string.h>
 #include "../util/util.h"
 #include "explain.h"
+#include "methods.h" /* this file's entry points */
 
 /* The layer to read: the requested one, or the last convolution; a convolution followed by
  * a ReLU is read at the ReLU (the engine fuses the two). -1 on a bad choice. */
@@ -66,9 +67,9 @@ static void cam_combine(const float *A, const float *G, int K, int h, int w, flo
         cam[p] = MRL_MAX(cam[p], 0.0f);
 }
 
-int ex_gradcam(ex_t *e, const float *x, float *map, mrl_explain_info_t *info)
+/* The map of one image x (C,H,W) into map (C,H,W); guided: times the guided-backprop map. */
+static int cam_map(ex_t *e, const float *x, float *map, int guided)
 {
-    (void)info;
     const mrl_arch_t *a = mrl_model_arch(e->m);
     int l = cam_layer(a, e->o->layer), s[3];
     if (l < 0 || mrl_arch_shape(a, l, s) < 0)
@@ -92,15 +93,37 @@ int ex_gradcam(ex_t *e, const float *x, float *map, mrl_explain_info_t *info)
     if (!rc) {
         cam_combine(A, G, s[0], s[1], s[2], cam);
         upsample(cam, s[1], s[2], up, e->H, e->W);
-        if (e->o->method == MRL_EXPLAIN_GRADCAM)
+        if (!guided)
             ex_spread(e, up, map);
         else
             rc = ex_gradient(e, x, MRL_RELU_GUIDED, map);
     }
-    if (!rc && e->o->method == MRL_EXPLAIN_GUIDED_GRADCAM)
+    if (!rc && guided)
         for (int c = 0; c < e->C; c++)
             for (size_t p = 0; p < plane; p++)
                 map[(size_t)c * plane + p] *= up[p];
     free(buf);
     return rc;
+}
+
+static int cam_one(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *info)
+{
+    (void)k, (void)info;
+    return cam_map(e, x, map, 0);
+}
+
+static int guided_cam_one(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *info)
+{
+    (void)k, (void)info;
+    return cam_map(e, x, map, 1);
+}
+
+int ex_gradcam(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return ex_each(e, x, n, maps, info, cam_one);
+}
+
+int ex_guided_gradcam(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return ex_each(e, x, n, maps, info, guided_cam_one);
 }

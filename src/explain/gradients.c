@@ -10,6 +10,7 @@
 #include <string.h>
 #include "../util/util.h"
 #include "explain.h"
+#include "methods.h" /* this file's entry points */
 
 typedef struct grad_ud {
     const ex_t *e;
@@ -81,37 +82,50 @@ static float input_range(const ex_t *e)
     return r;
 }
 
-int ex_gradients(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+/* The family's one run: n images (or n * samples noisy copies) under one ReLU rule. */
+static int gradients(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info,
+                     int rule, int smooth, int times_input)
 {
-    int method = e->o->method, rule = MRL_RELU_STANDARD, smooth = 0;
-    switch (method) {
-    case MRL_EXPLAIN_GUIDED:
-        rule = MRL_RELU_GUIDED;
-        break;
-    case MRL_EXPLAIN_DECONVNET:
-        rule = MRL_RELU_DECONVNET;
-        break;
-    case MRL_EXPLAIN_SMOOTHGRAD:
-        smooth = 1;
-        break;
-    case MRL_EXPLAIN_SMOOTHGRAD_GUIDED:
-        smooth = 1, rule = MRL_RELU_GUIDED;
-        break;
-    default:
-        break;
-    }
     grad_ud_t u;
     memset(&u, 0, sizeof u);
     u.e = e, u.x = x, u.maps = maps, u.info = info;
     u.S = smooth ? (size_t)e->o->samples : 1;
     u.sigma = e->o->noise * input_range(e);
-    u.times_input = method == MRL_EXPLAIN_GRADIENT_X_INPUT;
-    if (smooth) { /* the clean images' scores: one forward pass, batched */
-        for (size_t k = 0; k < n; k++) {
-            int rc = ex_score(e, x + k * e->D, &info[k].score, &info[k].prob);
-            if (rc)
-                return rc;
-        }
+    u.times_input = times_input;
+    if (smooth) { /* rows are noisy copies: the clean scores come apart (else take_rows) */
+        int rc = ex_scores(e, x, n, info);
+        if (rc)
+            return rc;
     }
     return ex_run(e, n * u.S, rule, gen_rows, take_rows, &u);
+}
+
+int ex_saliency(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return gradients(e, x, n, maps, info, MRL_RELU_STANDARD, 0, 0);
+}
+
+int ex_gradient_x_input(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return gradients(e, x, n, maps, info, MRL_RELU_STANDARD, 0, 1);
+}
+
+int ex_guided(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return gradients(e, x, n, maps, info, MRL_RELU_GUIDED, 0, 0);
+}
+
+int ex_deconvnet(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return gradients(e, x, n, maps, info, MRL_RELU_DECONVNET, 0, 0);
+}
+
+int ex_smoothgrad(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return gradients(e, x, n, maps, info, MRL_RELU_STANDARD, 1, 0);
+}
+
+int ex_smoothgrad_guided(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return gradients(e, x, n, maps, info, MRL_RELU_GUIDED, 1, 0);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "../util/util.h"
 #include "explain.h"
+#include "methods.h" /* this file's entry points */
 
 typedef struct ig_ud {
     const ex_t *e;
@@ -37,10 +38,11 @@ static void take_path(void *ud, size_t r0, size_t nb, const float *z, const floa
             u->acc[p] += g[r * D + p];
 }
 
-int ex_ig(ex_t *e, const float *x, float *map, mrl_explain_info_t *info)
+static int ig_one(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *info)
 {
-    float ref, prob;
-    int rc = ex_score(e, e->white, &ref, &prob);
+    (void)k;
+    float ref;
+    int rc = ex_white_score(e, &ref);
     if (rc)
         return rc;
     memset(map, 0, e->D * sizeof(float));
@@ -51,4 +53,9 @@ int ex_ig(ex_t *e, const float *x, float *map, mrl_explain_info_t *info)
         map[p] = (x[p] - e->white[p]) * map[p] / (float)e->o->steps;
     info->ref = ref;
     return 0;
+}
+
+int ex_ig(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return ex_each(e, x, n, maps, info, ig_one);
 }

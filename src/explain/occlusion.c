@@ -11,6 +11,7 @@
 #include <string.h>
 #include "../util/util.h"
 #include "explain.h"
+#include "methods.h" /* this file's entry points */
 
 typedef struct occ_ud {
     const ex_t *e;
@@ -79,8 +80,9 @@ static int origins(int n, int p, int stride, int *out)
     return c;
 }
 
-int ex_occlusion(ex_t *e, const float *x, float *map, mrl_explain_info_t *info)
+static int patches_one(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *info)
 {
+    (void)k;
     size_t plane = (size_t)e->H * (size_t)e->W;
     int *oy = malloc(((size_t)e->H + (size_t)e->W + 2) * sizeof(int)), *ox = NULL;
     float *acc = calloc(2 * plane, sizeof(float));
@@ -127,8 +129,9 @@ done:
     return rc;
 }
 
-int ex_occlusion_nt(ex_t *e, const float *x, float *map, mrl_explain_info_t *info)
+static int bars_one(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *info)
 {
+    (void)k;
     size_t plane = (size_t)e->H * (size_t)e->W;
     int *feat = malloc(2 * (size_t)e->W * sizeof(int));
     float *drop = malloc(2 * (size_t)e->W * sizeof(float));
@@ -146,4 +149,14 @@ int ex_occlusion_nt(ex_t *e, const float *x, float *map, mrl_explain_info_t *inf
     }
     free(feat), free(drop), free(s);
     return rc;
+}
+
+int ex_occlusion(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return ex_each(e, x, n, maps, info, patches_one);
+}
+
+int ex_occlusion_nt(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return ex_each(e, x, n, maps, info, bars_one);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "../util/util.h"
 #include "explain.h"
+#include "methods.h" /* this file's entry points */
 
 /* ---- expected gradients ----------------------------------------------------------- */
 
@@ -87,7 +88,7 @@ static int bg_scores(ex_t *e, const float *bg, size_t nb)
     return rc;
 }
 
-int ex_shap(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *info)
+static int eg_one(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *info)
 {
     const float *bg = e->o->background ? e->o->background : e->white;
     size_t B = e->o->background ? e->o->n_background : 1, S = (size_t)e->o->samples;
@@ -251,17 +252,17 @@ static int ks_solve(const uint8_t *z, const float *v, size_t S, int F, double de
     return rc ? mrl_err_set(MRL_ERR_INTERNAL, "KernelSHAP: singular regression") : 0;
 }
 
-int ex_kernel_shap(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *info)
+static int ks_one(ex_t *e, const float *x, size_t k, float *map, mrl_explain_info_t *info)
 {
     size_t plane = (size_t)e->H * (size_t)e->W, S = (size_t)e->o->kshap_samples & ~(size_t)1;
     int *feat = malloc(4 * (size_t)e->W * sizeof(int)), F = 0;
     float *s = calloc(plane + S, sizeof(float)), *v = s ? s + plane : NULL;
     uint8_t *z = malloc(S * 2 * (size_t)e->W);
     double *phi = malloc(2 * (size_t)e->W * sizeof(double));
-    float f0 = 0, p0;
+    float f0 = 0;
     int rc = feat && s && z && phi ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     if (!rc)
-        rc = ex_score(e, e->white, &f0, &p0);
+        rc = ex_white_score(e, &f0);
     if (!rc) {
         F = ex_features(e, x, feat);
         info->ref = f0;
@@ -286,4 +287,14 @@ int ex_kernel_shap(ex_t *e, const float *x, size_t k, float *map, mrl_explain_in
         ex_spread(e, s, map);
     free(feat), free(s), free(z), free(phi);
     return rc;
+}
+
+int ex_shap(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return ex_each(e, x, n, maps, info, eg_one);
+}
+
+int ex_kernel_shap(ex_t *e, const float *x, size_t n, float *maps, mrl_explain_info_t *info)
+{
+    return ex_each(e, x, n, maps, info, ks_one);
 }

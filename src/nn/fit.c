@@ -4,8 +4,14 @@
  * weights restored (Keras EarlyStopping(restore_best_weights=True)), and checkpoints that
  * let a killed run continue exactly where it stopped.
  *
- * Randomness: one PCG32 stream (seed, stream 1) shuffles every epoch and draws the
- * dropout masks, in a fixed order, so a seed gives bit-identical weights.
+ * Data: the options may hold out a stratified validation fraction (selection sampling,
+ * Knuth 3.4.2 S), permute the labels (the data randomisation test of Adebayo et al. 2018,
+ * Sanity checks for saliency maps) and weigh the classes "balanced" (Keras /
+ * scikit-learn); all three work on rows of the caller's sets, which stay untouched.
+ *
+ * Randomness: PCG32(seed, stream 1) shuffles every epoch and draws the dropout masks, in a
+ * fixed order; streams 2, 3 and 4 make the split and permute the training and validation
+ * labels (stream 0 initialised the model). So a seed gives bit-identical weights.
  *
  * Checkpoint = two files written after every epoch: "<ckpt>.state" (Adam moments, best
  * weights, loop state, CRC-32 of the current parameters) and then "<ckpt>" itself, an
@@ -28,9 +34,160 @@ void mrl_train_opts_default(mrl_train_opts_t *o)
     mrl_adam_opts_default(&o->adam);
     o->seed = 1;
     o->early_stop = 0;
-    o->threads = 0;
-    o->precision = MRL_PREC_F32;
+    mrl_nn_opts_t no; /* the engine's own defaults, defined once */
+    mrl_nn_opts_default(&no);
+    o->threads = no.threads;
+    o->precision = no.precision;
     o->class_weight[0] = o->class_weight[1] = 1.0f;
+    o->class_weight_balanced = 0;
+    o->val_split = 0;
+    o->shuffle_labels = 0;
+}
+
+/* What one run trains and validates on: rows of the caller's sets. Training row k is image
+ * row[k] of tr with label label[k]; the validation rows are gathered into val (images
+ * copied from tr for a split, else borrowed from the caller's set; labels always owned). */
+typedef struct {
+    const uint8_t *rgb; /* tr's images */
+    size_t n, npos;     /* training rows, of them labelled positive */
+    size_t *row;        /* (n) */
+    int8_t *label;      /* (n) */
+    size_t *vrow;       /* (val.n) image behind each validation row */
+    mrl_imageset_t val; /* val.n = 0: no validation */
+    uint8_t *vrgb;      /* owned validation images (a split) or NULL */
+    float cw[2];        /* class weights in effect */
+} data_t;
+
+static void data_release(data_t *d)
+{
+    free(d->row);
+    free(d->label);
+    free(d->vrow);
+    free(d->val.labels);
+    free(d->vrgb);
+}
+
+/* Stratified hold-out of a fraction frac of the n labelled images, class 0 first, then
+ * class 1, each in input order: of the m images of a class, round(frac m) go to vrow and
+ * the rest to row, every subset equally likely (selection sampling, Knuth 3.4.2 S: one draw
+ * per image). Images labelled neither 0 nor 1 take no part. row and vrow hold n each. */
+static void split_rows(const int8_t *labels, size_t n, double frac, mrl_rng_t *rng, size_t *row,
+                       size_t *nrow, size_t *vrow, size_t *nvrow)
+{
+    *nrow = *nvrow = 0;
+    for (int cls = 0; cls <= 1; cls++) {
+        size_t m = 0;
+        for (size_t k = 0; k < n; k++)
+            m += labels[k] == cls;
+        size_t want = (size_t)(frac * (double)m + 0.5), left = m;
+        for (size_t k = 0; k < n; k++) {
+            if (labels[k] != cls)
+                continue;
+            int take = mrl_rng_below(rng, (uint32_t)left) < want;
+            left--;
+            if (take) {
+                want--;
+                vrow[(*nvrow)++] = k;
+            } else {
+                row[(*nrow)++] = k;
+            }
+        }
+    }
+}
+
+/* Fisher-Yates permutation of labels[0..n) (Knuth 3.4.2 P): every image gets another
+ * image's label. */
+static void shuffle_labels(int8_t *labels, size_t n, mrl_rng_t *rng)
+{
+    if (n < 2)
+        return;
+    for (size_t k = n - 1; k > 0; k--) {
+        size_t j = mrl_rng_below(rng, (uint32_t)(k + 1));
+        int8_t t = labels[k];
+        labels[k] = labels[j];
+        labels[j] = t;
+    }
+}
+
+/* The validation rows: held out of tr (o->val_split, val NULL) or all of a labelled val. */
+static int prepare_val(const mrl_imageset_t *tr, const mrl_imageset_t *val,
+                       const mrl_train_opts_t *o, data_t *d)
+{
+    mrl_rng_t rng;
+    if (!val && o->val_split > 0) {
+        mrl_rng_init(&rng, o->seed, 2);
+        split_rows(tr->labels, tr->n, o->val_split, &rng, d->row, &d->n, d->vrow, &d->val.n);
+        d->vrgb = malloc(d->val.n ? d->val.n * MRL_IMG_BYTES : 1);
+        d->val.labels = malloc(d->val.n ? d->val.n : 1);
+        if (!d->vrgb || !d->val.labels)
+            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+        for (size_t k = 0; k < d->val.n; k++) {
+            memcpy(d->vrgb + k * MRL_IMG_BYTES, tr->rgb + d->vrow[k] * MRL_IMG_BYTES,
+                   MRL_IMG_BYTES);
+            d->val.labels[k] = tr->labels[d->vrow[k]];
+        }
+        d->val.rgb = d->vrgb;
+        return 0;
+    }
+    for (size_t k = 0; k < tr->n; k++)
+        d->row[k] = k;
+    d->n = tr->n;
+    if (!val || !val->labels || val->n == 0)
+        return 0;
+    d->val.n = val->n;
+    d->val.rgb = val->rgb; /* read only */
+    d->val.labels = malloc(val->n);
+    d->vrow = malloc(val->n * sizeof *d->vrow);
+    if (!d->val.labels || !d->vrow)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    memcpy(d->val.labels, val->labels, val->n);
+    for (size_t k = 0; k < val->n; k++)
+        d->vrow[k] = k;
+    return 0;
+}
+
+/* Apply the data options of o to tr / val (see data_t). */
+static int prepare(const mrl_imageset_t *tr, const mrl_imageset_t *val, const mrl_train_opts_t *o,
+                   data_t *d)
+{
+    memset(d, 0, sizeof *d);
+    if (!(o->val_split >= 0 && o->val_split < 1))
+        return mrl_err_set(MRL_ERR_ARG, "train: validation split %g outside [0, 1)", o->val_split);
+    d->rgb = tr->rgb;
+    d->row = malloc(tr->n * sizeof *d->row);
+    d->label = malloc(tr->n);
+    if (!val && o->val_split > 0)
+        d->vrow = malloc(tr->n * sizeof *d->vrow);
+    if (!d->row || !d->label || (!val && o->val_split > 0 && !d->vrow))
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    int rc = prepare_val(tr, val, o, d);
+    if (rc < 0)
+        return rc;
+    if (d->n == 0)
+        return mrl_err_set(MRL_ERR_ARG, "no training images");
+    for (size_t k = 0; k < d->n; k++)
+        d->label[k] = tr->labels[d->row[k]];
+    if (o->shuffle_labels) {
+        if (d->n > UINT32_MAX || d->val.n > UINT32_MAX)
+            return mrl_err_set(MRL_ERR_RANGE, "too many images to shuffle");
+        mrl_rng_t rng;
+        mrl_rng_init(&rng, o->seed, 3);
+        shuffle_labels(d->label, d->n, &rng);
+        mrl_rng_init(&rng, o->seed, 4);
+        shuffle_labels(d->val.labels, d->val.n, &rng);
+    }
+    for (size_t k = 0; k < d->n; k++)
+        d->npos += d->label[k] > 0;
+    d->cw[0] = o->class_weight[0], d->cw[1] = o->class_weight[1];
+    if (o->class_weight_balanced) {
+        /* w_c = n / (2 n_c): each class weighs n/2 in all */
+        if (d->npos == 0 || d->npos == d->n)
+            return mrl_err_set(MRL_ERR_ARG,
+                               "class_weight_balanced needs both classes in the training set");
+        d->cw[0] = (float)((double)d->n / (2.0 * (double)(d->n - d->npos)));
+        d->cw[1] = (float)((double)d->n / (2.0 * (double)d->npos));
+    }
+    return 0;
 }
 
 static double now_s(void)
@@ -240,11 +397,11 @@ done:
 }
 
 /* One epoch of mini-batch training in a freshly shuffled order. */
-static int run_epoch(mrl_nn_t *nn, mrl_model_t *m, const mrl_imageset_t *tr,
-                     const mrl_train_opts_t *o, loop_t *L, size_t *perm, float *x, int *lab,
-                     uint8_t *rgb, double *loss_out, double *acc_out)
+static int run_epoch(mrl_nn_t *nn, mrl_model_t *m, const data_t *d, const mrl_train_opts_t *o,
+                     loop_t *L, size_t *perm, float *x, int *lab, uint8_t *rgb, double *loss_out,
+                     double *acc_out)
 {
-    size_t n = tr->n, bs = (size_t)o->batch;
+    size_t n = d->n, bs = (size_t)o->batch;
     /* Fisher-Yates from the identity every epoch: the order depends on the RNG state
      * alone, so a resumed run shuffles exactly as the uninterrupted one */
     for (size_t k = 0; k < n; k++)
@@ -255,15 +412,15 @@ static int run_epoch(mrl_nn_t *nn, mrl_model_t *m, const mrl_imageset_t *tr,
         perm[r] = t;
     }
     /* weights 1,1 take the unweighted path (bit-identical to no weights) */
-    const float *cw =
-        o->class_weight[0] == 1.0f && o->class_weight[1] == 1.0f ? NULL : o->class_weight;
+    const float *cw = d->cw[0] == 1.0f && d->cw[1] == 1.0f ? NULL : d->cw;
     double loss_sum = 0;
     long correct = 0;
     for (size_t k0 = 0; k0 < n; k0 += bs) {
         size_t b = n - k0 < bs ? n - k0 : bs;
         for (size_t k = 0; k < b; k++) {
-            memcpy(rgb + k * MRL_IMG_BYTES, tr->rgb + perm[k0 + k] * MRL_IMG_BYTES, MRL_IMG_BYTES);
-            lab[k] = tr->labels[perm[k0 + k]] > 0;
+            memcpy(rgb + k * MRL_IMG_BYTES, d->rgb + d->row[perm[k0 + k]] * MRL_IMG_BYTES,
+                   MRL_IMG_BYTES);
+            lab[k] = d->label[perm[k0 + k]] > 0;
         }
         mrl_model_normalize(m, rgb, b, x);
         double loss;
@@ -281,6 +438,21 @@ static int run_epoch(mrl_nn_t *nn, mrl_model_t *m, const mrl_imageset_t *tr,
     return 0;
 }
 
+/* Hand the prepared data to on_start and record a run on permuted labels in m's metadata
+ * (a model fine-tuned from such a one on true labels says so too). */
+static int start_run(mrl_model_t *m, const data_t *d, const mrl_train_opts_t *o)
+{
+    int rc = 0;
+    if (o->shuffle_labels || mrl_model_meta_get(m, "shuffled_labels"))
+        rc = mrl_model_meta_set(m, "shuffled_labels", o->shuffle_labels ? "1" : "0");
+    if (rc == 0 && o->on_start) {
+        mrl_train_start_t st = {d->n,     d->npos, d->row,        d->label,
+                                d->val.n, d->vrow, d->val.labels, {d->cw[0], d->cw[1]}};
+        o->on_start(o->ud, &st);
+    }
+    return rc;
+}
+
 int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *val,
               const mrl_train_opts_t *o, const char *resume)
 {
@@ -293,15 +465,22 @@ int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *va
     mrl_nn_opts_default(&no);
     no.threads = o->threads;
     no.precision = o->precision;
-    size_t bs = (size_t)o->batch, img = MRL_IMG_BYTES;
-    size_t *perm = malloc(tr->n * sizeof *perm);
-    float *x = malloc(bs * img * sizeof *x), *best = NULL, *vscore = NULL;
-    int *lab = malloc(bs * sizeof *lab);
-    uint8_t *rgb = malloc(bs * img);
-    int have_val = val && val->n > 0 && val->labels, rc;
+    data_t d;
+    size_t bs = (size_t)o->batch, img = MRL_IMG_BYTES, *perm = NULL;
+    float *x = NULL, *best = NULL, *vscore = NULL;
+    int *lab = NULL;
+    uint8_t *rgb = NULL;
+    int rc = prepare(tr, val, o, &d);
+    int have_val = d.val.n > 0;
+    if (rc < 0 || (rc = start_run(m, &d, o)) < 0)
+        goto done;
+    perm = malloc(d.n * sizeof *perm);
+    x = malloc(bs * img * sizeof *x);
+    lab = malloc(bs * sizeof *lab);
+    rgb = malloc(bs * img);
     if (have_val) {
         best = malloc(m->nparams * sizeof *best);
-        vscore = malloc(val->n * sizeof *vscore);
+        vscore = malloc(d.val.n * sizeof *vscore);
     }
     if (!perm || !x || !lab || !rgb || (have_val && (!best || !vscore))) {
         rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
@@ -315,7 +494,7 @@ int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *va
         goto done;
     while (L.epoch < o->epochs && !L.stopped) {
         double t0 = now_s(), loss, acc;
-        if ((rc = run_epoch(nn, m, tr, o, &L, perm, x, lab, rgb, &loss, &acc)) < 0)
+        if ((rc = run_epoch(nn, m, &d, o, &L, perm, x, lab, rgb, &loss, &acc)) < 0)
             goto done;
         L.epoch++;
         mrl_epoch_report_t R = {0};
@@ -324,10 +503,11 @@ int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *va
         R.loss = loss;
         R.accuracy = acc;
         if (have_val) {
-            if ((rc = mrl_evaluate_set(nn, m, val, vscore, NULL, &R.val_loss)) < 0)
+            if ((rc = mrl_evaluate_set(nn, m, &d.val, vscore, NULL, &R.val_loss)) < 0)
                 goto done;
             mrl_metrics_t vm;
-            if ((rc = mrl_metrics_compute(vscore, val->labels, val->n, 0.5f, &vm)) < 0)
+            if ((rc = mrl_metrics_compute(vscore, d.val.labels, d.val.n,
+                                          (float)MRL_DEFAULT_THRESHOLD, &vm)) < 0)
                 goto done;
             R.has_val = 1;
             R.val_accuracy = vm.accuracy;
@@ -344,8 +524,9 @@ int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *va
         R.best_epoch = L.best_epoch;
         R.stopped = L.stopped;
         R.seconds = now_s() - t0;
-        R.images_per_s = (double)tr->n / (R.seconds > 0 ? R.seconds : 1e-9);
-        if (o->checkpoint && (rc = save_checkpoint(m, have_val ? best : NULL, &L, o->checkpoint)) < 0)
+        R.images_per_s = (double)d.n / (R.seconds > 0 ? R.seconds : 1e-9);
+        if (o->checkpoint &&
+            (rc = save_checkpoint(m, have_val ? best : NULL, &L, o->checkpoint)) < 0)
             goto done;
         if (o->on_epoch)
             o->on_epoch(o->ud, &R);
@@ -366,6 +547,7 @@ int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *va
         rc = mrl_model_meta_set(m, "best_val_loss", buf);
     }
 done:
+    data_release(&d);
     mrl_nn_free(nn);
     free(perm);
     free(x);

@@ -70,18 +70,22 @@ static void *fe_worker(void *arg)
 int mrl_fold_encode_batch(const char *const *seq, const size_t *len, size_t n,
                           const mrl_fe_opts_t *o, mrl_fe_item_t *out)
 {
-    fe_pool_t pl = {seq,        len, n, 0, o->params ? o->params : mrl_params_builtin(NULL),
-                    out,        o->encode, PTHREAD_MUTEX_INITIALIZER,
-                    0};
+    fe_pool_t pl = {.seq = seq,
+                    .len = len,
+                    .n = n,
+                    .P = o->params ? o->params : mrl_params_builtin(NULL),
+                    .out = out,
+                    .encode = o->encode,
+                    .lock = PTHREAD_MUTEX_INITIALIZER};
     int nt = o->threads > 0 ? o->threads : 1, started = 0;
     if ((size_t)nt > n)
         nt = (int)(n ? n : 1);
     if (nt > 64)
         nt = 64;
     pthread_t th[64];
-    for (int t = 1; t < nt; t++)
-        if (pthread_create(&th[t], NULL, fe_worker, &pl) == 0)
-            started = t;
+    /* a thread that cannot start leaves its share to the others: same results */
+    for (int t = 1; t < nt && pthread_create(&th[t], NULL, fe_worker, &pl) == 0; t++)
+        started = t;
     fe_worker(&pl);
     for (int t = 1; t <= started; t++)
         pthread_join(th[t], NULL);
@@ -256,8 +260,9 @@ static int ens_fit(mrl_ensemble_t *e, size_t n)
     return e->cap ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
 }
 
-int mrl_ensemble_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,
-                       float *margin)
+/* mrl_ensemble_score, plus the first model's logits (N,2) into logit when not NULL. */
+static int ens_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,
+                     float *margin, float *logit)
 {
     if (n == 0)
         return 0;
@@ -269,6 +274,8 @@ int mrl_ensemble_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, f
         rc = mrl_nn_forward(e->nn[k], e->x, n, MRL_NN_INFER, NULL);
         if (!rc)
             rc = mrl_nn_read(e->nn[k], mrl_model_arch(e->m[k])->n_layers - 1, 0, e->z);
+        if (!rc && k == 0 && logit)
+            memcpy(logit, e->z, n * 2 * sizeof *logit);
         for (size_t i = 0; i < n && !rc; i++)
             e->zs[i] = (k ? e->zs[i] : 0.0f) + (e->z[2 * i + 1] - e->z[2 * i]);
     }
@@ -292,6 +299,12 @@ int mrl_ensemble_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, f
             margin[i] = mg;
     }
     return 0;
+}
+
+int mrl_ensemble_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,
+                       float *margin)
+{
+    return ens_score(e, rgb, n, prob, margin, NULL);
 }
 
 /* ---- records -> scores ---- */
@@ -318,10 +331,14 @@ static int batch_fit(mrl_batch_t *b, size_t n, int fasta)
         b->prob = malloc(cap * sizeof *b->prob);
         b->margin = malloc(cap * sizeof *b->margin);
         b->rgb = malloc(cap * sizeof *b->rgb);
-        b->rs = malloc(2 * cap * sizeof *b->rs);
+        b->rs = malloc(4 * cap * sizeof *b->rs);
         b->cap = b->row && b->prob && b->margin && b->rgb && b->rs ? cap : 0;
         if (!b->cap)
             return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    }
+    if (!fasta) { /* images already drawn: no items */
+        free(b->items);
+        b->items = NULL;
     }
     if (fasta && !b->items && !(b->items = calloc(b->cap, sizeof *b->items)))
         return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
@@ -337,7 +354,8 @@ static int batch_fit(mrl_batch_t *b, size_t n, int fasta)
 static int batch_score(mrl_ensemble_t *e, mrl_batch_t *b)
 {
     double t0 = now();
-    int rc = mrl_ensemble_score(e, b->rgb, b->rows, b->rs, b->rs + b->rows);
+    b->logit = b->rs + 2 * b->rows;
+    int rc = ens_score(e, b->rgb, b->rows, b->rs, b->rs + b->rows, b->logit);
     for (size_t k = 0; k < b->n; k++)
         b->prob[k] = b->margin[k] = NAN;
     for (size_t r = 0; r < b->rows && !rc; r++)

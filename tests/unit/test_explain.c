@@ -5,7 +5,8 @@
  * completeness (1% at 256 steps); SHAP efficiency (expected gradients, KernelSHAP) and
  * KernelSHAP / nucleotide occlusion exact on a linear model; occlusion finding the one
  * region a synthetic network looks at; Grad-CAM by hand; structure contexts; .npy bytes;
- * determinism (same seed, same map with 1 or 2 threads and in a batch or alone).
+ * determinism (same seed, same map with 1 or 2 threads and in a batch or alone); the method
+ * table; the caller's logits giving the same bits as explain's own scoring.
  */
 #include "mirlens.h"
 #include "test.h"
@@ -457,6 +458,67 @@ static void test_npy(void)
     CHECK(c[2] > c[0]);
 }
 
+/* The method table: every method has a name that parses back, a family and the documented
+ * contribution flag; out-of-range methods have none. Caller's logits (o.logits, one batched
+ * forward pass as the pipeline makes them) give the same maps and info bits as explain's own
+ * scoring, and they are what is used (a shifted logit shows in info.score). */
+static void test_table_and_logits(void)
+{
+    const int contrib[MRL_EXPLAIN_NMETHODS] = {0, 1, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1};
+    for (int meth = 0; meth < MRL_EXPLAIN_NMETHODS; meth++) {
+        CHECK(mrl_explain_method_name(meth) != NULL && mrl_explain_method_family(meth) != NULL);
+        CHECK_INT(mrl_explain_method_find(mrl_explain_method_name(meth)), meth);
+        CHECK_INT(mrl_explain_method_is_contribution(meth), contrib[meth]);
+    }
+    CHECK_STR(mrl_explain_method_family(MRL_EXPLAIN_SMOOTHGRAD_GUIDED), "gradient");
+    CHECK_STR(mrl_explain_method_family(MRL_EXPLAIN_KERNEL_SHAP), "shap");
+    CHECK(mrl_explain_method_name(-1) == NULL &&
+          mrl_explain_method_name(MRL_EXPLAIN_NMETHODS) == NULL);
+    CHECK(mrl_explain_method_family(MRL_EXPLAIN_NMETHODS) == NULL);
+    CHECK_INT(mrl_explain_method_is_contribution(MRL_EXPLAIN_NMETHODS), 0);
+
+    enum { N = 3 };
+    mrl_model_t *m = small_model(41, 3);
+    mrl_nn_t *nn = ctx(m, 2);
+    float *x = malloc(N * D * sizeof(float)), *a = malloc(N * D * sizeof(float));
+    float *b = malloc(N * D * sizeof(float)), z[2 * N];
+    test_hairpin_x(m, x, 0);
+    test_hairpin_x(m, x + D, 1);
+    for (size_t i = 0; i < D; i++)
+        x[2 * D + i] = x[i] + x[D + i] * 0.25f;
+    CHECK(mrl_nn_forward(nn, x, N, MRL_NN_INFER, NULL) == 0);
+    CHECK(mrl_nn_read(nn, mrl_model_arch(m)->n_layers - 1, 0, z) == 0);
+    for (int target = 0; target < 2; target++)
+        for (int meth = 0; meth < MRL_EXPLAIN_NMETHODS; meth++) {
+            mrl_explain_opts_t o;
+            mrl_explain_opts_default(&o);
+            o.method = meth, o.target = target;
+            o.samples = 4, o.steps = 4, o.kshap_samples = 16, o.batch = 5;
+            mrl_explain_info_t ia[N], ib[N];
+            CHECK(mrl_explain(nn, m, x, N, &o, a, ia) == 0);
+            o.logits = z;
+            CHECK(mrl_explain(nn, m, x, N, &o, b, ib) == 0);
+            int same = !memcmp(a, b, N * D * sizeof(float)) && !memcmp(ia, ib, sizeof ia);
+            if (!same)
+                fprintf(stderr, "  %s, target %d: caller's logits change the result\n",
+                        mrl_explain_method_name(meth), target);
+            CHECK(same);
+        }
+    float shifted[2 * N];
+    memcpy(shifted, z, sizeof z);
+    shifted[1] += 1.0f;
+    mrl_explain_opts_t o;
+    mrl_explain_opts_default(&o);
+    o.method = MRL_EXPLAIN_OCCLUSION;
+    o.logits = shifted;
+    mrl_explain_info_t in[N];
+    CHECK(mrl_explain(nn, m, x, N, &o, a, in) == 0);
+    CHECK(in[0].score == shifted[1] && in[1].score == z[3]);
+    free(x), free(a), free(b);
+    mrl_nn_free(nn);
+    mrl_model_free(m);
+}
+
 int main(void)
 {
     test_gradient_fd();
@@ -465,6 +527,7 @@ int main(void)
     test_occlusion();
     test_linear_shares();
     test_methods_run();
+    test_table_and_logits();
     test_gradcam_by_hand();
     test_structure();
     test_npy();

@@ -707,6 +707,71 @@ static void test_curve_errors(void)
     mrl_model_free(m);
 }
 
+/* mrl_faith_hairpin = the map read out per nucleotide (|value| for a method that is not a
+ * contribution), then mrl_faith_curves; mrl_faith_sum_add sums by hand. */
+static void test_hairpin_and_sums(void)
+{
+    mrl_layer_spec_t L[] = {{MRL_LAYER_CONV, 4, 3, 1, 0},
+                            {MRL_LAYER_RELU, 0, 0, 0, 0},
+                            {MRL_LAYER_MAXPOOL, 0, 2, 0, 0},
+                            {MRL_LAYER_FLATTEN, 0, 0, 0, 0},
+                            {MRL_LAYER_DENSE, 2, 0, 0, 0}};
+    mrl_arch_t a = arch(5, L);
+    mrl_model_t *m = NULL;
+    CHECK(mrl_model_new(&m, &a, 5) == 0);
+    mrl_nn_t *nn = ctx(m, 1);
+    const hp_case_t *c = &cases[3];
+    size_t n = strlen(c->seq);
+    mrl_hairpin_t h;
+    encode(c->seq, n, c->st, &h);
+    float map2d[PLANE], *attr = malloc(n * sizeof *attr);
+    mrl_rng_t r;
+    mrl_rng_init(&r, 3, 3);
+    for (int i = 0; i < PLANE; i++)
+        map2d[i] = mrl_rng_normal(&r); /* signed: |.| changes the order */
+    mrl_faith_opts_t o;
+    mrl_faith_opts_default(&o);
+    o.steps = 4, o.n_random = 2;
+    const size_t len = 4 * (size_t)(o.steps + 1);
+    float got[4 * 5], want[4 * 5];
+    double ag[4], aw[4];
+    static const int methods[2] = {MRL_EXPLAIN_IG, MRL_EXPLAIN_GRADIENT};
+    for (int k = 0; k < 2; k++) {
+        CHECK(mrl_faith_hairpin(nn, m, &h, c->seq, c->st, n, methods[k], map2d, 7, &o, got, ag) ==
+              0);
+        mrl_explain_nucleotides(&h, map2d, n, attr, NULL);
+        for (size_t p = 0; k == 1 && p < n; p++)
+            attr[p] = fabsf(attr[p]);
+        CHECK(mrl_faith_curves(nn, m, &h, c->seq, c->st, n, attr, 7, &o, want, aw) == 0);
+        CHECK(memcmp(got, want, len * sizeof *got) == 0);
+        CHECK(memcmp(ag, aw, sizeof ag) == 0);
+    }
+
+    mrl_faith_sum_t fs;
+    CHECK_INT(mrl_faith_sum_init(&fs, 2, 0), MRL_ERR_ARG);
+    CHECK(mrl_faith_sum_init(&fs, 2, 4) == 0);
+    float c1[4 * 5], c2[4 * 5];
+    for (size_t k = 0; k < len; k++)
+        c1[k] = (float)k, c2[k] = 0.5f;
+    const double a1[4] = {1, 2, 3, 4}, a2[4] = {0.25, 0.25, 0.25, 0.25};
+    mrl_faith_sum_add(&fs, 1, 1, c1, a1);
+    mrl_faith_sum_add(&fs, 1, 0, c2, a2);
+    CHECK(fs.count[0] == 0 && fs.count[1] == 0 && fs.count[2] == 2 && fs.count[3] == 1);
+    int bad = 0;
+    for (size_t k = 0; k < len; k++) {
+        bad += fs.curve[k] != 0;                          /* method 0 untouched */
+        bad += fs.curve[2 * len + k] != (double)k + 0.5;  /* method 1, all */
+        bad += fs.curve[3 * len + k] != (double)k;        /* method 1, called */
+    }
+    CHECK_INT(bad, 0);
+    CHECK(fs.auc[8] == 1.25 && fs.auc[11] == 4.25 && fs.auc[12] == 1 && fs.auc[15] == 4);
+    mrl_faith_sum_release(&fs);
+    CHECK(fs.curve == NULL && fs.n_methods == 0);
+    free(attr);
+    mrl_nn_free(nn);
+    mrl_model_free(m);
+}
+
 int main(void)
 {
     test_auc();
@@ -717,5 +782,6 @@ int main(void)
     test_curves_linear(MRL_MASK_N);
     test_determinism();
     test_curve_errors();
+    test_hairpin_and_sums();
     return test_summary("test_faithful");
 }

@@ -376,6 +376,97 @@ static void test_cascade(void)
     free(keep), free(x), free(gm), free(gc);
 }
 
+static void on_step(void *ctx, int done, int total)
+{
+    int *last = ctx;
+    CHECK(done == last[0] + 1 && total == last[1]);
+    last[0] = done;
+}
+
+/* mrl_sanity_run against the same steps done by hand (clone, re-draw layers from the output
+ * down with seed ex.seed + 1000003, explain, rank-correlate, mean): the same numbers; the
+ * shuffled column from a given model; the verdict from the rho table. */
+static void test_sanity_run(void)
+{
+    mrl_model_t *m = small_model(3), *sh = small_model(9), *c = NULL;
+    float *x = malloc(NIMG * D_ * sizeof *x), *g0 = malloc(NIMG * D_ * sizeof *g0);
+    float *g = malloc(NIMG * D_ * sizeof *g);
+    inputs(x);
+    mrl_nn_t *nm = ctx(m);
+    static const int methods[2] = {MRL_EXPLAIN_GRADIENT, MRL_EXPLAIN_GRADIENT_X_INPUT};
+    mrl_sanity_opts_t o;
+    mrl_sanity_opts_default(&o);
+    o.methods = methods, o.n_methods = 2, o.shuffled = sh, o.nn.threads = 1;
+    int last[2] = {0, 5};
+    o.progress = on_step, o.progress_ctx = last;
+    mrl_sanity_t s;
+    CHECK(mrl_sanity_run(nm, m, x, NIMG, &o, &s) == 0);
+    CHECK_INT(s.L, 4);
+    CHECK_INT(last[0], 5);
+    CHECK(s.have_shuffled == 1 && s.n == NIMG);
+    const size_t cols = (size_t)s.L + 2;
+    CHECK(s.rho_s[0] == 1 && s.rho_a[cols] == 1);
+
+    /* by hand, gradient (method 0) and input x gradient (method 1) */
+    double rs[NIMG], ra[NIMG];
+    CHECK(mrl_model_clone(&c, m) == 0);
+    mrl_nn_t *nc = ctx(c);
+    for (int j = 0; j < 2; j++) {
+        mrl_explain_opts_t eo = o.ex;
+        eo.method = methods[j];
+        CHECK(mrl_explain(nm, m, x, NIMG, &eo, g0, NULL) == 0);
+        CHECK(memcmp(g0, s.maps + (size_t)j * NIMG * D_, NIMG * D_ * sizeof *g0) == 0);
+    }
+    int worst = 0;
+    for (int st = 0; st < s.L; st++) {
+        CHECK(mrl_model_randomize_layer(c, s.layers[st], o.ex.seed + 1000003) == 0);
+        for (int j = 0; j < 2; j++) {
+            mrl_explain_opts_t eo = o.ex;
+            eo.method = methods[j];
+            CHECK(mrl_explain(nc, c, x, NIMG, &eo, g, NULL) == 0);
+            CHECK(mrl_maps_rank_corr(s.maps + (size_t)j * NIMG * D_, g, NIMG, C_, H_, W_, rs,
+                                     ra) == 0);
+            double ms = 0, ma = 0;
+            for (int k = 0; k < NIMG; k++)
+                ms += rs[k], ma += ra[k];
+            worst += fabs(ms / NIMG - s.rho_s[(size_t)j * cols + (size_t)st + 1]) > 1e-12;
+            worst += fabs(ma / NIMG - s.rho_a[(size_t)j * cols + (size_t)st + 1]) > 1e-12;
+        }
+    }
+    CHECK_INT(worst, 0);
+    CHECK(isfinite(s.rho_s[cols - 1]) && fabs(s.rho_s[cols - 1]) < 1);
+
+    /* the verdict: mean |rho_s| over columns 1..L below 0.5, and |shuffled| below 0.5 */
+    for (int j = 0; j < 2; j++) {
+        double casc = 0;
+        for (int st = 1; st <= s.L; st++)
+            casc += fabs(s.rho_s[(size_t)j * cols + (size_t)st]);
+        casc /= s.L;
+        CHECK_CLOSE(mrl_sanity_cascade_mean(&s, j), casc, 1e-12, 0);
+        int want = casc < 0.5 && fabs(s.rho_s[(size_t)j * cols + cols - 1]) < 0.5;
+        CHECK_INT(mrl_sanity_verdict(&s, j), want);
+    }
+    for (size_t k = 1; k < cols; k++) /* a table made to pass, then to fail on the shuffle */
+        s.rho_s[k] = k < cols - 1 ? 0.3 : -0.2;
+    CHECK_INT(mrl_sanity_verdict(&s, 0), 1);
+    s.rho_s[cols - 1] = -0.6;
+    CHECK_INT(mrl_sanity_verdict(&s, 0), 0);
+    s.have_shuffled = 0;
+    CHECK_INT(mrl_sanity_verdict(&s, 0), 1);
+    s.rho_s[1] = 0.9, s.rho_s[2] = 0.9;
+    CHECK_INT(mrl_sanity_verdict(&s, 0), 0); /* mean (0.9 + 0.9 + 0.3 + 0.3) / 4 = 0.6 */
+    CHECK_INT(mrl_sanity_verdict(&s, 2), -1);
+    mrl_sanity_release(&s);
+    CHECK(s.rho_s == NULL && s.maps == NULL);
+    CHECK_INT(mrl_sanity_verdict(&s, 0), -1);
+
+    o.n_methods = 0;
+    CHECK_INT(mrl_sanity_run(nm, m, x, NIMG, &o, &s), MRL_ERR_ARG);
+    mrl_nn_free(nm), mrl_nn_free(nc);
+    mrl_model_free(m), mrl_model_free(sh), mrl_model_free(c);
+    free(x), free(g0), free(g);
+}
+
 int main(void)
 {
     test_spearman();
@@ -385,5 +476,6 @@ int main(void)
     test_param_layers();
     test_randomize();
     test_cascade();
+    test_sanity_run();
     return test_summary("test_sanity");
 }
