@@ -190,7 +190,7 @@ static void test_split(mrl_model_t *m, const mrl_imageset_t *s31, const mrl_imag
     CHECK(z.s.n_train == 16 && z.s.n_val == va->n && z.ti[15] == 15 && z.vi[3] == 3);
     /* a fraction outside [0, 1); nothing left to train on (the one negative and the one
      * positive both held out) */
-    double bad[] = {1.0, -0.1, NAN};
+    double bad[] = {1.0, -0.1, (double)NAN};
     for (int k = 0; k < 3; k++) {
         o.val_split = bad[k];
         CHECK_INT(prepare_only(m, s31, NULL, &o, &z), MRL_ERR_ARG);
