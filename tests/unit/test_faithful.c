@@ -551,7 +551,8 @@ static void test_curves_linear(int mode)
 /* A small CNN: the same seed gives the same curves bit for bit with 1 or 2 threads, the
  * batch size changes nothing beyond rounding, another seed or index changes only the random
  * rows, and n_random = 0 gives NaN rows. */
-static void test_determinism(void)
+/* conv(4, 3x3 same) relu maxpool2 flatten dense2 on the full image, seeded. */
+static mrl_model_t *small_cnn(uint64_t seed)
 {
     mrl_layer_spec_t L[] = {{MRL_LAYER_CONV, 4, 3, 1, 0},
                             {MRL_LAYER_RELU, 0, 0, 0, 0},
@@ -560,7 +561,13 @@ static void test_determinism(void)
                             {MRL_LAYER_DENSE, 2, 0, 0, 0}};
     mrl_arch_t a = arch(5, L);
     mrl_model_t *m = NULL;
-    CHECK(mrl_model_new(&m, &a, 7) == 0);
+    CHECK(mrl_model_new(&m, &a, seed) == 0);
+    return m;
+}
+
+static void test_determinism(void)
+{
+    mrl_model_t *m = small_cnn(7);
     float *p = mrl_model_params(m);
     for (size_t i = 0; i < mrl_model_nparams(m); i++)
         p[i] *= 3;
@@ -711,14 +718,7 @@ static void test_curve_errors(void)
  * contribution), then mrl_faith_curves; mrl_faith_sum_add sums by hand. */
 static void test_hairpin_and_sums(void)
 {
-    mrl_layer_spec_t L[] = {{MRL_LAYER_CONV, 4, 3, 1, 0},
-                            {MRL_LAYER_RELU, 0, 0, 0, 0},
-                            {MRL_LAYER_MAXPOOL, 0, 2, 0, 0},
-                            {MRL_LAYER_FLATTEN, 0, 0, 0, 0},
-                            {MRL_LAYER_DENSE, 2, 0, 0, 0}};
-    mrl_arch_t a = arch(5, L);
-    mrl_model_t *m = NULL;
-    CHECK(mrl_model_new(&m, &a, 5) == 0);
+    mrl_model_t *m = small_cnn(5);
     mrl_nn_t *nn = ctx(m, 1);
     const hp_case_t *c = &cases[3];
     size_t n = strlen(c->seq);
