@@ -587,7 +587,9 @@ int eng_prepare(eng_t *e, int b, int nthr, unsigned need)
         p->b = b, p->nthr = nthr;
         if (e->n_plans == MAX_PLANS) {
             /* evict the least recently used plan not needed by this call (a call uses at
-             * most 4); oneDNN's primitive cache makes a rebuild cheap */
+             * most 5: two shard sizes x data / weight passes, and (1 image, 1 thread) for
+             * the dense layers outside training); oneDNN's primitive cache makes a rebuild
+             * cheap */
             int v = -1;
             for (int k = 0; k < e->n_plans; k++) {
                 uint64_t st = e->plans[k]->stamp;

@@ -260,18 +260,20 @@ static int ens_fit(mrl_ensemble_t *e, size_t n)
     return e->cap ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
 }
 
-/* mrl_ensemble_score, plus the first model's logits (N,2) into logit when not NULL. */
+/* mrl_ensemble_score, plus the first model's logits (N,2) into logit and its normalised
+ * images (N,3,H,W) into x0, each when not NULL. */
 static int ens_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,
-                     float *margin, float *logit)
+                     float *margin, float *logit, float *x0)
 {
     if (n == 0)
         return 0;
     int rc = ens_fit(e, n);
     const size_t img = 3 * MRL_IMG_H * MRL_IMG_W;
     for (int k = 0; k < e->n && !rc; k++) {
+        float *x = k == 0 && x0 ? x0 : e->x;
         for (size_t i = 0; i < n; i++)
-            mrl_model_normalize(e->m[k], rgb[i], 1, e->x + i * img);
-        rc = mrl_nn_forward(e->nn[k], e->x, n, MRL_NN_INFER, NULL);
+            mrl_model_normalize(e->m[k], rgb[i], 1, x + i * img);
+        rc = mrl_nn_forward(e->nn[k], x, n, MRL_NN_INFER, NULL);
         if (!rc)
             rc = mrl_nn_read(e->nn[k], mrl_model_arch(e->m[k])->n_layers - 1, 0, e->z);
         if (!rc && k == 0 && logit)
@@ -304,7 +306,7 @@ static int ens_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, flo
 int mrl_ensemble_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,
                        float *margin)
 {
-    return ens_score(e, rgb, n, prob, margin, NULL);
+    return ens_score(e, rgb, n, prob, margin, NULL, NULL);
 }
 
 /* ---- records -> scores ---- */
@@ -355,14 +357,12 @@ static int batch_score(mrl_ensemble_t *e, mrl_batch_t *b)
 {
     double t0 = now();
     b->logit = b->rs + 2 * b->rows;
-    int rc = ens_score(e, b->rgb, b->rows, b->rs, b->rs + b->rows, b->logit);
+    int rc = ens_score(e, b->rgb, b->rows, b->rs, b->rs + b->rows, b->logit,
+                       b->keep_x ? b->x : NULL);
     for (size_t k = 0; k < b->n; k++)
         b->prob[k] = b->margin[k] = NAN;
     for (size_t r = 0; r < b->rows && !rc; r++)
         b->prob[b->row[r]] = b->rs[r], b->margin[b->row[r]] = b->rs[b->rows + r];
-    const size_t img = 3 * MRL_IMG_H * MRL_IMG_W;
-    for (size_t r = 0; r < b->rows && b->keep_x && !rc; r++)
-        mrl_model_normalize(e->m[0], b->rgb[r], 1, b->x + r * img);
     b->t[1] += now() - t0;
     return rc;
 }
