@@ -669,7 +669,9 @@ const char *mrl_context_name(int ctx);
 
 /* Partners (0-based, -1 when unpaired) and contexts (enum mrl_context) of the n positions
  * of a dot-bracket structure. Returns 0 or MRL_ERR_ARG (unbalanced brackets, another
- * character). partner and context are caller-owned arrays of n entries. */
+ * character). partner and context are caller-owned arrays of n entries. The pipeline
+ * computes them once per record with the fold (mrl_fe_item_t.partner, .context); the
+ * functions below take them from there (src/fold/structure.c). */
 MRL_MUST_CHECK int mrl_explain_structure(const char *structure, size_t n, int *partner,
                                          uint8_t *context);
 
@@ -681,28 +683,9 @@ void mrl_explain_nucleotides(const mrl_hairpin_t *h, const float *map, size_t n,
                              int *npx);
 
 /* Write a float32 array as a NumPy .npy file (format 1.0, little-endian '<f4', C order),
- * atomically. ndim 1..4. Returns 0, MRL_ERR_ARG or MRL_ERR_IO. */
+ * atomically (src/io/npy.c). ndim 1..4. Returns 0, MRL_ERR_ARG or MRL_ERR_IO. */
 MRL_MUST_CHECK int mrl_npy_write(const char *path, const float *data, int ndim,
                                  const size_t *shape);
-
-/* Diverging colour (blue - white - red) of v in [-1, 1] (clamped) into rgb[3]. */
-void mrl_explain_colour(float v, uint8_t rgb[3]);
-
-/* Picture of a map over its hairpin image, for PNG output: the image (25,100,3) enlarged
- * scale times (2..16) above the map (25,100) in the diverging colours, symmetric around 0
- * and saturating at the 98th percentile of the non-zero |map| (drawn pixels slightly
- * darkened so the bars stay visible), and a colour bar below. Writes
- * *w x *h x 3 bytes into a malloc'ed *out (caller frees). Returns 0, MRL_ERR_ARG or
- * MRL_ERR_NOMEM. */
-MRL_MUST_CHECK int mrl_explain_overlay(const uint8_t *rgb, const float *map, int scale,
-                                       uint8_t **out, int *w, int *h);
-
-/* SVG of a secondary structure with each nucleotide coloured by attr (n values, diverging
- * around 0 at +-max|attr|): the two arms of the hairpin side by side, pairs as rungs, the
- * terminal loop as an arc (positions 5' of the chosen loop on the top row, those 3' of it on
- * the bottom row). title may be NULL. Written atomically. Returns 0, MRL_ERR_ARG, MRL_ERR_IO. */
-MRL_MUST_CHECK int mrl_explain_svg_write(const char *path, const char *seq, const char *structure,
-                                         size_t n, const float *attr, const char *title);
 
 /* ------------------------------------------------------------ faithfulness -- */
 
@@ -829,6 +812,7 @@ void mrl_sanity_opts_default(mrl_sanity_opts_t *o);
 typedef struct mrl_sanity {
     int n_methods, L;
     int layers[MRL_NN_MAX_LAYERS]; /* as mrl_model_param_layers gives them */
+    int layer_kind[MRL_NN_MAX_LAYERS]; /* enum mrl_layer_kind of each of layers */
     double *rho_s, *rho_a;         /* (n_methods, L+2) mean signed / absolute Spearman rho */
     int have_shuffled;
     size_t n;                      /* images */
@@ -961,14 +945,217 @@ void mrl_agg_clear(mrl_agg_t *a);
  * an image without a column map). */
 void mrl_agg_add_map(mrl_agg_t *a, int g, const float *map2d, int used);
 /* Add one sequence's nucleotide attributions (attr, n entries, mrl_explain_nucleotides of
- * the same map) to group g: h its hairpin, structure its fold, duplex its miRNA duplex
- * (mrl_duplex_regions) or NULL. Returns 0, MRL_ERR_ARG (bad structure) or MRL_ERR_NOMEM. */
-MRL_MUST_CHECK int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const char *structure,
-                                   size_t n, const mrl_hairpin_t *h, const float *attr,
-                                   const int *duplex);
+ * the same map) to group g: partner and context its fold's pair table and contexts (n
+ * entries each, mrl_explain_structure, e.g. mrl_fe_item_t's), h its hairpin, duplex its
+ * miRNA duplex (mrl_duplex_regions) or NULL. Returns 0, MRL_ERR_ARG (a NULL argument, a
+ * group out of range) or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const int *partner,
+                                   const uint8_t *context, size_t n, const mrl_hairpin_t *h,
+                                   const float *attr, const int *duplex);
 /* Motif statistics of k-mer k in group g and scope: enrichment (top / expected) and the
  * z-score (top - expected) / sqrt(variance); NaN where nothing was counted. */
 void mrl_agg_kmer_stats(const mrl_agg_t *a, int g, int scope, int k, double *enrich, double *z);
+
+/* ------------------------------------------------------- explaining a set -- */
+
+/* A labelled set explained in one pass (src/explain/set.c; `mirlens explain --aggregate`
+ * and `--sanity`): the records are folded, drawn and scored by the pipeline a chunk at a
+ * time (mrl_pipeline_run), explained with every method on the pipeline's images and
+ * logits, and summed: mean maps, profiles and shares by outcome group (mrl_agg_t), with the
+ * miRNA duplex of each positive found in a mature table; deletion and insertion curves of
+ * evenly spaced records (mrl_faith_sum_t); the first records of each outcome group kept as
+ * examples; an evenly spaced subset kept for the sanity checks (mrl_sanity_run), run on all
+ * of it at the end. The set holds its records (input) and what the run found (output);
+ * mrl_report_set_write renders it. */
+
+typedef struct mrl_ensemble mrl_ensemble_t; /* the scorer (pipeline section, below) */
+
+#define MRL_EXPLAIN_SET_MAX_EXAMPLES 64 /* examples kept per outcome group at most */
+
+typedef struct mrl_explain_set_opts {
+    const int *methods;    /* enum mrl_explain_method, n_methods of them (borrowed); NULL
+                              (default): ex.method alone */
+    int n_methods;
+    mrl_explain_opts_t ex; /* the explainer's options (method and logits set per call);
+                              target and seed serve the faithfulness curves too */
+    int aggregate;         /* 1 (default): statistics, faithfulness and examples over every
+                              record, and the sanity checks on sanity_n of them; 0: only the
+                              sanity checks, on sanity_n records evenly spaced over the set
+                              (the run drops the others from the set) */
+    float threshold;       /* P(pre-miRNA) >= threshold calls a pre-miRNA: outcome groups,
+                              the faithfulness subset "called" (default MRL_DEFAULT_THRESHOLD) */
+    int faith_n;           /* records given faithfulness curves, evenly spaced (default 100;
+                              0: none) */
+    int faith_steps;       /* mrl_faith_opts_t.steps (default 20) */
+    int faith_random;      /* mrl_faith_opts_t.n_random (default 4) */
+    int mask;              /* mrl_faith_opts_t.mask (default MRL_MASK_WHITE) */
+    int sanity_n;          /* images for the sanity checks, evenly spaced (default 0) */
+    mrl_model_t *shuffled; /* a network trained on shuffled labels for the sanity checks
+                              (borrowed), or NULL (default) */
+    mrl_nn_opts_t nn;      /* contexts of the sanity checks' networks (mrl_nn_opts_default) */
+    int examples;          /* records kept per outcome group, the first met (default 3; at
+                              most MRL_EXPLAIN_SET_MAX_EXAMPLES) */
+    const mrl_mature_tab_t *mature; /* mature positions (borrowed) or NULL (default): the
+                              duplex of positives, found by id or MI accession */
+    int fold_threads;      /* fold + draw workers (default 1, as mrl_fe_opts_default) */
+    void (*progress)(void *ctx, int stage, long done, long total); /* after each chunk
+                              (stage 0: records) and each sanity step (stage 1); may be NULL */
+    void *progress_ctx;
+} mrl_explain_set_opts_t;
+
+void mrl_explain_set_opts_default(mrl_explain_set_opts_t *o);
+
+/* One record of a set: a sequence (FASTA) or an image. */
+typedef struct mrl_explain_rec {
+    char *id;           /* name (owned) */
+    char acc[24];       /* first word of the FASTA description when it is an MI accession
+                           (the mature table's second key), else "" */
+    char *seq;          /* the sequence (owned), NULL for an image */
+    size_t len;         /* letters of seq */
+    const uint8_t *rgb; /* an image's picture (MRL_IMG_BYTES, borrowed), NULL for a sequence */
+    int label;          /* 1 pre-miRNA, 0 other, -1 unknown */
+    /* what the run found: */
+    int refused;        /* 1: its fold has no hairpin loop; not explained */
+    float prob;         /* P(pre-miRNA); NAN when not explained */
+    int group;          /* enum mrl_outcome; -1 unlabelled or not explained */
+    int duplex[4];      /* its miRNA duplex {s5, e5, s3, e3}, 0-based inclusive; all -1 when
+                           none was placed (no mature positions, not a positive, unpaired) */
+    double *faith_auc;  /* (n_methods, 4) areas of its faithfulness curves (mrl_faith_curves'
+                           auc) when among the faith_n records, else NULL (owned) */
+} mrl_explain_rec_t;
+
+/* An example kept for pages: a record as the pipeline saw it and every method's map. */
+typedef struct mrl_explain_example {
+    size_t rec;         /* its record (index into mrl_explain_set_t.rec) */
+    int mfe;            /* dcal/mol */
+    char *structure;    /* (len + 1) dot-bracket (owned) */
+    int *partner;       /* (len) pair table (owned) */
+    uint8_t *context;   /* (len) enum mrl_context (owned) */
+    mrl_hairpin_t hp;   /* its image and column map */
+    float *map2d;       /* (n_methods, H, W) each method's map summed over channels (owned) */
+} mrl_explain_example_t;
+
+typedef struct mrl_explain_set {
+    size_t n, cap;          /* records */
+    mrl_explain_rec_t *rec; /* (n) in input order */
+    /* what mrl_explain_set_run found: */
+    mrl_explain_set_opts_t opts; /* the run's options (methods points at `methods`; the other
+                                    pointers as the caller gave them) */
+    int methods[MRL_EXPLAIN_NMETHODS];
+    long n_done, n_refused; /* records explained; refused (no hairpin loop) */
+    long n_duplex, n_faith; /* of them with a duplex placed; given faithfulness curves */
+    mrl_agg_t *agg;         /* (n_methods) sums by outcome group (aggregate), else NULL */
+    mrl_faith_sum_t faith;  /* faithfulness sums over the n_faith records */
+    mrl_sanity_t sanity;    /* the sanity checks on sanity.n images; empty when not run */
+    mrl_explain_example_t *ex; /* (n_ex) examples in the order met */
+    size_t n_ex;
+    double seconds[3];      /* time spent explaining, on faithfulness, on the sanity checks */
+} mrl_explain_set_t;
+
+/* An empty set (a zeroed struct is one too). Release with mrl_explain_set_release, which
+ * frees the records and the results. */
+void mrl_explain_set_init(mrl_explain_set_t *s);
+void mrl_explain_set_release(mrl_explain_set_t *s);
+/* Append the records of a FASTA file (o: NULL = defaults) with label (1, 0 or -1). Returns
+ * 0, or the reader's error naming the file and record (the records read before it stay),
+ * MRL_ERR_ARG if s holds images. */
+MRL_MUST_CHECK int mrl_explain_set_add_fasta(mrl_explain_set_t *s, const char *path, int label,
+                                             const mrl_fasta_opts_t *o);
+/* Append the images of img (borrowed: it must outlive s), named by img->names or "img<k>"
+ * (1-based), labelled by img->labels or -1. Returns 0, MRL_ERR_NOMEM, or MRL_ERR_ARG if s
+ * holds sequences. */
+MRL_MUST_CHECK int mrl_explain_set_add_images(mrl_explain_set_t *s, const mrl_imageset_t *img);
+/* Explain the set with the one model of e (an ensemble of one: its context explains too),
+ * options o (NULL = defaults), replacing the results of an earlier run. Every record's
+ * results, the sums, the examples and the sanity checks land in s. Returns 0;
+ * MRL_ERR_ARG (bad options, no records, an unlabelled record with aggregate, an ensemble
+ * of several models); MRL_ERR_REFUSED when no record has a hairpin loop; or the first
+ * error of the pipeline, an explainer, the faithfulness curves or the sanity checks (the
+ * records' results up to it stay). */
+MRL_MUST_CHECK int mrl_explain_set_run(mrl_explain_set_t *s, mrl_ensemble_t *e,
+                                       const mrl_explain_set_opts_t *o);
+
+/* ===================================================================== report == */
+
+/* Pictures and pages for a person (src/report/): the overlay of a map on its hairpin image,
+ * the structure coloured by attribution, and the report of an explained set (tables,
+ * figures, example pages, an offline index.html). One diverging colour map and one HTML /
+ * XML escape serve them all; the charts come from one small SVG kit; every file is written
+ * to a temporary name and renamed (mrl_atomic_t). */
+
+/* Diverging colour (blue - white - red, Moreland's ends) of v in [-1, 1] (clamped; NaN is
+ * white) into rgb[3]. */
+void mrl_report_colour(float v, uint8_t rgb[3]);
+
+/* s with <, >, & and " written as entities: for HTML and SVG text and attribute values. */
+void mrl_report_escape(FILE *fp, const char *s);
+
+/* Picture of a map over its hairpin image, for PNG output: the image (25,100,3) enlarged
+ * scale times (2..16) above the map (25,100) in the diverging colours, symmetric around 0
+ * and saturating at the 98th percentile of the non-zero |map| (drawn pixels slightly
+ * darkened so the bars stay visible), and a colour bar below. Writes
+ * *w x *h x 3 bytes into a malloc'ed *out (caller frees). Returns 0, MRL_ERR_ARG or
+ * MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_report_overlay(const uint8_t *rgb, const float *map, int scale,
+                                      uint8_t **out, int *w, int *h);
+
+/* SVG of a folded hairpin with each nucleotide coloured by attr (n values, diverging around
+ * 0 at +-max|attr|): the two arms side by side, pairs (partner, n entries) as rungs, the
+ * terminal loop of h (the drawn hairpin: its loop_open / loop_close) as an arc; positions
+ * on one line when h is NULL or has no loop. title may be NULL. Written atomically.
+ * Returns 0, MRL_ERR_ARG, MRL_ERR_NOMEM or MRL_ERR_IO. */
+MRL_MUST_CHECK int mrl_report_hairpin_svg(const char *path, const char *seq, size_t n,
+                                          const int *partner, const mrl_hairpin_t *h,
+                                          const float *attr, const char *title);
+
+/* The top strongest positions of attr (by magnitude; n entries) as an HTML table: position
+ * (1-based), base, partner, context, attribution. Nothing for top <= 0. */
+void mrl_report_top_table(FILE *fp, const char *seq, size_t n, const int *partner,
+                          const uint8_t *context, const float *attr, int top);
+
+/* Unique file-system-safe names from ids: letters, digits and ._+- kept, anything else '_',
+ * no leading '.', at most 120 characters, "seq" for an empty id, "_2", "_3", ... appended to
+ * repeats (compared case-insensitively, for case-insensitive file systems). */
+typedef struct mrl_report_names mrl_report_names_t;
+mrl_report_names_t *mrl_report_names_new(void); /* NULL when out of memory */
+void mrl_report_names_free(mrl_report_names_t *ns);
+/* The name for id into out (cap bytes, >= 128). Returns 0 or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_report_names_unique(mrl_report_names_t *ns, const char *id, char *out,
+                                           size_t cap);
+
+/* A curve (n points x, y in [0, 1]) as a small SVG chart of the unit square: ticks every
+ * 0.25, "title (area A)" above, the diagonal when asked (ROC); mirlens eval's ROC and
+ * precision-recall plots. The texts are written as given. Written atomically. Returns 0,
+ * MRL_ERR_IO or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_report_curve_svg(const char *path, const char *title, const char *xlabel,
+                                        const char *ylabel, const double *x, const double *y,
+                                        size_t n, double area, int diagonal);
+
+/* What the set report says about its run besides the set: inputs, model, machine. */
+typedef struct mrl_report_set_opts {
+    const char *input;               /* the one input of a sanity-only run, or NULL */
+    const char *const *pos, *const *neg, *const *images; /* input files, as named */
+    int n_pos, n_neg, n_images;
+    const char *model;               /* the model file, as named */
+    int threads;                     /* threads the run used */
+    double seconds;                  /* its wall time */
+    int scale;                       /* example pictures: PNG enlargement 2..16 (default 8) */
+    int top;                         /* example pages: strongest positions listed (default 10) */
+} mrl_report_set_opts_t;
+
+void mrl_report_set_opts_default(mrl_report_set_opts_t *o);
+/* Create dir and the subdirectories the set report of a run with these options writes into
+ * (aggregate/, and seq/ for examples): the report does it itself; a caller does it before a
+ * long run to fail early. Returns 0 or MRL_ERR_IO naming the directory. */
+MRL_MUST_CHECK int mrl_report_set_dirs(const char *dir, int aggregate, int examples);
+/* The report of an explained set s (mrl_explain_set_run) into dir: with aggregate,
+ * predictions.tsv, aggregate/ (columns, profile, categories, cut sites, motifs and loop
+ * TSVs; per method the mean maps as .npy, PNG and SVG, and profile, category and cut-site
+ * charts), faithfulness tables and curves, seq/NAME.html pages of the examples; the sanity
+ * table and chart when the checks ran; and index.html, offline, linking everything.
+ * Returns 0 or the first error (MRL_ERR_IO, MRL_ERR_NOMEM). */
+MRL_MUST_CHECK int mrl_report_set_write(const char *dir, const mrl_explain_set_t *s,
+                                        const mrl_report_set_opts_t *o);
 
 /* =================================================== metrics, data sets, training == */
 
@@ -1011,15 +1198,20 @@ void mrl_fe_opts_default(mrl_fe_opts_t *o);
 
 typedef struct mrl_fe_item {
     char *structure;  /* dot-bracket (malloc'ed; mrl_fe_items_release frees) */
+    int *partner;     /* (n) 0-based partner of each position, -1 unpaired */
+    uint8_t *context; /* (n) enum mrl_context of each position: partner and context are
+                         mrl_explain_structure of structure, computed once here with the
+                         fold (malloc'ed; mrl_fe_items_release frees) */
     int mfe;          /* dcal/mol */
     int rc;           /* 0, or MRL_ERR_REFUSED (no hairpin loop / empty): hp is blank */
     char err[128];    /* message when rc < 0 */
     mrl_hairpin_t hp; /* image and column map */
 } mrl_fe_item_t;
 
-/* Fold and draw seq[k] (len[k] letters) into out[k] (zeroed by the caller) for k < n.
- * Returns 0 (refusals are per item) or the first hard error (a sequence the folder
- * rejects, out of memory), with its message. */
+/* Fold and draw seq[k] (len[k] letters) into out[k] (zeroed by the caller) for k < n:
+ * structure, its pair table and contexts, MFE and (o->encode) the image. Returns 0
+ * (refusals are per item) or the first hard error (a sequence the folder rejects, out of
+ * memory), with its message. */
 MRL_MUST_CHECK int mrl_fold_encode_batch(const char *const *seq, const size_t *len, size_t n,
                                          const mrl_fe_opts_t *o, mrl_fe_item_t *out);
 void mrl_fe_items_release(mrl_fe_item_t *items, size_t n);
@@ -1038,8 +1230,10 @@ MRL_MUST_CHECK int mrl_ensemble_new(mrl_ensemble_t **out, mrl_model_t *const *mo
                                     const mrl_nn_opts_t *o);
 void mrl_ensemble_free(mrl_ensemble_t *e);
 int mrl_ensemble_size(const mrl_ensemble_t *e);
-/* Model k's context (borrowed; e.g. to ask mrl_nn_precision). */
+/* Model k's context (borrowed; e.g. to ask mrl_nn_precision), NULL if k is out of range. */
 mrl_nn_t *mrl_ensemble_nn(const mrl_ensemble_t *e, int k);
+/* Model k (as given to mrl_ensemble_new), NULL if k is out of range. */
+mrl_model_t *mrl_ensemble_model(const mrl_ensemble_t *e, int k);
 /* Scores of n hairpin images rgb[i] (MRL_IMG_BYTES each, as mrl_hairpin_t.rgb), each model
  * normalising them its own way: margin[i] (N) is the logit margin z1 - z0 of pre-miRNA over
  * other and prob[i] (N) the probability of pre-miRNA. One model: its softmax; an ensemble:
@@ -1168,6 +1362,7 @@ MRL_MUST_CHECK int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl
  * computed from it; loss = mean cross-entropy when the set has labels (may be NULL). */
 MRL_MUST_CHECK int mrl_evaluate_set(mrl_nn_t *nn, const mrl_model_t *m, const mrl_imageset_t *s,
                                     float *score, float *margin, double *loss);
+
 
 #ifdef __cplusplus
 }

@@ -92,15 +92,6 @@ int cli_inputs_empty(const cli_inputs_t *in);
 int cli_load_inputs(const char *cmd, const cli_inputs_t *in, const mrl_fe_opts_t *fe, int quiet,
                     mrl_imageset_t **out);
 
-/* Unique filesystem-safe names from ids: letters, digits and ._+- kept, anything else '_',
- * no leading '.', at most 120 characters, "seq" for an empty id, "_2", "_3", ... appended
- * to repeats (compared case-insensitively). */
-typedef struct cli_names cli_names_t;
-cli_names_t *cli_names_new(void);
-void cli_names_free(cli_names_t *ns);
-/* 0, or -1 when out of memory. */
-int cli_names_unique(cli_names_t *ns, const char *id, char *out, size_t cap);
-
 /* The shipped default model: $MIRLENS_MODEL, else models/default.mrlm of the build tree. */
 const char *cli_default_model(void);
 /* The SHAP background set shipped beside the default model (models/background.u8: the
@@ -166,23 +157,6 @@ int cli_parse_float(const char *cmd, const char *opt, const char *s, double lo, 
                     float *out);
 /* path names an image set (BASE.u8[.gz] exists or it ends so). */
 int cli_is_imageset(const char *path);
-void cli_html_escape(FILE *fp, const char *s);
-/* The top strongest positions (by magnitude) of attr as an HTML table. */
-void cli_html_top(FILE *fp, const char *seq, size_t n, const int *pt, const uint8_t *ctx,
-                  const float *attr, int top);
-/* SVG charts (cli_svg.c): colour k of the palette; line plot of ns series over np x values
- * (NaN points leave gaps; series from dashed_from on dashed, -1 none); grouped bars of ns
- * series over nc categories; heat maps (h,w) in diverging colours, one panel per map. */
-const char *cli_svg_colour(int k);
-void cli_svg_lines(FILE *fp, const char *title, const char *xlabel, const char *ylabel,
-                   const double *x, int np, int ns, const char *const *names,
-                   const double *const *y, int dashed_from);
-void cli_svg_bars(FILE *fp, const char *title, const char *ylabel, int nc,
-                  const char *const *cats, int ns, const char *const *names,
-                  const double *const *v);
-void cli_svg_heatmaps(FILE *fp, const char *title, int npanels, const char *const *labels,
-                      const double *const *maps, int h, int w);
-
 /* explain --aggregate / --sanity (cmd_explain_set.c) */
 int cmd_explain_set(int argc, char **argv);
 

@@ -1,9 +1,8 @@
 /*
  * cli_explain.c - what every `mirlens explain` mode shares: the method and attribution
- * options, the SHAP background, HTML helpers.
+ * options, the SHAP background.
  */
 #include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,8 +15,10 @@ void cli_xopts_default(cli_xopts_t *o)
     mrl_fasta_opts_default(&o->fasta);
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
+    mrl_report_set_opts_t ro; /* the pictures' enlargement, as the reports draw them */
+    mrl_report_set_opts_default(&ro);
     o->methods[0] = o->ex.method, o->nmethods = 1;
-    o->threads = CLI_THREADS, o->precision = no.precision, o->scale = 8;
+    o->threads = CLI_THREADS, o->precision = no.precision, o->scale = ro.scale;
 }
 
 static int parse_methods(const char *s, cli_xopts_t *o)
@@ -193,62 +194,4 @@ void cli_xopts_release(cli_xopts_t *o)
     o->bg = NULL;
     o->ex.background = NULL;
     o->ex.n_background = 0;
-}
-
-void cli_html_escape(FILE *fp, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        default:
-            fputc(*s, fp);
-        }
-    }
-}
-
-void cli_html_top(FILE *fp, const char *seq, size_t n, const int *pt, const uint8_t *ctx,
-                  const float *attr, int top)
-{
-    size_t *idx = malloc(n * sizeof *idx);
-    if (!idx || top <= 0) {
-        free(idx);
-        return;
-    }
-    for (size_t p = 0; p < n; p++)
-        idx[p] = p;
-    size_t m = n < (size_t)top ? n : (size_t)top;
-    for (size_t i = 0; i < m; i++) { /* partial selection sort: m is small */
-        size_t b = i;
-        for (size_t j = i + 1; j < n; j++)
-            if (fabsf(attr[idx[j]]) > fabsf(attr[idx[b]]))
-                b = j;
-        size_t t = idx[i];
-        idx[i] = idx[b], idx[b] = t;
-    }
-    fputs("<table><tr><th>pos</th><th>base</th><th>partner</th><th>context</th>"
-          "<th>attribution</th></tr>\n",
-          fp);
-    for (size_t i = 0; i < m; i++) {
-        size_t p = idx[i];
-        fprintf(fp, "<tr><td>%zu</td><td>%c</td><td>", p + 1, seq[p]);
-        if (pt[p] >= 0)
-            fprintf(fp, "%d", pt[p] + 1);
-        else
-            fputs(".", fp);
-        fprintf(fp, "</td><td>%s</td><td class=\"%s\">%.4g</td></tr>\n", mrl_context_name(ctx[p]),
-                attr[p] < 0 ? "neg" : "pos", (double)attr[p]);
-    }
-    fputs("</table>\n", fp);
-    free(idx);
 }

@@ -168,7 +168,7 @@ typedef struct sink {
     mrl_atomic_t main;  /* tsv -o file, png index, or PREFIX.u8 */
     mrl_atomic_t names; /* PREFIX.names */
     int use_main;
-    cli_names_t *used;
+    mrl_report_names_t *used;
     char *path; /* scratch for png paths */
     size_t path_cap;
     char *hex;
@@ -213,7 +213,7 @@ static int sink_open(sink_t *s, const opts_t *o)
     } else if (o->format == FMT_PNG) {
         if (make_dir(o->out) || open_prefixed(&s->main, o->out, "/index.tsv"))
             return CLI_ERR;
-        if (!(s->used = cli_names_new()))
+        if (!(s->used = mrl_report_names_new()))
             return cli_error(CMD, "out of memory");
         s->use_main = 1;
         s->fp = s->main.fp;
@@ -250,7 +250,7 @@ static int sink_close(sink_t *s, int ok)
     }
     if (ok && !s->use_main && (fflush(stdout) != 0 || ferror(stdout)))
         rc = cli_error(CMD, "cannot write to standard output: %s", strerror(errno));
-    cli_names_free(s->used);
+    mrl_report_names_free(s->used);
     free(s->path);
     free(s->hex);
     return rc ? CLI_ERR : 0;
@@ -287,7 +287,7 @@ typedef struct rec {
 static int write_png(sink_t *s, const rec_t *r, const mrl_hairpin_t *h)
 {
     char name[160];
-    if (cli_names_unique(s->used, r->id, name, sizeof name))
+    if (mrl_report_names_unique(s->used, r->id, name, sizeof name))
         return cli_error(CMD, "out of memory");
     size_t need = strlen(s->o->out) + strlen(name) + 8;
     if (need > s->path_cap) {

@@ -49,44 +49,6 @@ static int write_scores(const char *path, const mrl_imageset_t *s, const float *
     return mrl_atomic_commit(&af);
 }
 
-/* One curve as a small self-contained SVG (axes 0..1, diagonal for ROC). */
-static int write_curve_svg(const char *path, const char *title, const char *xl, const char *yl,
-                           const double *x, const double *y, size_t n, double area, int roc)
-{
-    mrl_atomic_t af;
-    int rc = mrl_atomic_open(&af, path);
-    if (rc < 0)
-        return rc;
-    FILE *f = af.fp;
-    const int W = 420, H = 420, L = 60, T = 40, S = 320;
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-               "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" "
-               "height=\"100%%\" fill=\"white\"/>\n", W, H);
-    fprintf(f, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">%s (area "
-               "%.4f)</text>\n", L + S / 2, title, area);
-    fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-               "stroke=\"black\"/>\n", L, T, S, S);
-    for (int k = 0; k <= 4; k++) {
-        double v = k / 4.0;
-        fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.2f</text>\n",
-                L + v * S, T + S + 16, v);
-        fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", L - 6,
-                T + S - v * S + 4, v);
-    }
-    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", L + S / 2,
-            T + S + 36, xl);
-    fprintf(f, "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">"
-               "%s</text>\n", T + S / 2, T + S / 2, yl);
-    if (roc)
-        fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#aaa\" "
-                   "stroke-dasharray=\"4\"/>\n", L, T + S, L + S, T);
-    fprintf(f, "<polyline fill=\"none\" stroke=\"#c0392b\" stroke-width=\"2\" points=\"");
-    for (size_t k = 0; k < n; k++)
-        fprintf(f, "%.1f,%.1f ", L + x[k] * S, T + S - y[k] * S);
-    fprintf(f, "\"/>\n</svg>\n");
-    return mrl_atomic_commit(&af);
-}
-
 static int write_plots(const char *dir, const mrl_imageset_t *s, const float *score,
                        const mrl_metrics_t *mt)
 {
@@ -105,13 +67,13 @@ static int write_plots(const char *dir, const mrl_imageset_t *s, const float *sc
         rc = MRL_ERR_NOMEM;
     if (rc == 0) {
         snprintf(p, len, "%s/roc.svg", dir);
-        rc = write_curve_svg(p, "ROC", "false positive rate", "true positive rate", fpr, tpr, np,
-                             mt->auroc, 1);
+        rc = mrl_report_curve_svg(p, "ROC", "false positive rate", "true positive rate", fpr,
+                                  tpr, np, mt->auroc, 1);
     }
     if (rc == 0) {
         snprintf(p, len, "%s/pr.svg", dir);
-        rc = write_curve_svg(p, "Precision-recall", "recall", "precision", rec + 1, prec + 1,
-                             np - 1, mt->auprc, 0);
+        rc = mrl_report_curve_svg(p, "Precision-recall", "recall", "precision", rec + 1,
+                                  prec + 1, np - 1, mt->auprc, 0);
     }
     free(p);
     free(fpr);

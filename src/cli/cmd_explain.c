@@ -32,7 +32,7 @@ typedef struct run {
     mrl_ensemble_t *ens; /* the scorer of the pipeline (one model) */
     mrl_nn_t *nn;        /* its context, which the explainers use too */
     mrl_atomic_t tsv, sum, html;
-    cli_names_t *names;
+    mrl_report_names_t *names;
     long done, refused;
     /* the chunk */
     char *id[CHUNK], *seq[CHUNK];
@@ -158,9 +158,9 @@ static void html_intro(run_t *r, const char *input)
     FILE *fp = r->html.fp;
     fputs(html_head, fp);
     fputs("<p>Input <code>", fp);
-    cli_html_escape(fp, input);
+    mrl_report_escape(fp, input);
     fputs("</code>, model <code>", fp);
-    cli_html_escape(fp, o->x.model);
+    mrl_report_escape(fp, o->x.model);
     fprintf(fp,
             "</code>, target class %d (its logit is explained), seed %llu. Methods:", o->x.ex.target,
             (unsigned long long)o->x.ex.seed);
@@ -194,23 +194,26 @@ static int write_files(run_t *r, int k, const char *name, const char *method, co
     if (!rc)
         rc = mrl_npy_write(npy, map, 3, shape);
     if (!rc)
-        rc = mrl_explain_overlay(r->b.items[k].hp.rgb, map2d, r->o->x.scale, &pic, &w, &h);
+        rc = mrl_report_overlay(r->b.items[k].hp.rgb, map2d, r->o->x.scale, &pic, &w, &h);
     if (!rc)
         rc = mrl_png_write(png, pic, w, h, 1);
     if (!rc) {
         char title[512];
         snprintf(title, sizeof title, "%s - %s", r->id[k], method);
-        rc = mrl_explain_svg_write(svg, r->seq[k], r->b.items[k].structure, r->len[k], attr, title);
+        rc = mrl_report_hairpin_svg(svg, r->seq[k], r->len[k], r->b.items[k].partner,
+                                    &r->b.items[k].hp, attr, title);
     }
     free(npy), free(png), free(svg), free(pic);
     return rc < 0 ? cli_lib_error("explain", rc) : 0;
 }
 
 /* nucleotides.tsv rows, the summary row and the HTML block of one sequence and method. */
-static void write_rows(run_t *r, int k, const char *name, const char *method, const int *pt,
-                       const uint8_t *ctx, const float *attr, const mrl_explain_info_t *in)
+static void write_rows(run_t *r, int k, const char *name, const char *method, const float *attr,
+                       const mrl_explain_info_t *in)
 {
     const char *seq = r->seq[k];
+    const int *pt = r->b.items[k].partner;
+    const uint8_t *ctx = r->b.items[k].context;
     for (size_t p = 0; p < r->len[k]; p++) {
         fprintf(r->tsv.fp, "%s\t%zu\t%c\t", r->id[k], p + 1, seq[p]);
         if (pt[p] >= 0)
@@ -233,7 +236,7 @@ static void write_rows(run_t *r, int k, const char *name, const char *method, co
     if (!isnan(in->gap))
         fprintf(fp, "<p>sum of the map %.4g; score - reference %.4g; gap %.3g</p>\n",
                 (double)in->total, (double)(in->score - in->ref), (double)in->gap);
-    cli_html_top(fp, seq, r->len[k], pt, ctx, attr, r->o->top);
+    mrl_report_top_table(fp, seq, r->len[k], pt, ctx, attr, r->o->top);
     fprintf(fp, "<p><a href=\"%s.%s.npy\">pixel map (.npy)</a></p></div>\n", name, method);
 }
 
@@ -244,13 +247,13 @@ static void html_seq(run_t *r, int k, const char *name, float prob)
     char eb[16];
     mrl_energy_str(r->b.items[k].mfe, eb);
     fprintf(fp, "<section id=\"%s\">\n<h2>", name);
-    cli_html_escape(fp, r->id[k]);
+    mrl_report_escape(fp, r->id[k]);
     fprintf(fp,
             "</h2>\n<p>%zu nt, MFE %s kcal/mol; P(pre-miRNA) = %.4f: <span class=\"%s\">%s"
             "</span></p>\n<p><code>",
             r->len[k], eb, (double)prob, prob >= 0.5f ? "yes" : "no",
             prob >= 0.5f ? "pre-miRNA" : "other");
-    cli_html_escape(fp, r->seq[k]);
+    mrl_report_escape(fp, r->seq[k]);
     fprintf(fp, "<br>%s</code></p>\n", r->b.items[k].structure);
 }
 
@@ -260,13 +263,10 @@ static int explain_one(run_t *r, int k, const float *maps, const mrl_explain_inf
 {
     size_t n = r->len[k];
     char name[160];
-    int *pt = malloc(n * sizeof(int)), rc = 0;
-    uint8_t *ctx = malloc(n);
+    int rc = 0;
     float *attr = malloc(n * sizeof(float)), map2d[PLANE];
-    if (!pt || !ctx || !attr || cli_names_unique(r->names, r->id[k], name, sizeof name) < 0)
+    if (!attr || mrl_report_names_unique(r->names, r->id[k], name, sizeof name) < 0)
         rc = cli_error("explain", "out of memory");
-    if (!rc && (rc = mrl_explain_structure(r->b.items[k].structure, n, pt, ctx)) < 0)
-        rc = cli_lib_error("explain", rc);
     if (!rc)
         html_seq(r, k, name, r->b.prob[k]);
     for (int j = 0; !rc && j < r->o->x.nmethods; j++) {
@@ -276,11 +276,11 @@ static int explain_one(run_t *r, int k, const float *maps, const mrl_explain_inf
         mrl_explain_nucleotides(&r->b.items[k].hp, map2d, n, attr, NULL);
         rc = write_files(r, k, name, method, map, map2d, attr);
         if (!rc)
-            write_rows(r, k, name, method, pt, ctx, attr, &info[(size_t)j * nb + b]);
+            write_rows(r, k, name, method, attr, &info[(size_t)j * nb + b]);
     }
     if (!rc)
         fputs("</section>\n", r->html.fp);
-    free(pt), free(ctx), free(attr);
+    free(attr);
     return rc;
 }
 
@@ -381,11 +381,11 @@ static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const flo
     const size_t shape[3] = {3, MRL_IMG_H, MRL_IMG_W};
     char name[160];
     float map2d[PLANE];
-    if (cli_names_unique(r->names, id, name, sizeof name) < 0)
+    if (mrl_report_names_unique(r->names, id, name, sizeof name) < 0)
         return cli_error("explain", "out of memory");
     FILE *fp = r->html.fp;
     fprintf(fp, "<section id=\"%s\">\n<h2>", name);
-    cli_html_escape(fp, id);
+    mrl_report_escape(fp, id);
     fprintf(fp, "</h2>\n<p>P(pre-miRNA) = %.4f</p>\n", (double)r->b.prob[b]);
     for (int j = 0; j < r->o->x.nmethods; j++) {
         const char *method = mrl_explain_method_name(r->o->x.methods[j]);
@@ -398,7 +398,7 @@ static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const flo
         if (!rc)
             rc = mrl_npy_write(npy, map, 3, shape);
         if (!rc)
-            rc = mrl_explain_overlay(rgb, map2d, r->o->x.scale, &pic, &w, &h);
+            rc = mrl_report_overlay(rgb, map2d, r->o->x.scale, &pic, &w, &h);
         if (!rc)
             rc = mrl_png_write(png, pic, w, h, 1);
         free(npy), free(png), free(pic);
@@ -496,7 +496,9 @@ int cmd_explain(int argc, char **argv)
     opts_t o;
     memset(&o, 0, sizeof o);
     cli_xopts_default(&o.x);
-    o.top = 10;
+    mrl_report_set_opts_t ro;
+    mrl_report_set_opts_default(&ro);
+    o.top = ro.top; /* the strongest positions listed, as the set report's pages list them */
     int rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
@@ -523,7 +525,7 @@ int cmd_explain(int argc, char **argv)
     cli_precision_note("explain", o.x.precision, r->nn, o.x.quiet);
     if ((rc = cli_xopts_background(&o.x, r->m)))
         goto done;
-    if (!(r->names = cli_names_new())) {
+    if (!(r->names = mrl_report_names_new())) {
         rc = cli_error("explain", "out of memory");
         goto done;
     }
@@ -534,7 +536,7 @@ int cmd_explain(int argc, char **argv)
         fprintf(stderr, "mirlens explain: %ld sequences explained into %s\n", r->done, o.out);
 done:
     mrl_atomic_abort(&r->tsv), mrl_atomic_abort(&r->sum), mrl_atomic_abort(&r->html);
-    cli_names_free(r->names);
+    mrl_report_names_free(r->names);
     cli_xopts_release(&o.x);
     mrl_batch_release(&r->b);
     mrl_ensemble_free(r->ens);

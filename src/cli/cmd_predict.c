@@ -38,7 +38,7 @@ typedef struct {
     mrl_batch_t b; /* the pipeline's results for these records */
     int n;
     long written;
-    cli_names_t *names;
+    mrl_report_names_t *names;
 } chunk_t;
 
 /* The defaults: the library's (fasta, network precision, MRL_DEFAULT_THRESHOLD), -j
@@ -143,7 +143,7 @@ static void write_row(const opts_t *o, chunk_t *ch, int k, float score)
 static int write_png(const opts_t *o, chunk_t *ch, int k)
 {
     char name[160];
-    if (cli_names_unique(ch->names, ch->id[k], name, sizeof name) < 0)
+    if (mrl_report_names_unique(ch->names, ch->id[k], name, sizeof name) < 0)
         return cli_error("predict", "out of memory");
     size_t len = strlen(o->images) + strlen(name) + 8;
     char *path = malloc(len);
@@ -329,7 +329,7 @@ int cmd_predict(int argc, char **argv)
         rc = cli_lib_error("predict", rc);
         goto done;
     }
-    if (!(ch->names = cli_names_new())) {
+    if (!(ch->names = mrl_report_names_new())) {
         rc = cli_error("predict", "out of memory");
         goto done;
     }
@@ -361,7 +361,7 @@ done:
         free(ch->id[k]);
         free(ch->seq[k]);
     }
-    cli_names_free(ch->names);
+    mrl_report_names_free(ch->names);
     free(ch);
     mrl_ensemble_free(ens);
     for (int j = 0; j < e.n; j++)

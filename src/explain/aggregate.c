@@ -268,21 +268,18 @@ static int add_kmers(mrl_agg_t *a, int g, const char *seq, int n, const uint8_t 
     return 0;
 }
 
-int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const char *structure, size_t n,
-                    const mrl_hairpin_t *h, const float *attr, const int *duplex)
+int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const int *pt, const uint8_t *ctx,
+                    size_t n, const mrl_hairpin_t *h, const float *attr, const int *duplex)
 {
-    if (!a || g < 0 || g >= MRL_NOUTCOMES || !seq || !structure || !h || !attr)
+    if (!a || g < 0 || g >= MRL_NOUTCOMES || !seq || !pt || !ctx || !h || !attr)
         return mrl_err_set(MRL_ERR_ARG, "mrl_agg_add_seq: bad arguments");
     int N = (int)n, rc;
-    int *pt = malloc((n + 1) * sizeof(int));
-    uint8_t *ctx = malloc(n + 1), *drawn = calloc(n + 1, 1);
+    uint8_t *drawn = calloc(n + 1, 1);
     double *v = malloc((n + 1) * sizeof(double));
-    if (!pt || !ctx || !drawn || !v) {
+    if (!drawn || !v) {
         rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if ((rc = mrl_explain_structure(structure, n, pt, ctx)) < 0)
-        goto done;
     for (int c = 0; c < h->used; c++) {
         if (h->pos5[c] >= 0 && h->pos5[c] < N)
             drawn[h->pos5[c]] = 1;
@@ -328,7 +325,7 @@ int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const char *structure,
     }
     rc = add_kmers(a, g, seq, N, drawn, v, o, k);
 done:
-    free(pt), free(ctx), free(drawn), free(v);
+    free(drawn), free(v);
     return rc;
 }
 

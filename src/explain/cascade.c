@@ -70,6 +70,8 @@ int mrl_sanity_run(mrl_nn_t *nn, const mrl_model_t *m, const float *x, size_t n,
     s->n_methods = o->n_methods;
     s->n = n;
     s->L = mrl_model_param_layers(m, s->layers);
+    for (int l = 0; l < s->L; l++)
+        s->layer_kind[l] = a->layer[s->layers[l]].kind;
     size_t cols = (size_t)s->L + 2, M = (size_t)o->n_methods;
     s->rho_s = malloc(M * cols * sizeof *s->rho_s);
     s->rho_a = malloc(M * cols * sizeof *s->rho_a);

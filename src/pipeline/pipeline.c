@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "../util/util.h"
 
 /* ---- fold + encode on worker threads ---- */
@@ -48,20 +47,22 @@ static void *fe_worker(void *arg)
             break;
         mrl_fe_item_t *it = &pl->out[k];
         size_t n = pl->len[k];
-        char *st = malloc(n + 1);
-        if (!st) {
-            it->rc = MRL_ERR_NOMEM;
-            snprintf(it->err, sizeof it->err, "out of memory");
-            continue;
-        }
-        int rc = mrl_fold_mfe(ws, pl->P, pl->seq[k], n, st, &it->mfe);
+        free(it->structure), free(it->partner), free(it->context);
+        it->structure = malloc(n + 1);
+        it->partner = malloc((n ? n : 1) * sizeof *it->partner);
+        it->context = malloc(n ? n : 1);
+        int rc = it->structure && it->partner && it->context ? 0 : MRL_ERR_NOMEM;
+        if (rc == 0)
+            rc = mrl_fold_mfe(ws, pl->P, pl->seq[k], n, it->structure, &it->mfe);
+        /* the pair table and contexts once, here, for every reader of the record */
+        if (rc == 0)
+            rc = mrl_explain_structure(it->structure, n, it->partner, it->context);
         if (rc == 0 && pl->encode)
-            rc = mrl_encode_hairpin(pl->seq[k], n, st, &it->hp);
+            rc = mrl_encode_hairpin(pl->seq[k], n, it->structure, &it->hp);
         it->rc = rc;
         if (rc < 0)
-            snprintf(it->err, sizeof it->err, "%s", mrl_errmsg());
-        free(it->structure);
-        it->structure = st;
+            snprintf(it->err, sizeof it->err, "%s",
+                     rc == MRL_ERR_NOMEM ? "out of memory" : mrl_errmsg());
     }
     mrl_fold_ws_free(ws);
     return NULL;
@@ -100,8 +101,8 @@ int mrl_fold_encode_batch(const char *const *seq, const size_t *len, size_t n,
 void mrl_fe_items_release(mrl_fe_item_t *it, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
-        free(it[k].structure);
-        it[k].structure = NULL;
+        free(it[k].structure), free(it[k].partner), free(it[k].context);
+        it[k].structure = NULL, it[k].partner = NULL, it[k].context = NULL;
     }
 }
 
@@ -248,6 +249,11 @@ mrl_nn_t *mrl_ensemble_nn(const mrl_ensemble_t *e, int k)
     return k >= 0 && k < e->n ? e->nn[k] : NULL;
 }
 
+mrl_model_t *mrl_ensemble_model(const mrl_ensemble_t *e, int k)
+{
+    return k >= 0 && k < e->n ? e->m[k] : NULL;
+}
+
 static int ens_fit(mrl_ensemble_t *e, size_t n)
 {
     if (n <= e->cap)
@@ -311,13 +317,6 @@ int mrl_ensemble_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, f
 
 /* ---- records -> scores ---- */
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Room for n records in b (contents of the last run released). */
 static int batch_fit(mrl_batch_t *b, size_t n, int fasta)
 {
@@ -355,7 +354,7 @@ static int batch_fit(mrl_batch_t *b, size_t n, int fasta)
 /* Score the rows b->rgb[0..rows) and spread the scores over the records. */
 static int batch_score(mrl_ensemble_t *e, mrl_batch_t *b)
 {
-    double t0 = now();
+    double t0 = mrl_seconds();
     b->logit = b->rs + 2 * b->rows;
     int rc = ens_score(e, b->rgb, b->rows, b->rs, b->rs + b->rows, b->logit,
                        b->keep_x ? b->x : NULL);
@@ -363,7 +362,7 @@ static int batch_score(mrl_ensemble_t *e, mrl_batch_t *b)
         b->prob[k] = b->margin[k] = NAN;
     for (size_t r = 0; r < b->rows && !rc; r++)
         b->prob[b->row[r]] = b->rs[r], b->margin[b->row[r]] = b->rs[b->rows + r];
-    b->t[1] += now() - t0;
+    b->t[1] += mrl_seconds() - t0;
     return rc;
 }
 
@@ -376,10 +375,10 @@ int mrl_pipeline_run(mrl_ensemble_t *e, const mrl_fe_opts_t *o, const char *cons
         o = &d;
     }
     int rc = batch_fit(b, n, 1);
-    double t0 = now();
+    double t0 = mrl_seconds();
     if (!rc)
         rc = mrl_fold_encode_batch(seq, len, n, o, b->items);
-    b->t[0] += now() - t0;
+    b->t[0] += mrl_seconds() - t0;
     for (size_t k = 0; k < n && !rc; k++)
         if (b->items[k].rc == 0)
             b->rgb[b->rows] = b->items[k].hp.rgb, b->row[b->rows++] = k;

@@ -27,6 +27,9 @@ int mrl_err_set(int code, const char *fmt, ...)
 #define MRL_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MRL_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/* Seconds on a monotonic clock (CLOCK_MONOTONIC), for timings only. */
+double mrl_seconds(void);
+
 /* CRC-32 (IEEE, as zlib) of a buffer, continuing from crc (start with 0). */
 uint32_t mrl_crc32(uint32_t crc, const void *buf, size_t n);
 

@@ -751,6 +751,18 @@ static void check_small_kmers(const mrl_agg_t *a, int g)
     CHECK(isnan(en) && isnan(z));
 }
 
+/* mrl_agg_add_seq with the pair table and contexts of structure st (as the pipeline hands
+ * them over). */
+static int add_seq(mrl_agg_t *a, int g, const char *seq, const char *st, size_t n,
+                   const mrl_hairpin_t *h, const float *attr, const int *duplex)
+{
+    int pt[256];
+    uint8_t ctx[256];
+    CHECK(n <= 256);
+    CHECK_INT(mrl_explain_structure(st, n, pt, ctx), 0);
+    return mrl_agg_add_seq(a, g, seq, pt, ctx, n, h, attr, duplex);
+}
+
 static void test_add_seq_small(void)
 {
     mrl_agg_t *a = calloc(1, sizeof *a);
@@ -761,7 +773,7 @@ static void test_add_seq_small(void)
     check_small_map(&h);
     const int dx[4] = {2, 4, 12, 14};
     const int g = MRL_OUT_TP;
-    CHECK_INT(mrl_agg_add_seq(a, g, SMALL_SEQ, SMALL_ST, 17, &h, SMALL_ATTR, dx), 0);
+    CHECK_INT(add_seq(a, g, SMALL_SEQ, SMALL_ST, 17, &h, SMALL_ATTR, dx), 0);
     CHECK_INT(a->n_seq[g], 1);
     CHECK_INT(a->n_duplex[g], 1);
     CHECK_INT(a->n_img[g], 0); /* maps are counted by mrl_agg_add_map only */
@@ -769,14 +781,14 @@ static void test_add_seq_small(void)
     check_small_duplex(a, g);
     check_small_kmers(a, g);
     /* without a duplex nothing goes to regions or cuts */
-    CHECK_INT(mrl_agg_add_seq(a, MRL_OUT_TN, SMALL_SEQ, SMALL_ST, 17, &h, SMALL_ATTR, NULL), 0);
+    CHECK_INT(add_seq(a, MRL_OUT_TN, SMALL_SEQ, SMALL_ST, 17, &h, SMALL_ATTR, NULL), 0);
     CHECK_INT(a->n_seq[MRL_OUT_TN], 1);
     CHECK_INT(a->n_duplex[MRL_OUT_TN], 0);
     check_small_bins(a, MRL_OUT_TN);
     CHECK_BIN(&a->region[MRL_OUT_TN][MRL_REG_LOOP], 0, 0, 0, 0);
     CHECK_BIN(&a->cut[MRL_OUT_TN][1][10], 0, 0, 0, 0);
     /* the same sequence a second time into TP: every sum doubles */
-    CHECK_INT(mrl_agg_add_seq(a, g, SMALL_SEQ, SMALL_ST, 17, &h, SMALL_ATTR, dx), 0);
+    CHECK_INT(add_seq(a, g, SMALL_SEQ, SMALL_ST, 17, &h, SMALL_ATTR, dx), 0);
     CHECK_INT(a->n_seq[g], 2);
     CHECK_BIN(&a->ctx[g][MRL_CTX_TERMINAL_LOOP], 8, 8.0 / 17, 20.0 / 32, 28.0 / 32);
     CHECK_CLOSE(a->kmer_top[g][0][kc("UGU")], 2, 0, 0);
@@ -799,7 +811,7 @@ static void test_add_seq_undrawn(void)
     attr[0] = 1000, attr[16] = -1000, attr[4] = 500;
     const int g = MRL_OUT_FN;
     const double F = 1.0 / 8, V = 1.0 / 18;
-    CHECK_INT(mrl_agg_add_seq(a, g, SMALL_SEQ, SMALL_ST, 17, &h, attr, NULL), 0);
+    CHECK_INT(add_seq(a, g, SMALL_SEQ, SMALL_ST, 17, &h, attr, NULL), 0);
     CHECK_BIN(&a->ctx[g][MRL_CTX_STEM], 4, 4 * F, 4 * V, 4 * V);
     CHECK_BIN(&a->ctx[g][MRL_CTX_TERMINAL_LOOP], 4, 4 * F, 10 * V, 14 * V);
     CHECK_BIN(&a->ctx[g][MRL_CTX_FLANK5], 0, 0, 0, 0);
@@ -906,7 +918,7 @@ static void test_add_seq_long(void)
     CHECK_INT(mrl_duplex_regions(pt, 40, range, dx, NULL), 0);
     CHECK_RANGE(dx, 14, 17, 24, 27);
     const int g = MRL_OUT_TN;
-    CHECK_INT(mrl_agg_add_seq(a, g, LONG_SEQ, st, 40, &h, attr, dx), 0);
+    CHECK_INT(add_seq(a, g, LONG_SEQ, st, 40, &h, attr, dx), 0);
     check_long_kmers(a, g);
     const double F = 1.0 / 40, V = 1.0 / 32;
     CHECK_BIN(&a->region[g][MRL_REG_FLANK], 4, 4 * F, 0, 0);
@@ -936,8 +948,8 @@ static void test_add_seq_long(void)
     static mrl_hairpin_t hs;
     CHECK_INT(mrl_encode_hairpin(SMALL_SEQ, 17, SMALL_ST, &hs), 0);
     const int gg = MRL_OUT_FP;
-    CHECK_INT(mrl_agg_add_seq(a, gg, SMALL_SEQ, SMALL_ST, 17, &hs, SMALL_ATTR, NULL), 0);
-    CHECK_INT(mrl_agg_add_seq(a, gg, LONG_SEQ, st, 40, &h, attr, NULL), 0);
+    CHECK_INT(add_seq(a, gg, SMALL_SEQ, SMALL_ST, 17, &hs, SMALL_ATTR, NULL), 0);
+    CHECK_INT(add_seq(a, gg, LONG_SEQ, st, 40, &h, attr, NULL), 0);
     CHECK_INT(a->n_seq[gg], 2);
     CHECK_INT(a->n_duplex[gg], 0);
     CHECK_CLOSE(a->kmer_occ[gg][0][kc("UGU")], 5, 0, 0);
@@ -961,19 +973,20 @@ static void test_add_seq_errors(void)
     if (!a)
         exit(2);
     CHECK_INT(mrl_encode_hairpin(SMALL_SEQ, 17, SMALL_ST, &h), 0);
-    const char *s = SMALL_SEQ, *st = SMALL_ST;
+    const char *s = SMALL_SEQ;
     const float *at = SMALL_ATTR;
-    CHECK_INT(mrl_agg_add_seq(NULL, 0, s, st, 17, &h, at, NULL), MRL_ERR_ARG);
-    CHECK_INT(mrl_agg_add_seq(a, 0, NULL, st, 17, &h, at, NULL), MRL_ERR_ARG);
-    CHECK_INT(mrl_agg_add_seq(a, 0, s, NULL, 17, &h, at, NULL), MRL_ERR_ARG);
-    CHECK_INT(mrl_agg_add_seq(a, 0, s, st, 17, NULL, at, NULL), MRL_ERR_ARG);
-    CHECK_INT(mrl_agg_add_seq(a, 0, s, st, 17, &h, NULL, NULL), MRL_ERR_ARG);
-    CHECK_INT(mrl_agg_add_seq(a, -1, s, st, 17, &h, at, NULL), MRL_ERR_ARG);
-    CHECK_INT(mrl_agg_add_seq(a, MRL_NOUTCOMES, s, st, 17, &h, at, NULL), MRL_ERR_ARG);
-    /* unbalanced: one ')' missing; a stray ')'; a character other than .() */
-    CHECK_INT(mrl_agg_add_seq(a, 0, s, "..((.((....)))..", 16, &h, at, NULL), MRL_ERR_ARG);
-    CHECK_INT(mrl_agg_add_seq(a, 0, s, "..((.((....)))))", 16, &h, at, NULL), MRL_ERR_ARG);
-    CHECK_INT(mrl_agg_add_seq(a, 0, s, "..((.((..x.))))..", 17, &h, at, NULL), MRL_ERR_ARG);
+    int pt[17];
+    uint8_t cx[17];
+    CHECK_INT(mrl_explain_structure(SMALL_ST, 17, pt, cx), 0);
+    CHECK_INT(mrl_agg_add_seq(NULL, 0, s, pt, cx, 17, &h, at, NULL), MRL_ERR_ARG);
+    CHECK_INT(mrl_agg_add_seq(a, 0, NULL, pt, cx, 17, &h, at, NULL), MRL_ERR_ARG);
+    CHECK_INT(mrl_agg_add_seq(a, 0, s, NULL, cx, 17, &h, at, NULL), MRL_ERR_ARG);
+    CHECK_INT(mrl_agg_add_seq(a, 0, s, pt, NULL, 17, &h, at, NULL), MRL_ERR_ARG);
+    CHECK_INT(mrl_agg_add_seq(a, 0, s, pt, cx, 17, NULL, at, NULL), MRL_ERR_ARG);
+    CHECK_INT(mrl_agg_add_seq(a, 0, s, pt, cx, 17, &h, NULL, NULL), MRL_ERR_ARG);
+    CHECK_INT(mrl_agg_add_seq(a, -1, s, pt, cx, 17, &h, at, NULL), MRL_ERR_ARG);
+    CHECK_INT(mrl_agg_add_seq(a, MRL_NOUTCOMES, s, pt, cx, 17, &h, at, NULL), MRL_ERR_ARG);
+    /* unbalanced structures are refused where the pair table is made (test_explain) */
     /* nothing was counted */
     long n = 0;
     for (int g = 0; g < MRL_NOUTCOMES; g++)

@@ -449,13 +449,6 @@ static void test_npy(void)
         fclose(f);
     CHECK(memmem(buf, 128, "'shape': (6,)", 13) != NULL);
     remove(path);
-    uint8_t c[3];
-    mrl_explain_colour(0, c);
-    CHECK(c[0] == 255 && c[1] == 255 && c[2] == 255);
-    mrl_explain_colour(1, c);
-    CHECK(c[0] > c[2]);
-    mrl_explain_colour(-1, c);
-    CHECK(c[2] > c[0]);
 }
 
 /* The method table: every method has a name that parses back, a family and the documented

@@ -2,8 +2,8 @@
  * test_pipeline.c - the pipeline (src/pipeline/): fold + encode in input order on any thread
  * count, the scorer (one model: its softmax and logit margin, the same bits as
  * mrl_nn_predict; an ensemble: the logistic of the mean margin, computed here by hand), a
- * batch's rows, normalised images and scores (NAN for a record without a hairpin loop),
- * the model check, and --params resolution.
+ * batch's rows, each record's pair table and contexts, normalised images and scores (NAN
+ * for a record without a hairpin loop), the model check, and --params resolution.
  */
 #include "mirlens.h"
 #include "test.h"
@@ -48,6 +48,9 @@ static void check_scorer(mrl_model_t *a, mrl_model_t *b)
     CHECK(isnan(b1.prob[1]) && isnan(b1.margin[1]) && isnan(b2.prob[4]));
     CHECK_INT(b1.items[1].rc, MRL_ERR_REFUSED);
     CHECK_INT(b1.items[4].rc, MRL_ERR_REFUSED);
+    /* a refused fold still has its pair table: all unpaired */
+    CHECK(b1.items[1].partner && b1.items[1].partner[0] == -1 && b1.items[1].context &&
+          b1.items[1].context[0] == MRL_CTX_FLANK5);
 
     /* items as mrl_fold_encode_batch on one thread; x as mrl_model_normalize; scores as
      * mrl_nn_predict (one model) and the mean margin (two) */
@@ -63,6 +66,13 @@ static void check_scorer(mrl_model_t *a, mrl_model_t *b)
         size_t k = b1.row[r];
         CHECK_STR(b1.items[k].structure, it[k].structure);
         CHECK_INT(b1.items[k].mfe, it[k].mfe);
+        /* the pair table and contexts come with the fold, as mrl_explain_structure makes them */
+        int pt[128];
+        uint8_t cx[128];
+        CHECK(len[k] <= 128 && mrl_explain_structure(it[k].structure, len[k], pt, cx) == 0);
+        CHECK(memcmp(b1.items[k].partner, pt, len[k] * sizeof *pt) == 0);
+        CHECK(memcmp(b1.items[k].context, cx, len[k]) == 0);
+        CHECK(mrl_ensemble_model(e2, 1) == b && mrl_ensemble_model(e2, 2) == NULL);
         CHECK(memcmp(b1.items[k].hp.rgb, it[k].hp.rgb, MRL_IMG_BYTES) == 0);
         mrl_model_normalize(a, it[k].hp.rgb, 1, x);
         CHECK(memcmp(x, b1.x + r * img, img * sizeof *x) == 0);

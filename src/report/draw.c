@@ -1,57 +1,19 @@
 /*
- * report.c - files and pictures made from attribution maps: NumPy .npy arrays (format 1.0,
- * numpy.lib.format), a diverging colour map, the overlay of a map on its enlarged hairpin
- * image with a colour bar, and an SVG of the secondary structure with every nucleotide
- * coloured by its attribution (the hairpin drawn as two arms side by side, as miRBase does).
+ * draw.c - the pictures of one hairpin and the pieces every page shares: the one diverging
+ * colour map (blue - white - red between Moreland's ends), the one HTML / XML escape, the
+ * overlay of an attribution map on its enlarged hairpin image with a colour bar, an SVG of
+ * the folded hairpin with every nucleotide coloured by its attribution (the two arms side
+ * by side, as miRBase draws them), and the table of a map's strongest positions.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../util/util.h"
+#include "report.h"
 
-/* ---- .npy ------------------------------------------------------------------------- */
+/* ---- colours, escapes ------------------------------------------------------------- */
 
-int mrl_npy_write(const char *path, const float *data, int ndim, const size_t *shape)
-{
-    if (!path || !data || ndim < 1 || ndim > 4)
-        return mrl_err_set(MRL_ERR_ARG, "npy: bad array");
-    char dict[256], dims[128] = "";
-    size_t count = 1, len = 0;
-    for (int i = 0; i < ndim; i++) {
-        len += (size_t)snprintf(dims + len, sizeof dims - len, "%zu,%s", shape[i],
-                                i + 1 < ndim ? " " : "");
-        count *= shape[i];
-    }
-    if (ndim > 1) /* "(3,)" for one dimension, "(3, 25, 100)" otherwise */
-        dims[len - 1] = '\0';
-    int h = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }",
-                     dims);
-    int total = (10 + h + 1 + 63) / 64 * 64; /* magic, version, length, dict, '\n' */
-    int hlen = total - 10;
-    mrl_atomic_t af;
-    int rc = mrl_atomic_open(&af, path);
-    if (rc)
-        return rc;
-    fwrite("\x93NUMPY\x01\x00", 1, 8, af.fp);
-    fputc(hlen & 0xff, af.fp);
-    fputc(hlen >> 8, af.fp);
-    fputs(dict, af.fp);
-    for (int i = h; i < hlen - 1; i++)
-        fputc(' ', af.fp);
-    fputc('\n', af.fp);
-    for (size_t i = 0; i < count; i++) { /* little-endian whatever the host */
-        uint32_t u;
-        memcpy(&u, &data[i], 4);
-        unsigned char b[4] = {(unsigned char)u, (unsigned char)(u >> 8), (unsigned char)(u >> 16),
-                              (unsigned char)(u >> 24)};
-        fwrite(b, 1, 4, af.fp);
-    }
-    return mrl_atomic_commit(&af);
-}
-
-/* ---- colours ---------------------------------------------------------------------- */
-
-void mrl_explain_colour(float v, uint8_t rgb[3])
+void mrl_report_colour(float v, uint8_t rgb[3])
 {
     static const float neg[3] = {59, 76, 192}, pos[3] = {180, 4, 38}; /* Moreland's ends */
     if (!(v == v))
@@ -61,6 +23,28 @@ void mrl_explain_colour(float v, uint8_t rgb[3])
     float t = fabsf(v);
     for (int c = 0; c < 3; c++)
         rgb[c] = (uint8_t)lrintf(255.0f + t * (end[c] - 255.0f));
+}
+
+void mrl_report_escape(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", fp);
+            break;
+        case '>':
+            fputs("&gt;", fp);
+            break;
+        case '&':
+            fputs("&amp;", fp);
+            break;
+        case '"':
+            fputs("&quot;", fp);
+            break;
+        default:
+            fputc(*s, fp);
+        }
+    }
 }
 
 static float max_abs(const float *v, size_t n)
@@ -97,8 +81,8 @@ static float robust_max(const float *v, size_t n)
     return r;
 }
 
-int mrl_explain_overlay(const uint8_t *rgb, const float *map, int scale, uint8_t **out, int *w,
-                        int *h)
+int mrl_report_overlay(const uint8_t *rgb, const float *map, int scale, uint8_t **out, int *w,
+                       int *h)
 {
     if (!rgb || !map || !out || scale < 2 || scale > 16)
         return mrl_err_set(MRL_ERR_ARG, "overlay: bad arguments");
@@ -116,7 +100,7 @@ int mrl_explain_overlay(const uint8_t *rgb, const float *map, int scale, uint8_t
             int p = (y / scale) * MRL_IMG_W + x / scale;
             const uint8_t *b = rgb + 3 * p;
             uint8_t heat[3];
-            mrl_explain_colour(map[p] * inv, heat);
+            mrl_report_colour(map[p] * inv, heat);
             int white = b[0] == 255 && b[1] == 255 && b[2] == 255;
             uint8_t *top = o + 3 * ((size_t)y * (size_t)W + (size_t)x);
             uint8_t *mid = o + 3 * ((size_t)(y + panel + gap) * (size_t)W + (size_t)x);
@@ -131,7 +115,7 @@ int mrl_explain_overlay(const uint8_t *rgb, const float *map, int scale, uint8_t
     for (int y = 2 * panel + 2 * gap; y < H; y++)
         for (int x = 0; x < W; x++) {
             uint8_t *px = o + 3 * ((size_t)y * (size_t)W + (size_t)x);
-            mrl_explain_colour(2.0f * ((float)x + 0.5f) / (float)W - 1.0f, px);
+            mrl_report_colour(2.0f * ((float)x + 0.5f) / (float)W - 1.0f, px);
         }
     *out = o, *w = W, *h = H;
     return 0;
@@ -187,22 +171,6 @@ static void layout(const int *pt, size_t n, int o, int k, pt_t *xy)
     free(cx), free(row);
 }
 
-static void svg_escape(FILE *fp, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<')
-            fputs("&lt;", fp);
-        else if (*s == '>')
-            fputs("&gt;", fp);
-        else if (*s == '&')
-            fputs("&amp;", fp);
-        else if (*s == '"')
-            fputs("&quot;", fp);
-        else
-            fputc(*s, fp);
-    }
-}
-
 static void svg_body(FILE *fp, const char *seq, const int *pt, size_t n, const pt_t *xy,
                      const float *attr, float mx)
 {
@@ -217,7 +185,7 @@ static void svg_body(FILE *fp, const char *seq, const int *pt, size_t n, const p
     fputs("</g>\n<g font-family=\"monospace\" font-size=\"11\" text-anchor=\"middle\">\n", fp);
     for (size_t p = 0; p < n; p++) {
         uint8_t c[3];
-        mrl_explain_colour(mx > 0 ? attr[p] / mx : 0, c);
+        mrl_report_colour(mx > 0 ? attr[p] / mx : 0, c);
         fprintf(
             fp,
             "<g><title>%zu %c %.4g</title><circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" "
@@ -228,20 +196,15 @@ static void svg_body(FILE *fp, const char *seq, const int *pt, size_t n, const p
     fputs("</g>\n", fp);
 }
 
-int mrl_explain_svg_write(const char *path, const char *seq, const char *structure, size_t n,
-                          const float *attr, const char *title)
+int mrl_report_hairpin_svg(const char *path, const char *seq, size_t n, const int *pt,
+                           const mrl_hairpin_t *h, const float *attr, const char *title)
 {
-    if (!path || !seq || !structure || !attr || n == 0)
+    if (!path || !seq || !pt || !attr || n == 0)
         return mrl_err_set(MRL_ERR_ARG, "svg: bad arguments");
-    int *pt = malloc(n * sizeof(int));
-    uint8_t *ctx = malloc(n);
     pt_t *xy = malloc(n * sizeof *xy);
-    mrl_hairpin_t *hp = malloc(sizeof *hp);
-    int rc = pt && ctx && xy && hp ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    if (!rc)
-        rc = mrl_explain_structure(structure, n, pt, ctx);
-    if (!rc && mrl_encode_hairpin(seq, n, structure, hp) == 0) {
-        layout(pt, n, hp->loop_open, hp->loop_close, xy);
+    int rc = xy ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    if (!rc && h && h->used > 0 && h->loop_open >= 0 && h->loop_close < (int)n) {
+        layout(pt, n, h->loop_open, h->loop_close, xy);
     } else if (!rc) {
         for (size_t p = 0; p < n; p++)
             xy[p] = (pt_t){20 + 20 * (float)p, 60};
@@ -259,13 +222,13 @@ int mrl_explain_svg_write(const char *path, const char *seq, const char *structu
                 "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
                 "<text x=\"10\" y=\"20\" font-family=\"sans-serif\" font-size=\"13\">",
                 (double)W, (double)W);
-        svg_escape(af.fp, title ? title : "");
+        mrl_report_escape(af.fp, title ? title : "");
         fprintf(af.fp, "</text>\n");
         svg_body(af.fp, seq, pt, n, xy, attr, mx);
         fputs("<g font-family=\"sans-serif\" font-size=\"11\">\n", af.fp);
         for (int i = 0; i < 21; i++) {
             uint8_t c[3];
-            mrl_explain_colour((float)(i - 10) / 10.0f, c);
+            mrl_report_colour((float)(i - 10) / 10.0f, c);
             fprintf(af.fp,
                     "<rect x=\"%d\" y=\"160\" width=\"8\" height=\"12\" fill=\"#%02x%02x%02x\"/>\n",
                     60 + 8 * i, c[0], c[1], c[2]);
@@ -276,6 +239,44 @@ int mrl_explain_svg_write(const char *path, const char *seq, const char *structu
                 (double)-mx, (double)mx);
         rc = mrl_atomic_commit(&af);
     }
-    free(pt), free(ctx), free(xy), free(hp);
+    free(xy);
     return rc;
+}
+
+/* ---- pages -------------------------------------------------------------------------- */
+
+void mrl_report_top_table(FILE *fp, const char *seq, size_t n, const int *pt, const uint8_t *ctx,
+                          const float *attr, int top)
+{
+    size_t *idx = malloc(n * sizeof *idx);
+    if (!idx || top <= 0) {
+        free(idx);
+        return;
+    }
+    for (size_t p = 0; p < n; p++)
+        idx[p] = p;
+    size_t m = n < (size_t)top ? n : (size_t)top;
+    for (size_t i = 0; i < m; i++) { /* partial selection sort: m is small */
+        size_t b = i;
+        for (size_t j = i + 1; j < n; j++)
+            if (fabsf(attr[idx[j]]) > fabsf(attr[idx[b]]))
+                b = j;
+        size_t t = idx[i];
+        idx[i] = idx[b], idx[b] = t;
+    }
+    fputs("<table><tr><th>pos</th><th>base</th><th>partner</th><th>context</th>"
+          "<th>attribution</th></tr>\n",
+          fp);
+    for (size_t i = 0; i < m; i++) {
+        size_t p = idx[i];
+        fprintf(fp, "<tr><td>%zu</td><td>%c</td><td>", p + 1, seq[p]);
+        if (pt[p] >= 0)
+            fprintf(fp, "%d", pt[p] + 1);
+        else
+            fputs(".", fp);
+        fprintf(fp, "</td><td>%s</td><td class=\"%s\">%.4g</td></tr>\n", mrl_context_name(ctx[p]),
+                attr[p] < 0 ? "neg" : "pos", (double)attr[p]);
+    }
+    fputs("</table>\n", fp);
+    free(idx);
 }

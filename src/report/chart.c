@@ -1,27 +1,31 @@
 /*
- * cli_svg.c - small self-contained SVG charts for the explain reports: line plots, grouped
- * bar charts and heat maps, with axes, ticks and legends; no scripts, no external files.
+ * chart.c - the SVG chart kit every figure of the reports is drawn with: a white page with
+ * its title, axes with "nice" ticks (1, 2, 5 x 10^k), line plots, grouped bar charts and
+ * heat maps in the diverging colours, legends; and the unit-square curve of mirlens eval
+ * (ROC, precision-recall). Self-contained (no scripts, no external files), so that a report
+ * opens offline.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "cli.h"
+#include "../util/util.h"
+#include "report.h"
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                       "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
                                       "#393b79", "#637939", "#843c39", "#7b4173"};
 #define NPAL (int)(sizeof palette / sizeof palette[0])
 
-const char *cli_svg_colour(int k)
+const char *rpt_palette(int k)
 {
     return palette[(k % NPAL + NPAL) % NPAL];
 }
 
-static void text(FILE *fp, double x, double y, const char *anchor, int size, const char *s)
+void rpt_text(FILE *fp, double x, double y, const char *anchor, int size, const char *s)
 {
     fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"%s\">", x, y, size,
             anchor);
-    cli_html_escape(fp, s);
+    mrl_report_escape(fp, s);
     fputs("</text>\n", fp);
 }
 
@@ -56,7 +60,7 @@ static void header(FILE *fp, int W, int H, const char *title)
             "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n"
             "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
             W, H, W, H);
-    text(fp, W / 2.0, 18, "middle", 14, title);
+    rpt_text(fp, W / 2.0, 18, "middle", 14, title);
 }
 
 static void axes(FILE *fp, const frame_t *f, const char *xlabel, const char *ylabel, int xticks)
@@ -72,7 +76,7 @@ static void axes(FILE *fp, const frame_t *f, const char *xlabel, const char *yla
         fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
                 f->x0, f->x0 + f->w, y, y);
         snprintf(buf, sizeof buf, "%.3g", fabs(t) < 1e-12 * st ? 0.0 : t);
-        text(fp, f->x0 - 4, y + 4, "end", 10, buf);
+        rpt_text(fp, f->x0 - 4, y + 4, "end", 10, buf);
     }
     if (f->ymin < 0 && f->ymax > 0)
         fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>\n",
@@ -81,12 +85,12 @@ static void axes(FILE *fp, const frame_t *f, const char *xlabel, const char *yla
         double sx = nice_step(f->xmax - f->xmin, 8);
         for (double t = ceil(f->xmin / sx) * sx; t <= f->xmax + 1e-12 * sx; t += sx) {
             snprintf(buf, sizeof buf, "%.3g", t);
-            text(fp, px(f, t), f->y0 + f->h + 14, "middle", 10, buf);
+            rpt_text(fp, px(f, t), f->y0 + f->h + 14, "middle", 10, buf);
         }
     }
-    text(fp, f->x0 + f->w / 2, f->y0 + f->h + (xticks ? 30 : 44), "middle", 11, xlabel);
+    rpt_text(fp, f->x0 + f->w / 2, f->y0 + f->h + (xticks ? 30 : 44), "middle", 11, xlabel);
     fprintf(fp, "<g transform=\"translate(14,%.1f) rotate(-90)\">", f->y0 + f->h / 2);
-    text(fp, 0, 0, "middle", 11, ylabel);
+    rpt_text(fp, 0, 0, "middle", 11, ylabel);
     fputs("</g>\n", fp);
 }
 
@@ -117,15 +121,14 @@ static void legend(FILE *fp, double x, double y, int ns, const char *const *name
                 "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                 "stroke-width=\"3\"%s/>\n",
                 x, x + 18, yy, yy,
-                cli_svg_colour(dashed_from >= 0 && s >= dashed_from ? s - dashed_from : s),
+                rpt_palette(dashed_from >= 0 && s >= dashed_from ? s - dashed_from : s),
                 dashed_from >= 0 && s >= dashed_from ? " stroke-dasharray=\"4 3\"" : "");
-        text(fp, x + 24, yy + 4, "start", 11, names[s]);
+        rpt_text(fp, x + 24, yy + 4, "start", 11, names[s]);
     }
 }
 
-void cli_svg_lines(FILE *fp, const char *title, const char *xlabel, const char *ylabel,
-                   const double *x, int np, int ns, const char *const *names,
-                   const double *const *y, int dashed_from)
+void rpt_lines(FILE *fp, const char *title, const char *xlabel, const char *ylabel, const double *x,
+               int np, int ns, const char *const *names, const double *const *y, int dashed_from)
 {
     int W = 860, H = 45 + 16 * ns > 340 ? 45 + 16 * ns : 340; /* room for the legend */
     frame_t f = {60, 30, 520, 260, x[0], x[np - 1], 0, 1};
@@ -146,7 +149,7 @@ void cli_svg_lines(FILE *fp, const char *title, const char *xlabel, const char *
             }
             if (!open)
                 fprintf(fp, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
-                        cli_svg_colour(col),
+                        rpt_palette(col),
                         dashed_from >= 0 && s >= dashed_from ? " stroke-dasharray=\"4 3\"" : "");
             fprintf(fp, "%.1f,%.1f ", px(&f, x[k]), py(&f, y[s][k]));
             open = 1;
@@ -158,8 +161,8 @@ void cli_svg_lines(FILE *fp, const char *title, const char *xlabel, const char *
     fputs("</svg>\n", fp);
 }
 
-void cli_svg_bars(FILE *fp, const char *title, const char *ylabel, int nc, const char *const *cats,
-                  int ns, const char *const *names, const double *const *v)
+void rpt_bars(FILE *fp, const char *title, const char *ylabel, int nc, const char *const *cats,
+              int ns, const char *const *names, const double *const *v)
 {
     int W = 860, H = 360;
     frame_t f = {60, 30, 520, 250, 0, nc, 0, 1};
@@ -175,29 +178,21 @@ void cli_svg_bars(FILE *fp, const char *title, const char *ylabel, int nc, const
             if (!isfinite(val))
                 continue;
             double y1 = py(&f, fmax(val, 0)), y2 = py(&f, fmin(val, 0));
-            fprintf(
-                fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
-                f.x0 + c * cw + 0.1 * cw + s * bw, y1, bw, fmax(y2 - y1, 0.5), cli_svg_colour(s));
+            fprintf(fp,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
+                    f.x0 + c * cw + 0.1 * cw + s * bw, y1, bw, fmax(y2 - y1, 0.5), rpt_palette(s));
         }
         fprintf(fp, "<g transform=\"translate(%.1f,%.1f) rotate(35)\">", f.x0 + (c + 0.5) * cw,
                 f.y0 + f.h + 10);
-        text(fp, 0, 0, "start", 10, cats[c]);
+        rpt_text(fp, 0, 0, "start", 10, cats[c]);
         fputs("</g>\n", fp);
     }
     legend(fp, 600, 45, ns, names, -1);
     fputs("</svg>\n", fp);
 }
 
-/* Diverging blue-white-red for v in [-1, 1]. */
-static void diverging(double v, int rgb[3])
-{
-    uint8_t c[3];
-    mrl_explain_colour((float)v, c);
-    rgb[0] = c[0], rgb[1] = c[1], rgb[2] = c[2];
-}
-
-void cli_svg_heatmaps(FILE *fp, const char *title, int npanels, const char *const *labels,
-                      const double *const *maps, int h, int w)
+void rpt_heatmaps(FILE *fp, const char *title, int npanels, const char *const *labels,
+                  const double *const *maps, int h, int w)
 {
     int cell = 5, pw = w * cell, ph = h * cell, W = pw + 80, H = 40 + npanels * (ph + 28);
     header(fp, W, H, title);
@@ -209,14 +204,14 @@ void cli_svg_heatmaps(FILE *fp, const char *title, int npanels, const char *cons
         double y0 = 40 + k * (ph + 28);
         char lab[256];
         snprintf(lab, sizeof lab, "%s (colour scale +-%.3g)", labels[k], m);
-        text(fp, 40, y0 - 4, "start", 11, lab);
+        rpt_text(fp, 40, y0 - 4, "start", 11, lab);
         for (int r = 0; r < h; r++)
             for (int c = 0; c < w; c++) {
                 double v = maps[k][r * w + c];
                 if (!isfinite(v) || v == 0)
                     continue;
-                int rgb[3];
-                diverging(m > 0 ? v / m : 0, rgb);
+                uint8_t rgb[3];
+                mrl_report_colour((float)(m > 0 ? v / m : 0), rgb);
                 fprintf(fp,
                         "<rect x=\"%d\" y=\"%.0f\" width=\"%d\" height=\"%d\" "
                         "fill=\"#%02x%02x%02x\"/>\n",
@@ -228,4 +223,55 @@ void cli_svg_heatmaps(FILE *fp, const char *title, int npanels, const char *cons
                 y0, pw, ph);
     }
     fputs("</svg>\n", fp);
+}
+
+/* ---- a curve in the unit square ------------------------------------------------------- */
+
+/* Its own layout (a 320-pixel square, ticks every 0.25, no escaping of the fixed texts), as
+ * mirlens eval has always drawn it. */
+int mrl_report_curve_svg(const char *path, const char *title, const char *xl, const char *yl,
+                         const double *x, const double *y, size_t n, double area, int diagonal)
+{
+    mrl_atomic_t af;
+    int rc = mrl_atomic_open(&af, path);
+    if (rc < 0)
+        return rc;
+    FILE *f = af.fp;
+    const int W = 420, H = 420, L = 60, T = 40, S = 320;
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" "
+            "height=\"100%%\" fill=\"white\"/>\n",
+            W, H);
+    fprintf(f,
+            "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">%s (area "
+            "%.4f)</text>\n",
+            L + S / 2, title, area);
+    fprintf(f,
+            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+            "stroke=\"black\"/>\n",
+            L, T, S, S);
+    for (int k = 0; k <= 4; k++) {
+        double v = k / 4.0;
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.2f</text>\n", L + v * S,
+                T + S + 16, v);
+        fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", L - 6,
+                T + S - v * S + 4, v);
+    }
+    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", L + S / 2, T + S + 36,
+            xl);
+    fprintf(f,
+            "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">"
+            "%s</text>\n",
+            T + S / 2, T + S / 2, yl);
+    if (diagonal)
+        fprintf(f,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#aaa\" "
+                "stroke-dasharray=\"4\"/>\n",
+                L, T + S, L + S, T);
+    fprintf(f, "<polyline fill=\"none\" stroke=\"#c0392b\" stroke-width=\"2\" points=\"");
+    for (size_t k = 0; k < n; k++)
+        fprintf(f, "%.1f,%.1f ", L + x[k] * S, T + S - y[k] * S);
+    fprintf(f, "\"/>\n</svg>\n");
+    return mrl_atomic_commit(&af);
 }

@@ -1,24 +1,26 @@
 /*
- * cli_names.c - filesystem-safe, unique output file names from sequence ids (case-
- * insensitively unique, for case-insensitive file systems).
+ * names.c - filesystem-safe, unique output file names from sequence ids (case-
+ * insensitively unique, for case-insensitive file systems): the pages and pictures of
+ * explain, the images of predict and encode. A set of the names handed out, in an
+ * open-addressing hash table of their lower-cased forms.
  */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
+#include "../util/util.h"
 
-struct cli_names {
+struct mrl_report_names {
     char **slot; /* open addressing, lower-cased names */
     size_t cap, n;
 };
 
-cli_names_t *cli_names_new(void)
+mrl_report_names_t *mrl_report_names_new(void)
 {
-    return calloc(1, sizeof(cli_names_t));
+    return calloc(1, sizeof(mrl_report_names_t));
 }
 
-void cli_names_free(cli_names_t *ns)
+void mrl_report_names_free(mrl_report_names_t *ns)
 {
     if (!ns)
         return;
@@ -36,7 +38,7 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-static size_t find(const cli_names_t *ns, const char *key)
+static size_t find(const mrl_report_names_t *ns, const char *key)
 {
     size_t i = (size_t)hash_str(key) & (ns->cap - 1);
     while (ns->slot[i] && strcmp(ns->slot[i], key))
@@ -44,10 +46,10 @@ static size_t find(const cli_names_t *ns, const char *key)
     return i;
 }
 
-static int grow(cli_names_t *ns)
+static int grow(mrl_report_names_t *ns)
 {
     size_t cap = ns->cap ? ns->cap * 2 : 256;
-    cli_names_t big = {calloc(cap, sizeof(char *)), cap, ns->n};
+    mrl_report_names_t big = {calloc(cap, sizeof(char *)), cap, ns->n};
     if (!big.slot)
         return -1;
     for (size_t i = 0; i < ns->cap; i++)
@@ -59,7 +61,7 @@ static int grow(cli_names_t *ns)
 }
 
 /* Add key unless present: 1 added, 0 present, -1 out of memory. */
-static int add(cli_names_t *ns, const char *key)
+static int add(mrl_report_names_t *ns, const char *key)
 {
     if (2 * (ns->n + 1) > ns->cap && grow(ns))
         return -1;
@@ -72,7 +74,7 @@ static int add(cli_names_t *ns, const char *key)
     return 1;
 }
 
-int cli_names_unique(cli_names_t *ns, const char *id, char *out, size_t cap)
+int mrl_report_names_unique(mrl_report_names_t *ns, const char *id, char *out, size_t cap)
 {
     char base[128], key[160];
     size_t n = 0;
@@ -96,7 +98,7 @@ int cli_names_unique(cli_names_t *ns, const char *id, char *out, size_t cap)
         key[i] = '\0';
         int rc = add(ns, key);
         if (rc < 0)
-            return -1;
+            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
         if (rc == 1)
             return 0;
     }
