@@ -61,7 +61,8 @@ HAVE_KERAS := 0
 endif
 
 LIB_SRC  = $(sort $(wildcard src/util/*.c src/io/*.c src/fold/*.c src/encode/*.c \
-                             src/pipeline/*.c src/nn/*.c src/explain/*.c))
+                             src/pipeline/*.c src/nn/*.c src/explain/*.c \
+                             src/report/*.c src/scan/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/unit/test_*.c tests/ref/test_*.c))
 BENCH_SRC = $(sort $(wildcard bench/*.c))
