@@ -118,6 +118,24 @@ MRL_MUST_CHECK int mrl_fasta_open(mrl_fasta_t **out, const char *path, const mrl
  * max_length. CRLF line ends are accepted. */
 MRL_MUST_CHECK int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec);
 void mrl_fasta_close(mrl_fasta_t *fa);
+
+/* A piece of a record, for chromosome-size sequence (mrl_fasta_read_part). */
+typedef struct mrl_seqpart {
+    const char *id;  /* the record's id (first word of its header) */
+    const char *seq; /* letters of this piece, as given (any letter; see below) */
+    size_t len;      /* may be 0 only on a record's last piece */
+    uint64_t offset; /* position of seq[0] in the record, 0-based */
+    long index;      /* 0-based record number */
+    int last;        /* 1: the record ends with this piece */
+} mrl_seqpart_t;
+
+/* Stream a FASTA file in pieces of whole lines, up to max letters each (the genome
+ * scanner: memory is bounded by max, not the record). Headers are required; every record
+ * must have sequence; any letter is accepted (IUPAC codes, soft-masked lowercase); no
+ * length limit. 1 = a piece in *p (strings valid until the next call), 0 = end of input,
+ * <0 = error naming the file, record and line. Do not mix with mrl_fasta_read on one
+ * reader. */
+MRL_MUST_CHECK int mrl_fasta_read_part(mrl_fasta_t *fa, mrl_seqpart_t *p, size_t max);
 /* How far reading has got: bytes of the file consumed (compressed bytes for gzip) and the
  * file size; total is 0 when unknown (standard input, a pipe). For progress displays. */
 void mrl_fasta_position(const mrl_fasta_t *fa, uint64_t *done, uint64_t *total);
@@ -382,6 +400,17 @@ void mrl_model_normalize(const mrl_model_t *m, const uint8_t *img, size_t n, flo
  * and valid until the key is set again or the model is freed. */
 MRL_MUST_CHECK int mrl_model_meta_set(mrl_model_t *m, const char *key, const char *value);
 const char *mrl_model_meta_get(const mrl_model_t *m, const char *key);
+
+/* The lengths of the sequences a model was trained on (metadata train_length_min and
+ * train_length_max, nt; `mirlens train` records the 0.5th and 99.5th percentiles of its
+ * FASTA inputs' lengths, so that a few very long hairpins do not widen it). Returns 1 and
+ * sets *lo, *hi when recorded, else 0. A sequence outside the range is scored by
+ * extrapolation (predict and explain flag it): a fold wider than the image's 100 columns is
+ * cut, and genomic stretches are what `mirlens scan` is for. */
+int mrl_model_length_range(const mrl_model_t *m, long *lo, long *hi);
+/* Record [lo, hi] as the training length range of m (merged with one already recorded when
+ * merge is 1: the union, for a fine-tuned model). Returns 0 or mrl_model_meta_set's error. */
+MRL_MUST_CHECK int mrl_model_set_length_range(mrl_model_t *m, long lo, long hi, int merge);
 
 /* Save (temporary file + rename) / load a model file: magic "MIRLNN\r\n", version,
  * architecture, normalisation, metadata, parameters, CRC-32; every field little-endian,
@@ -1363,6 +1392,80 @@ MRL_MUST_CHECK int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl
 MRL_MUST_CHECK int mrl_evaluate_set(mrl_nn_t *nn, const mrl_model_t *m, const mrl_imageset_t *s,
                                     float *score, float *margin, double *loss);
 
+/* ======================================================================= scan == */
+
+/* Genome scanning (src/scan/): candidate stem-loops are found in both strands by a local
+ * self-alignment of the sequence against itself read backwards (stems up to max_span nt
+ * with a score >= min_stem; overlapping stems thinned to the best), each taken with `flank`
+ * nt on both sides, folded exactly as mrl_fold_mfe folds (as `mirlens fold`), drawn and
+ * scored through the pipeline (mrl_pipeline_run). Coordinates are 0-based, end-exclusive,
+ * on the + strand of the input, as in BED. */
+#define MRL_SCAN_DEFAULT_FLANK 10
+#define MRL_SCAN_DEFAULT_MAX_SPAN 160
+#define MRL_SCAN_DEFAULT_MIN_STEM 30
+#define MRL_SCAN_DEFAULT_MIN_SCORE 0.01
+
+typedef struct mrl_scan_progress {
+    uint64_t done, total; /* positions of the scan (this shard's) handled so far / in all */
+    long candidates;      /* folded and scored */
+    long hits;            /* candidates scoring >= threshold */
+    double seconds;
+} mrl_scan_progress_t;
+
+typedef struct mrl_scan_opts {
+    int strand;          /* +1, -1, or 0 = both (default) */
+    int skip_masked;     /* 1: lowercase (soft-masked) letters count as N; default 0 */
+    int flank;           /* nt taken on each side of a stem (default MRL_SCAN_DEFAULT_FLANK) */
+    int max_span;        /* longest stem, nt (default MRL_SCAN_DEFAULT_MAX_SPAN) */
+    int min_stem;        /* stem score threshold (default MRL_SCAN_DEFAULT_MIN_STEM) */
+    float threshold;     /* loci: candidates with probability >= threshold
+                            (default MRL_DEFAULT_THRESHOLD) */
+    float min_score;     /* candidates listed: probability >= min_score (<= threshold) */
+    int gzip;            /* the candidates file gzip-compressed (PREFIX.candidates.tsv.gz) */
+    int no_score;        /* 1: candidates only (no fold, no network: structure, mfe, score
+                            and margin are "."; no loci); e.g. to build training sets */
+    const char *region;  /* NULL (everything), "NAME" or "NAME:START-END" (1-based, inclusive) */
+    int shard, nshards;  /* this run scans part `shard` (1-based) of nshards (default 1 of 1) */
+    const char *models;  /* free text naming the models, written to the files' header */
+    int block;           /* positions scanned per block (default 262144); any value gives
+                            the same output (tests use small ones) */
+    mrl_fe_opts_t fe;    /* folding: energy parameters, worker threads */
+    void (*on_progress)(void *ud, const mrl_scan_progress_t *p); /* may be NULL */
+    void *ud;
+} mrl_scan_opts_t;
+
+void mrl_scan_opts_default(mrl_scan_opts_t *o);
+
+/* What a scan did. Times in seconds. */
+typedef struct mrl_scan_stats {
+    uint64_t bases;      /* positions scanned that are A, C, G or T (one strand's count) */
+    long stems;          /* candidates found (both strands) */
+    long refused;        /* folds without a hairpin loop (not scored) */
+    long listed;         /* candidates written (probability >= min_score) */
+    long loci;           /* merged loci written */
+    double t_read, t_stems, t_fold, t_score, t_total;
+} mrl_scan_stats_t;
+
+/* Scan the FASTA file `path` (plain, gzip or bgzip; read twice: first its record names and
+ * lengths, then the sequence, streamed in pieces: memory is bounded by the piece, not the
+ * chromosome) with scorer e, writing atomically:
+ *   PREFIX.candidates.tsv[.gz]  every candidate with probability >= min_score;
+ *   PREFIX.bed                  BED6 loci: overlapping candidates >= threshold, per strand;
+ *   PREFIX.gff3                 the same loci as miRNA_primary_transcript features.
+ * With nshards > 1 the genome (the region, if one) is cut into nshards parts by position
+ * and only the candidates starting in part `shard` are written; mrl_scan_merge joins the
+ * parts' candidates files into exactly what one run writes. st may be NULL. Errors name the
+ * input (and record and line); nothing is left half-written. */
+MRL_MUST_CHECK int mrl_scan_genome(mrl_ensemble_t *e, const char *path, const char *prefix,
+                                   const mrl_scan_opts_t *o, mrl_scan_stats_t *st);
+
+/* Join the outputs of the nshards runs of one scan (PREFIXES[k].candidates.tsv[.gz], in any
+ * order; all parts present once, same settings) into PREFIX.candidates.tsv[.gz] (gzip when
+ * o->gzip), PREFIX.bed and PREFIX.gff3, byte for byte what the unsharded run writes with
+ * the same threshold (o->threshold; the other fields of o are not used). An unsharded
+ * run's output is accepted too (one input). *loci may be NULL. */
+MRL_MUST_CHECK int mrl_scan_merge(const char *const *prefixes, int n, const char *prefix,
+                                  const mrl_scan_opts_t *o, long *loci);
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_average(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 /* "mirlens CMD: message" on stderr. Returns CLI_ERR. */
 int cli_error(const char *cmd, const char *fmt, ...)
@@ -91,6 +92,11 @@ int cli_inputs_empty(const cli_inputs_t *in);
 /* Fold/encode/read everything into one labelled set. Returns 0 or CLI_ERR (printed). */
 int cli_load_inputs(const char *cmd, const cli_inputs_t *in, const mrl_fe_opts_t *fe, int quiet,
                     mrl_imageset_t **out);
+/* The lengths of the FASTA inputs' sequences, 0.5th and 99.5th percentiles: 1 (set), 0 when
+ * there are image sets among the inputs (their lengths are unknown) or no input, <0 a
+ * reader error. */
+int cli_inputs_length_range(const cli_inputs_t *in, const mrl_fasta_opts_t *fo, long *lo,
+                            long *hi);
 
 /* The shipped default model: $MIRLENS_MODEL, else models/default.mrlm of the build tree. */
 const char *cli_default_model(void);

@@ -114,3 +114,46 @@ const char *cli_default_background(void)
     strcpy(buf + dir, "background.u8");
     return access(buf, R_OK) == 0 ? buf : NULL;
 }
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+int cli_inputs_length_range(const cli_inputs_t *in, const mrl_fasta_opts_t *fo, long *lo,
+                            long *hi)
+{
+    if (in->nimg > 0 || in->npos + in->nneg == 0)
+        return 0; /* an image does not say how long its sequence was */
+    long *len = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (int k = 0; k < in->npos + in->nneg && rc >= 0; k++) {
+        const char *path = k < in->npos ? in->pos[k] : in->neg[k - in->npos];
+        mrl_fasta_t *fa;
+        mrl_seqrec_t r;
+        rc = mrl_fasta_open(&fa, path, fo);
+        while (rc >= 0 && (rc = mrl_fasta_read(fa, &r)) == 1) {
+            if (n == cap) {
+                long *v = realloc(len, (cap = cap ? 2 * cap : 4096) * sizeof *v);
+                if (!v) {
+                    rc = MRL_ERR_NOMEM;
+                    break;
+                }
+                len = v;
+            }
+            len[n++] = (long)r.len;
+        }
+        mrl_fasta_close(fa);
+    }
+    if (rc >= 0 && n > 0) {
+        /* the central 99%: a few very long hairpins (miRBase has some of 1,000+ nt) would
+         * otherwise stretch the range over lengths the network has hardly seen */
+        qsort(len, n, sizeof *len, cmp_long);
+        *lo = len[(size_t)((double)(n - 1) * 0.005)];
+        *hi = len[(size_t)((double)(n - 1) * 0.995 + 0.5)];
+    }
+    free(len);
+    return rc < 0 ? rc : n > 0;
+}

@@ -30,6 +30,7 @@ typedef struct {
     mrl_fasta_opts_t fasta;
     const mrl_params_t *params;
     mrl_params_t *loaded; /* params read from a file (owned) */
+    long len_lo, len_hi;  /* the models' training lengths (-1: not recorded) */
 } opts_t;
 
 typedef struct {
@@ -37,7 +38,7 @@ typedef struct {
     size_t len[CHUNK];
     mrl_batch_t b; /* the pipeline's results for these records */
     int n;
-    long written;
+    long written, outside; /* rows; rows flagged "length" */
     mrl_report_names_t *names;
 } chunk_t;
 
@@ -64,9 +65,10 @@ static void usage(FILE *fp)
             "Usage: mirlens predict [options] [FILE|-]...\n\n"
             "Score sequences as pre-miRNA hairpins: fold (RNAfold 2.1.3), draw the hairpin\n"
             "image and run the CNN. Input: FASTA (plain or gzip) or one sequence per line.\n"
-            "Output columns: id length structure mfe score label (score = probability of\n"
+            "Output columns: id length structure mfe score label note (score = probability of\n"
             "pre-miRNA; label pre-miRNA / other, or no-hairpin for a sequence whose fold\n"
-            "has no hairpin loop, which gets no score).\n\n"
+            "has no hairpin loop, which gets no score; note 'length' for a sequence shorter\n"
+            "or longer than any the model was trained on, else '.').\n\n"
             "Options:\n"
             "  -m, --model MODEL   model file (default: the shipped model); repeated: an\n"
             "                      ensemble, scored by the mean of the models' logit margins\n"
@@ -120,22 +122,27 @@ static void write_row(const opts_t *o, chunk_t *ch, int k, float score)
     mrl_fe_item_t *it = &ch->b.items[k];
     char eb[16], sb[32] = "";
     const char *label = "no-hairpin";
+    long len = (long)ch->len[k];
+    int outside = o->len_lo >= 0 && (len < o->len_lo || len > o->len_hi);
+    const char *note = outside ? "length" : ".";
+    ch->outside += outside;
     mrl_energy_str(it->mfe, eb);
     if (it->rc == 0) {
         snprintf(sb, sizeof sb, "%.6f", (double)score);
         label = (double)score >= o->threshold ? "pre-miRNA" : "other";
     }
     if (o->format == FMT_TSV) {
-        printf("%s\t%zu\t%s\t%s\t%s\t%s\n", ch->id[k], ch->len[k], it->structure, eb, sb, label);
+        printf("%s\t%zu\t%s\t%s\t%s\t%s\t%s\n", ch->id[k], ch->len[k], it->structure, eb, sb,
+               label, note);
     } else if (o->format == FMT_CSV) {
         put_csv(ch->id[k]);
-        printf(",%zu,%s,%s,%s,%s\n", ch->len[k], it->structure, eb, sb, label);
+        printf(",%zu,%s,%s,%s,%s,%s\n", ch->len[k], it->structure, eb, sb, label, note);
     } else {
         printf("%s{\"id\": ", ch->written ? ",\n" : "");
         put_json_str(ch->id[k]);
         printf(", \"length\": %zu, \"structure\": \"%s\", \"mfe\": %s, \"score\": %s, "
-               "\"label\": \"%s\"}",
-               ch->len[k], it->structure, eb, it->rc == 0 ? sb : "null", label);
+               "\"label\": \"%s\", \"note\": \"%s\"}",
+               ch->len[k], it->structure, eb, it->rc == 0 ? sb : "null", label, note);
     }
     ch->written++;
 }
@@ -329,15 +336,24 @@ int cmd_predict(int argc, char **argv)
         rc = cli_lib_error("predict", rc);
         goto done;
     }
+    /* lengths every model was trained on: the intersection of the recorded ranges */
+    o.len_lo = o.len_hi = -1;
+    for (int j = 0; j < e.n; j++) {
+        long lo, hi;
+        if (!mrl_model_length_range(e.m[j], &lo, &hi))
+            continue;
+        o.len_lo = o.len_lo < 0 || lo > o.len_lo ? lo : o.len_lo;
+        o.len_hi = o.len_hi < 0 || hi < o.len_hi ? hi : o.len_hi;
+    }
     if (!(ch->names = mrl_report_names_new())) {
         rc = cli_error("predict", "out of memory");
         goto done;
     }
     cli_precision_note("predict", o.precision, mrl_ensemble_nn(ens, 0), o.quiet);
     if (o.format == FMT_TSV)
-        printf("id\tlength\tstructure\tmfe\tscore\tlabel\n");
+        printf("id\tlength\tstructure\tmfe\tscore\tlabel\tnote\n");
     else if (o.format == FMT_CSV)
-        printf("id,length,structure,mfe,score,label\n");
+        printf("id,length,structure,mfe,score,label,note\n");
     else
         printf("[\n");
     cli_progress_t prog;
@@ -350,6 +366,13 @@ int cmd_predict(int argc, char **argv)
     if (o.format == FMT_JSON)
         printf("%s]\n", ch->written ? "\n" : "");
     cli_progress_end(&prog, ch->written);
+    if (ch->outside && !o.quiet)
+        fprintf(stderr,
+                "mirlens predict: warning: %ld sequence%s outside the lengths the model was "
+                "trained on (%ld-%ld nt), flagged 'length' in the note column: a score there is "
+                "an extrapolation (a fold wider than the image's 100 columns is cut); for "
+                "genomic sequence use `mirlens scan`\n",
+                ch->outside, ch->outside == 1 ? "" : "s", o.len_lo, o.len_hi);
     if (!o.quiet && ch->written && getenv("MIRLENS_TIMING"))
         fprintf(stderr, "mirlens predict: fold+encode %.2f s, inference %.2f s\n", ch->b.t[0],
                 ch->b.t[1]);

@@ -323,7 +323,16 @@ int cmd_train(int argc, char **argv)
     if ((pr.cw[0] != 1.0f || pr.cw[1] != 1.0f) && n > 0 && (size_t)n < sizeof meta)
         snprintf(meta + n, sizeof meta - (size_t)n, " class_weight=%.6g,%.6g", (double)pr.cw[0],
                  (double)pr.cw[1]);
+    /* the lengths trained on (a fine-tuned model: the union with its initial model's);
+     * unknown with image-set inputs, and then not recorded */
+    long len_lo, len_hi;
+    int have = cli_inputs_length_range(&tr_in, &fe.fasta, &len_lo, &len_hi);
+    if (have < 0) {
+        cli_lib_error("train", have);
+        goto done;
+    }
     if ((lrc = mrl_model_meta_set(m, "train_options", meta)) < 0 ||
+        (have && (lrc = mrl_model_set_length_range(m, len_lo, len_hi, init || resume)) < 0) ||
         (lrc = mrl_model_save(m, out)) < 0) {
         cli_lib_error("train", lrc);
         goto done;

@@ -17,6 +17,7 @@ static const subcmd_t cmds[] = {
     {"train", cmd_train, "train the CNN on labelled hairpins (FASTA or image sets)"},
     {"eval", cmd_eval, "accuracy, MCC, AUROC, AUPRC ... of a model on labelled inputs"},
     {"predict", cmd_predict, "score sequences: FASTA in, pre-miRNA probabilities out"},
+    {"scan", cmd_scan, "find pre-miRNA loci in genomes: FASTA in, BED/GFF3 out"},
     {"explain", cmd_explain, "why the network decided: saliency maps on nucleotides"},
     {"import-keras", cmd_import_keras, "convert the authors' Keras 2.x HDF5 networks to mirlens"},
     {"average", cmd_average, "one model from the mean weights of several (a model soup)"},

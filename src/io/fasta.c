@@ -17,6 +17,9 @@ struct mrl_fasta {
     long nrec;
     int bare;          /* 1 once input is known to be one-sequence-per-line */
     int started;
+    int in_rec;        /* mrl_fasta_read_part: inside a record (its header read) */
+    uint64_t rec_off;  /* mrl_fasta_read_part: letters of the record handed out so far */
+    long rec_line;     /* mrl_fasta_read_part: line of the record's header */
     char *hdr, *seq;   /* current record storage */
     size_t hdr_cap, seq_cap, seq_len;
     char idbuf[32];
@@ -81,7 +84,7 @@ static int next_line(mrl_fasta_t *fa, size_t *len)
 }
 
 /* Append sequence letters of the current line, checking the alphabet. */
-static int add_seq(mrl_fasta_t *fa, const char *s, size_t n, const char *rid)
+static int add_seq(mrl_fasta_t *fa, const char *s, size_t n, const char *rid, size_t max)
 {
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)s[k];
@@ -92,12 +95,11 @@ static int add_seq(mrl_fasta_t *fa, const char *s, size_t n, const char *rid)
                                "%s: record '%.*s' line %ld column %zu: invalid character '%c' "
                                "in sequence",
                                fa->in.name, (int)strcspn(rid, " \t"), rid, fa->in.lineno, k + 1, c);
-        if (fa->opts.max_length && fa->seq_len >= fa->opts.max_length)
+        if (max && fa->seq_len >= max)
             return mrl_err_set(MRL_ERR_RANGE,
                                "%s: record '%.*s' line %ld: sequence longer than %zu nt "
                                "(see --max-length)",
-                               fa->in.name, (int)strcspn(rid, " \t"), rid, fa->in.lineno,
-                               fa->opts.max_length);
+                               fa->in.name, (int)strcspn(rid, " \t"), rid, fa->in.lineno, max);
         if (io_grow(&fa->seq, &fa->seq_cap, fa->seq_len + 2))
             return MRL_ERR_NOMEM;
         fa->seq[fa->seq_len++] = (char)c;
@@ -154,7 +156,7 @@ int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec)
         if (io_grow(&fa->hdr, &fa->hdr_cap, strlen(fa->idbuf) + 1))
             return MRL_ERR_NOMEM;
         strcpy(fa->hdr, fa->idbuf);
-        if ((rc = add_seq(fa, fa->in.line, len, fa->hdr)) < 0)
+        if ((rc = add_seq(fa, fa->in.line, len, fa->hdr, fa->opts.max_length)) < 0)
             return rc;
         fill_rec(fa, rec, start);
         return 1;
@@ -175,7 +177,7 @@ int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec)
             io_lines_unread(&fa->in);
             break;
         }
-        if ((rc = add_seq(fa, fa->in.line, len, fa->hdr)) < 0)
+        if ((rc = add_seq(fa, fa->in.line, len, fa->hdr, fa->opts.max_length)) < 0)
             return rc;
     }
     if (fa->seq_len == 0) {
@@ -184,5 +186,58 @@ int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec)
                            fa->in.name, (int)strcspn(h, " \t"), h, start);
     }
     fill_rec(fa, rec, start);
+    return 1;
+}
+
+int mrl_fasta_read_part(mrl_fasta_t *fa, mrl_seqpart_t *p, size_t max)
+{
+    size_t len = 0;
+    int rc;
+    fa->seq_len = 0;
+    if (io_grow(&fa->seq, &fa->seq_cap, max + 2))
+        return MRL_ERR_NOMEM;
+    if (!fa->in_rec) {
+        do {
+            rc = next_line(fa, &len);
+            if (rc <= 0)
+                return rc;
+        } while (len == 0);
+        if (fa->in.line[0] != '>')
+            return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: expected a '>' header (not FASTA?)",
+                               fa->in.name, fa->in.lineno);
+        if (io_grow(&fa->hdr, &fa->hdr_cap, len))
+            return MRL_ERR_NOMEM;
+        memcpy(fa->hdr, fa->in.line + 1, len);
+        fa->hdr[strcspn(fa->hdr, " \t")] = '\0'; /* the id: the first word */
+        fa->in_rec = 1;
+        fa->rec_off = 0;
+        fa->rec_line = fa->in.lineno;
+        fa->nrec++;
+    }
+    p->last = 0;
+    while (fa->seq_len < max) {
+        rc = next_line(fa, &len);
+        if (rc < 0)
+            return rc;
+        if (rc == 0 || fa->in.line[0] == '>') {
+            if (rc)
+                io_lines_unread(&fa->in);
+            if (fa->rec_off + fa->seq_len == 0)
+                return mrl_err_set(MRL_ERR_PARSE, "%s: record '%s' (line %ld) has no sequence",
+                                   fa->in.name, fa->hdr, fa->rec_line);
+            fa->in_rec = 0;
+            p->last = 1;
+            break;
+        }
+        if ((rc = add_seq(fa, fa->in.line, len, fa->hdr, 0)) < 0)
+            return rc;
+    }
+    fa->seq[fa->seq_len] = '\0';
+    p->id = fa->hdr;
+    p->seq = fa->seq;
+    p->len = fa->seq_len;
+    p->offset = fa->rec_off;
+    p->index = fa->nrec - 1;
+    fa->rec_off += fa->seq_len;
     return 1;
 }

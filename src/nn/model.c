@@ -324,6 +324,34 @@ const char *mrl_model_meta_get(const mrl_model_t *m, const char *key)
     return NULL;
 }
 
+int mrl_model_length_range(const mrl_model_t *m, long *lo, long *hi)
+{
+    const char *a = mrl_model_meta_get(m, "train_length_min");
+    const char *b = mrl_model_meta_get(m, "train_length_max");
+    char *e1, *e2;
+    if (!a || !b)
+        return 0;
+    long x = strtol(a, &e1, 10), y = strtol(b, &e2, 10);
+    if (*e1 || *e2 || x < 0 || y < x)
+        return 0;
+    *lo = x, *hi = y;
+    return 1;
+}
+
+int mrl_model_set_length_range(mrl_model_t *m, long lo, long hi, int merge)
+{
+    long a, b;
+    if (merge && mrl_model_length_range(m, &a, &b))
+        lo = lo < a ? lo : a, hi = hi > b ? hi : b;
+    if (lo < 0 || hi < lo)
+        return mrl_err_set(MRL_ERR_ARG, "bad length range %ld-%ld", lo, hi);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", lo);
+    int rc = mrl_model_meta_set(m, "train_length_min", buf);
+    snprintf(buf, sizeof buf, "%ld", hi);
+    return rc < 0 ? rc : mrl_model_meta_set(m, "train_length_max", buf);
+}
+
 void mrl_adam_opts_default(mrl_adam_opts_t *o)
 {
     o->lr = 1e-3f;

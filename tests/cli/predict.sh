@@ -10,7 +10,7 @@ MODEL=models/default.mrlm
 # CPU, and another summation order moves the last printed digits.
 same() {
     if awk -F'\t' 'NR == FNR { a[FNR] = $0; n = FNR; next }
-        { split(a[FNR], b, "\t"); for (i = 1; i <= 6; i++) {
+        { split(a[FNR], b, "\t"); for (i = 1; i <= 7; i++) {
               if (i == 5) { d = b[i] - $i; if (d < -1e-4 || d > 1e-4) exit 1 }
               else if (b[i] != $i) exit 1 } m = FNR }
         END { exit m != n }' "$2" "$1"; then ok; else bad "$3: output differs"; diff "$1" "$2" | head -5 >&2; fi
@@ -30,7 +30,7 @@ same "$T/out" $D/hairpins.tsv stdin
 # without bf16 kernels it says so and computes in f32)
 expect bf16 0 "" -- "$M" predict --precision bf16 examples/hairpins.fa
 if awk -F'\t' 'NR == FNR { a[FNR] = $0; n = FNR; next }
-    { split(a[FNR], b, "\t"); for (i = 1; i <= 6; i++) {
+    { split(a[FNR], b, "\t"); for (i = 1; i <= 7; i++) {
           if (i == 5) { d = b[i] - $i; if (d < -0.01 || d > 0.01) exit 1 }
           else if (b[i] != $i) exit 1 } m = FNR }
     END { exit m != n }' $D/hairpins.tsv "$T/out"; then ok; else bad "bf16 scores"; fi
@@ -57,14 +57,14 @@ expect ensemble-missing 1 "cannot open '$T/none.mrlm'" -- "$M" predict -q -m $MO
 [ ! -s "$T/out" ] && ok || bad "ensemble-missing: output written"
 # formats carry the same numbers
 expect csv 0 "" -- "$M" predict -q --format csv examples/hairpins.fa
-[ "$(head -1 "$T/out")" = "id,length,structure,mfe,score,label" ] && ok || bad "csv header"
+[ "$(head -1 "$T/out")" = "id,length,structure,mfe,score,label,note" ] && ok || bad "csv header"
 [ "$(tail -n +2 "$T/out" | cut -d, -f5)" = "$(tail -n +2 $D/hairpins.tsv | cut -f5)" ] && ok || bad "csv scores"
 expect json 0 "" -- "$M" predict -q --format json examples/hairpins.fa
 [ "$(grep -c '"score": ' "$T/out")" -eq 12 ] && head -1 "$T/out" | grep -q '^\[$' && tail -1 "$T/out" | grep -q '^\]$' && ok || bad "json shape"
 # a refused record (no hairpin loop) gets no score and the run goes on
 printf '>noloop\nAAAAAAAAAAAAAAAAAAAAAAAAA\n>let7b\nCGGGGUGAGGUAGUAGGUUGUGUGGUUUCAGGGCAGUGAUGUUGCCCCUCGGAAGAUAACUAUACAACCUACUGCCUUCCCUG\n' > "$T/ref.fa"
 expect refused 0 "noloop: no hairpin loop" -- "$M" predict "$T/ref.fa"
-[ "$(sed -n 2p "$T/out")" = "$(printf 'noloop\t25\t.........................\t0.00\t\tno-hairpin')" ] && ok || bad "refused row: $(sed -n 2p "$T/out")"
+[ "$(sed -n 2p "$T/out")" = "$(printf 'noloop\t25\t.........................\t0.00\t\tno-hairpin\tlength')" ] && ok || bad "refused row: $(sed -n 2p "$T/out")"
 [ "$(sed -n 3p "$T/out" | cut -f1)" = let7b ] && [ -n "$(sed -n 3p "$T/out" | cut -f5)" ] && ok || bad "row after a refusal"
 # empty input: header only
 : > "$T/empty.fa"
@@ -79,4 +79,12 @@ expect badfmt 2 "unknown format" -- "$M" predict --format xml examples/hairpins.
 expect badthr 2 "threshold" -- "$M" predict --threshold 2 examples/hairpins.fa
 expect images 0 "" -- "$M" predict -q --images "$T/png" --scale 2 examples/hairpins.fa
 [ "$(ls "$T/png" | grep -c '\.png$')" -eq 12 ] && [ -s "$T/png/hsa-let-7a-1.png" ] && ok || bad "png files"
+# lengths outside the model's training range (its metadata: 52-366 nt for the shipped
+# model) are flagged in the note column and warned about once, pointing to scan
+awk 'NR == 2 { s = $0; while (length(s) < 400) s = s s; print ">long"; print s; print ">short"; print "GGGGAAACCCCUUUUGGGGAAACCCCAAAA" }' examples/hairpins.fa > "$T/len.fa"
+expect length-note 0 "2 sequences outside the lengths the model was trained on (52-366 nt)" -- "$M" predict "$T/len.fa"
+[ "$(cut -f7 "$T/out" | tail -n +2 | tr '\n' ' ')" = "length length " ] && ok || bad "length notes: $(cut -f7 "$T/out")"
+grep -q 'mirlens scan' "$T/err" && ok || bad "the length warning does not point to scan"
+expect length-none 0 "" -- "$M" predict examples/hairpins.fa
+[ ! -s "$T/err" ] && [ "$(cut -f7 "$T/out" | tail -n +2 | sort -u)" = "." ] && ok || bad "notes on in-range sequences"
 summary

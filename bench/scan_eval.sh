@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Issue 22's evaluation: scan the held-out-genus worm chrX and human chr22 (held-out loci)
+# of shared/data/genome/ with the genome model (models/genome.mrlm, the scan's default)
+# and with the paper's model (models/default.mrlm) the same way (both strands, every
+# candidate listed), score each scan by the protocol of shared/data/genome/README.md
+# (experiments/scan_eval.py: locus precision, recall, F1, false positives per Mb, best F1,
+# recall at <= 1 FP/Mb, AUPRC; ambiguous regions excluded) and draw the precision-recall
+# curves. About 20 minutes per scan on 2 cores; OUT keeps the scans for reuse (a scan is
+# skipped when its candidates file exists).
+#   bash bench/scan_eval.sh [OUT_DIR]
+set -u
+cd "$(dirname "$0")/.."
+S=${MIRLENS_SHARED:-../shared}
+G=$S/data/genome
+O=${1:-bench/out/scan_eval}
+M=${MIRLENS:-./mirlens}
+[ -d "$G" ] || { echo "scan_eval: $G not found (team data): skipped"; exit 77; }
+[ -x "$M" ] || make -j2 >/dev/null || exit 1
+mkdir -p "$O"
+table=$O/table.tsv
+: > "$table.tmp"
+for g in cel_ce2_chrX hsa_hg19_chr22; do
+    for model in genome default; do
+        p=$O/$model.$g
+        if [ ! -s "$p.candidates.tsv.gz" ]; then
+            "$M" scan -q -z -j 2 --min-score 0 -m models/$model.mrlm "$G/$g.fa.gz" -o "$p" || exit 1
+        fi
+        amb=$G/$g.ambiguous.bed
+        python3 experiments/scan_eval.py --candidates "$p.candidates.tsv.gz" \
+            --truth "$G/$g.mirbase21.bed" --ambiguous "$amb" --genome "$G/$g.fa.gz" \
+            --label "$model:$g" --curve "$p.curve.tsv" > "$p.eval.tsv" || exit 1
+        [ -s "$table.tmp" ] || head -1 "$p.eval.tsv" > "$table.tmp"
+        tail -1 "$p.eval.tsv" >> "$table.tmp"
+    done
+    python3 experiments/pr_svg.py "$O/pr_$g.svg" "$g, both strands: loci (>= 50% of a miRBase locus)" \
+        "genome model=$O/genome.$g.curve.tsv" "paper's model=$O/default.$g.curve.tsv"
+done
+mv "$table.tmp" "$table"
+column -t -s $'\t' "$table"
+echo "scan_eval: table $table, curves $O/pr_*.svg"
