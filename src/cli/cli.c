@@ -156,3 +156,18 @@ void cli_progress_end(cli_progress_t *p, long done)
     fprintf(stderr, "\r%ld %s in %.1f s (%.0f/s)          \n", done, p->what, t,
             done / (t > 1e-9 ? t : 1e-9));
 }
+
+int cli_length_outside(long len, long lo, long hi)
+{
+    return lo >= 0 && (len < lo || len > hi);
+}
+
+void cli_length_warning(const char *cmd, long n, long lo, long hi, const char *where)
+{
+    fprintf(stderr,
+            "mirlens %s: warning: %ld sequence%s outside the lengths the model was trained on "
+            "(%ld-%ld nt), flagged 'length' in %s: a score there is an extrapolation (a fold "
+            "wider than the image's 100 columns is cut); for genomic sequence use `mirlens "
+            "scan`\n",
+            cmd, n, n == 1 ? "" : "s", lo, hi, where);
+}

@@ -54,6 +54,11 @@ int cli_bad_option(const char *cmd, int c, char **argv);
 int cli_opts_out_quiet(const char *cmd, int argc, char **argv, void (*usage)(FILE *),
                        const char **outp, int *quiet);
 
+/* A sequence of len nt outside the model's training lengths [lo, hi] (lo < 0: not
+ * recorded, never outside); the warning predict and explain print when n were. */
+int cli_length_outside(long len, long lo, long hi);
+void cli_length_warning(const char *cmd, long n, long lo, long hi, const char *where);
+
 /* Parse --precision: "f32" (MRL_PREC_F32) or "bf16"; returns 0 or -1 (message printed). */
 int cli_parse_precision(const char *cmd, const char *s, int *out);
 /* Warn on stderr (unless quiet) when bf16 was asked for and this CPU computes in f32. */

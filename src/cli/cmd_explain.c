@@ -34,6 +34,7 @@ typedef struct run {
     mrl_atomic_t tsv, sum, html;
     mrl_report_names_t *names;
     long done, refused;
+    long len_lo, len_hi, outside; /* the model's training lengths; sequences outside them */
     /* the chunk */
     char *id[CHUNK], *seq[CHUNK];
     size_t len[CHUNK];
@@ -150,6 +151,7 @@ static const char html_head[] =
     "table{border-collapse:collapse;font-size:.85em}\n"
     "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}\n"
     ".pos{color:#b40426}.neg{color:#3b4cc0}.yes{color:#b40426;font-weight:bold}\n"
+    ".warn{background:#fff3cd;border-left:4px solid #e0a800;padding:.3em .6em}\n"
     "</style>\n</head>\n<body>\n<h1>mirlens explain</h1>\n";
 
 static void html_intro(run_t *r, const char *input)
@@ -225,10 +227,12 @@ static void write_rows(run_t *r, int k, const char *name, const char *method, co
     fprintf(r->sum.fp, "%s\t%s\t%.6g\t%.6g\t", r->id[k], method, (double)in->prob,
             (double)in->score);
     if (isnan(in->ref))
-        fprintf(r->sum.fp, ".\t%.6g\t.\n", (double)in->total);
+        fprintf(r->sum.fp, ".\t%.6g\t.", (double)in->total);
     else
-        fprintf(r->sum.fp, "%.6g\t%.6g\t%.6g\n", (double)in->ref, (double)in->total,
+        fprintf(r->sum.fp, "%.6g\t%.6g\t%.6g", (double)in->ref, (double)in->total,
                 (double)in->gap);
+    fprintf(r->sum.fp, "\t%s\n",
+            cli_length_outside((long)r->len[k], r->len_lo, r->len_hi) ? "length" : ".");
     FILE *fp = r->html.fp;
     fprintf(fp, "<div class=\"m\"><h3>%s</h3>\n<img src=\"%s.%s.png\" alt=\"%s map\">\n", method,
             name, method, method);
@@ -255,6 +259,13 @@ static void html_seq(run_t *r, int k, const char *name, float prob)
             prob >= 0.5f ? "pre-miRNA" : "other");
     mrl_report_escape(fp, r->seq[k]);
     fprintf(fp, "<br>%s</code></p>\n", r->b.items[k].structure);
+    if (cli_length_outside((long)r->len[k], r->len_lo, r->len_hi)) {
+        r->outside++;
+        fprintf(fp, "<p class=\"warn\">%zu nt is outside the lengths the model was trained on "
+                    "(%ld-%ld nt): this score and its explanation are an extrapolation. For "
+                    "genomic sequence use <code>mirlens scan</code>.</p>\n",
+                r->len[k], r->len_lo, r->len_hi);
+    }
 }
 
 /* Explain row b of the batch (record k) with every method and write all outputs. */
@@ -406,9 +417,9 @@ static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const flo
             return cli_lib_error("explain", rc);
         fprintf(r->sum.fp, "%s\t%s\t%.6g\t%.6g\t", id, method, (double)in->prob, (double)in->score);
         if (isnan(in->ref))
-            fprintf(r->sum.fp, ".\t%.6g\t.\n", (double)in->total);
+            fprintf(r->sum.fp, ".\t%.6g\t.\t.\n", (double)in->total);
         else
-            fprintf(r->sum.fp, "%.6g\t%.6g\t%.6g\n", (double)in->ref, (double)in->total,
+            fprintf(r->sum.fp, "%.6g\t%.6g\t%.6g\t.\n", (double)in->ref, (double)in->total,
                     (double)in->gap);
         fprintf(fp,
                 "<div class=\"m\"><h3>%s</h3>\n<img src=\"%s.%s.png\" alt=\"%s map\">\n"
@@ -466,7 +477,7 @@ static int open_outputs(run_t *r, const char *input)
             return cli_lib_error("explain", rc);
     }
     fputs("id\tposition\tbase\tpartner\tcontext\tmethod\tattribution\n", r->tsv.fp);
-    fputs("id\tmethod\tprob\tscore\treference\ttotal\tgap\n", r->sum.fp);
+    fputs("id\tmethod\tprob\tscore\treference\ttotal\tgap\tnote\n", r->sum.fp);
     html_intro(r, input);
     return 0;
 }
@@ -522,6 +533,8 @@ int cmd_explain(int argc, char **argv)
         goto done;
     }
     r->nn = mrl_ensemble_nn(r->ens, 0);
+    if (!mrl_model_length_range(r->m, &r->len_lo, &r->len_hi))
+        r->len_lo = r->len_hi = -1;
     cli_precision_note("explain", o.x.precision, r->nn, o.x.quiet);
     if ((rc = cli_xopts_background(&o.x, r->m)))
         goto done;
@@ -532,6 +545,9 @@ int cmd_explain(int argc, char **argv)
     if ((rc = open_outputs(r, input)) == 0 &&
         (rc = o.images ? explain_images(r, input) : explain_input(r, input)) == 0)
         rc = commit_outputs(r);
+    if (!rc && r->outside && !o.x.quiet)
+        cli_length_warning("explain", r->outside, r->len_lo, r->len_hi,
+                           "summary.tsv's note column");
     if (!rc && !o.x.quiet)
         fprintf(stderr, "mirlens explain: %ld sequences explained into %s\n", r->done, o.out);
 done:

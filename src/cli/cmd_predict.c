@@ -123,7 +123,7 @@ static void write_row(const opts_t *o, chunk_t *ch, int k, float score)
     char eb[16], sb[32] = "";
     const char *label = "no-hairpin";
     long len = (long)ch->len[k];
-    int outside = o->len_lo >= 0 && (len < o->len_lo || len > o->len_hi);
+    int outside = cli_length_outside(len, o->len_lo, o->len_hi);
     const char *note = outside ? "length" : ".";
     ch->outside += outside;
     mrl_energy_str(it->mfe, eb);
@@ -367,12 +367,7 @@ int cmd_predict(int argc, char **argv)
         printf("%s]\n", ch->written ? "\n" : "");
     cli_progress_end(&prog, ch->written);
     if (ch->outside && !o.quiet)
-        fprintf(stderr,
-                "mirlens predict: warning: %ld sequence%s outside the lengths the model was "
-                "trained on (%ld-%ld nt), flagged 'length' in the note column: a score there is "
-                "an extrapolation (a fold wider than the image's 100 columns is cut); for "
-                "genomic sequence use `mirlens scan`\n",
-                ch->outside, ch->outside == 1 ? "" : "s", o.len_lo, o.len_hi);
+        cli_length_warning("predict", ch->outside, o.len_lo, o.len_hi, "the note column");
     if (!o.quiet && ch->written && getenv("MIRLENS_TIMING"))
         fprintf(stderr, "mirlens predict: fold+encode %.2f s, inference %.2f s\n", ch->b.t[0],
                 ch->b.t[1]);

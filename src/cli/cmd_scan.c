@@ -55,6 +55,8 @@ static void usage(FILE *fp)
             "  --block N            positions per block of work (default %d; the output does\n"
             "                       not depend on it)\n"
             "  -j, --threads N      worker threads (default %d)\n"
+            "  --precision P        f32 (default, exact) or bf16: the network in bfloat16 on\n"
+            "                       CPUs with bf16 units (scores within ~1e-3)\n"
             "  -q, --quiet          no progress on stderr\n"
             "  -h, --help           this help\n",
             (double)d.threshold, (double)d.min_score, d.flank, d.max_span, d.min_stem, d.block,
@@ -64,7 +66,7 @@ static void usage(FILE *fp)
 typedef struct {
     mrl_scan_opts_t s;
     const char *out, *model[MAX_MODELS];
-    int nmodels, merge, quiet, threads;
+    int nmodels, merge, quiet, threads, precision;
     mrl_params_t *loaded;
 } opts_t;
 
@@ -76,7 +78,7 @@ static int parse_prob(const char *opt, const char *s, float *out)
 static int parse_args(int argc, char **argv, opts_t *o)
 {
     enum { O_STRAND = 256, O_REGION, O_SHARD, O_MASK, O_THR, O_MIN, O_FLANK, O_SPAN, O_STEM,
-           O_PARAMS, O_MERGE, O_BLOCK, O_NOSCORE };
+           O_PARAMS, O_MERGE, O_BLOCK, O_NOSCORE, O_PREC };
     static const struct option lo[] = {
         {"output", required_argument, 0, 'o'},    {"model", required_argument, 0, 'm'},
         {"strand", required_argument, 0, O_STRAND}, {"region", required_argument, 0, O_REGION},
@@ -87,6 +89,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
         {"gzip", no_argument, 0, 'z'},            {"merge", no_argument, 0, O_MERGE},
         {"threads", required_argument, 0, 'j'},   {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},            {"block", required_argument, 0, O_BLOCK}, {"no-score", no_argument, 0, O_NOSCORE},
+        {"precision", required_argument, 0, O_PREC},
         {0, 0, 0, 0},
     };
     int c, rc;
@@ -153,6 +156,10 @@ static int parse_args(int argc, char **argv, opts_t *o)
             break;
         case 'z': o->s.gzip = 1; break;
         case O_NOSCORE: o->s.no_score = 1; break;
+        case O_PREC:
+            if (cli_parse_precision(CMD, optarg, &o->precision))
+                return CLI_USAGE;
+            break;
         case O_BLOCK:
             if (cli_parse_long(CMD, "--block", optarg, 1, 1L << 30, &v))
                 return CLI_USAGE;
@@ -245,8 +252,11 @@ static int run_scan(opts_t *o, const char *genome)
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o->threads;
+    no.precision = o->precision;
     if (!rc && o->nmodels && (rc = mrl_ensemble_new(&ens, m, o->nmodels, &no)) < 0)
         rc = cli_lib_error(CMD, rc);
+    if (!rc && ens)
+        cli_precision_note(CMD, o->precision, mrl_ensemble_nn(ens, 0), o->quiet);
     if (!rc) {
         cli_progress_t pr;
         cli_progress_init(&pr, "bases", o->quiet);
@@ -281,6 +291,9 @@ int cmd_scan(int argc, char **argv)
     memset(&o, 0, sizeof o);
     mrl_scan_opts_default(&o.s);
     o.threads = CLI_THREADS;
+    mrl_nn_opts_t no;
+    mrl_nn_opts_default(&no);
+    o.precision = no.precision;
     int rc = parse_args(argc, argv, &o);
     if (rc) {
         mrl_params_free(o.loaded);

@@ -71,7 +71,11 @@ static int hit_cmp_pos(const void *pa, const void *pb)
     const scan_stem_t *a = pa, *b = pb;
     if (a->start != b->start)
         return a->start < b->start ? -1 : 1;
-    return (a->end > b->end) - (a->end < b->end);
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    if (a->in5 != b->in5) /* a total order: qsort is not stable */
+        return a->in5 < b->in5 ? -1 : 1;
+    return (a->in3 > b->in3) - (a->in3 < b->in3);
 }
 
 /* a is better than b: higher score, then longer, then leftmost */

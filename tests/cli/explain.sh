@@ -111,4 +111,11 @@ expect badlayer 1 "mirlens explain: " -- "$M" explain -q -m "$T/m.mrlm" --method
 expect badtarget 1 "mirlens explain: " -- "$M" explain -q -m "$T/m.mrlm" --method gradient --target 2 "$T/in.fa" -o "$T/x"
 touch "$T/file"
 expect outfile 1 "mirlens explain: " -- "$M" explain -q -m "$T/m.mrlm" "$T/in.fa" -o "$T/file/sub"
+# a sequence outside the model's training lengths: warned about, noted in summary.tsv and
+# in the page
+printf '>short\nGGGGAAACCCCUUUUGGGGAAACCCCAAAA\n' > "$T/short.fa"
+expect length-note 0 "1 sequence outside the lengths the model was trained on" -- \
+    "$M" explain --method gradient -o "$T/len" "$T/short.fa"
+[ "$(awk -F'\t' 'NR == 2 { print $8 }' "$T/len/summary.tsv")" = length ] && ok || bad "summary note"
+grep -q 'class="warn"' "$T/len/index.html" && ok || bad "no warning in index.html"
 summary
