@@ -28,9 +28,8 @@ run() { # name, options...
     echo "$name: wall ${wall} s, peak RSS $((rss / 1024)) MiB"
     echo "  $line"
 }
-run stems-only --no-score "$@"
-run full "$@"
-awk -v line="$(grep '^mirlens scan:' "$T/full.err")" -v wall="$(cut -d' ' -f1 "$T/time")" 'BEGIN {
+summarise() { # name: the figures of a run
+awk -v line="$(grep '^mirlens scan:' "$T/$1.err")" -v wall="$2" -v name="$1" 'BEGIN {
     # "... X Mb scanned ... N candidates ...; time: read a s, stems b s, fold+draw c s, network d s"
     n = split(line, w, " ")
     for (i = 1; i <= n; i++) {
@@ -42,7 +41,7 @@ awk -v line="$(grep '^mirlens scan:' "$T/full.err")" -v wall="$(cut -d' ' -f1 "$
         if (w[i] == "network") nw = w[i + 1]
     }
     bps = mb * 1e6 / wall
-    printf "genome bases/s (both strands): %.0f (goal 55,000: %.2fx)\n", bps, bps / 55000
+    printf "%s: genome bases/s (both strands): %.0f (goal 55,000: %.2fx)\n", name, bps, bps / 55000
     printf "candidates/s: %.0f\n", cand / wall
     tot = rd + st + fd + nw
     printf "time shares: stems %.1f%%, fold+draw %.1f%%, network %.1f%%, reading %.1f%%\n",
@@ -51,3 +50,12 @@ awk -v line="$(grep '^mirlens scan:' "$T/full.err")" -v wall="$(cut -d' ' -f1 "$
     printf "human genome (3.1 Gb): %.1f h on 2 cores; %.2f h on a 32-node array (2 cores each)\n",
         h / 3600, h / 3600 / 32
 }'
+}
+run stems-only --no-score "$@"
+run full "$@"
+summarise full "$(cut -d' ' -f1 "$T/time")"
+# the two knobs that trade exactness or recall for speed: the network in bfloat16 (CPUs
+# with bf16 units; scores within ~1e-3) and a stricter stem threshold (fewer candidates;
+# on the shared loci 97% instead of 99% of precursors kept, docs/scan.md)
+run fast --precision bf16 --min-stem 35 "$@"
+summarise fast "$(cut -d' ' -f1 "$T/time")"

@@ -105,6 +105,10 @@ int cli_inputs_length_range(const cli_inputs_t *in, const mrl_fasta_opts_t *fo, 
 
 /* The shipped default model: $MIRLENS_MODEL, else models/default.mrlm of the build tree. */
 const char *cli_default_model(void);
+/* The default model of `mirlens scan`: $MIRLENS_GENOME_MODEL, else genome.mrlm beside the
+ * default model (trained on genomic candidates, models/train_genome.sh), else the default
+ * model. */
+const char *cli_default_genome_model(void);
 /* The SHAP background set shipped beside the default model (models/background.u8: the
  * example hairpins, pre-miRNAs and pseudo-hairpins), or NULL when absent. */
 const char *cli_default_background(void);

@@ -102,17 +102,33 @@ const char *cli_default_model(void)
     return MRL_DEFAULT_MODEL;
 }
 
-const char *cli_default_background(void)
+/* name beside the default model, if readable (buf: 4096 bytes) */
+static const char *beside_default(char *buf, const char *name)
 {
-    static _Thread_local char buf[4096];
     const char *m = cli_default_model();
     const char *slash = strrchr(m, '/');
     size_t dir = slash ? (size_t)(slash - m + 1) : 0;
-    if (dir + 16 > sizeof buf)
+    if (dir + strlen(name) + 1 > 4096)
         return NULL;
     memcpy(buf, m, dir);
-    strcpy(buf + dir, "background.u8");
+    strcpy(buf + dir, name);
     return access(buf, R_OK) == 0 ? buf : NULL;
+}
+
+const char *cli_default_background(void)
+{
+    static _Thread_local char buf[4096];
+    return beside_default(buf, "background.u8");
+}
+
+const char *cli_default_genome_model(void)
+{
+    static _Thread_local char buf[4096];
+    const char *e = getenv("MIRLENS_GENOME_MODEL");
+    if (e && *e)
+        return e;
+    const char *g = beside_default(buf, "genome.mrlm");
+    return g ? g : cli_default_model();
 }
 
 static int cmp_long(const void *a, const void *b)

@@ -18,7 +18,7 @@ static void usage(FILE *fp)
     mrl_scan_opts_t d;
     mrl_scan_opts_default(&d);
     fprintf(fp,
-            "Usage: mirlens scan [options] GENOME.fa[.gz] -o PREFIX\n"
+            "Usage: mirlens scan [options] GENOME.fa[.gz] [-o PREFIX]\n"
             "       mirlens scan --merge PREFIX1 PREFIX2 ... -o PREFIX\n\n"
             "Finds candidate stem-loops in both strands of every record (plain, gzip or bgzip\n"
             "FASTA, streamed: whole chromosomes), folds each exactly as `mirlens fold`, draws\n"
@@ -32,9 +32,11 @@ static void usage(FILE *fp)
             "                         per strand; score = 1000 x the best probability\n"
             "  PREFIX.gff3            the loci as miRNA_primary_transcript features\n\n"
             "Options:\n"
-            "  -o, --output PREFIX  output prefix (required)\n"
-            "  -m, --model MODEL    model file (default: the shipped model); repeated: an\n"
-            "                       ensemble scored by the mean logit margin\n"
+            "  -o, --output PREFIX  output prefix (default: GENOME's file name without\n"
+            "                       .gz/.fa/.fasta/.fna, in the current directory)\n"
+            "  -m, --model MODEL    model file (default: the shipped genome model,\n"
+            "                       models/genome.mrlm, trained on genomic candidates);\n"
+            "                       repeated: an ensemble scored by the mean logit margin\n"
             "  --strand S           +, - or both (default both)\n"
             "  --region R           NAME or NAME:START-END (1-based, inclusive) only\n"
             "  --shard K/N          scan part K of N (the genome cut by position; join the N\n"
@@ -176,7 +178,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
         default: return cli_bad_option(CMD, c, argv);
         }
     }
-    if (!o->out)
+    if (!o->out && o->merge)
         return cli_usage_error(CMD, "no output prefix (-o PREFIX)");
     if (optind >= argc)
         return cli_usage_error(CMD, o->merge ? "no PREFIXes to merge" : "no genome FASTA");
@@ -231,15 +233,34 @@ static void on_progress(void *ud, const mrl_scan_progress_t *p)
             frac > 0 ? p->seconds * (1 - frac) / frac : 0);
 }
 
+/* The default prefix: the genome file's name without directory and .gz/.fa/.fasta/.fna,
+ * in the current directory. */
+static void default_prefix(const char *genome, char *buf, size_t cap)
+{
+    const char *b = strrchr(genome, '/');
+    snprintf(buf, cap, "%s", b ? b + 1 : genome);
+    static const char *ext[] = {".gz", ".bgz", ".fa", ".fasta", ".fna", ".fas"};
+    for (size_t k = 0; k < sizeof ext / sizeof ext[0]; k++) {
+        size_t n = strlen(buf), e = strlen(ext[k]);
+        if (n > e && strcmp(buf + n - e, ext[k]) == 0)
+            buf[n - e] = '\0';
+    }
+}
+
 static int run_scan(opts_t *o, const char *genome)
 {
+    char prefix[4096];
+    if (!o->out) {
+        default_prefix(genome, prefix, sizeof prefix);
+        o->out = prefix;
+    }
     mrl_model_t *m[MAX_MODELS] = {0};
     mrl_ensemble_t *ens = NULL;
     int rc = 0;
     if (o->s.no_score)
         o->nmodels = 0; /* no network: none loaded */
     else if (!o->nmodels)
-        o->model[o->nmodels++] = cli_default_model();
+        o->model[o->nmodels++] = cli_default_genome_model();
     for (int k = 0; k < o->nmodels && !rc; k++) {
         if ((rc = mrl_model_load(&m[k], o->model[k])) < 0)
             rc = cli_lib_error(CMD, rc);

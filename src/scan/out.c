@@ -424,7 +424,7 @@ static int read_loci(const char *path, const char *name, const scan_hdr_t *h, fl
     close_reader(&rd);
     for (int s = 0; s < 2 && rc >= 0; s++)
         rc = loci_close(L, s);
-    if (rc >= 0)
+    if (rc >= 0 && L->n > 0)
         qsort(L->v, L->n, sizeof *L->v, locus_cmp);
     return rc < 0 ? rc : 0;
 }

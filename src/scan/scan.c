@@ -167,6 +167,8 @@ static int block_candidates(run_t *r, int64_t b0, int64_t b1, int64_t lo, int64_
             r->cand[r->ncand++] = c;
         }
     }
+    if (r->ncand == 0)
+        return 0;
     qsort(r->cand, r->ncand, sizeof *r->cand, cand_cmp);
     /* one candidate per extent and strand (two stems clipped to the same flanks) */
     size_t m = 0, total = 0;

@@ -9,7 +9,12 @@ NAME=scan.sh
 . "$(dirname "$0")/lib.sh"
 D=tests/data/scan
 G=$D/genome.fa
-expect scan 0 "" -- "$M" scan -q $G -o "$T/a"
+# the paper's model, so that scores can be checked against predict's default
+MODEL=models/default.mrlm
+expect scan 0 "" -- "$M" scan -q -m $MODEL $G -o "$T/a"
+# the default model of scan is the genome model shipped beside the default one
+expect default-model 0 "" -- "$M" scan -q --region chrC $G -o "$T/dm"
+grep -q "models=genome.mrlm:" "$T/dm.candidates.tsv" && ok || bad "scan's default model: $(sed -n 2p "$T/dm.candidates.tsv")"
 for f in candidates.tsv bed gff3; do
     [ -s "$T/a.$f" ] && ok || bad "no $T/a.$f"
 done
@@ -54,33 +59,33 @@ if awk -F'\t' 'NR == FNR { if (!/^#/ && FNR % 7 == 0) want[++n] = $7 "\t" $6 "\t
     "$T/a.candidates.tsv" "$T/pred"; then ok; else bad "scan scores differ from predict's"; fi
 
 # blocks, threads, gzip: the same bytes
-expect blocks 0 "" -- "$M" scan -q --block 777 -j 1 $G -o "$T/b"
+expect blocks 0 "" -- "$M" scan -q -m $MODEL --block 777 -j 1 $G -o "$T/b"
 for f in candidates.tsv bed gff3; do same "$T/b.$f" "$T/a.$f" "blocks/threads $f"; done
-expect gzip 0 "" -- "$M" scan -q -z $G -o "$T/z"
+expect gzip 0 "" -- "$M" scan -q -m $MODEL -z $G -o "$T/z"
 gzip -dc "$T/z.candidates.tsv.gz" > "$T/z.tsv" && same "$T/z.tsv" "$T/a.candidates.tsv" "gzip"
 # shards + merge = one run, in any order of the parts, gzip or not
 for k in 1 2 3 4 5; do
-    expect "shard $k/5" 0 "" -- "$M" scan -q --block 1000 --shard $k/5 $G -o "$T/s$k"
+    expect "shard $k/5" 0 "" -- "$M" scan -q -m $MODEL --block 1000 --shard $k/5 $G -o "$T/s$k"
 done
-expect merge 0 "" -- "$M" scan -q --merge "$T/s3" "$T/s1" "$T/s5" "$T/s2" "$T/s4" -o "$T/m"
+expect merge 0 "" -- "$M" scan -q -m $MODEL --merge "$T/s3" "$T/s1" "$T/s5" "$T/s2" "$T/s4" -o "$T/m"
 for f in candidates.tsv bed gff3; do same "$T/m.$f" "$T/a.$f" "shards merged $f"; done
-expect merge-gz 0 "" -- "$M" scan -q -z --merge "$T/s1" "$T/s2" "$T/s3" "$T/s4" "$T/s5" -o "$T/mz"
+expect merge-gz 0 "" -- "$M" scan -q -m $MODEL -z --merge "$T/s1" "$T/s2" "$T/s3" "$T/s4" "$T/s5" -o "$T/mz"
 same "$T/mz.candidates.tsv.gz" "$T/z.candidates.tsv.gz" "merged gzip"
-expect merge-missing 1 "give all 5 parts" -- "$M" scan -q --merge "$T/s1" "$T/s2" -o "$T/x"
-expect merge-twice 1 "given twice" -- "$M" scan -q --merge "$T/s1" "$T/s1" "$T/s3" "$T/s4" "$T/s5" -o "$T/x"
-"$M" scan -q --flank 5 --shard 2/5 $G -o "$T/f2"
-expect merge-mixed 1 "not a part of the same scan" -- "$M" scan -q --merge "$T/s1" "$T/f2" "$T/s3" "$T/s4" "$T/s5" -o "$T/x"
+expect merge-missing 1 "give all 5 parts" -- "$M" scan -q -m $MODEL --merge "$T/s1" "$T/s2" -o "$T/x"
+expect merge-twice 1 "given twice" -- "$M" scan -q -m $MODEL --merge "$T/s1" "$T/s1" "$T/s3" "$T/s4" "$T/s5" -o "$T/x"
+"$M" scan -q -m $MODEL --flank 5 --shard 2/5 $G -o "$T/f2"
+expect merge-mixed 1 "not a part of the same scan" -- "$M" scan -q -m $MODEL --merge "$T/s1" "$T/f2" "$T/s3" "$T/s4" "$T/s5" -o "$T/x"
 
 # --strand, --region, --skip-masked
-expect plus 0 "" -- "$M" scan -q --strand + $G -o "$T/p"
+expect plus 0 "" -- "$M" scan -q -m $MODEL --strand + $G -o "$T/p"
 grep -v '^#' "$T/p.candidates.tsv" | cut -f4 | sort -u | tr -d '\n' | grep -qx '+' && ok || bad "--strand +"
 grep -v '^#' "$T/a.candidates.tsv" | awk -F'\t' '$4 == "+"' > "$T/plus_of_both"
 grep -v '^#' "$T/p.candidates.tsv" | same - "$T/plus_of_both" "--strand + rows = the + rows of both"
-expect region 0 "" -- "$M" scan -q --region chrA:1001-5000 $G -o "$T/r"
+expect region 0 "" -- "$M" scan -q -m $MODEL --region chrA:1001-5000 $G -o "$T/r"
 if awk -F'\t' '/^#/ { next } $1 != "chrA" || $2 < 1000 || $3 > 5000 { exit 1 }' "$T/r.candidates.tsv"
 then ok; else bad "--region: a candidate outside chrA:1001-5000"; fi
 grep -q '^##sequence-region chrA 1001 5000$' "$T/r.gff3" && ok || bad "--region: sequence-region"
-expect masked 0 "" -- "$M" scan -q --skip-masked $G -o "$T/k"
+expect masked 0 "" -- "$M" scan -q -m $MODEL --skip-masked $G -o "$T/k"
 if awk -F'\t' '/^#/ { next } $5 ~ /[acgt]/ { exit 1 }' "$T/k.candidates.tsv"; then ok
 else bad "--skip-masked: a candidate with masked letters"; fi
 awk -F'\t' '/^#/ { next } $5 ~ /[acgt]/ { f = 1 } END { exit !f }' "$T/a.candidates.tsv" && ok ||
@@ -88,22 +93,25 @@ awk -F'\t' '/^#/ { next } $5 ~ /[acgt]/ { f = 1 } END { exit !f }' "$T/a.candida
 
 # bad input: one line naming the input, exit 1 (2 for usage), no output left behind
 printf '>empty\n>chrX\nACGT\n' > "$T/nohead.fa"
-expect no-sequence 1 "record 'empty' (line 1) has no sequence" -- "$M" scan -q "$T/nohead.fa" -o "$T/e1"
+expect no-sequence 1 "record 'empty' (line 1) has no sequence" -- "$M" scan -q -m $MODEL "$T/nohead.fa" -o "$T/e1"
 : > "$T/empty.fa"
-expect empty 1 "no sequence in the input" -- "$M" scan -q "$T/empty.fa" -o "$T/e2"
+expect empty 1 "no sequence in the input" -- "$M" scan -q -m $MODEL "$T/empty.fa" -o "$T/e2"
 printf 'ACGTACGT\n' > "$T/bare.fa"
-expect not-fasta 1 "expected a '>' header" -- "$M" scan -q "$T/bare.fa" -o "$T/e3"
-expect region-out 1 "outside chrC (60 nt)" -- "$M" scan -q --region chrC:10-61 $G -o "$T/e4"
-expect region-name 1 "no record 'chrZ'" -- "$M" scan -q --region chrZ $G -o "$T/e5"
-expect shard-5/4 2 "--shard wants K/N" -- "$M" scan -q --shard 5/4 $G -o "$T/e6"
-expect shard-0/0 2 "--shard wants K/N" -- "$M" scan -q --shard 0/0 $G -o "$T/e7"
-expect missing 1 "nosuch.fa" -- "$M" scan -q "$T/nosuch.fa" -o "$T/e8"
-expect no-output 2 "no output prefix" -- "$M" scan -q $G
-expect min-score 2 "above --threshold" -- "$M" scan -q --min-score 0.9 --threshold 0.5 $G -o "$T/e9"
+expect not-fasta 1 "expected a '>' header" -- "$M" scan -q -m $MODEL "$T/bare.fa" -o "$T/e3"
+expect region-out 1 "outside chrC (60 nt)" -- "$M" scan -q -m $MODEL --region chrC:10-61 $G -o "$T/e4"
+expect region-name 1 "no record 'chrZ'" -- "$M" scan -q -m $MODEL --region chrZ $G -o "$T/e5"
+expect shard-5/4 2 "--shard wants K/N" -- "$M" scan -q -m $MODEL --shard 5/4 $G -o "$T/e6"
+expect shard-0/0 2 "--shard wants K/N" -- "$M" scan -q -m $MODEL --shard 0/0 $G -o "$T/e7"
+expect missing 1 "nosuch.fa" -- "$M" scan -q -m $MODEL "$T/nosuch.fa" -o "$T/e8"
+expect merge-no-output 2 "no output prefix" -- "$M" scan -q --merge "$T/s1"
+(m=$(realpath "$M") && here=$(pwd) && cd "$T" && "$m" scan -q -m "$here/$MODEL" "$here/$G") &&
+    [ -s "$T/genome.bed" ] &&
+    [ -s "$T/genome.candidates.tsv" ] && ok || bad "default prefix (genome.*)"
+expect min-score 2 "above --threshold" -- "$M" scan -q -m $MODEL --min-score 0.9 --threshold 0.5 $G -o "$T/e9"
 # a gzip cut in the middle of a record
 { cat $G; for i in $(seq 60); do sed -n '2,60p' $G; done; } | gzip -c > "$T/big.fa.gz"
 head -c $(($(wc -c < "$T/big.fa.gz") / 2)) "$T/big.fa.gz" > "$T/cut.fa.gz"
-expect truncated-gzip 1 "cut.fa.gz.*truncated gzip input" -- "$M" scan -q "$T/cut.fa.gz" -o "$T/e10"
+expect truncated-gzip 1 "cut.fa.gz.*truncated gzip input" -- "$M" scan -q -m $MODEL "$T/cut.fa.gz" -o "$T/e10"
 [ "$(wc -l < "$T/err")" -eq 1 ] && ok || bad "truncated gzip: more than one line: $(cat "$T/err")"
 ls "$T"/e[0-9]* >/dev/null 2>&1 && bad "bad input left output files: $(ls "$T"/e[0-9]*)" || ok
 summary
