@@ -184,7 +184,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
         return cli_usage_error(CMD, o->merge ? "no PREFIXes to merge" : "no genome FASTA");
     if (!o->merge && argc - optind > 1)
         return cli_usage_error(CMD, "one genome FASTA at a time (got %d files)", argc - optind);
-    if (!(o->s.min_score <= o->s.threshold))
+    if (!o->merge && !(o->s.min_score <= o->s.threshold))
         return cli_usage_error(CMD, "--min-score (%g) above --threshold (%g): the loci are made "
                                "from the listed candidates", (double)o->s.min_score,
                                (double)o->s.threshold);

@@ -602,6 +602,13 @@ int mrl_scan_merge(const char *const *prefixes, int n, const char *prefix,
         else
             order[hd[k].shard - 1] = k + 1;
     }
+    if (!rc) { /* the loci are made from the listed candidates: none below min_score */
+        const char *ms = strstr(hd[0].settings, "min_score=");
+        double min_score = ms ? strtod(ms + 10, NULL) : 0;
+        if ((double)o->threshold < min_score)
+            rc = mrl_err_set(MRL_ERR_ARG, "threshold %g is below the parts' minimal listed score "
+                             "%g", (double)o->threshold, min_score);
+    }
     if (!rc && !(out = scan_path(prefix, o->gzip ? ".candidates.tsv.gz" : ".candidates.tsv")))
         rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     if (!rc) {

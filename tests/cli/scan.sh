@@ -71,6 +71,7 @@ expect merge 0 "" -- "$M" scan -q -m $MODEL --merge "$T/s3" "$T/s1" "$T/s5" "$T/
 for f in candidates.tsv bed gff3; do same "$T/m.$f" "$T/a.$f" "shards merged $f"; done
 expect merge-gz 0 "" -- "$M" scan -q -m $MODEL -z --merge "$T/s1" "$T/s2" "$T/s3" "$T/s4" "$T/s5" -o "$T/mz"
 same "$T/mz.candidates.tsv.gz" "$T/z.candidates.tsv.gz" "merged gzip"
+expect merge-threshold 1 "below the parts' minimal listed score" -- "$M" scan -q --merge --threshold 0.001 "$T/s1" "$T/s2" "$T/s3" "$T/s4" "$T/s5" -o "$T/x"
 expect merge-missing 1 "give all 5 parts" -- "$M" scan -q -m $MODEL --merge "$T/s1" "$T/s2" -o "$T/x"
 expect merge-twice 1 "given twice" -- "$M" scan -q -m $MODEL --merge "$T/s1" "$T/s1" "$T/s3" "$T/s4" "$T/s5" -o "$T/x"
 "$M" scan -q -m $MODEL --flank 5 --shard 2/5 $G -o "$T/f2"
