@@ -63,6 +63,10 @@ expect blocks 0 "" -- "$M" scan -q -m $MODEL --block 777 -j 1 $G -o "$T/b"
 for f in candidates.tsv bed gff3; do same "$T/b.$f" "$T/a.$f" "blocks/threads $f"; done
 expect gzip 0 "" -- "$M" scan -q -m $MODEL -z $G -o "$T/z"
 gzip -dc "$T/z.candidates.tsv.gz" > "$T/z.tsv" && same "$T/z.tsv" "$T/a.candidates.tsv" "gzip"
+# bgzip-style input (gzip members concatenated, cut mid-record) reads like the plain file
+{ head -n 50 $G | gzip -c; tail -n +51 $G | gzip -c; } > "$T/multi.fa.gz"
+expect members 0 "" -- "$M" scan -q -m $MODEL "$T/multi.fa.gz" -o "$T/mm"
+same "$T/mm.candidates.tsv" "$T/a.candidates.tsv" "multi-member gzip"
 # shards + merge = one run, in any order of the parts, gzip or not
 for k in 1 2 3 4 5; do
     expect "shard $k/5" 0 "" -- "$M" scan -q -m $MODEL --block 1000 --shard $k/5 $G -o "$T/s$k"
