@@ -1257,6 +1257,11 @@ typedef struct mrl_ensemble mrl_ensemble_t;
  * Caller frees with mrl_ensemble_free. */
 MRL_MUST_CHECK int mrl_ensemble_new(mrl_ensemble_t **out, mrl_model_t *const *models, int n,
                                     const mrl_nn_opts_t *o);
+/* The same from model files paths[0..n) (mrl_model_load; a model that is not a 2-class
+ * hairpin network fails with a message naming its file). The scorer owns the models:
+ * mrl_ensemble_free frees them. */
+MRL_MUST_CHECK int mrl_ensemble_load(mrl_ensemble_t **out, const char *const *paths, int n,
+                                     const mrl_nn_opts_t *o);
 void mrl_ensemble_free(mrl_ensemble_t *e);
 int mrl_ensemble_size(const mrl_ensemble_t *e);
 /* Model k's context (borrowed; e.g. to ask mrl_nn_precision), NULL if k is out of range. */
@@ -1267,7 +1272,8 @@ mrl_model_t *mrl_ensemble_model(const mrl_ensemble_t *e, int k);
  * normalising them its own way: margin[i] (N) is the logit margin z1 - z0 of pre-miRNA over
  * other and prob[i] (N) the probability of pre-miRNA. One model: its softmax; an ensemble:
  * the mean of the models' margins and its logistic (the geometric mean of their odds).
- * Either output may be NULL. An image's scores never depend on the others of the batch. */
+ * Either output may be NULL. An image's scores never depend on the others of the batch.
+ * Images go through the network 256 at a time, so memory does not grow with n. */
 MRL_MUST_CHECK int mrl_ensemble_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n,
                                       float *prob, float *margin);
 

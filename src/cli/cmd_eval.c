@@ -145,7 +145,6 @@ int cmd_eval(int argc, char **argv)
     if (cli_inputs_empty(&in))
         return cli_usage_error("eval", "no inputs (--pos/--neg or --images)");
     int rc = CLI_ERR, lrc;
-    mrl_model_t *m[MAX_MODELS] = {0};
     mrl_ensemble_t *ens = NULL;
     mrl_imageset_t *set = NULL;
     const uint8_t **rgb = NULL;
@@ -156,28 +155,18 @@ int cmd_eval(int argc, char **argv)
     fe.threads = (int)threads;
     if (!nmodels)
         models[nmodels++] = cli_default_model();
-    for (int k = 0; k < nmodels; k++)
-        if ((lrc = mrl_model_load(&m[k], models[k])) < 0) {
-            cli_lib_error("eval", lrc);
-            goto done;
-        }
+    no.threads = (int)threads;
+    no.precision = prec;
+    if ((lrc = mrl_ensemble_load(&ens, models, nmodels, &no)) < 0) {
+        cli_lib_error("eval", lrc);
+        goto done;
+    }
     if ((lrc = mrl_params_resolve(params, &fe.params, &loaded)) < 0) {
         cli_lib_error("eval", lrc);
         goto done;
     }
     if (cli_load_inputs("eval", &in, &fe, quiet, &set))
         goto done;
-    no.threads = (int)threads;
-    no.precision = prec;
-    for (int k = 0; k < nmodels; k++)
-        if (mrl_model_check_hairpin(m[k]) < 0) {
-            cli_error("eval", "%s: %s", models[k], mrl_errmsg());
-            goto done;
-        }
-    if ((lrc = mrl_ensemble_new(&ens, m, nmodels, &no)) < 0) {
-        cli_lib_error("eval", lrc);
-        goto done;
-    }
     cli_precision_note("eval", prec, mrl_ensemble_nn(ens, 0), quiet);
     size_t cap = set->n ? set->n : 1;
     score = malloc(cap * sizeof *score);
@@ -250,8 +239,6 @@ done:
     free(margin);
     free(rgb);
     mrl_ensemble_free(ens);
-    for (int k = 0; k < nmodels; k++)
-        mrl_model_free(m[k]);
     mrl_imageset_free(set);
     mrl_params_free(loaded);
     return rc;

@@ -19,7 +19,6 @@ enum { FMT_TSV, FMT_CSV, FMT_JSON };
 /* The model files (-m, repeated: an ensemble scored by the mean of their logit margins). */
 typedef struct {
     const char *path[MAX_MODELS];
-    mrl_model_t *m[MAX_MODELS];
     int n;
 } models_t;
 
@@ -306,7 +305,7 @@ int cmd_predict(int argc, char **argv)
 {
     opts_t o;
     opts_default(&o);
-    models_t e = {{0}, {0}, 0};
+    models_t e = {{0}, 0};
     mrl_ensemble_t *ens = NULL;
     int rc = parse_args(argc, argv, &o, &e);
     if (rc)
@@ -322,17 +321,7 @@ int cmd_predict(int argc, char **argv)
     mrl_nn_opts_default(&no);
     no.threads = o.threads;
     no.precision = o.precision;
-    for (int j = 0; j < e.n; j++) {
-        if ((rc = mrl_model_load(&e.m[j], e.path[j])) < 0) {
-            rc = cli_lib_error("predict", rc);
-            goto done;
-        }
-        if (mrl_model_check_hairpin(e.m[j]) < 0) {
-            rc = cli_error("predict", "%s: %s", e.path[j], mrl_errmsg());
-            goto done;
-        }
-    }
-    if ((rc = mrl_ensemble_new(&ens, e.m, e.n, &no)) < 0) {
+    if ((rc = mrl_ensemble_load(&ens, e.path, e.n, &no)) < 0) {
         rc = cli_lib_error("predict", rc);
         goto done;
     }
@@ -340,7 +329,7 @@ int cmd_predict(int argc, char **argv)
     o.len_lo = o.len_hi = -1;
     for (int j = 0; j < e.n; j++) {
         long lo, hi;
-        if (!mrl_model_length_range(e.m[j], &lo, &hi))
+        if (!mrl_model_length_range(mrl_ensemble_model(ens, j), &lo, &hi))
             continue;
         o.len_lo = o.len_lo < 0 || lo > o.len_lo ? lo : o.len_lo;
         o.len_hi = o.len_hi < 0 || hi < o.len_hi ? hi : o.len_hi;
@@ -382,8 +371,6 @@ done:
     mrl_report_names_free(ch->names);
     free(ch);
     mrl_ensemble_free(ens);
-    for (int j = 0; j < e.n; j++)
-        mrl_model_free(e.m[j]);
     mrl_params_free(o.loaded);
     return rc;
 }

@@ -254,28 +254,21 @@ static int run_scan(opts_t *o, const char *genome)
         default_prefix(genome, prefix, sizeof prefix);
         o->out = prefix;
     }
-    mrl_model_t *m[MAX_MODELS] = {0};
     mrl_ensemble_t *ens = NULL;
     int rc = 0;
     if (o->s.no_score)
         o->nmodels = 0; /* no network: none loaded */
     else if (!o->nmodels)
         o->model[o->nmodels++] = cli_default_genome_model();
-    for (int k = 0; k < o->nmodels && !rc; k++) {
-        if ((rc = mrl_model_load(&m[k], o->model[k])) < 0)
-            rc = cli_lib_error(CMD, rc);
-        else if (mrl_model_check_hairpin(m[k]) < 0)
-            rc = cli_error(CMD, "%s: %s", o->model[k], mrl_errmsg());
-    }
-    char tag[4096];
-    if (!rc && models_tag(o, tag, sizeof tag) < 0)
-        rc = cli_error(CMD, "cannot read the model files");
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o->threads;
     no.precision = o->precision;
-    if (!rc && o->nmodels && (rc = mrl_ensemble_new(&ens, m, o->nmodels, &no)) < 0)
+    if (o->nmodels && (rc = mrl_ensemble_load(&ens, o->model, o->nmodels, &no)) < 0)
         rc = cli_lib_error(CMD, rc);
+    char tag[4096];
+    if (!rc && models_tag(o, tag, sizeof tag) < 0)
+        rc = cli_error(CMD, "cannot read the model files");
     if (!rc && ens)
         cli_precision_note(CMD, o->precision, mrl_ensemble_nn(ens, 0), o->quiet);
     if (!rc) {
@@ -301,8 +294,6 @@ static int run_scan(opts_t *o, const char *genome)
                     st.listed, st.loci, st.t_read, st.t_stems, st.t_fold, st.t_score);
     }
     mrl_ensemble_free(ens);
-    for (int k = 0; k < o->nmodels; k++)
-        mrl_model_free(m[k]);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /*
- * io.h - internal helpers of the readers in src/io (not public).
+ * io.h - internal helpers of the readers in src/io, and of the modules above io that read
+ * text files (src/scan reads its candidates files back with io_lines_t). Not public.
  */
 #ifndef MRL_IO_H
 #define MRL_IO_H

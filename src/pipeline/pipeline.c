@@ -186,6 +186,7 @@ done:
 
 struct mrl_ensemble {
     int n;
+    int owns;      /* 1: the models were loaded here (mrl_ensemble_load) and are freed here */
     mrl_model_t *m[ENS_MAX];
     mrl_nn_t *nn[ENS_MAX];
     float *x;      /* (N,3,H,W) normalised images, one model at a time */
@@ -229,12 +230,33 @@ int mrl_ensemble_new(mrl_ensemble_t **out, mrl_model_t *const *models, int n,
     return 0;
 }
 
+int mrl_ensemble_load(mrl_ensemble_t **out, const char *const *paths, int n,
+                      const mrl_nn_opts_t *o)
+{
+    *out = NULL;
+    if (n < 1 || n > ENS_MAX)
+        return mrl_err_set(MRL_ERR_ARG, "an ensemble has 1 to %d models, not %d", ENS_MAX, n);
+    mrl_model_t *m[ENS_MAX] = {0};
+    int rc = 0, k;
+    for (k = 0; k < n && !rc; k++)
+        if ((rc = mrl_model_load(&m[k], paths[k])) == 0 && (rc = mrl_model_check_hairpin(m[k])) < 0)
+            rc = mrl_err_set(rc, "%s: %s", paths[k], mrl_errmsg());
+    if (!rc && (rc = mrl_ensemble_new(out, m, n, o)) == 0)
+        (*out)->owns = 1;
+    for (k = 0; k < n && rc; k++)
+        mrl_model_free(m[k]);
+    return rc;
+}
+
 void mrl_ensemble_free(mrl_ensemble_t *e)
 {
     if (!e)
         return;
-    for (int k = 0; k < e->n; k++)
+    for (int k = 0; k < e->n; k++) {
         mrl_nn_free(e->nn[k]);
+        if (e->owns)
+            mrl_model_free(e->m[k]);
+    }
     free(e->x), free(e->z), free(e->zs);
     free(e);
 }
@@ -266,13 +288,16 @@ static int ens_fit(mrl_ensemble_t *e, size_t n)
     return e->cap ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
 }
 
-/* mrl_ensemble_score, plus the first model's logits (N,2) into logit and its normalised
- * images (N,3,H,W) into x0, each when not NULL. */
-static int ens_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,
-                     float *margin, float *logit, float *x0)
+/* Images per forward pass. A network context keeps activation memory for the largest pass
+ * it has run (~1.5 MB per image for the paper's network), so a caller scoring a whole set
+ * or a genome block at once would hold gigabytes; an image's scores do not depend on the
+ * pass it shares (mrl_nn_opts_t), so the runs change no result. */
+#define ENS_RUN 256
+
+/* One run of n <= ENS_RUN images of ens_score. */
+static int ens_score_run(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,
+                         float *margin, float *logit, float *x0)
 {
-    if (n == 0)
-        return 0;
     int rc = ens_fit(e, n);
     const size_t img = 3 * MRL_IMG_H * MRL_IMG_W;
     for (int k = 0; k < e->n && !rc; k++) {
@@ -307,6 +332,21 @@ static int ens_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, flo
             margin[i] = mg;
     }
     return 0;
+}
+
+/* mrl_ensemble_score, plus the first model's logits (N,2) into logit and its normalised
+ * images (N,3,H,W) into x0, each when not NULL; in runs of ENS_RUN images. */
+static int ens_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,
+                     float *margin, float *logit, float *x0)
+{
+    const size_t img = 3 * MRL_IMG_H * MRL_IMG_W;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i += ENS_RUN) {
+        size_t m = MRL_MIN((size_t)ENS_RUN, n - i);
+        rc = ens_score_run(e, rgb + i, m, prob ? prob + i : NULL, margin ? margin + i : NULL,
+                           logit ? logit + 2 * i : NULL, x0 ? x0 + i * img : NULL);
+    }
+    return rc;
 }
 
 int mrl_ensemble_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "../util/util.h"
+#include "../io/io.h"
 #include "scan.h"
 
 #define COLUMNS "#chrom\tstart\tend\tstrand\tsequence\tstructure\tmfe\tscore\tmargin\tstem"
@@ -208,64 +209,7 @@ int scan_open_rows(mrl_atomic_t *af, const char *path, int gzip, const scan_hdr_
     return rc;
 }
 
-/* ---- reading a candidates file back ---- */
-
-typedef struct {
-    gzFile gz;
-    const char *name;
-    char *line;
-    size_t cap;
-    long lineno;
-} reader_t;
-
-/* Next line without its newline: 1, 0 at the end, <0 on error (truncated gzip...). */
-static int read_line(reader_t *rd)
-{
-    size_t n = 0;
-    for (;;) {
-        if (n + 2 > rd->cap) {
-            size_t cap = rd->cap ? 2 * rd->cap : 4096;
-            char *l = realloc(rd->line, cap);
-            if (!l)
-                return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-            rd->line = l, rd->cap = cap;
-        }
-        if (!gzgets(rd->gz, rd->line + n, (int)MRL_MIN(rd->cap - n, (size_t)1 << 30))) {
-            int err;
-            const char *msg = gzerror(rd->gz, &err);
-            if (err != Z_OK && err != Z_STREAM_END)
-                return mrl_err_set(MRL_ERR_CORRUPT, "%s: line %ld: %s", rd->name, rd->lineno + 1,
-                                   err == Z_BUF_ERROR ? "truncated gzip input" : msg);
-            if (n == 0)
-                return 0;
-            break;
-        }
-        n += strlen(rd->line + n);
-        if (n > 0 && rd->line[n - 1] == '\n')
-            break;
-    }
-    rd->lineno++;
-    if (n > 0 && rd->line[n - 1] == '\n')
-        rd->line[--n] = '\0';
-    return 1;
-}
-
-static int open_reader(reader_t *rd, const char *path, const char *name)
-{
-    memset(rd, 0, sizeof *rd);
-    rd->name = name;
-    if (!(rd->gz = gzopen(path, "rb")))
-        return mrl_err_set(MRL_ERR_IO, "cannot open '%s': %s", name, strerror(errno));
-    return 0;
-}
-
-static void close_reader(reader_t *rd)
-{
-    if (rd->gz)
-        gzclose(rd->gz);
-    free(rd->line);
-    memset(rd, 0, sizeof *rd);
-}
+/* ---- reading a candidates file back: io_lines_t (src/io), plain or gzip ---- */
 
 /* ---- loci ---- */
 
@@ -396,10 +340,10 @@ static int locus_cmp(const void *pa, const void *pb)
 static int read_loci(const char *path, const char *name, const scan_hdr_t *h, float threshold,
                      loci_t *L)
 {
-    reader_t rd;
-    int rc = open_reader(&rd, path, name);
+    io_lines_t rd;
+    int rc = io_lines_open(&rd, path);
     size_t chrom = 0;
-    while (rc >= 0 && (rc = read_line(&rd)) == 1) {
+    while (rc >= 0 && (rc = io_lines_next(&rd)) == 1) {
         if (rd.line[0] == '#')
             continue;
         row_t r;
@@ -421,7 +365,7 @@ static int read_loci(const char *path, const char *name, const scan_hdr_t *h, fl
         else if (a < 0)
             rc = a;
     }
-    close_reader(&rd);
+    io_lines_close(&rd);
     for (int s = 0; s < 2 && rc >= 0; s++)
         rc = loci_close(L, s);
     if (rc >= 0 && L->n > 0)
@@ -520,12 +464,12 @@ static char *find_candidates(const char *prefix)
 }
 
 /* Read a header; the reader is left at the first row. */
-static int read_header(reader_t *rd, scan_hdr_t *h)
+static int read_header(io_lines_t *rd, scan_hdr_t *h)
 {
     memset(h, 0, sizeof *h);
     h->shard = h->nshards = 1;
     int rc, seen_version = 0;
-    while ((rc = read_line(rd)) == 1) {
+    while ((rc = io_lines_next(rd)) == 1) {
         char *l = rd->line;
         if (strcmp(l, COLUMNS) == 0)
             return seen_version && h->settings ? 0
@@ -576,7 +520,7 @@ int mrl_scan_merge(const char *const *prefixes, int n, const char *prefix,
     char **path = calloc((size_t)n, sizeof *path);
     scan_hdr_t *hd = calloc((size_t)n, sizeof *hd);
     int *order = calloc((size_t)n, sizeof *order);
-    reader_t rd = {0};
+    io_lines_t rd = {0};
     mrl_atomic_t af = {0};
     gzFile gz = NULL;
     char *out = NULL;
@@ -586,9 +530,9 @@ int mrl_scan_merge(const char *const *prefixes, int n, const char *prefix,
             rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
             break;
         }
-        if ((rc = open_reader(&rd, path[k], path[k])) == 0)
+        if ((rc = io_lines_open(&rd, path[k])) == 0)
             rc = read_header(&rd, &hd[k]);
-        close_reader(&rd);
+        io_lines_close(&rd);
         if (rc)
             break;
         if (!same_genome(&hd[0], &hd[k]))
@@ -619,15 +563,15 @@ int mrl_scan_merge(const char *const *prefixes, int n, const char *prefix,
     for (int s = 0; s < n && !rc; s++) {
         int k = order[s] - 1;
         scan_hdr_t skip = {0};
-        if ((rc = open_reader(&rd, path[k], path[k])) == 0 && (rc = read_header(&rd, &skip)) == 0) {
-            while ((rc = read_line(&rd)) == 1)
+        if ((rc = io_lines_open(&rd, path[k])) == 0 && (rc = read_header(&rd, &skip)) == 0) {
+            while ((rc = io_lines_next(&rd)) == 1)
                 if (gzprintf(gz, "%s\n", rd.line) <= 0) {
                     rc = mrl_err_set(MRL_ERR_IO, "cannot write '%s'", out);
                     break;
                 }
         }
         scan_hdr_release(&skip);
-        close_reader(&rd);
+        io_lines_close(&rd);
     }
     if (gz && gzclose(gz) != Z_OK && !rc)
         rc = mrl_err_set(MRL_ERR_IO, "cannot write '%s'", out);

@@ -13,16 +13,11 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <zlib.h>
 #include "../util/util.h"
 #include "scan.h"
 
 #define SCAN_PIECE ((size_t)1 << 20)  /* letters per read */
-/* candidates per pipeline run: the network's activation memory grows with the batch
- * (~1.5 MB per image for the paper's network), so a block's thousands of candidates go
- * through in runs of this size, as predict's chunks do */
-#define SCAN_CHUNK 256
 
 void mrl_scan_opts_default(mrl_scan_opts_t *o)
 {
@@ -36,13 +31,6 @@ void mrl_scan_opts_default(mrl_scan_opts_t *o)
     o->shard = o->nshards = 1;
     o->block = 1 << 18;
     mrl_fe_opts_default(&o->fe);
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 /* sequence of a stem's flanks and the stems of one block: everything they depend on */
@@ -211,18 +199,17 @@ static int block_candidates(run_t *r, int64_t b0, int64_t b1, int64_t lo, int64_
     return 0;
 }
 
-/* Rows of candidates [k0, k0 + n), scored in r->b. */
-static int write_rows(run_t *r, const char *chrom, size_t k0, size_t n)
+/* The rows of the block's candidates, scored in r->b. */
+static int write_rows(run_t *r, const char *chrom)
 {
     const mrl_scan_opts_t *o = r->o;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = k0 + i;
-        const mrl_fe_item_t *it = &r->b.items[i];
+    for (size_t k = 0; k < r->ncand; k++) {
+        const mrl_fe_item_t *it = &r->b.items[k];
         if (it->rc != 0) {
             r->st->refused++;
             continue;
         }
-        float p = r->b.prob[i];
+        float p = r->b.prob[k];
         if (p >= o->threshold)
             r->pg.hits++;
         if (!(p >= o->min_score))
@@ -232,7 +219,7 @@ static int write_rows(run_t *r, const char *chrom, size_t k0, size_t n)
         if (gzprintf(r->out, "%s\t%lld\t%lld\t%c\t%s\t%s\t%s\t%.6f\t%.4f\t%d\n", chrom,
                      (long long)c->start, (long long)c->end, c->strand > 0 ? '+' : '-',
                      r->cseq[k], it->structure, mrl_energy_str(it->mfe, eb), (double)p,
-                     (double)r->b.margin[i], (int)c->score) <= 0)
+                     (double)r->b.margin[k], (int)c->score) <= 0)
             return MRL_ERR_IO;
         r->st->listed++;
     }
@@ -246,7 +233,7 @@ static int scan_block(run_t *r, const scan_rec_t *rec, int64_t b0, int64_t b1, i
     const mrl_scan_opts_t *o = r->o;
     for (int64_t p = b0; p < b1; p++)
         r->st->bases += r->code[p - r->buf_lo] != 4;
-    double t = now();
+    double t = mrl_seconds();
     const uint8_t *code = r->code + (lo - r->buf_lo);
     size_t n = (size_t)(hi - lo);
     stem_job_t job[2] = {{r, code, n, lo, +1, &r->stems[0], 0, ""},
@@ -266,7 +253,7 @@ static int scan_block(run_t *r, const scan_rec_t *rec, int64_t b0, int64_t b1, i
         if (job[s].rc < 0)
             return mrl_err_set(job[s].rc, "%s", job[s].err);
     int rc = block_candidates(r, b0, b1, lo, hi);
-    r->st->t_stems += now() - t;
+    r->st->t_stems += mrl_seconds() - t;
     if (rc < 0 || r->ncand == 0)
         return rc;
     r->st->stems += (long)r->ncand;
@@ -283,15 +270,12 @@ static int scan_block(run_t *r, const scan_rec_t *rec, int64_t b0, int64_t b1, i
         return 0;
     }
     double f0 = r->b.t[0], s0 = r->b.t[1];
-    for (size_t k0 = 0; k0 < r->ncand && rc == 0; k0 += SCAN_CHUNK) {
-        size_t nc = MRL_MIN((size_t)SCAN_CHUNK, r->ncand - k0);
-        rc = mrl_pipeline_run(r->e, &o->fe, r->cseq + k0, r->clen + k0, nc, &r->b);
-        if (rc < 0)
-            rc = mrl_err_set(rc, "%s: %s", rec->name, mrl_errmsg());
-        else if ((rc = write_rows(r, rec->name, k0, nc)) == MRL_ERR_IO)
-            rc = mrl_err_set(rc, "cannot write the candidates file");
-        r->pg.candidates += (long)nc;
-    }
+    rc = mrl_pipeline_run(r->e, &o->fe, r->cseq, r->clen, r->ncand, &r->b);
+    if (rc < 0)
+        rc = mrl_err_set(rc, "%s: %s", rec->name, mrl_errmsg());
+    else if ((rc = write_rows(r, rec->name)) == MRL_ERR_IO)
+        rc = mrl_err_set(rc, "cannot write the candidates file");
+    r->pg.candidates += (long)r->ncand;
     r->st->t_fold += r->b.t[0] - f0;
     r->st->t_score += r->b.t[1] - s0;
     return rc;
@@ -345,7 +329,7 @@ static void progress(run_t *r)
 {
     if (!r->o->on_progress)
         return;
-    r->pg.seconds = now() - r->t0;
+    r->pg.seconds = mrl_seconds() - r->t0;
     r->o->on_progress(r->o->ud, &r->pg);
 }
 
@@ -359,9 +343,9 @@ static int scan_pass(run_t *r, const char *path)
     long cur = -1;
     int64_t next = 0; /* next block start of record cur */
     mrl_seqpart_t p;
-    double t = now();
+    double t = mrl_seconds();
     while (rc >= 0 && (rc = mrl_fasta_read_part(fa, &p, SCAN_PIECE)) == 1) {
-        r->st->t_read += now() - t;
+        r->st->t_read += mrl_seconds() - t;
         const scan_rec_t *rec = &r->h.rec[p.index];
         if (p.index != cur) {
             cur = p.index;
@@ -386,10 +370,10 @@ static int scan_pass(run_t *r, const char *path)
             buffer_trim(r, next - M);
             progress(r);
         }
-        t = now();
+        t = mrl_seconds();
     }
     if (rc == 0)
-        r->st->t_read += now() - t;
+        r->st->t_read += mrl_seconds() - t;
     mrl_fasta_close(fa);
     return rc < 0 ? rc : 0;
 }
@@ -414,14 +398,14 @@ int mrl_scan_genome(mrl_ensemble_t *e, const char *path, const char *prefix,
                            "threshold (%g)", (double)o->min_score, (double)o->threshold);
     if (strcmp(path, "-") == 0)
         return mrl_err_set(MRL_ERR_ARG, "scan reads its input twice: give a file, not '-'");
-    double t0 = now();
+    double t0 = mrl_seconds();
     run_t r = {.o = o, .e = e, .st = st, .t0 = t0};
     int rc = scan_header(&r.h, path, o);
     mrl_atomic_t af = {0};
     char *cpath = NULL;
     if (!rc) {
         r.pg.total = r.h.own_total;
-        st->t_read = now() - t0;
+        st->t_read = mrl_seconds() - t0;
         cpath = scan_path(prefix, o->gzip ? ".candidates.tsv.gz" : ".candidates.tsv");
         rc = cpath ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     }
@@ -436,7 +420,7 @@ int mrl_scan_genome(mrl_ensemble_t *e, const char *path, const char *prefix,
         rc = scan_finish(&af, &r.h, prefix, o->threshold, &st->loci);
     else
         mrl_atomic_abort(&af);
-    st->t_total = now() - t0;
+    st->t_total = mrl_seconds() - t0;
     free(cpath);
     free(r.let), free(r.code), free(r.arena), free(r.cseq), free(r.clen), free(r.cand);
     scan_stems_release(&r.stems[0]);

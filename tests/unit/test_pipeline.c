@@ -5,6 +5,7 @@
  * batch's rows, each record's pair table and contexts, normalised images and scores (NAN
  * for a record without a hairpin loop), the model check, and --params resolution.
  */
+#include <unistd.h>
 #include "mirlens.h"
 #include "test.h"
 
@@ -138,6 +139,51 @@ static void check_params(void)
     CHECK(strstr(mrl_errmsg(), "x.par") != NULL);
 }
 
+/* mrl_ensemble_load: the same scores as mrl_ensemble_new over the same models; a bad file
+ * fails naming it. More images than one forward pass holds (runs of 256) score exactly as
+ * they do one at a time. */
+static void check_load_and_runs(mrl_model_t *a, mrl_model_t *b)
+{
+    char pa[] = "/tmp/mirlens_test_pipeline_aXXXXXX", pb[] = "/tmp/mirlens_test_pipeline_bXXXXXX";
+    int fa = mkstemp(pa), fb = mkstemp(pb);
+    close(fa), close(fb);
+    CHECK(mrl_model_save(a, pa) == 0 && mrl_model_save(b, pb) == 0);
+    const char *paths[2] = {pa, pb};
+    mrl_model_t *two[2] = {a, b};
+    mrl_ensemble_t *el = NULL, *en = NULL;
+    CHECK(mrl_ensemble_load(&el, paths, 2, NULL) == 0);
+    CHECK(mrl_ensemble_new(&en, two, 2, NULL) == 0);
+    enum { NI = 600 };
+    uint8_t *img = malloc((size_t)NI * MRL_IMG_BYTES);
+    const uint8_t *rgb[NI];
+    mrl_rng_t rng;
+    mrl_rng_init(&rng, 3, 3);
+    for (size_t i = 0; i < (size_t)NI * MRL_IMG_BYTES; i++)
+        img[i] = mrl_rng_below(&rng, 4) ? 255 : 0;
+    for (int i = 0; i < NI; i++)
+        rgb[i] = img + (size_t)i * MRL_IMG_BYTES;
+    static float pl[NI], pn[NI], ml[NI], one_p, one_m;
+    if (el && en) {
+        CHECK(mrl_ensemble_score(el, rgb, NI, pl, ml) == 0);
+        CHECK(mrl_ensemble_score(en, rgb, NI, pn, NULL) == 0);
+        CHECK(memcmp(pl, pn, sizeof pl) == 0);
+        int same = 1;
+        for (int i = 0; i < NI; i += 37) { /* across the runs' boundaries too */
+            CHECK(mrl_ensemble_score(en, &rgb[i], 1, &one_p, &one_m) == 0);
+            same &= one_p == pl[i] && one_m == ml[i];
+        }
+        CHECK(same);
+        CHECK(mrl_ensemble_model(el, 1) != b); /* its own copy, freed with it */
+    }
+    mrl_ensemble_free(el), mrl_ensemble_free(en);
+    const char *bad[2] = {pa, "/nonexistent/model.mrlm"};
+    el = (mrl_ensemble_t *)&el;
+    CHECK(mrl_ensemble_load(&el, bad, 2, NULL) < 0 && el == NULL);
+    CHECK(strstr(mrl_errmsg(), "/nonexistent/model.mrlm") != NULL);
+    unlink(pa), unlink(pb);
+    free(img);
+}
+
 int main(void)
 {
     mrl_arch_t arch;
@@ -148,6 +194,7 @@ int main(void)
     if (a && b) {
         check_scorer(a, b);
         check_refusals(a);
+        check_load_and_runs(a, b);
     }
     check_params();
     mrl_model_free(a), mrl_model_free(b);

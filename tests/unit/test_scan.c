@@ -57,11 +57,14 @@ static void hand_worked(void)
     o.min_score = 11;
     CHECK(scan_stems_find(c, 15, 0, +1, &o, &S) == 0);
     CHECK(S.n == 1 && S.v[0].score == 11 && S.v[0].start == 0 && S.v[0].end == 15);
-    /* an N never pairs: GGGG AAAA CCNC has pairs 0-11, 1-10, 3-8 only... the best stem
-     * stops at the N */
+    /* an N never pairs: in GGGG AAAA CCNC the stem stops at the N */
     encode("GGGGAAAACCNC", c);
     o.min_score = 6;
     CHECK(scan_stems_find(c, 12, 0, +1, &o, &S) == 0);
+    /* stems before the N score 6 (G2-C9 + G3-C8, or G0-C9 + G1-C8 around a longer loop):
+     * equal scores, the longer one is kept */
+    CHECK(S.n == 1 && S.v[0].start == 0 && S.v[0].end == 10 && S.v[0].in5 == 1 &&
+          S.v[0].score == 6);
     for (size_t k = 0; k < S.n; k++)
         CHECK(!(S.v[k].start <= 1 && S.v[k].end >= 11)); /* no stem pairs across the N */
     /* two stems apart (no pair spans 20 nt): each innermost pair's weaker extensions and
