@@ -3,10 +3,10 @@
 #   bash experiments/findings_tables.sh DIR [METHOD]   (DIR: one run of experiments/findings.sh)
 # Prints: the methods by faithfulness and sanity, where the attribution lies (contexts,
 # duplex regions, bases, pair types) for true positives and true negatives, the cut-site
-# profile peaks and the UGU/GUG motif rows, for METHOD (default smoothgrad-guided).
+# profile peaks and the UGU/GUG motif rows, for METHOD (default integrated-gradients, the CLI's default).
 set -euo pipefail
 D=$1
-M=${2:-smoothgrad-guided}
+M=${2:-integrated-gradients}
 echo "### Methods ($D)"
 echo
 echo "| method | deletion AUC (random) | insertion AUC (random) | mean abs rho over the cascade | rho, all layers random | rho, shuffled labels |"

@@ -600,12 +600,14 @@ enum mrl_explain_method {
     MRL_EXPLAIN_GUIDED,            /* guided backpropagation (Springenberg et al. 2015) */
     MRL_EXPLAIN_DECONVNET,         /* deconvnet rule (Zeiler & Fergus 2014) */
     MRL_EXPLAIN_SMOOTHGRAD,        /* SmoothGrad over gradients (Smilkov et al. 2017) */
-    MRL_EXPLAIN_SMOOTHGRAD_GUIDED, /* SmoothGrad over guided backprop (the CLI default) */
+    MRL_EXPLAIN_SMOOTHGRAD_GUIDED, /* SmoothGrad over guided backprop (the seed's method,
+                                      Cordero et al. 2019; fails the sanity checks) */
     MRL_EXPLAIN_GRADCAM,           /* Grad-CAM (Selvaraju et al. 2017), bilinear upsampling */
     MRL_EXPLAIN_GUIDED_GRADCAM,    /* guided backprop times Grad-CAM */
     MRL_EXPLAIN_OCCLUSION,         /* white patch slid over the image; drop of the score */
     MRL_EXPLAIN_OCCLUSION_NT,      /* one nucleotide bar (half column) whitened at a time */
-    MRL_EXPLAIN_IG,                /* integrated gradients (Sundararajan et al. 2017) */
+    MRL_EXPLAIN_IG,                /* integrated gradients (Sundararajan et al. 2017); the
+                                      default */
     MRL_EXPLAIN_SHAP,              /* expected gradients / GradientSHAP (Erion et al. 2021) */
     MRL_EXPLAIN_KERNEL_SHAP,       /* KernelSHAP (Lundberg & Lee 2017), nucleotide bars */
     MRL_EXPLAIN_NMETHODS
@@ -630,9 +632,16 @@ int mrl_explain_method_is_contribution(int method);
  * (gradcam, guided-gradcam), "occlusion" (occlusion, occlusion-nt), "integrated-gradients",
  * "shap" (shap, kernel-shap). */
 const char *mrl_explain_method_family(int method);
+/* The method's RECORDED sanity verdict (model-parameter randomisation, Adebayo et al. 2018;
+ * MRL_SANITY_PASS): 1 pass, 0 fail, -1 no such method; *why (may be NULL) gets a static
+ * line with the numbers. Recorded for the shipped default model (models/default.mrlm) by
+ * `MODEL=models/default.mrlm ONLY_DEFAULT=1 bash experiments/findings.sh ../shared DIR`
+ * (docs/FINDINGS.md, sections 0a and 0): a property of that model, not a measurement of
+ * the model at hand (mrl_sanity_run measures; `mirlens explain --sanity`). */
+int mrl_explain_method_sanity(int method, const char **why);
 
 typedef struct mrl_explain_opts {
-    int method;       /* enum mrl_explain_method (default smoothgrad-guided) */
+    int method;       /* enum mrl_explain_method (default integrated-gradients) */
     int target;       /* class whose logit is explained (default 1, pre-miRNA) */
     int samples;      /* SmoothGrad noisy copies, SHAP samples (default 50) */
     float noise;      /* SmoothGrad sigma as a fraction of the input range (default 0.15) */
@@ -1119,23 +1128,76 @@ void mrl_report_colour(float v, uint8_t rgb[3]);
 /* s with <, >, & and " written as entities: for HTML and SVG text and attribute values. */
 void mrl_report_escape(FILE *fp, const char *s);
 
-/* Picture of a map over its hairpin image, for PNG output: the image (25,100,3) enlarged
- * scale times (2..16) above the map (25,100) in the diverging colours, symmetric around 0
- * and saturating at the 98th percentile of the non-zero |map| (drawn pixels slightly
- * darkened so the bars stay visible), and a colour bar below. Writes
- * *w x *h x 3 bytes into a malloc'ed *out (caller frees). Returns 0, MRL_ERR_ARG or
- * MRL_ERR_NOMEM. */
+/* Picture of a map over its hairpin image, for PNG output: a title line (title, NULL for
+ * none), the image (25,100,3) enlarged scale times (2..16) above the map (25,100) in the
+ * diverging colours, symmetric around 0 and saturating at the 98th percentile of the
+ * non-zero |map| (drawn pixels slightly darkened so the bars stay visible), and a colour
+ * bar below with five numbered ticks (-max, -max/2, 0, max/2, max) and the unit under them
+ * (NULL for none). Texts in a 5x7 bitmap font, capitals only. Writes *w x *h x 3 bytes into
+ * a malloc'ed *out (caller frees). Returns 0, MRL_ERR_ARG or MRL_ERR_NOMEM. */
 MRL_MUST_CHECK int mrl_report_overlay(const uint8_t *rgb, const float *map, int scale,
-                                      uint8_t **out, int *w, int *h);
+                                      const char *title, const char *unit, uint8_t **out,
+                                      int *w, int *h);
 
 /* SVG of a folded hairpin with each nucleotide coloured by attr (n values, diverging around
  * 0 at +-max|attr|): the two arms side by side, pairs (partner, n entries) as rungs, the
  * terminal loop of h (the drawn hairpin: its loop_open / loop_close) as an arc; positions
- * on one line when h is NULL or has no loop. title may be NULL. Written atomically.
- * Returns 0, MRL_ERR_ARG, MRL_ERR_NOMEM or MRL_ERR_IO. */
+ * on one line when h is NULL or has no loop. 5' and 3' at the ends, every 10th position
+ * numbered (1-based), the nucleotides of mature (NULL, or {s5, e5, s3, e3} 0-based
+ * inclusive with -1 for an arm without one, as mrl_mature_find gives them) ringed, and a
+ * colour bar numbered -max, 0, max with unit beside it (NULL: "attribution"). title may be
+ * NULL. Written atomically. Returns 0, MRL_ERR_ARG, MRL_ERR_NOMEM or MRL_ERR_IO. */
 MRL_MUST_CHECK int mrl_report_hairpin_svg(const char *path, const char *seq, size_t n,
                                           const int *partner, const mrl_hairpin_t *h,
-                                          const float *attr, const char *title);
+                                          const float *attr, const char *title,
+                                          const int *mature, const char *unit);
+
+/* The unit of a method's values (static strings): per pixel (per_nt 0) or per nucleotide
+ * (per_nt 1, the sum over its bars). Contribution methods (mrl_explain_method_is_
+ * contribution) give a contribution to the explained logit, the others its gradient. */
+const char *mrl_report_unit(int method, int per_nt);
+
+/* One map of one record, as the pictures and the page of `mirlens explain` show it. */
+typedef struct mrl_report_map {
+    const char *id;          /* the record's name as given (titles) */
+    int method;              /* enum mrl_explain_method (titles, units, verdict) */
+    float prob, margin;      /* P(pre-miRNA) and the logit margin z1 - z0 (NAN: unknown) */
+    const uint8_t *rgb;      /* its hairpin image (25,100,3) */
+    const float *map;        /* (25,100) the channel sum of the method's map */
+    const char *seq;         /* the sequence (n letters), or NULL for an image alone */
+    size_t n;
+    const int *partner;      /* (n) the fold's partners, -1 unpaired */
+    const uint8_t *context;  /* (n) enum mrl_context */
+    const mrl_hairpin_t *hp; /* the drawn hairpin (loop, column map) */
+    const float *attr;       /* (n) per-nucleotide attribution (mrl_explain_nucleotides) */
+    const int *mature;       /* {s5, e5, s3, e3} as mrl_mature_find gives them, or NULL */
+    const mrl_explain_info_t *info; /* what came with the map (logit, reference, total) */
+    int scale;               /* PNG enlargement 2..16 */
+} mrl_report_map_t;
+
+/* STEM.png (mrl_report_overlay titled "ID  METHOD  P=...", unit per pixel) and, with a
+ * sequence, STEM.svg (mrl_report_hairpin_svg, unit per nucleotide). STEM is a path without
+ * extension. Returns 0 or the first error (MRL_ERR_NOMEM, MRL_ERR_IO, MRL_ERR_ARG). */
+MRL_MUST_CHECK int mrl_report_map_pictures(const char *stem, const mrl_report_map_t *m);
+
+/* The page of `mirlens explain` (index.html), written in pieces as records stream by. The
+ * head: inputs, what the explained score is, the legend of the hairpin image (colours from
+ * the encoder's own table, bar heights from its pair table), the methods with their units
+ * and recorded sanity verdicts (mrl_explain_method_sanity). */
+void mrl_report_page_head(FILE *fp, const char *input, const char *model,
+                          const mrl_explain_opts_t *ex, const int *methods, int n_methods);
+/* A record's section opens: name (mrl_report_names_unique) as anchor, id, its length, MFE
+ * (dcal/mol), sequence and structure when known (seq NULL: an image), the prediction, and
+ * a warning when outside (the length lies outside lo..hi, the model's training lengths). */
+void mrl_report_page_record(FILE *fp, const char *name, const mrl_report_map_t *m,
+                            const char *structure, int mfe, int outside, long lo, long hi);
+/* One method's block in the record's section: pictures NAME.M.png / .svg / .npy, the
+ * verdict, the numbers of m->info in words and units, the top positions by |attr|. */
+void mrl_report_page_map(FILE *fp, const char *name, const mrl_report_map_t *m, int top);
+/* Closes a record's section. */
+void mrl_report_page_record_end(FILE *fp);
+/* The foot: records explained and skipped; closes the page. */
+void mrl_report_page_end(FILE *fp, long done, long refused);
 
 /* The top strongest positions of attr (by magnitude; n entries) as an HTML table: position
  * (1-based), base, partner, context, attribution. Nothing for top <= 0. */

@@ -158,6 +158,9 @@ enum {
         {"threads", required_argument, 0, 'j'}, {"quiet", no_argument, 0, 'q'}
 
 void cli_xopts_default(cli_xopts_t *o);
+/* The --method lines of the help: the library's default method (mrl_explain_opts_default),
+ * every name, and those that fail the recorded sanity checks. */
+void cli_xopts_help_methods(FILE *fp);
 /* Handle one shared option: 0 done, CLI_USAGE bad value (printed), -1 not a shared one. */
 int cli_xopt_handle(int c, const char *arg, cli_xopts_t *o);
 /* The rest of an explain option loop after getopt_long returned c: a missing value (':'),

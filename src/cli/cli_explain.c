@@ -21,6 +21,42 @@ void cli_xopts_default(cli_xopts_t *o)
     o->threads = CLI_THREADS, o->precision = no.precision, o->scale = ro.scale;
 }
 
+/* The method names indented by 24 columns, wrapped at 80; with fails set only those that
+ * fail the recorded sanity checks (mrl_explain_method_sanity). */
+static void help_names(FILE *fp, int fails)
+{
+    int col = 24;
+    fputs("                        ", fp);
+    for (int k = 0, first = 1; k < MRL_EXPLAIN_NMETHODS; k++) {
+        const char *nm = mrl_explain_method_name(k);
+        if (fails && mrl_explain_method_sanity(k, NULL) != 0)
+            continue;
+        int w = (int)strlen(nm) + 2;
+        if (!first && col + w > 80) {
+            fputs(",\n                        ", fp);
+            col = 24;
+        } else if (!first) {
+            fputs(", ", fp);
+        }
+        fputs(nm, fp);
+        col += w, first = 0;
+    }
+    fputs("\n", fp);
+}
+
+void cli_xopts_help_methods(FILE *fp)
+{
+    mrl_explain_opts_t d;
+    mrl_explain_opts_default(&d);
+    fprintf(fp,
+            "  --method LIST         comma-separated methods, or 'all'; the default is\n"
+            "                        %s (ig for short). Methods:\n",
+            mrl_explain_method_name(d.method));
+    help_names(fp, 0);
+    fputs("                        failing the recorded sanity checks (see index.html):\n", fp);
+    help_names(fp, 1);
+}
+
 static int parse_methods(const char *s, cli_xopts_t *o)
 {
     char buf[512];

@@ -23,7 +23,8 @@ static void usage(FILE *fp)
             "                     ensemble scored by the mean of the models' logit margins\n"
             "  --threshold X      score at or above X calls pre-miRNA (default %g)\n"
             "  --tsv              one header line and one row instead of a table\n"
-            "  --scores FILE      write id, label, score per input\n"
+            "  --scores FILE      write id, label, score (P(pre-miRNA)), margin (logit\n"
+            "                     difference z1 - z0, what the metrics rank by) per input\n"
             "  --plot DIR         write DIR/roc.svg and DIR/pr.svg\n"
             "  --params NAME|FILE folding energies (default rnafold-2.1.3)\n"
             "  -j, --threads N    threads (default %d)\n"
@@ -36,16 +37,17 @@ static void usage(FILE *fp)
 
 #define MAX_MODELS 16
 
-static int write_scores(const char *path, const mrl_imageset_t *s, const float *score)
+static int write_scores(const char *path, const mrl_imageset_t *s, const float *score,
+                        const float *margin)
 {
     mrl_atomic_t af;
     int rc = mrl_atomic_open(&af, path);
     if (rc < 0)
         return rc;
-    fprintf(af.fp, "id\tlabel\tscore\n");
+    fprintf(af.fp, "id\tlabel\tscore\tmargin\n");
     for (size_t k = 0; k < s->n; k++)
-        fprintf(af.fp, "%s\t%d\t%.6f\n", s->names ? s->names[k] : "", s->labels[k],
-                (double)score[k]);
+        fprintf(af.fp, "%s\t%d\t%.6f\t%.4f\n", s->names ? s->names[k] : "", s->labels[k],
+                (double)score[k], (double)margin[k]);
     return mrl_atomic_commit(&af);
 }
 
@@ -224,7 +226,7 @@ int cmd_eval(int argc, char **argv)
         printf("loss         %.4f\nconfusion    TP %ld  FN %ld  FP %ld  TN %ld\n", loss, mt.tp,
                mt.fn, mt.fp, mt.tn);
     }
-    if (scores && (lrc = write_scores(scores, set, score)) < 0) {
+    if (scores && (lrc = write_scores(scores, set, score, margin)) < 0) {
         cli_lib_error("eval", lrc);
         goto done;
     }

@@ -22,7 +22,7 @@
 typedef struct opts {
     cli_xopts_t x; /* shared explain options */
     int top;
-    const char *out, *images;
+    const char *out, *images, *mature;
 } opts_t;
 
 /* Everything one run writes besides the per-sequence files. */
@@ -33,6 +33,7 @@ typedef struct run {
     mrl_nn_t *nn;        /* its context, which the explainers use too */
     mrl_atomic_t tsv, sum, html;
     mrl_report_names_t *names;
+    mrl_mature_tab_t *mat; /* --mature, or NULL */
     long done, refused;
     long len_lo, len_hi, outside; /* the model's training lengths; sequences outside them */
     /* the chunk */
@@ -51,17 +52,20 @@ static void usage(FILE *fp)
                 "sequence per line): which pixels of its hairpin image, and so which nucleotides,\n"
                 "drive the logit of the target class. Writes into DIR, per sequence ID and method\n"
                 "M: ID.M.npy (float32 (3,25,100) attribution map), ID.M.png (hairpin image, the\n"
-                "map over it, colour bar; blue negative, red positive), ID.M.svg (structure\n"
-                "coloured by nucleotide); and nucleotides.tsv, summary.tsv, index.html.\n\n"
+                "map over it, numbered colour bar with the unit; blue negative, red positive),\n"
+                "ID.M.svg (structure coloured by nucleotide, 5'/3' ends, every 10th position,\n"
+                "mature miRNA with --mature); nucleotides.tsv (id position base partner context\n"
+                "method attribution), summary.tsv (id method score margin logit reference total\n"
+                "gap note: score = P(pre-miRNA), margin = logit z1 - z0, logit = the explained\n"
+                "logit of the target class, reference = its value for the method's reference\n"
+                "image, total = sum of the map, gap = total - (logit - reference), '.' where the\n"
+                "method has no reference; note 'length' outside the training lengths) and\n"
+                "index.html (legend, methods with their recorded sanity verdicts).\n\n"
                 "Options:\n"
                 "  -o, --out DIR         output directory (created if needed; required)\n"
-                "  -m, --model MODEL     model file (default: the shipped model)\n"
-                "  --method LIST         comma-separated methods, or 'all' (default\n"
-                "                        smoothgrad-guided): gradient, gradient-x-input, guided,\n"
-                "                        deconvnet, smoothgrad, smoothgrad-guided, gradcam,\n"
-                "                        guided-gradcam, occlusion, occlusion-nt,\n"
-                "                        integrated-gradients (ig), shap, kernel-shap\n"
-                "  --target K            class to explain (default 1 = pre-miRNA)\n"
+                "  -m, --model MODEL     model file (default: the shipped model)\n");
+    cli_xopts_help_methods(fp);
+    fprintf(fp, "  --target K            class to explain (default 1 = pre-miRNA)\n"
                 "  --samples N           SmoothGrad / SHAP samples (default 50)\n"
                 "  --noise X             SmoothGrad noise, fraction of the input range (0.15)\n"
                 "  --steps N             integrated-gradients steps (default 64)\n"
@@ -72,6 +76,8 @@ static void usage(FILE *fp)
                 "  --background FILE     SHAP background: image set (BASE.u8[.gz]) or FASTA\n"
                 "                        (default: models/background.u8, the example\n"
                 "                        hairpins; the white image when absent)\n"
+                "  --mature FILE         mature positions (mirbase/v21/mature_positions.tsv.gz):\n"
+                "                        the mature miRNA of a hairpin found by ID is ringed\n"
                 "  --seed N              random seed (default 1)\n"
                 "  --scale K             PNG enlargement 2..16 (default 8)\n"
                 "  --top N               strongest positions listed in index.html (default 10)\n"
@@ -94,11 +100,12 @@ static void usage(FILE *fp)
 /* Returns 0 to go on, -1 after --help, or an exit status. */
 static int parse_args(int argc, char **argv, opts_t *o)
 {
-    enum { O_TOP = 256, O_IMAGES };
+    enum { O_TOP = 256, O_IMAGES, O_MATURE };
     static const struct option lo[] = {
         {"out", required_argument, 0, 'o'},
         {"top", required_argument, 0, O_TOP},
         {"images", required_argument, 0, O_IMAGES},
+        {"mature", required_argument, 0, O_MATURE},
         {"help", no_argument, 0, 'h'},
         CLI_XOPT_LONG,
         {0, 0, 0, 0},
@@ -120,6 +127,9 @@ static int parse_args(int argc, char **argv, opts_t *o)
         case O_IMAGES:
             o->images = optarg;
             break;
+        case O_MATURE:
+            o->mature = optarg;
+            break;
         case 'h':
             usage(stdout);
             return -1;
@@ -140,131 +150,57 @@ static int parse_args(int argc, char **argv, opts_t *o)
 
 /* ---- output ------------------------------------------------------------------------ */
 
-static const char html_head[] =
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-    "<title>mirlens explain</title>\n<style>\n"
-    "body{font-family:sans-serif;margin:1.5em;color:#222;max-width:1400px}\n"
-    "section{border-top:2px solid #ccc;margin-top:1.5em;padding-top:.5em}\n"
-    ".m{display:inline-block;vertical-align:top;margin:.5em 1.5em .5em 0}\n"
-    ".m img{display:block;max-width:100%;border:1px solid #ddd;margin:.3em 0}\n"
-    "code{font-size:.85em;word-break:break-all}\n"
-    "table{border-collapse:collapse;font-size:.85em}\n"
-    "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}\n"
-    ".pos{color:#b40426}.neg{color:#3b4cc0}.yes{color:#b40426;font-weight:bold}\n"
-    ".warn{background:#fff3cd;border-left:4px solid #e0a800;padding:.3em .6em}\n"
-    "</style>\n</head>\n<body>\n<h1>mirlens explain</h1>\n";
-
-static void html_intro(run_t *r, const char *input)
-{
-    const opts_t *o = r->o;
-    FILE *fp = r->html.fp;
-    fputs(html_head, fp);
-    fputs("<p>Input <code>", fp);
-    mrl_report_escape(fp, input);
-    fputs("</code>, model <code>", fp);
-    mrl_report_escape(fp, o->x.model);
-    fprintf(fp,
-            "</code>, target class %d (its logit is explained), seed %llu. Methods:", o->x.ex.target,
-            (unsigned long long)o->x.ex.seed);
-    for (int k = 0; k < o->x.nmethods; k++)
-        fprintf(fp, " %s", mrl_explain_method_name(o->x.methods[k]));
-    fputs(".</p>\n<p>Each picture shows the hairpin image (top), the attribution map over it "
-          "(red: raises the score, blue: lowers it; colours saturate at the 98th percentile of "
-          "the magnitudes) and the colour bar; the drawing beside it colours each nucleotide by "
-          "the sum of the map over its bars. Positions are 1-based.</p>\n",
-          fp);
-}
-
 static char *out_path(const run_t *r, const char *name, const char *method, const char *ext)
 {
     size_t len = strlen(r->o->out) + strlen(name) + strlen(method) + strlen(ext) + 4;
     char *p = malloc(len);
     if (p)
-        snprintf(p, len, "%s/%s.%s.%s", r->o->out, name, method, ext);
+        snprintf(p, len, "%s/%s.%s%s", r->o->out, name, method, ext);
     return p;
 }
 
-/* The three files of one sequence and method. */
-static int write_files(run_t *r, int k, const char *name, const char *method, const float *map,
-                       const float *map2d, const float *attr)
+/* NAME.M.npy, NAME.M.png and (with a sequence) NAME.M.svg of one map. */
+static int write_files(run_t *r, const char *name, const float *map, const mrl_report_map_t *m)
 {
     const size_t shape[3] = {3, MRL_IMG_H, MRL_IMG_W};
-    char *npy = out_path(r, name, method, "npy"), *png = out_path(r, name, method, "png");
-    char *svg = out_path(r, name, method, "svg");
-    uint8_t *pic = NULL;
-    int w, h, rc = npy && png && svg ? 0 : MRL_ERR_NOMEM;
+    const char *method = mrl_explain_method_name(m->method);
+    char *npy = out_path(r, name, method, ".npy"), *stem = out_path(r, name, method, "");
+    int rc = npy && stem ? 0 : MRL_ERR_NOMEM;
     if (!rc)
         rc = mrl_npy_write(npy, map, 3, shape);
     if (!rc)
-        rc = mrl_report_overlay(r->b.items[k].hp.rgb, map2d, r->o->x.scale, &pic, &w, &h);
-    if (!rc)
-        rc = mrl_png_write(png, pic, w, h, 1);
-    if (!rc) {
-        char title[512];
-        snprintf(title, sizeof title, "%s - %s", r->id[k], method);
-        rc = mrl_report_hairpin_svg(svg, r->seq[k], r->len[k], r->b.items[k].partner,
-                                    &r->b.items[k].hp, attr, title);
-    }
-    free(npy), free(png), free(svg), free(pic);
+        rc = mrl_report_map_pictures(stem, m);
+    free(npy), free(stem);
     return rc < 0 ? cli_lib_error("explain", rc) : 0;
 }
 
-/* nucleotides.tsv rows, the summary row and the HTML block of one sequence and method. */
-static void write_rows(run_t *r, int k, const char *name, const char *method, const float *attr,
-                       const mrl_explain_info_t *in)
+/* summary.tsv's row of one map: score (P(pre-miRNA)), margin, the explained logit, the
+ * reference, total and gap ('.' without a reference), note. */
+static void summary_row(run_t *r, const mrl_report_map_t *m, const char *note)
 {
-    const char *seq = r->seq[k];
-    const int *pt = r->b.items[k].partner;
-    const uint8_t *ctx = r->b.items[k].context;
-    for (size_t p = 0; p < r->len[k]; p++) {
-        fprintf(r->tsv.fp, "%s\t%zu\t%c\t", r->id[k], p + 1, seq[p]);
-        if (pt[p] >= 0)
-            fprintf(r->tsv.fp, "%d", pt[p] + 1);
-        else
-            fputs(".", r->tsv.fp);
-        fprintf(r->tsv.fp, "\t%s\t%s\t%.6g\n", mrl_context_name(ctx[p]), method, (double)attr[p]);
-    }
-    fprintf(r->sum.fp, "%s\t%s\t%.6g\t%.6g\t", r->id[k], method, (double)in->prob,
-            (double)in->score);
+    const mrl_explain_info_t *in = m->info;
+    fprintf(r->sum.fp, "%s\t%s\t%.6g\t%.6g\t%.6g\t", m->id, mrl_explain_method_name(m->method),
+            (double)m->prob, (double)m->margin, (double)in->score);
     if (isnan(in->ref))
         fprintf(r->sum.fp, ".\t%.6g\t.", (double)in->total);
     else
         fprintf(r->sum.fp, "%.6g\t%.6g\t%.6g", (double)in->ref, (double)in->total,
                 (double)in->gap);
-    fprintf(r->sum.fp, "\t%s\n",
-            cli_length_outside((long)r->len[k], r->len_lo, r->len_hi) ? "length" : ".");
-    FILE *fp = r->html.fp;
-    fprintf(fp, "<div class=\"m\"><h3>%s</h3>\n<img src=\"%s.%s.png\" alt=\"%s map\">\n", method,
-            name, method, method);
-    fprintf(fp, "<img src=\"%s.%s.svg\" alt=\"%s structure\">\n", name, method, method);
-    if (!isnan(in->gap))
-        fprintf(fp, "<p>sum of the map %.4g; score - reference %.4g; gap %.3g</p>\n",
-                (double)in->total, (double)(in->score - in->ref), (double)in->gap);
-    mrl_report_top_table(fp, seq, r->len[k], pt, ctx, attr, r->o->top);
-    fprintf(fp, "<p><a href=\"%s.%s.npy\">pixel map (.npy)</a></p></div>\n", name, method);
+    fprintf(r->sum.fp, "\t%s\n", note);
 }
 
-/* The HTML header of one sequence: its fold and the prediction. */
-static void html_seq(run_t *r, int k, const char *name, float prob)
+/* nucleotides.tsv rows of one sequence and method. */
+static void write_rows(run_t *r, const mrl_report_map_t *m)
 {
-    FILE *fp = r->html.fp;
-    char eb[16];
-    mrl_energy_str(r->b.items[k].mfe, eb);
-    fprintf(fp, "<section id=\"%s\">\n<h2>", name);
-    mrl_report_escape(fp, r->id[k]);
-    fprintf(fp,
-            "</h2>\n<p>%zu nt, MFE %s kcal/mol; P(pre-miRNA) = %.4f: <span class=\"%s\">%s"
-            "</span></p>\n<p><code>",
-            r->len[k], eb, (double)prob, prob >= 0.5f ? "yes" : "no",
-            prob >= 0.5f ? "pre-miRNA" : "other");
-    mrl_report_escape(fp, r->seq[k]);
-    fprintf(fp, "<br>%s</code></p>\n", r->b.items[k].structure);
-    if (cli_length_outside((long)r->len[k], r->len_lo, r->len_hi)) {
-        r->outside++;
-        fprintf(fp, "<p class=\"warn\">%zu nt is outside the lengths the model was trained on "
-                    "(%ld-%ld nt): this score and its explanation are an extrapolation. For "
-                    "genomic sequence use <code>mirlens scan</code>.</p>\n",
-                r->len[k], r->len_lo, r->len_hi);
+    const char *method = mrl_explain_method_name(m->method);
+    for (size_t p = 0; p < m->n; p++) {
+        fprintf(r->tsv.fp, "%s\t%zu\t%c\t", m->id, p + 1, m->seq[p]);
+        if (m->partner[p] >= 0)
+            fprintf(r->tsv.fp, "%d", m->partner[p] + 1);
+        else
+            fputs(".", r->tsv.fp);
+        fprintf(r->tsv.fp, "\t%s\t%s\t%.6g\n", mrl_context_name(m->context[p]), method,
+                (double)m->attr[p]);
     }
 }
 
@@ -273,24 +209,38 @@ static int explain_one(run_t *r, int k, const float *maps, const mrl_explain_inf
                        size_t b, size_t nb)
 {
     size_t n = r->len[k];
+    const mrl_fe_item_t *it = &r->b.items[k];
     char name[160];
-    int rc = 0;
+    int rc = 0, mature[4], mlen = -1;
     float *attr = malloc(n * sizeof(float)), map2d[PLANE];
     if (!attr || mrl_report_names_unique(r->names, r->id[k], name, sizeof name) < 0)
         rc = cli_error("explain", "out of memory");
-    if (!rc)
-        html_seq(r, k, name, r->b.prob[k]);
+    int found = r->mat && mrl_mature_find(r->mat, r->id[k], mature, &mlen) && mlen == (int)n;
+    int outside = cli_length_outside((long)n, r->len_lo, r->len_hi);
+    mrl_report_map_t m = {.id = r->id[k], .prob = r->b.prob[k], .margin = r->b.margin[k],
+                          .rgb = it->hp.rgb, .map = map2d, .seq = r->seq[k], .n = n,
+                          .partner = it->partner, .context = it->context, .hp = &it->hp,
+                          .attr = attr, .mature = found ? mature : NULL, .scale = r->o->x.scale};
+    if (!rc) {
+        r->outside += outside;
+        mrl_report_page_record(r->html.fp, name, &m, it->structure, it->mfe, outside,
+                               r->len_lo, r->len_hi);
+    }
     for (int j = 0; !rc && j < r->o->x.nmethods; j++) {
-        const char *method = mrl_explain_method_name(r->o->x.methods[j]);
-        const float *map = maps + ((size_t)j * nb + b) * PX;
-        mrl_explain_channel_sum(map, 1, 3, MRL_IMG_H, MRL_IMG_W, map2d);
-        mrl_explain_nucleotides(&r->b.items[k].hp, map2d, n, attr, NULL);
-        rc = write_files(r, k, name, method, map, map2d, attr);
-        if (!rc)
-            write_rows(r, k, name, method, attr, &info[(size_t)j * nb + b]);
+        m.method = r->o->x.methods[j];
+        m.info = &info[(size_t)j * nb + b];
+        mrl_explain_channel_sum(maps + ((size_t)j * nb + b) * PX, 1, 3, MRL_IMG_H, MRL_IMG_W,
+                                map2d);
+        mrl_explain_nucleotides(&it->hp, map2d, n, attr, NULL);
+        rc = write_files(r, name, maps + ((size_t)j * nb + b) * PX, &m);
+        if (!rc) {
+            write_rows(r, &m);
+            summary_row(r, &m, outside ? "length" : ".");
+            mrl_report_page_map(r->html.fp, name, &m, r->o->top);
+        }
     }
     if (!rc)
-        fputs("</section>\n", r->html.fp);
+        mrl_report_page_record_end(r->html.fp);
     free(attr);
     return rc;
 }
@@ -389,44 +339,25 @@ static int explain_input(run_t *r, const char *path)
 static int image_outputs(run_t *r, const uint8_t *rgb, const char *id, const float *maps,
                          const mrl_explain_info_t *info, size_t b, size_t nb)
 {
-    const size_t shape[3] = {3, MRL_IMG_H, MRL_IMG_W};
     char name[160];
     float map2d[PLANE];
     if (mrl_report_names_unique(r->names, id, name, sizeof name) < 0)
         return cli_error("explain", "out of memory");
-    FILE *fp = r->html.fp;
-    fprintf(fp, "<section id=\"%s\">\n<h2>", name);
-    mrl_report_escape(fp, id);
-    fprintf(fp, "</h2>\n<p>P(pre-miRNA) = %.4f</p>\n", (double)r->b.prob[b]);
+    mrl_report_map_t m = {.id = id, .prob = r->b.prob[b], .margin = r->b.margin[b], .rgb = rgb,
+                          .map = map2d, .scale = r->o->x.scale};
+    mrl_report_page_record(r->html.fp, name, &m, NULL, 0, 0, -1, -1);
     for (int j = 0; j < r->o->x.nmethods; j++) {
-        const char *method = mrl_explain_method_name(r->o->x.methods[j]);
-        const float *map = maps + ((size_t)j * nb + b) * PX;
-        const mrl_explain_info_t *in = &info[(size_t)j * nb + b];
-        char *npy = out_path(r, name, method, "npy"), *png = out_path(r, name, method, "png");
-        uint8_t *pic = NULL;
-        int w, h, rc = npy && png ? 0 : MRL_ERR_NOMEM;
-        mrl_explain_channel_sum(map, 1, 3, MRL_IMG_H, MRL_IMG_W, map2d);
-        if (!rc)
-            rc = mrl_npy_write(npy, map, 3, shape);
-        if (!rc)
-            rc = mrl_report_overlay(rgb, map2d, r->o->x.scale, &pic, &w, &h);
-        if (!rc)
-            rc = mrl_png_write(png, pic, w, h, 1);
-        free(npy), free(png), free(pic);
-        if (rc < 0)
-            return cli_lib_error("explain", rc);
-        fprintf(r->sum.fp, "%s\t%s\t%.6g\t%.6g\t", id, method, (double)in->prob, (double)in->score);
-        if (isnan(in->ref))
-            fprintf(r->sum.fp, ".\t%.6g\t.\t.\n", (double)in->total);
-        else
-            fprintf(r->sum.fp, "%.6g\t%.6g\t%.6g\t.\n", (double)in->ref, (double)in->total,
-                    (double)in->gap);
-        fprintf(fp,
-                "<div class=\"m\"><h3>%s</h3>\n<img src=\"%s.%s.png\" alt=\"%s map\">\n"
-                "<p><a href=\"%s.%s.npy\">pixel map (.npy)</a></p></div>\n",
-                method, name, method, method, name, method);
+        m.method = r->o->x.methods[j];
+        m.info = &info[(size_t)j * nb + b];
+        mrl_explain_channel_sum(maps + ((size_t)j * nb + b) * PX, 1, 3, MRL_IMG_H, MRL_IMG_W,
+                                map2d);
+        int rc = write_files(r, name, maps + ((size_t)j * nb + b) * PX, &m);
+        if (rc)
+            return rc;
+        summary_row(r, &m, ".");
+        mrl_report_page_map(r->html.fp, name, &m, 0);
     }
-    fputs("</section>\n", fp);
+    mrl_report_page_record_end(r->html.fp);
     return 0;
 }
 
@@ -477,17 +408,15 @@ static int open_outputs(run_t *r, const char *input)
             return cli_lib_error("explain", rc);
     }
     fputs("id\tposition\tbase\tpartner\tcontext\tmethod\tattribution\n", r->tsv.fp);
-    fputs("id\tmethod\tprob\tscore\treference\ttotal\tgap\tnote\n", r->sum.fp);
-    html_intro(r, input);
+    fputs("id\tmethod\tscore\tmargin\tlogit\treference\ttotal\tgap\tnote\n", r->sum.fp);
+    mrl_report_page_head(r->html.fp, input, r->o->x.model, &r->o->x.ex, r->o->x.methods,
+                         r->o->x.nmethods);
     return 0;
 }
 
 static int commit_outputs(run_t *r)
 {
-    fprintf(r->html.fp, "<p>%ld sequences explained", r->done);
-    if (r->refused)
-        fprintf(r->html.fp, "; %ld without a hairpin loop skipped", r->refused);
-    fputs(".</p>\n</body>\n</html>\n", r->html.fp);
+    mrl_report_page_end(r->html.fp, r->done, r->refused);
     mrl_atomic_t *af[3] = {&r->tsv, &r->sum, &r->html};
     int rc = 0;
     for (int k = 0; k < 3; k++) {
@@ -538,6 +467,10 @@ int cmd_explain(int argc, char **argv)
     cli_precision_note("explain", o.x.precision, r->nn, o.x.quiet);
     if ((rc = cli_xopts_background(&o.x, r->m)))
         goto done;
+    if (o.mature && (rc = mrl_mature_load(&r->mat, o.mature)) < 0) {
+        rc = cli_lib_error("explain", rc);
+        goto done;
+    }
     if (!(r->names = mrl_report_names_new())) {
         rc = cli_error("explain", "out of memory");
         goto done;
@@ -553,6 +486,7 @@ int cmd_explain(int argc, char **argv)
 done:
     mrl_atomic_abort(&r->tsv), mrl_atomic_abort(&r->sum), mrl_atomic_abort(&r->html);
     mrl_report_names_free(r->names);
+    mrl_mature_free(r->mat);
     cli_xopts_release(&o.x);
     mrl_batch_release(&r->b);
     mrl_ensemble_free(r->ens);

@@ -64,8 +64,8 @@ static void usage(FILE *fp)
             "Options:\n"
             "  -o, --out DIR           output directory (required)\n"
             "  -m, --model MODEL       model (default: the shipped model)\n"
-            "  --method LIST|all       methods (default smoothgrad-guided; see explain --help)\n"
-            "  --threshold X           pre-miRNA call at P >= X (default 0.5)\n"
+            "  --method LIST|all       methods (default %s; see explain --help)\n"
+            "  --threshold X           pre-miRNA call at P >= X (default %g)\n"
             "  --faith-n N             images given faithfulness curves (default %d; 0 off)\n"
             "  --faith-steps N         curve points after 0 (default %d)\n"
             "  --faith-random N        random orderings of the baseline (default %d)\n"
@@ -82,7 +82,8 @@ static void usage(FILE *fp)
             "  explain\n"
             "  -j, --threads N         threads (default %d)\n"
             "  -q, --quiet             no progress on stderr\n",
-            MRL_SANITY_PASS, d.faith_n, d.faith_steps, d.faith_random, d.examples, r.top,
+            MRL_SANITY_PASS, mrl_explain_method_name(d.ex.method), (double)d.threshold,
+            d.faith_n, d.faith_steps, d.faith_random, d.examples, r.top,
             CLI_THREADS);
 }
 

@@ -92,7 +92,10 @@ static void usage(FILE *fp)
             "  -j, --threads N   fold on N threads (default %d); output stays in input order\n"
             "  --max-length N    refuse sequences longer than N nt (default %zu)\n"
             "  -q, --quiet       no progress on stderr\n"
-            "  -h, --help        this help\n",
+            "  -h, --help        this help\n"
+            "RNAfold habits: --noPS is accepted and changes nothing (no PostScript is ever\n"
+            "written); --noLP is refused (it changes the fold; the image needs RNAfold's\n"
+            "default, lonely pairs allowed).\n",
             d.threads, d.fasta.max_length);
 }
 
@@ -163,6 +166,7 @@ int cmd_fold(int argc, char **argv)
         {"tsv", no_argument, 0, 't'},       {"params", required_argument, 0, 'P'},
         {"threads", required_argument, 0, 'j'}, {"max-length", required_argument, 0, 'L'},
         {"quiet", no_argument, 0, 'q'},     {"help", no_argument, 0, 'h'},
+        {"noPS", no_argument, 0, 'S'},      {"noLP", no_argument, 0, 'N'},
         {0, 0, 0, 0},
     };
     int tsv = 0, quiet = 0, c, rc = CLI_OK;
@@ -188,6 +192,11 @@ int cmd_fold(int argc, char **argv)
             break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
+        case 'S': break; /* RNAfold --noPS: mirlens never draws PostScript */
+        case 'N':
+            return cli_usage_error("fold", "--noLP is not supported: it changes the fold, and "
+                                           "the hairpin image needs RNAfold's default "
+                                           "(lonely pairs allowed)");
         default: return cli_bad_option("fold", c, argv); /* ':' or '?' */
         }
     }

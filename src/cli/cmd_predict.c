@@ -64,10 +64,12 @@ static void usage(FILE *fp)
             "Usage: mirlens predict [options] [FILE|-]...\n\n"
             "Score sequences as pre-miRNA hairpins: fold (RNAfold 2.1.3), draw the hairpin\n"
             "image and run the CNN. Input: FASTA (plain or gzip) or one sequence per line.\n"
-            "Output columns: id length structure mfe score label note (score = probability of\n"
-            "pre-miRNA; label pre-miRNA / other, or no-hairpin for a sequence whose fold\n"
-            "has no hairpin loop, which gets no score; note 'length' for a sequence shorter\n"
-            "or longer than any the model was trained on, else '.').\n\n"
+            "Output columns: id length structure mfe score margin label note (score =\n"
+            "probability of pre-miRNA; margin = the logit difference z1 - z0 =\n"
+            "ln(score / (1 - score)), which still ranks candidates whose score rounds to 1;\n"
+            "label pre-miRNA / other, or no-hairpin for a sequence whose fold has no hairpin\n"
+            "loop, which gets no score or margin; note 'length' for a sequence shorter or\n"
+            "longer than any the model was trained on, else '.').\n\n"
             "Options:\n"
             "  -m, --model MODEL   model file (default: the shipped model); repeated: an\n"
             "                      ensemble, scored by the mean of the models' logit margins\n"
@@ -116,10 +118,10 @@ static void put_json_str(const char *s)
     putchar('"');
 }
 
-static void write_row(const opts_t *o, chunk_t *ch, int k, float score)
+static void write_row(const opts_t *o, chunk_t *ch, int k, float score, float margin)
 {
     mrl_fe_item_t *it = &ch->b.items[k];
-    char eb[16], sb[32] = "";
+    char eb[16], sb[32] = "", mb[32] = "";
     const char *label = "no-hairpin";
     long len = (long)ch->len[k];
     int outside = cli_length_outside(len, o->len_lo, o->len_hi);
@@ -128,20 +130,22 @@ static void write_row(const opts_t *o, chunk_t *ch, int k, float score)
     mrl_energy_str(it->mfe, eb);
     if (it->rc == 0) {
         snprintf(sb, sizeof sb, "%.6f", (double)score);
+        snprintf(mb, sizeof mb, "%.4f", (double)margin);
         label = (double)score >= o->threshold ? "pre-miRNA" : "other";
     }
     if (o->format == FMT_TSV) {
-        printf("%s\t%zu\t%s\t%s\t%s\t%s\t%s\n", ch->id[k], ch->len[k], it->structure, eb, sb,
-               label, note);
+        printf("%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", ch->id[k], ch->len[k], it->structure, eb,
+               sb, mb, label, note);
     } else if (o->format == FMT_CSV) {
         put_csv(ch->id[k]);
-        printf(",%zu,%s,%s,%s,%s,%s\n", ch->len[k], it->structure, eb, sb, label, note);
+        printf(",%zu,%s,%s,%s,%s,%s,%s\n", ch->len[k], it->structure, eb, sb, mb, label, note);
     } else {
         printf("%s{\"id\": ", ch->written ? ",\n" : "");
         put_json_str(ch->id[k]);
         printf(", \"length\": %zu, \"structure\": \"%s\", \"mfe\": %s, \"score\": %s, "
-               "\"label\": \"%s\", \"note\": \"%s\"}",
-               ch->len[k], it->structure, eb, it->rc == 0 ? sb : "null", label, note);
+               "\"margin\": %s, \"label\": \"%s\", \"note\": \"%s\"}",
+               ch->len[k], it->structure, eb, it->rc == 0 ? sb : "null", it->rc == 0 ? mb : "null",
+               label, note);
     }
     ch->written++;
 }
@@ -176,7 +180,7 @@ static int run_chunk(const opts_t *o, mrl_ensemble_t *e, chunk_t *ch)
         if (ch->b.items[k].rc != 0 && !o->quiet)
             fprintf(stderr, "mirlens predict: %s: no hairpin loop in the fold; not scored\n",
                     ch->id[k]);
-        write_row(o, ch, k, ch->b.prob[k]);
+        write_row(o, ch, k, ch->b.prob[k], ch->b.margin[k]);
         if (o->images && ch->b.items[k].rc == 0 && write_png(o, ch, k))
             return CLI_ERR;
     }
@@ -340,9 +344,9 @@ int cmd_predict(int argc, char **argv)
     }
     cli_precision_note("predict", o.precision, mrl_ensemble_nn(ens, 0), o.quiet);
     if (o.format == FMT_TSV)
-        printf("id\tlength\tstructure\tmfe\tscore\tlabel\tnote\n");
+        printf("id\tlength\tstructure\tmfe\tscore\tmargin\tlabel\tnote\n");
     else if (o.format == FMT_CSV)
-        printf("id,length,structure,mfe,score,label,note\n");
+        printf("id,length,structure,mfe,score,margin,label,note\n");
     else
         printf("[\n");
     cli_progress_t prog;

@@ -11,6 +11,8 @@
 #include "../util/util.h"
 #include "report.h"
 
+#define MATURE_INK "#e08a00" /* the ring of a mature miRNA's nucleotides */
+
 /* ---- colours, escapes ------------------------------------------------------------- */
 
 void mrl_report_colour(float v, uint8_t rgb[3])
@@ -81,14 +83,50 @@ static float robust_max(const float *v, size_t n)
     return r;
 }
 
-int mrl_report_overlay(const uint8_t *rgb, const float *map, int scale, uint8_t **out, int *w,
-                       int *h)
+void rpt_num(char *buf, size_t cap, double v)
+{
+    snprintf(buf, cap, "%.2g", v);
+    if (!strcmp(buf, "-0"))
+        snprintf(buf, cap, "0");
+}
+
+/* The colour bar of the overlay from row y0 (bar rows high, W wide): the diverging colours
+ * from -mx to +mx, five ticks with their values below, and the unit under them. */
+static void colour_bar(uint8_t *o, int W, int H, int y0, int bar, int ps, float mx,
+                       const char *unit)
+{
+    static const uint8_t ink[3] = {34, 34, 34};
+    for (int y = y0; y < y0 + bar; y++)
+        for (int x = 0; x < W; x++)
+            mrl_report_colour(2.0f * ((float)x + 0.5f) / (float)W - 1.0f,
+                              o + 3 * ((size_t)y * (size_t)W + (size_t)x));
+    int ty = y0 + bar, tick = 2 * ps;
+    for (int t = 0; t <= 4; t++) {
+        int x = t * (W - ps) / 4; /* the last tick inside the picture */
+        for (int y = ty; y < ty + tick; y++)
+            for (int dx = 0; dx < ps; dx++)
+                memcpy(o + 3 * ((size_t)y * (size_t)W + (size_t)(x + dx)), ink, 3);
+        char num[32];
+        rpt_num(num, sizeof num, (double)mx * (t - 2) / 2.0);
+        int tw = rpt_font_width(num, ps), lx = x - tw / 2;
+        lx = MRL_MAX(0, MRL_MIN(W - tw, lx));
+        rpt_font_draw(o, W, H, lx, ty + tick + ps, ps, num, ink);
+    }
+    if (unit)
+        rpt_font_draw(o, W, H, MRL_MAX(0, (W - rpt_font_width(unit, ps)) / 2), ty + tick + 10 * ps,
+                      ps, unit, ink);
+}
+
+int mrl_report_overlay(const uint8_t *rgb, const float *map, int scale, const char *title,
+                       const char *unit, uint8_t **out, int *w, int *h)
 {
     if (!rgb || !map || !out || scale < 2 || scale > 16)
         return mrl_err_set(MRL_ERR_ARG, "overlay: bad arguments");
-    /* the image, a gap, the overlay, a gap, the colour bar */
+    /* a title line, the image, a gap, the overlay, a gap, the colour bar, its ticks,
+     * numbers and unit; texts in dots of ps pixels, 9 dots a line */
     int W = MRL_IMG_W * scale, panel = MRL_IMG_H * scale, gap = scale, bar = 2 * scale;
-    int H = 2 * panel + 2 * gap + bar;
+    int ps = MRL_MAX(1, scale / 4), line = 9 * ps, head = title ? line + ps : 0;
+    int H = head + 2 * panel + 2 * gap + bar + 2 * ps + line + (unit ? line : 0) + ps;
     uint8_t *o = malloc((size_t)W * (size_t)H * 3);
     if (!o)
         return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
@@ -102,8 +140,8 @@ int mrl_report_overlay(const uint8_t *rgb, const float *map, int scale, uint8_t 
             uint8_t heat[3];
             mrl_report_colour(map[p] * inv, heat);
             int white = b[0] == 255 && b[1] == 255 && b[2] == 255;
-            uint8_t *top = o + 3 * ((size_t)y * (size_t)W + (size_t)x);
-            uint8_t *mid = o + 3 * ((size_t)(y + panel + gap) * (size_t)W + (size_t)x);
+            uint8_t *top = o + 3 * ((size_t)(y + head) * (size_t)W + (size_t)x);
+            uint8_t *mid = o + 3 * ((size_t)(y + head + panel + gap) * (size_t)W + (size_t)x);
             /* drawn pixels: the map's colour darkened a little by the base's grey level, so
              * the bars stay visible without their colours competing with the map's */
             int grey = (77 * b[0] + 151 * b[1] + 28 * b[2]) >> 8;
@@ -112,11 +150,11 @@ int mrl_report_overlay(const uint8_t *rgb, const float *map, int scale, uint8_t 
                 mid[c] = white ? heat[c] : (uint8_t)(heat[c] * (192 + grey / 4) / 255);
             }
         }
-    for (int y = 2 * panel + 2 * gap; y < H; y++)
-        for (int x = 0; x < W; x++) {
-            uint8_t *px = o + 3 * ((size_t)y * (size_t)W + (size_t)x);
-            mrl_report_colour(2.0f * ((float)x + 0.5f) / (float)W - 1.0f, px);
-        }
+    if (title) {
+        static const uint8_t ink[3] = {0, 0, 0};
+        rpt_font_draw(o, W, H, ps, ps, ps, title, ink);
+    }
+    colour_bar(o, W, H, head + 2 * panel + 2 * gap, bar, ps, mx, unit);
     *out = o, *w = W, *h = H;
     return 0;
 }
@@ -171,8 +209,41 @@ static void layout(const int *pt, size_t n, int o, int k, pt_t *xy)
     free(cx), free(row);
 }
 
+/* Whether p is in a mature range {s5, e5, s3, e3} (0-based inclusive, -1 for none). */
+static int in_mature(const int *mature, size_t p)
+{
+    for (int a = 0; mature && a < 2; a++)
+        if (mature[2 * a] >= 0 && (int)p >= mature[2 * a] && (int)p <= mature[2 * a + 1])
+            return 1;
+    return 0;
+}
+
+/* 5'/3' at the ends and the position every 10 nt, set outwards from the drawing's middle
+ * line (y = mid): above the 5' arm, below the 3' arm, beside the loop. */
+static void svg_labels(FILE *fp, size_t n, const pt_t *xy, float mid)
+{
+    fputs("<g font-family=\"sans-serif\" font-size=\"10\" fill=\"#555\" "
+          "text-anchor=\"middle\">\n",
+          fp);
+    for (size_t p = 9; p < n; p += 10) {
+        float dy = xy[p].y < mid - 1 ? -13 : xy[p].y > mid + 1 ? 21 : 4;
+        float dx = dy == 4 ? 16 : 0;
+        fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\">%zu</text>\n",
+                (double)(xy[p].x + dx), (double)(xy[p].y + dy), p + 1);
+    }
+    fputs("</g>\n<g font-family=\"sans-serif\" font-size=\"12\" font-weight=\"bold\" "
+          "text-anchor=\"end\">\n",
+          fp);
+    fprintf(fp, "<text class=\"end5\" x=\"%.1f\" y=\"%.1f\">5&#8242;</text>\n",
+            (double)xy[0].x - 11, (double)xy[0].y + 4);
+    int line = n > 1 && xy[n - 1].y == xy[0].y; /* no hairpin: 3' at the right end */
+    fprintf(fp, "<text class=\"end3\" x=\"%.1f\" y=\"%.1f\"%s>3&#8242;</text>\n</g>\n",
+            (double)xy[n - 1].x + (line ? 11 : -11), (double)xy[n - 1].y + 4,
+            line ? " text-anchor=\"start\"" : "");
+}
+
 static void svg_body(FILE *fp, const char *seq, const int *pt, size_t n, const pt_t *xy,
-                     const float *attr, float mx)
+                     const float *attr, float mx, const int *mature)
 {
     fputs("<g stroke=\"#999\" stroke-width=\"1.5\" fill=\"none\">\n<polyline points=\"", fp);
     for (size_t p = 0; p < n; p++)
@@ -185,19 +256,50 @@ static void svg_body(FILE *fp, const char *seq, const int *pt, size_t n, const p
     fputs("</g>\n<g font-family=\"monospace\" font-size=\"11\" text-anchor=\"middle\">\n", fp);
     for (size_t p = 0; p < n; p++) {
         uint8_t c[3];
+        int m = in_mature(mature, p);
         mrl_report_colour(mx > 0 ? attr[p] / mx : 0, c);
-        fprintf(
-            fp,
-            "<g><title>%zu %c %.4g</title><circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" "
-            "fill=\"#%02x%02x%02x\" stroke=\"#444\"/><text x=\"%.1f\" y=\"%.1f\">%c</text></g>\n",
-            p + 1, seq[p], (double)attr[p], (double)xy[p].x, (double)xy[p].y, c[0], c[1], c[2],
-            (double)xy[p].x, (double)xy[p].y + 4, seq[p]);
+        fprintf(fp,
+                "<g><title>%zu %c %.4g%s</title><circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" "
+                "fill=\"#%02x%02x%02x\" stroke=\"%s\"%s/><text x=\"%.1f\" "
+                "y=\"%.1f\">%c</text></g>\n",
+                p + 1, seq[p], (double)attr[p], m ? " mature" : "", (double)xy[p].x,
+                (double)xy[p].y, c[0], c[1], c[2], m ? MATURE_INK : "#444",
+                m ? " stroke-width=\"3\"" : "", (double)xy[p].x, (double)xy[p].y + 4, seq[p]);
     }
     fputs("</g>\n", fp);
 }
 
+/* The colour bar under the drawing: -mx, 0, +mx, the unit; the mature ring's key. */
+static void svg_key(FILE *fp, float mx, const char *unit, int mature)
+{
+    fputs("<g font-family=\"sans-serif\" font-size=\"11\">\n", fp);
+    for (int i = 0; i < 21; i++) {
+        uint8_t c[3];
+        mrl_report_colour((float)(i - 10) / 10.0f, c);
+        fprintf(fp, "<rect x=\"%d\" y=\"160\" width=\"8\" height=\"12\" fill=\"#%02x%02x%02x\"/>\n",
+                20 + 8 * i, c[0], c[1], c[2]);
+    }
+    char lo[32], hi[32];
+    rpt_num(lo, sizeof lo, (double)-mx);
+    rpt_num(hi, sizeof hi, (double)mx);
+    fprintf(fp,
+            "<g text-anchor=\"middle\"><text class=\"barnum\" x=\"24\" y=\"186\">%s</text>"
+            "<text class=\"barnum\" x=\"104\" y=\"186\">0</text><text class=\"barnum\" "
+            "x=\"184\" y=\"186\">%s</text></g>\n<text class=\"unit\" x=\"200\" y=\"170\">",
+            lo, hi);
+    mrl_report_escape(fp, unit ? unit : "attribution");
+    fputs("</text>\n", fp);
+    if (mature)
+        fprintf(fp,
+                "<circle cx=\"28\" cy=\"204\" r=\"6\" fill=\"white\" stroke=\"%s\" "
+                "stroke-width=\"3\"/><text x=\"40\" y=\"208\">mature miRNA</text>\n",
+                MATURE_INK);
+    fputs("</g>\n", fp);
+}
+
 int mrl_report_hairpin_svg(const char *path, const char *seq, size_t n, const int *pt,
-                           const mrl_hairpin_t *h, const float *attr, const char *title)
+                           const mrl_hairpin_t *h, const float *attr, const char *title,
+                           const int *mature, const char *unit)
 {
     if (!path || !seq || !pt || !attr || n == 0)
         return mrl_err_set(MRL_ERR_ARG, "svg: bad arguments");
@@ -213,30 +315,24 @@ int mrl_report_hairpin_svg(const char *path, const char *seq, size_t n, const in
     if (!rc)
         rc = mrl_atomic_open(&af, path);
     if (!rc) {
-        float W = 60, mx = max_abs(attr, n);
-        for (size_t p = 0; p < n; p++)
+        float W = 420, mx = max_abs(attr, n);
+        int has_mature = 0;
+        for (size_t p = 0; p < n; p++) {
             W = MRL_MAX(W, xy[p].x + 60);
+            has_mature |= in_mature(mature, p);
+        }
         fprintf(af.fp,
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/"
-                "2000/svg\" width=\"%.0f\" height=\"200\" viewBox=\"0 0 %.0f 200\">\n"
+                "2000/svg\" width=\"%.0f\" height=\"220\" viewBox=\"0 0 %.0f 220\">\n"
                 "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
                 "<text x=\"10\" y=\"20\" font-family=\"sans-serif\" font-size=\"13\">",
                 (double)W, (double)W);
         mrl_report_escape(af.fp, title ? title : "");
         fprintf(af.fp, "</text>\n");
-        svg_body(af.fp, seq, pt, n, xy, attr, mx);
-        fputs("<g font-family=\"sans-serif\" font-size=\"11\">\n", af.fp);
-        for (int i = 0; i < 21; i++) {
-            uint8_t c[3];
-            mrl_report_colour((float)(i - 10) / 10.0f, c);
-            fprintf(af.fp,
-                    "<rect x=\"%d\" y=\"160\" width=\"8\" height=\"12\" fill=\"#%02x%02x%02x\"/>\n",
-                    60 + 8 * i, c[0], c[1], c[2]);
-        }
-        fprintf(af.fp,
-                "<text x=\"10\" y=\"170\">%.3g</text><text x=\"234\" y=\"170\">%.3g</text>\n"
-                "</g>\n</svg>\n",
-                (double)-mx, (double)mx);
+        svg_body(af.fp, seq, pt, n, xy, attr, mx, mature);
+        svg_labels(af.fp, n, xy, 85);
+        svg_key(af.fp, mx, unit, has_mature);
+        fputs("</svg>\n", af.fp);
         rc = mrl_atomic_commit(&af);
     }
     free(xy);

@@ -99,39 +99,32 @@ static const char page_css[] =
 
 /* Checks, once the page has loaded, that every picture could be drawn: a broken one is
  * reported on the browser console and marked on <body> (what the headless-browser test reads). */
-static const char page_check[] =
-    "<script>\nwindow.addEventListener(\"load\", function () {\n"
-    "  var bad = 0, im = document.images;\n"
-    "  for (var i = 0; i < im.length; i++)\n"
-    "    if (!im[i].complete || im[i].naturalWidth === 0) {\n"
-    "      bad++;\n"
-    "      console.error(\"mirlens report: cannot load \" + im[i].getAttribute(\"src\"));\n"
-    "    }\n"
-    "  document.body.setAttribute(\"data-images\", bad ? \"broken\" : \"ok\");\n"
-    "  document.body.setAttribute(\"data-images-n\", String(im.length));\n"
-    "});\n</script>\n";
-
 /* NAME.M.png and NAME.M.svg in dir: method j's map over the example's image, and its
- * drawing coloured by the nucleotides' attributions attr. */
+ * drawing coloured by the nucleotides' attributions attr, the duplex ringed when placed. */
 static int example_pictures(const char *dir, const mrl_explain_set_t *s,
                             const mrl_explain_example_t *e, const char *name, int j,
                             const float *attr, int scale)
 {
     const mrl_explain_rec_t *r = &s->rec[e->rec];
-    const char *method = mrl_explain_method_name(s->methods[j]);
-    char stem[512], title[512];
-    snprintf(stem, sizeof stem, "%s.%s", name, method);
-    snprintf(title, sizeof title, "%s - %s", r->id, method);
-    char *png = rpt_path(dir, stem, ".png", ""), *svg = rpt_path(dir, stem, ".svg", "");
-    uint8_t *pic = NULL;
-    int w, h, rc = png && svg ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    if (!rc)
-        rc = mrl_report_overlay(e->hp.rgb, e->map2d + (size_t)j * PLANE, scale, &pic, &w, &h);
-    if (!rc)
-        rc = mrl_png_write(png, pic, w, h, 1);
-    if (!rc)
-        rc = mrl_report_hairpin_svg(svg, r->seq, r->len, e->partner, &e->hp, attr, title);
-    free(png), free(svg), free(pic);
+    char stem[512];
+    snprintf(stem, sizeof stem, "%s.%s", name, mrl_explain_method_name(s->methods[j]));
+    char *path = rpt_path(dir, stem, "", "");
+    mrl_report_map_t m = {.id = r->id,
+                          .method = s->methods[j],
+                          .prob = r->prob,
+                          .margin = NAN,
+                          .rgb = e->hp.rgb,
+                          .map = e->map2d + (size_t)j * PLANE,
+                          .seq = r->seq,
+                          .n = r->len,
+                          .partner = e->partner,
+                          .context = e->context,
+                          .hp = &e->hp,
+                          .attr = attr,
+                          .mature = r->duplex[0] >= 0 || r->duplex[2] >= 0 ? r->duplex : NULL,
+                          .scale = scale};
+    int rc = path ? mrl_report_map_pictures(path, &m) : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    free(path);
     return rc;
 }
 
@@ -179,7 +172,7 @@ static int example_page(const char *dir, const mrl_explain_set_t *s, const mrl_e
         fputs("</div>\n", fp);
     }
     if (!rc) {
-        fprintf(html.fp, "%s</body>\n</html>\n", page_check);
+        fprintf(html.fp, "%s</body>\n</html>\n", rpt_page_check);
         rc = mrl_atomic_commit(&html);
     }
     mrl_atomic_abort(&html);
@@ -236,9 +229,10 @@ static void method_row(const mrl_explain_set_t *s, int j, FILE *fp)
     } else {
         fputs("<td colspan=\"6\">not run</td>", fp);
     }
-    int sp = mrl_sanity_verdict(sa, j);
+    int sp = mrl_sanity_verdict(sa, j), rec = mrl_explain_method_sanity(s->methods[j], NULL);
     if (sp < 0) {
-        fputs("<td colspan=\"5\">not run</td></tr>\n", fp);
+        fprintf(fp, "<td colspan=\"5\">not run</td><td class=\"%s\">%s</td></tr>\n",
+                rec ? "ok" : "bad", rec ? "passed" : "failed");
         return;
     }
     fprintf(fp, "<td>%.3f</td><td>%.3f</td><td>%.3f</td>", mrl_sanity_cascade_mean(sa, j),
@@ -248,7 +242,8 @@ static void method_row(const mrl_explain_set_t *s, int j, FILE *fp)
         fprintf(fp, "<td>%.3f</td>", sa->rho_s[(size_t)j * cols + (size_t)sa->L + 1]);
     else
         fputs("<td>not run</td>", fp);
-    fprintf(fp, "<td class=\"%s\">%s</td></tr>\n", sp ? "ok" : "bad", sp ? "passed" : "failed");
+    fprintf(fp, "<td class=\"%s\">%s</td><td class=\"%s\">%s</td></tr>\n", sp ? "ok" : "bad",
+            sp ? "passed" : "failed", rec ? "ok" : "bad", rec ? "passed" : "failed");
 }
 
 /* The methods, most faithful first (insertion minus deletion area), with their verdicts. */
@@ -271,7 +266,8 @@ static void report_methods(const mrl_explain_set_t *s, FILE *fp)
           "<th>insertion AUC &uarr;</th><th>random</th><th>insertion &minus; deletion</th>"
           "<th>faithful</th><th>mean |&rho;| over the cascade</th><th>&rho;, all layers random"
           "</th><th>&rho; |map|, all layers random</th><th>&rho;, shuffled labels</th>"
-          "<th>sanity</th></tr>\n",
+          "<th>sanity (measured here)</th><th>sanity (recorded for the shipped model)</th>"
+          "</tr>\n",
           fp);
     for (int i = 0; i < M; i++)
         method_row(s, order[i], fp);
@@ -440,7 +436,7 @@ static void report_links(const mrl_explain_set_t *s, FILE *fp)
               fp);
     if (s->sanity.rho_a)
         fputs("<li><a href=\"sanity.tsv\">sanity.tsv</a></li>\n", fp);
-    fprintf(fp, "</ul>\n%s</body>\n</html>\n", page_check);
+    fprintf(fp, "</ul>\n%s</body>\n</html>\n", rpt_page_check);
 }
 
 static int write_index(const char *dir, const mrl_explain_set_t *s, const mrl_report_set_opts_t *o,

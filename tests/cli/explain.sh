@@ -45,9 +45,41 @@ awk -F'\t' 'NR > 1 && $6 == "gradient" { if ($4 != ".") p[$1 " " $2] = $4; n++ }
     ok || bad "partners not symmetric"
 awk -F'\t' 'NR > 1 && $5 !~ /^(stem|bulge|interior-loop|terminal-loop|multiloop|flank5|flank3|exterior)$/ { exit 1 }' \
     "$tsv" && ok || bad "unknown context"
-# summary.tsv: integrated-gradients and kernel-shap report a gap, gradient does not
-awk -F'\t' '$2 == "integrated-gradients" && $7 != "." { g++ } $2 == "gradient" && $7 != "." { exit 1 }
-    END { exit g != 2 }' "$T/a/summary.tsv" && ok || bad "summary gaps"
+# summary.tsv: integrated-gradients and kernel-shap report a gap, gradient does not; score
+# is P(pre-miRNA) as predict prints it, margin its logit, logit the explained one (z1)
+sum="$T/a/summary.tsv"
+[ "$(head -1 "$sum")" = "$(printf 'id\tmethod\tscore\tmargin\tlogit\treference\ttotal\tgap\tnote')" ] &&
+    ok || bad "summary header: $(head -1 "$sum")"
+awk -F'\t' '$2 == "integrated-gradients" && $8 != "." { g++ } $2 == "gradient" && $8 != "." { exit 1 }
+    END { exit g != 2 }' "$sum" && ok || bad "summary gaps"
+"$M" predict -q -m "$T/m.mrlm" "$T/in.fa" > "$T/pred.tsv"
+awk -F'\t' 'NR == FNR { if (FNR > 1 && $5 != "") p[$1] = $5 " " $6; next }
+    FNR > 1 { split(p[$1], q, " "); d = $3 - q[1]; e = $4 - q[2]
+        if (d > 1e-6 || d < -1e-6 || e > 1e-4 || e < -1e-4) exit 1; n++ } END { exit n != 12 }' \
+    "$T/pred.tsv" "$sum" && ok || bad "summary score/margin differ from predict's"
+awk -F'\t' 'FNR > 1 { if ($5 == "" || $5 == ".") exit 1
+        if ($2 == "integrated-gradients") { d = $8 - ($7 - ($5 - $6)); if (d > 1e-4 || d < -1e-4) exit 1 } }' \
+    "$sum" && ok || bad "summary: gap is not total - (logit - reference)"
+# index.html reads for a biologist: legend, units, verdicts (smoothgrad-guided fails and is
+# named as the seed's method), numbers in words
+html="$T/a/index.html"
+for want in 'How to read the pictures' 'class="legend"' 'logit contribution per pixel' \
+    'logit gradient per pixel' 'sanity check: FAILS (recorded)' 'sanity check: passes (recorded)' \
+    "the seed's method (Cordero et al. 2019)" 'completeness gap' 'score minus reference score' \
+    'total attribution' 'read the magnitude, not the sign'; do
+    grep -qF "$want" "$html" && ok || bad "index.html lacks '$want'"
+done
+# the legend's colours are the encoder's: A yellow, C blue, G red, U green
+grep -q 'fill="#ffff00"/><text x="22" y="37">A<' "$html" && grep -q 'fill="#00ff00"/><text x="22" y="97">U (T)<' "$html" &&
+    ok || bad "legend colours"
+# the structure drawing: 5'/3' ends, ticks every 10 nt, a colour bar with numbers and unit
+id1=$(echo $ids | cut -d' ' -f1)
+svg="$T/a/$id1.integrated-gradients.svg"
+grep -q 'class="end5"' "$svg" && grep -q 'class="end3"' "$svg" && ok || bad "svg: no 5'/3' labels"
+n1=$(awk 'NR == 2 { print length($0) }' "$T/in.fa")
+[ "$(grep -o 'class="tick"' "$svg" | wc -l)" -eq $((n1 / 10)) ] && ok || bad "svg: ticks every 10 nt"
+grep -q 'class="unit"[^>]*>logit contribution per nucleotide<' "$svg" && [ "$(grep -o 'class="barnum"' "$svg" | wc -l)" -eq 3 ] &&
+    ok || bad "svg: colour bar numbers and unit"
 # index.html: offline (no http links), every relative link exists
 html="$T/a/index.html"
 grep -q '</html>' "$html" && ok || bad "index.html incomplete"
@@ -101,6 +133,22 @@ expect option 2 "unknown option" -- "$M" explain --bogus -o "$T/x"
 expect twoinputs 2 "one input" -- "$M" explain -m "$T/m.mrlm" "$T/in.fa" "$T/in.fa" -o "$T/x"
 expect help 0 "" -- "$M" explain --help
 grep -q 'Usage: mirlens explain' "$T/out" && ok || bad "help text"
+# the help prints the library's default method (integrated-gradients since issue 24)
+grep -A1 -- '--method LIST' "$T/out" | grep -q ' integrated-gradients (ig for short)' && ok || bad "help: default method"
+# --mature: the annotated matures of hsa-let-7a-1 (miRBase 21) ringed in its drawing, one
+# ring per mature nucleotide, as many as the table's ranges hold
+MT="$S/data/mirbase/v21/mature_positions.tsv.gz"
+if [ -r "$MT" ]; then
+    awk '/^>/ { n++ } n == 1' examples/hairpins.fa > "$T/let7a.fa"
+    expect mature 0 "" -- "$M" explain -q -m "$T/m.mrlm" --method gradient --scale 2 --mature "$MT" \
+        "$T/let7a.fa" -o "$T/mat"
+    want=$(zcat "$MT" | awk -F'\t' '$1 == "hsa-let-7a-1" { n += $6 - $5 + 1 } END { print n }')
+    [ "$(grep -c ' mature</title>' "$T/mat/hsa-let-7a-1.gradient.svg")" -eq "$want" ] && [ "$want" -gt 40 ] &&
+        ok || bad "--mature: rings"
+    expect mature-bad 1 "mirlens explain: " -- "$M" explain -q -m "$T/m.mrlm" --mature "$T/in.fa" "$T/let7a.fa" -o "$T/mat2"
+else
+    skip "--mature: $MT not found"
+fi
 # runtime errors
 expect missing 1 "mirlens explain: " -- "$M" explain -m "$T/m.mrlm" "$T/none.fa" -o "$T/x"
 expect badmodel 1 "mirlens explain: " -- "$M" explain -m "$T/in.fa" "$T/in.fa" -o "$T/x"
@@ -116,6 +164,6 @@ expect outfile 1 "mirlens explain: " -- "$M" explain -q -m "$T/m.mrlm" "$T/in.fa
 printf '>short\nGGGGAAACCCCUUUUGGGGAAACCCCAAAA\n' > "$T/short.fa"
 expect length-note 0 "1 sequence outside the lengths the model was trained on" -- \
     "$M" explain --method gradient -o "$T/len" "$T/short.fa"
-[ "$(awk -F'\t' 'NR == 2 { print $8 }' "$T/len/summary.tsv")" = length ] && ok || bad "summary note"
+[ "$(awk -F'\t' 'NR == 2 { print $9 }' "$T/len/summary.tsv")" = length ] && ok || bad "summary note"
 grep -q 'class="warn"' "$T/len/index.html" && ok || bad "no warning in index.html"
 summary

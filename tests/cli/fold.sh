@@ -43,6 +43,11 @@ expect mixed 1 "not FASTA" -- "$M" fold "$T/mixed.fa"
 expect badopt 2 "unknown option" -- "$M" fold --bogus examples/hairpins.fa
 expect badthreads 2 "invalid value" -- "$M" fold -j 0 examples/hairpins.fa
 expect badparams 1 "cannot open" -- "$M" fold --params "$T/none.par" examples/hairpins.fa
+# RNAfold habits: --noPS changes nothing, --noLP (another fold) is refused
+expect nops 0 "" -- "$M" fold --noPS examples/hairpins.fa
+same "$T/out" $D/hairpins.out noPS
+expect nolp 2 "mirlens fold: --noLP is not supported" -- "$M" fold --noLP examples/hairpins.fa
+[ -s "$T/out" ] && bad "nolp: output written" || ok
 expect help 0 "" -- "$M" fold --help
 grep -q 'Usage: mirlens fold' "$T/out" && ok || bad "help text"
 expect modern 0 "" -- "$M" fold --params turner2004 --tsv examples/hairpins.fa

@@ -69,7 +69,7 @@ expect ensemble-bad 1 "nope.mrlm" -- "$M" eval -q -m "$T/a.mrlm" -m "$T/nope.mrl
 # the logistic of the mean of the two models' own logit margins, computed here by hand
 # from each model's probabilities (6 decimals: margins to ~4e-6)
 by_hand() { # SCORES_A SCORES_B -> id, ensemble probability
-    paste "$1" "$2" | awk -F'\t' 'NR > 1 { a = log($3 / (1 - $3)); b = log($6 / (1 - $6))
+    paste "$1" "$2" | awk -F'\t' 'NR > 1 { a = log($3 / (1 - $3)); b = log($7 / (1 - $7))
         printf "%s\t%.9f\n", $1, 1 / (1 + exp(-(a + b) / 2)) }'
 }
 close_to() { # GOT WANT: same ids, every score within 2e-6
@@ -82,6 +82,14 @@ grep -q '0\.5[0-9]*[1-9]' "$T/as.want" && ! cmp -s "$T/a.scores" "$T/s.scores" &
 "$M" eval -q -m "$T/a.mrlm" -m "$T/s.mrlm" --pos "$T/pos.fa" --neg "$T/neg.fa" --scores "$T/as.scores" > /dev/null
 awk -F'\t' 'NR > 1 { print $1 "\t" $3 }' "$T/as.scores" > "$T/as.got"
 close_to "$T/as.got" "$T/as.want" && ok || bad "eval ensemble: not the mean logit margin: $(paste "$T/as.got" "$T/as.want" | head -3)"
+# the margin column: ln(score / (1 - score)) of each model (4 decimals), and the ensemble's
+# the mean of its models' margins
+[ "$(head -1 "$T/as.scores")" = "$(printf 'id\tlabel\tscore\tmargin')" ] && ok || bad "scores header"
+awk -F'\t' 'NR > 1 { d = $4 - log($3 / (1 - $3)); if (d > 2e-4 || d < -2e-4) bad = 1; n++ }
+    END { exit bad || n != 12 }' "$T/s.scores" && ok || bad "eval margin is not the logit of the score"
+paste "$T/a.scores" "$T/s.scores" "$T/as.scores" | awk -F'\t' 'NR > 1 { d = $12 - ($4 + $8) / 2
+    if (d > 2e-4 || d < -2e-4) bad = 1 } END { exit bad || NR != 13 }' && ok ||
+    bad "eval ensemble margin: not the mean of the models' margins"
 cat "$T/pos.fa" "$T/neg.fa" > "$T/all.fa"
 "$M" predict -q -m "$T/a.mrlm" -m "$T/s.mrlm" "$T/all.fa" | awk -F'\t' 'NR > 1 { print $1 "\t" $5 }' > "$T/asp.got"
 close_to "$T/asp.got" "$T/as.want" && ok || bad "predict ensemble: not the mean logit margin: $(paste "$T/asp.got" "$T/as.want" | head -3)"
