@@ -5,6 +5,7 @@
 #   make bench      benchmarks (bench/README.md)
 #   make KERAS=0    without `mirlens import-keras` (no HDF5/cJSON; default KERAS=auto)
 #   make format / format-check / clean
+#   make install / uninstall   PREFIX (/usr/local), DESTDIR, LIBDIR, ... (below)
 CC      ?= cc
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
@@ -77,8 +78,121 @@ TOOL_BIN = $(TOOL_SRC:%.c=$(BUILD)/%)
 LIBA     = $(if $(filter build,$(BUILD)),libmirlens.a,$(BUILD)/libmirlens.a)
 EXE      = $(if $(filter build,$(BUILD)),mirlens,$(BUILD)/mirlens)
 
+# ---- shared library, install, pkg-config, man pages, completion, Python (issue 24) ----
+.DEFAULT_GOAL := all
+# One version, MRL_VERSION of include/mirlens.h: libmirlens.so.MAJOR.MINOR.PATCH with
+# SONAME libmirlens.so.MAJOR. Only the functions the public header declares are exported
+# (a version script made from it). The CLI and the tests keep linking libmirlens.a.
+VERSION := $(shell sed -n 's/^\#define MRL_VERSION "\(.*\)"/\1/p' include/mirlens.h)
+MAJOR   := $(firstword $(subst ., ,$(VERSION)))
+SONAME   = libmirlens.so.$(MAJOR)
+SODIR    = $(if $(filter build,$(BUILD)),.,$(BUILD))
+SO       = $(SODIR)/libmirlens.so.$(VERSION)
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
+# Debian's python3 reads /usr/lib/python3/dist-packages (packages) and
+# /usr/local/lib/python3.X/dist-packages (local installs)
+PYTHON  ?= /usr/bin/python3
+PYTHONDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/python3/dist-packages,$(PREFIX)/lib/$(shell \
+               $(PYTHON) -c 'import sys; print("python%d.%d" % sys.version_info[:2])' \
+               2>/dev/null || echo python3)/dist-packages)
+HELP2MAN ?= help2man
+comma   := ,
+# the subcommands, from the command table of src/cli/main.c
+SUBCMDS := $(shell sed -n 's/^ *{"\([a-z-]*\)", cmd_.*/\1/p' src/cli/main.c)
+DATA     = models/default.mrlm models/genome.mrlm models/background.u8 models/background.names
+MANPAGES = $(BUILD)/man/mirlens.1 $(SUBCMDS:%=$(BUILD)/man/mirlens-%.1)
+
+# the data directory compiled into mrl_data_dir(); datadir.cfg holds the last one
+$(BUILD)/src/util/datapath.o: CPPFLAGS += -DMRL_DATADIR='"$(DATADIR)/mirlens"'
+$(BUILD)/src/util/datapath.o: $(BUILD)/datadir.cfg
+$(BUILD)/datadir.cfg: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)/mirlens' | cmp -s - $@ || echo '$(DATADIR)/mirlens' > $@
+
+$(BUILD)/libmirlens.map: include/mirlens.h
+	@mkdir -p $(dir $@)
+	{ echo 'MIRLENS_$(MAJOR) {'; echo 'global:'; \
+	  grep -o '\bmrl_[a-z0-9_]*(' $< | tr -d '(' | sort -u | sed 's/.*/    &;/'; \
+	  echo 'local: *;'; echo '};'; } > $@
+
+$(SO): $(LIB_OBJ) $(BUILD)/libmirlens.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+	  -Wl,--version-script=$(BUILD)/libmirlens.map -o $@ $(LIB_OBJ) $(LDLIBS)
+	ln -sf libmirlens.so.$(VERSION) $(SODIR)/$(SONAME)
+	ln -sf $(SONAME) $(SODIR)/libmirlens.so
+
+# pkg-config file; paths under PREFIX are written as ${prefix}/..., so that
+# pkg-config --define-variable=prefix=DIR finds a moved (or DESTDIR) tree
+PC = prefix=$(PREFIX)\nincludedir=$(INCLUDEDIR:$(PREFIX)%=$${prefix}%)\n$\
+     libdir=$(LIBDIR:$(PREFIX)%=$${prefix}%)\n\nName: mirlens\n$\
+     Description: find pre-miRNAs with a CNN over hairpin images\nVersion: $(VERSION)\n$\
+     Cflags: -I$${includedir}\nLibs: -L$${libdir} -lmirlens\nLibs.private: $(LDLIBS)\n
+$(BUILD)/mirlens.pc: FORCE
+	@mkdir -p $(dir $@)
+	@printf '$(PC)' | cmp -s - $@ || printf '$(PC)' > $@
+
+# man pages from each command's --help (Debian's help2man): mirlens(1) with the command
+# list, and mirlens-CMD(1) from a two-line wrapper named so (help2man takes the page's name
+# from the program's)
+man: $(MANPAGES)
+$(BUILD)/man/mirlens.1: $(EXE)
+	@command -v $(HELP2MAN) >/dev/null || { echo "make: $(HELP2MAN) not found: the man \
+	  pages are made with Debian's help2man (apt-get install help2man)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	printf '[SEE ALSO]\n%s\n' '$(patsubst %,mirlens-%(1)$(comma),$(SUBCMDS))' | \
+	  sed 's/,$$/./' > $(BUILD)/man/see-also.h2m
+	$(HELP2MAN) -N -n 'find pre-miRNAs with a CNN and explain its decisions' \
+	  --version-string=$(VERSION) -i $(BUILD)/man/see-also.h2m -o $@ ./$(EXE)
+$(BUILD)/man/mirlens-%.1: $(EXE)
+	@mkdir -p $(BUILD)/man/bin
+	printf '#!/bin/sh\nexec "%s" %s "$$@"\n' '$(abspath $(EXE))' '$*' > $(BUILD)/man/bin/mirlens-$*
+	chmod +x $(BUILD)/man/bin/mirlens-$*
+	$(HELP2MAN) -N -n "$$(./$(EXE) --help | sed -n 's/^  $* *//p')" \
+	  --version-string=$(VERSION) -o $@ $(BUILD)/man/bin/mirlens-$*
+
+install: all man $(BUILD)/mirlens.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATADIR)/mirlens/examples $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(PYTHONDIR)/mirlens
+	install -m 755 $(EXE) $(DESTDIR)$(BINDIR)/mirlens
+	install -m 644 $(SO) $(LIBA) $(DESTDIR)$(LIBDIR)/
+	ln -sf libmirlens.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmirlens.so
+	install -m 644 include/mirlens.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(BUILD)/mirlens.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 644 $(DATA) $(DESTDIR)$(DATADIR)/mirlens/
+	install -m 644 examples/hairpins.fa $(DESTDIR)$(DATADIR)/mirlens/examples/
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 completion/mirlens.bash $(DESTDIR)$(COMPLETIONDIR)/mirlens
+	install -m 644 python/mirlens/*.py $(DESTDIR)$(PYTHONDIR)/mirlens/
+	echo 'LIBDIR = "$(LIBDIR)"' > $(DESTDIR)$(PYTHONDIR)/mirlens/_config.py
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mirlens $(DESTDIR)$(LIBDIR)/libmirlens.so.$(VERSION) \
+	  $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmirlens.so \
+	  $(DESTDIR)$(LIBDIR)/libmirlens.a $(DESTDIR)$(INCLUDEDIR)/mirlens.h \
+	  $(DESTDIR)$(PKGCONFIGDIR)/mirlens.pc $(DESTDIR)$(COMPLETIONDIR)/mirlens \
+	  $(MANPAGES:$(BUILD)/man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -rf $(DESTDIR)$(DATADIR)/mirlens $(DESTDIR)$(PYTHONDIR)/mirlens
+
+# make install into a temporary tree, then the installed program, library, pkg-config
+# file, Python package and uninstall (tests/pkg/install.sh); the Debian packages in a
+# bare Debian 12 chroot (tests/pkg/deb_bare.sh, root only)
+check-install: all
+	bash tests/pkg/install.sh
+check-deb:
+	bash tests/pkg/deb_bare.sh
+.PHONY: install uninstall man check-install check-deb
+
 .PHONY: all test san bench format format-check clean tools usepublic FORCE
-all: $(LIBA) $(EXE)
+all: $(LIBA) $(SO) $(EXE)
 
 $(LIBA): $(LIB_OBJ)
 	@rm -f $@
@@ -86,9 +200,6 @@ $(LIBA): $(LIB_OBJ)
 
 $(EXE): $(CLI_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDLIBS)
-
-# the CLI finds the shipped default model through the build tree's absolute path
-$(BUILD)/src/cli/%.o: CPPFLAGS += -DMRL_DEFAULT_MODEL='"$(CURDIR)/models/default.mrlm"'
 
 # Only the importer and its test see -DMRL_HAVE_KERAS and the HDF5/cJSON headers; both are
 # rebuilt when the choice changes ($(BUILD)/keras.cfg holds the last one). `private` keeps
@@ -103,7 +214,7 @@ FORCE:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC $(WARN) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(LIBA) tests/unit/test.h
 	@mkdir -p $(dir $@)
@@ -146,7 +257,7 @@ format-check:
 	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) include/mirlens.h
 
 clean:
-	rm -rf build build-san libmirlens.a mirlens
+	rm -rf build build-san libmirlens.a mirlens libmirlens.so libmirlens.so.*
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 

@@ -1535,6 +1535,76 @@ MRL_MUST_CHECK int mrl_scan_genome(mrl_ensemble_t *e, const char *path, const ch
 MRL_MUST_CHECK int mrl_scan_merge(const char *const *prefixes, int n, const char *prefix,
                                   const mrl_scan_opts_t *o, long *loci);
 
+/* ============================================ data files, bindings (issue 24) == */
+
+/* The installed data directory compiled into the library (PREFIX/share/mirlens of the
+ * build; make's DATADIR). A static string. */
+const char *mrl_data_dir(void);
+
+/* Find a data file shipped with mirlens by its plain name ("default.mrlm", "genome.mrlm",
+ * "background.u8", ...) at run time and write its path into buf (cap bytes). Tried in
+ * order, the first readable one wins:
+ *  1. $MIRLENS_DATA/name when that variable is set (then nothing else);
+ *  2. beside libmirlens itself (dladdr: the shared library, or the program it is linked
+ *     into), then beside the running program (/proc/self/exe): DIR/../share/mirlens,
+ *     DIR/../../share/mirlens (multiarch lib/<triplet>/), DIR/models and DIR/../models
+ *     (a build tree: ./mirlens, build-san/mirlens, ./libmirlens.so);
+ *  3. mrl_data_dir().
+ * So an install tree may be moved as a whole. Returns 0, MRL_ERR_IO (not found; the
+ * message lists where it looked), MRL_ERR_RANGE (cap too small) or MRL_ERR_ARG (a name
+ * with '/'). */
+MRL_MUST_CHECK int mrl_data_path(const char *name, char *buf, size_t cap);
+
+/* Flat entry points for language bindings (src/pipeline/flat.c; the Python package's
+ * ABI-mode cffi declarations): plain arrays, ints and strings only. Each computes what
+ * the command of the same name prints. threads: 0 = 1 for folding. Errors: a negative
+ * MRL_ERR_* with mrl_errmsg(); every output array is caller-owned. */
+
+/* Fold (as `mirlens fold`) and, when encode or rgb or cols, draw n sequences seq[k] of
+ * len[k] letters. Any output may be NULL:
+ *  structs  sum(len[k] + 1) bytes: the dot-brackets one after another, each NUL-ended;
+ *  mfe      (n) dcal/mol;  status (n) 0, or MRL_ERR_REFUSED: no hairpin loop (blank image);
+ *  rgb      (n,25,100,3) the images (mrl_hairpin_t.rgb);
+ *  cols     (n,2,100) the column map: pos5 then pos3 (0-based positions, -1 none).
+ * Returns 0 or the first hard error (a sequence the folder refuses, out of memory). */
+MRL_MUST_CHECK int mrl_flat_fold(const char *const *seq, const size_t *len, size_t n, int threads,
+                                 int encode, char *structs, int *mfe, int *status, uint8_t *rgb,
+                                 int32_t *cols);
+
+/* mrl_ensemble_load of n model files with mrl_nn_opts_t {threads (0 = all CPUs),
+ * precision (enum mrl_precision)}. Caller frees *out with mrl_ensemble_free. */
+MRL_MUST_CHECK int mrl_flat_model_load(mrl_ensemble_t **out, const char *const *paths, int n,
+                                       int threads, int precision);
+
+/* Fold, draw and score n sequences (as `mirlens predict`): prob (n) the probability of
+ * pre-miRNA, margin (n) the logit margin z1 - z0 (mrl_ensemble_score); NAN for a
+ * sequence whose fold has no hairpin loop. Either output may be NULL. threads: folding. */
+MRL_MUST_CHECK int mrl_flat_predict(mrl_ensemble_t *e, const char *const *seq, const size_t *len,
+                                    size_t n, int threads, float *prob, float *margin);
+
+/* Explain one sequence of len letters (as `mirlens explain`) with scorer e of one model:
+ * method as the CLI spells it (NULL = mrl_explain_opts_default's), seed, samples and
+ * steps (<= 0: the defaults), background NULL (the white image alone) or the SHAP
+ * background as --background takes it (an image set .u8/.u8.gz or a FASTA file).
+ *  map  (3,25,100) the attribution map (the CLI's .npy);
+ *  attr (len) per-nucleotide attribution of the channel-summed map (may be NULL);
+ *  info (5) score (logit), prob, reference, total, gap (mrl_explain_info_t; may be NULL).
+ * Returns 0, MRL_ERR_REFUSED (no hairpin loop), MRL_ERR_ARG (unknown method, ensemble of
+ * several) or an engine/folding error. */
+MRL_MUST_CHECK int mrl_flat_explain(mrl_ensemble_t *e, const char *seq, size_t len,
+                                    const char *method, int threads, uint64_t seed, int samples,
+                                    int steps, const char *background, float *map, float *attr,
+                                    float *info);
+
+/* mrl_scan_genome of FASTA file path into PREFIX.candidates.tsv, .bed and .gff3 with the
+ * defaults of mrl_scan_opts_default but strand (0 both, +1, -1), threshold and min_score
+ * (NAN: the defaults), threads (folding) and models (the header's models= text, may be
+ * NULL). *listed (may be NULL): candidates written. */
+MRL_MUST_CHECK int mrl_flat_scan(mrl_ensemble_t *e, const char *path, const char *prefix,
+                                 int strand, float threshold, float min_score, int threads,
+                                 const char *models, long *listed);
+/* ======================================== end of data files, bindings (issue 24) == */
+
 #ifdef __cplusplus
 }
 #endif

@@ -103,7 +103,9 @@ int cli_load_inputs(const char *cmd, const cli_inputs_t *in, const mrl_fe_opts_t
 int cli_inputs_length_range(const cli_inputs_t *in, const mrl_fasta_opts_t *fo, long *lo,
                             long *hi);
 
-/* The shipped default model: $MIRLENS_MODEL, else models/default.mrlm of the build tree. */
+/* The shipped default model: $MIRLENS_MODEL, else mrl_data_path("default.mrlm") (the
+ * install tree's share/mirlens, or models/ of the build tree), else the path it would have
+ * in mrl_data_dir() (so that the load error names it). */
 const char *cli_default_model(void);
 /* The default model of `mirlens scan`: $MIRLENS_GENOME_MODEL, else genome.mrlm beside the
  * default model (trained on genomic candidates, models/train_genome.sh), else the default
@@ -177,9 +179,5 @@ int cli_parse_float(const char *cmd, const char *opt, const char *s, double lo, 
 int cli_is_imageset(const char *path);
 /* explain --aggregate / --sanity (cmd_explain_set.c) */
 int cmd_explain_set(int argc, char **argv);
-
-#ifndef MRL_DEFAULT_MODEL
-#define MRL_DEFAULT_MODEL "models/default.mrlm"
-#endif
 
 #endif

@@ -86,20 +86,11 @@ const char *cli_default_model(void)
     const char *e = getenv("MIRLENS_MODEL");
     if (e && *e)
         return e;
-    if (access(MRL_DEFAULT_MODEL, R_OK) == 0)
-        return MRL_DEFAULT_MODEL;
-    /* a moved build tree: models/ beside the executable */
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 32);
-    if (n > 0) {
-        buf[n] = 0;
-        char *slash = strrchr(buf, '/');
-        if (slash) {
-            strcpy(slash + 1, "models/default.mrlm");
-            if (access(buf, R_OK) == 0)
-                return buf;
-        }
-    }
-    return MRL_DEFAULT_MODEL;
+    if (mrl_data_path("default.mrlm", buf, sizeof buf) == 0)
+        return buf;
+    /* not found: the installed place, which the load error then names */
+    snprintf(buf, sizeof buf, "%s/default.mrlm", mrl_data_dir());
+    return buf;
 }
 
 /* name beside the default model, if readable (buf: 4096 bytes) */
