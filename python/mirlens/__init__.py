@@ -179,8 +179,9 @@ class Model:
         the library's default); samples, steps 0 = the defaults; background "default" (the
         shipped SHAP background, as the command), None (the white image alone) or a path.
         Returns (attr, map, info): attr float32 (len(seq),) per nucleotide, map float32
-        (3,25,100) (the command's .npy), info a dict of score (logit), prob, reference,
-        total and gap (NaN where the method has no reference). One sequence per call: a
+        (3,25,100) (the command's .npy), info a dict as the command's summary.tsv names
+        them: score (P(pre-miRNA)), logit (the explained logit of the target class),
+        reference, total and gap (NaN where the method has no reference). One sequence per call: a
         stochastic method (smoothgrad, shap) draws as ``mirlens explain`` does for a file
         holding this one sequence (the command draws from stream k for its k-th)."""
         b = seq.encode("ascii") if isinstance(seq, str) else bytes(seq)
@@ -197,7 +198,7 @@ class Model:
             _fold_threads(threads), int(seed), int(samples), int(steps),
             os.fsencode(background) if background else ffi.NULL, _ptr("float *", amap),
             _ptr("float *", attr), _ptr("float *", info)))
-        keys = ("score", "prob", "reference", "total", "gap")
+        keys = ("logit", "score", "reference", "total", "gap")
         return attr, amap, {k: float(v) for k, v in zip(keys, info)}
 
     def scan(self, genome, strand=0, threshold=None, min_score=None, prefix=None,

@@ -135,8 +135,8 @@ def test_explain_matches_cli(tmp_path, method):
         assert len(got) == len(s)
         assert np.allclose(attr, got, rtol=1e-5, atol=1e-6)  # printed with %.6g
         srow = [r for r in srows if r[0] == i and r[1] == method][0]
-        assert abs(float(srow[shead.index("prob")]) - info["prob"]) <= 1e-5
-        assert abs(float(srow[shead.index("score")]) - info["score"]) <= 1e-5 * max(1, abs(info["score"]))
+        assert abs(float(srow[shead.index("score")]) - info["score"]) <= 1e-5
+        assert abs(float(srow[shead.index("logit")]) - info["logit"]) <= 1e-5 * max(1, abs(info["logit"]))
 
 
 def test_scan_matches_cli(tmp_path):
