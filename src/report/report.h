@@ -32,6 +32,11 @@ void rpt_bars(FILE *fp, const char *title, const char *ylabel, int nc, const cha
 void rpt_heatmaps(FILE *fp, const char *title, int npanels, const char *const *labels,
                   const double *const *maps, int h, int w);
 
+/* The script that checks, once a page has loaded, that every picture was drawn: a broken
+ * one is logged on the console and <body> gets data-images="ok" or "broken" and
+ * data-images-n (what the headless-browser tests read) (set_pages.c). */
+extern const char rpt_page_check[];
+
 /* ---- files of the set report (set_tables.c) ---- */
 
 /* "dir/abc" (malloc'ed; NULL when out of memory). */
@@ -43,6 +48,9 @@ int rpt_open(mrl_atomic_t *af, const char *dir, const char *name);
 
 /* The TSV tables of aggregate/ (set_tables.c). */
 int rpt_set_tables(const char *dir, const mrl_explain_set_t *s);
+/* The same tables (columns, profile, categories, cut sites, motifs, loops) in directory sub
+ * of n accumulators aggs[j] named meths[j] (the mutagenesis set report uses it too). */
+int rpt_agg_tables(const char *sub, int n, const char *const *meths, const mrl_agg_t *const *aggs);
 /* aggregate/maps.M.{npy,png,svg} and the profile, category and cut-site charts. */
 int rpt_set_figures(const char *dir, const mrl_explain_set_t *s);
 /* faithfulness.tsv, faithfulness_curves.tsv, deletion.svg, insertion.svg. */

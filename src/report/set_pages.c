@@ -99,7 +99,7 @@ static const char page_css[] =
 
 /* Checks, once the page has loaded, that every picture could be drawn: a broken one is
  * reported on the browser console and marked on <body> (what the headless-browser test reads). */
-static const char page_check[] =
+const char rpt_page_check[] =
     "<script>\nwindow.addEventListener(\"load\", function () {\n"
     "  var bad = 0, im = document.images;\n"
     "  for (var i = 0; i < im.length; i++)\n"
@@ -179,7 +179,7 @@ static int example_page(const char *dir, const mrl_explain_set_t *s, const mrl_e
         fputs("</div>\n", fp);
     }
     if (!rc) {
-        fprintf(html.fp, "%s</body>\n</html>\n", page_check);
+        fprintf(html.fp, "%s</body>\n</html>\n", rpt_page_check);
         rc = mrl_atomic_commit(&html);
     }
     mrl_atomic_abort(&html);
@@ -440,7 +440,7 @@ static void report_links(const mrl_explain_set_t *s, FILE *fp)
               fp);
     if (s->sanity.rho_a)
         fputs("<li><a href=\"sanity.tsv\">sanity.tsv</a></li>\n", fp);
-    fprintf(fp, "</ul>\n%s</body>\n</html>\n", page_check);
+    fprintf(fp, "</ul>\n%s</body>\n</html>\n", rpt_page_check);
 }
 
 static int write_index(const char *dir, const mrl_explain_set_t *s, const mrl_report_set_opts_t *o,
