@@ -58,3 +58,17 @@ done
 echo "eps: explanations/s (wall); cpu: explanations per CPU-second; MiB: peak RSS of the run"
 echo "defaults: SmoothGrad 50 samples, IG 64 steps, SHAP 50 samples (white background),"
 echo "kernel-shap 1024 coalitions, occlusion 5x5 stride 2; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Refolding mutagenesis (every substitution folded, drawn and scored through the pipeline,
+# bench_mutagenesis.c) beside occlusion-nt (the image's nucleotide bars whitened one at a
+# time) on the same 110-nt hairpin (hsa-mir-204) with the shipped model: best seconds per
+# hairpin of repeated calls; rows = mutants, or occluded bars.
+MB=$BUILD/bench/bench_mutagenesis
+if [ -x "$MB" ]; then
+    printf '\n%-22s %5s %8s %9s\n' method nt rows seconds
+    OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive} "$MB" --model models/default.mrlm \
+        --threads "$THREADS" --min-seconds "$MIN_SECONDS" |
+        awk '{printf "%-22s %5s %8s %9s\n", $1, $2, $3, $4}'
+else
+    echo "bench_explain: $MB missing (make BUILD=$BUILD bench): no mutagenesis row"
+fi

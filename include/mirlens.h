@@ -1113,6 +1113,232 @@ MRL_MUST_CHECK int mrl_explain_set_add_images(mrl_explain_set_t *s, const mrl_im
 MRL_MUST_CHECK int mrl_explain_set_run(mrl_explain_set_t *s, mrl_ensemble_t *e,
                                        const mrl_explain_set_opts_t *o);
 
+/* ============================================ mutagenesis and counterfactuals == */
+
+/* What happens when the sequence, not the image, changes (src/explain/structdiff.c,
+ * mutagenesis.c, counterfactual.c; docs/mutagenesis.md). Every mutant is refolded exactly
+ * (mrl_fold_mfe), redrawn and re-scored through the pipeline (mrl_pipeline_run, in
+ * batches), with one model or an ensemble, so a mutant's score is the score `mirlens
+ * predict` gives the mutant sequence. Margins are logit margins (mrl_ensemble_score). */
+
+enum mrl_edit_kind {
+    MRL_EDIT_SUB = 0, /* the base at pos replaced by alt */
+    MRL_EDIT_DEL = 1, /* the base at pos removed */
+    MRL_EDIT_INS = 2, /* alt inserted before pos (pos == n: appended) */
+    MRL_EDIT_NKINDS
+};
+#define MRL_EDIT_MASK(kind) (1 << (kind)) /* a set of kinds is a bit mask of these */
+
+/* One edit of a sequence; pos is 0-based on the sequence it applies to. */
+typedef struct mrl_edit {
+    int kind;  /* enum mrl_edit_kind */
+    int pos;   /* 0..n-1 (sub, del), 0..n (ins) */
+    char ref;  /* the base at pos before the edit ('-' for an insertion) */
+    char alt;  /* the new base ('-' for a deletion) */
+} mrl_edit_t;
+
+/* "sub", "del", "ins"; "?" out of range. */
+const char *mrl_edit_kind_name(int kind);
+/* 0, 1, 2, 3 for A, C, G, U (T = U, any case); -1 for any other letter. */
+int mrl_base_index(char c);
+/* Apply e to seq (n letters) into out (room for n + 2 bytes; terminated). Returns the new
+ * length, or (size_t)-1 for an edit out of range. */
+size_t mrl_edit_apply(const char *seq, size_t n, const mrl_edit_t *e, char *out);
+/* Position in the edited sequence of position p of the original (-1: p was deleted), and
+ * the reverse (-1: q is the inserted base). */
+int mrl_edit_map_fwd(const mrl_edit_t *e, int p);
+int mrl_edit_map_back(const mrl_edit_t *e, int q);
+
+/* How a mutant's fold differs from the reference's, on aligned positions (the edit's
+ * coordinate shift undone): a reference pair (i,j) is lost when i or j was deleted or they
+ * are no longer partners; a mutant pair is gained when it pairs the inserted base or was
+ * not a reference pair; the terminal loop drawn (the encoder's choice, loop_open and
+ * loop_close of mrl_hairpin_t) moved when its closing pair differs after alignment; not
+ * drawable when the mutant's fold has no hairpin loop (the encoder refuses it). */
+typedef struct mrl_structdiff {
+    int pairs_lost, pairs_gained;
+    int loop_moved;  /* 1: the drawn terminal loop is closed by another pair */
+    int undrawable;  /* 1: no hairpin loop (no image, no score) */
+    int changed;     /* any of the above */
+} mrl_structdiff_t;
+
+/* Compare the mutant (structure mut, m chars, drawn loop mut_loop[2] = {open, close}, or
+ * {-1, -1} when not drawable) made by edit e with the reference (ref, n chars, its loop
+ * ref_loop[2]). e NULL: no edit (same coordinates). Returns 0 or MRL_ERR_ARG (unbalanced
+ * structure, lengths that do not fit the edit). */
+MRL_MUST_CHECK int mrl_structdiff(const char *ref, size_t n, const int ref_loop[2],
+                                  const char *mut, size_t m, const int mut_loop[2],
+                                  const mrl_edit_t *e, mrl_structdiff_t *d);
+
+/* ------------------------------------------------- saturation mutagenesis -- */
+
+typedef struct mrl_mut_opts {
+    int kinds;                  /* edits made: a mask of MRL_EDIT_MASK (default substitutions
+                                   only: 3 per position) */
+    float threshold;            /* call at P >= threshold (default MRL_DEFAULT_THRESHOLD) */
+    const mrl_params_t *params; /* energy set (NULL = RNAfold 2.1.3, the default) */
+    int fold_threads;           /* fold + draw workers (default 1) */
+} mrl_mut_opts_t;
+
+void mrl_mut_opts_default(mrl_mut_opts_t *o);
+
+/* One mutant. Scores are NAN when its fold has no hairpin loop (diff.undrawable). */
+typedef struct mrl_mutant {
+    mrl_edit_t edit;
+    char *structure;    /* (len + 1) dot-bracket of the mutant (owned by the result) */
+    size_t len;         /* its length */
+    int mfe;            /* dcal/mol */
+    float prob, margin; /* P(pre-miRNA) and logit margin, as mrl_ensemble_score gives them */
+    float delta_prob, delta_margin; /* minus the reference's */
+    mrl_structdiff_t diff;
+} mrl_mutant_t;
+
+/* The mutagenesis of one sequence (mrl_mut_run; release with mrl_mut_release). */
+typedef struct mrl_mut {
+    char *seq;            /* the reference sequence (owned copy), n letters */
+    size_t n;
+    char *structure;      /* (n + 1) its fold (owned) */
+    int *partner;         /* (n) pair table (owned) */
+    uint8_t *context;     /* (n) enum mrl_context (owned) */
+    int mfe;              /* dcal/mol */
+    mrl_hairpin_t hp;     /* its image and column map */
+    float prob, margin;   /* its scores */
+    size_t n_mut;         /* mutants, in order: by position, then kind (sub, del, ins), then
+                             alt in ACGU order */
+    mrl_mutant_t *mut;    /* (n_mut) */
+    /* summary over the scored mutants */
+    long n_scored, n_changed, n_undrawable, n_flip; /* flip: the call crosses threshold */
+    double effect_total;   /* sum of |delta_margin| */
+    double effect_changed; /* of it, carried by structure-changing mutants */
+    double share_changed;  /* effect_changed / effect_total (NAN when the total is 0) */
+    float *pos_effect;     /* (n) mean |delta_margin| of the scored substitutions of each
+                              position (0 when none) (owned) */
+    float *sub_delta;      /* (n, 4) delta_margin of substituting A, C, G, U at each position:
+                              0 for the reference base, NAN when not drawable (owned) */
+} mrl_mut_t;
+
+/* Mutate seq (n letters, as given: any case, T = U) with every edit of o->kinds, fold, draw
+ * and score the reference and all mutants in one pipeline run through e, and fill *r
+ * (zeroed or released before). Returns 0; MRL_ERR_REFUSED when the reference itself has no
+ * hairpin loop; MRL_ERR_ARG (n == 0, no kinds); the pipeline's errors. */
+MRL_MUST_CHECK int mrl_mut_run(mrl_ensemble_t *e, const char *seq, size_t n,
+                               const mrl_mut_opts_t *o, mrl_mut_t *r);
+void mrl_mut_release(mrl_mut_t *r);
+
+/* Sums of mutagenesis effects over a labelled set by outcome group. */
+typedef struct mrl_mut_sum {
+    mrl_agg_t *agg;        /* (owned) mean |delta_margin| per position as a nucleotide
+                              attribution (mrl_agg_add_seq): shares by distance from the loop,
+                              cut site, pair type, context; rank_abs set */
+    double effect_total[MRL_NOUTCOMES], effect_changed[MRL_NOUTCOMES];
+    double share_sum[MRL_NOUTCOMES]; /* sum over hairpins of share_changed */
+    long n[MRL_NOUTCOMES];           /* hairpins with a defined share */
+    int *cf_size[MRL_NOUTCOMES];     /* (n_cf) counterfactual sizes, 0: none within the
+                                        budget (owned) */
+    long n_cf[MRL_NOUTCOMES], cap_cf[MRL_NOUTCOMES];
+} mrl_mut_sum_t;
+
+/* Zeroed sums (allocates agg). Returns 0 or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_mut_sum_init(mrl_mut_sum_t *s);
+void mrl_mut_sum_release(mrl_mut_sum_t *s);
+/* Add the mutagenesis r of a hairpin to group g; duplex its miRNA duplex or NULL. */
+MRL_MUST_CHECK int mrl_mut_sum_add(mrl_mut_sum_t *s, int g, const mrl_mut_t *r,
+                                   const int *duplex);
+/* Add the size of a hairpin's counterfactual search (mrl_cf_t.size) to group g. Returns 0,
+ * MRL_ERR_ARG or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_mut_sum_add_cf(mrl_mut_sum_t *s, int g, int size);
+
+/* --------------------------------------------------------- counterfactuals -- */
+
+typedef struct mrl_cf_opts {
+    int budget;                 /* most edits (default 3) */
+    int kinds;                  /* allowed edits, mask of MRL_EDIT_MASK (default substitutions) */
+    int beam;                   /* states kept per depth (default 6) */
+    int solutions;              /* distinct solutions wanted (default 3) */
+    const uint8_t *protect;     /* (n) 1: this position of the input may not be edited (nor an
+                                   insertion made next to it), or NULL (default) */
+    float threshold;            /* the call (default MRL_DEFAULT_THRESHOLD) */
+    const mrl_params_t *params; /* as mrl_mut_opts_t */
+    int fold_threads;
+} mrl_cf_opts_t;
+
+void mrl_cf_opts_default(mrl_cf_opts_t *o);
+
+/* One state of a path: the sequence after `edit` (step 0: the input, no edit). */
+typedef struct mrl_cf_step {
+    mrl_edit_t edit;   /* applied to the previous step's sequence */
+    int orig_pos;      /* the edit's position on the input sequence (for an insertion: the
+                          input position it goes before, n at the end) */
+    char *seq;         /* (len + 1) (owned) */
+    char *structure;   /* (len + 1) (owned) */
+    size_t len;
+    int mfe;           /* dcal/mol */
+    float prob, margin;
+} mrl_cf_step_t;
+
+#define MRL_CF_MAX_BUDGET 16 /* the most edits a search may make */
+
+typedef struct mrl_cf_path {
+    int n_edits;
+    mrl_cf_step_t step[1 + MRL_CF_MAX_BUDGET]; /* step[0..n_edits] */
+} mrl_cf_path_t;
+
+/* The result of a search (release with mrl_cf_release). */
+typedef struct mrl_cf {
+    int called;            /* the input's call: 1 pre-miRNA (the search lowers its score),
+                              0 other (raises it) */
+    int size;              /* edits of the solutions found (the smallest depth at which the
+                              beam crossed the threshold), 0 when none within the budget */
+    int n_sol;             /* distinct solutions (different sequences) of that size */
+    mrl_cf_path_t *sol;    /* (n_sol) best first (farthest across the threshold) */
+    long evaluated;        /* mutants folded and scored */
+} mrl_cf_t;
+
+/* Beam search for the fewest edits that flip the call of seq (n letters): depth d expands
+ * every kept state by every allowed single edit, refolds, redraws and scores them all in one
+ * pipeline run, keeps the o->beam best distinct sequences (lowest margin for a pre-miRNA,
+ * highest for another), and stops at the first depth where some mutant's call flips; up
+ * to o->solutions distinct ones are returned with their paths. Depth 1 is exhaustive, so a
+ * size-1 answer is the true minimum; beyond it the answer is the beam's. A mutant without
+ * a hairpin loop has no score and never counts as a flip. Returns 0 (size 0: none found),
+ * MRL_ERR_REFUSED (the input has no hairpin loop), MRL_ERR_ARG (bad options), or the
+ * pipeline's errors. */
+MRL_MUST_CHECK int mrl_cf_search(mrl_ensemble_t *e, const char *seq, size_t n,
+                                 const mrl_cf_opts_t *o, mrl_cf_t *r);
+void mrl_cf_release(mrl_cf_t *r);
+
+/* Pictures (src/report/mutagenesis.c). The heat map SVG of r: the hairpin image (its 100
+ * columns, 25 rows) on top and under it, column for column, the delta margin of substituting
+ * A, C, G, U at the 5'-arm base and at the 3'-arm base of each column (diverging colours,
+ * symmetric), then the position x base map along the sequence. Written atomically. Returns
+ * 0, MRL_ERR_IO or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_report_mut_svg(const char *path, const mrl_mut_t *r, const char *title);
+/* The path of counterfactual solution p as an SVG: each step's hairpin image redrawn from
+ * its sequence and structure (an undrawable step as text), its edit, structure and score.
+ * Returns 0, MRL_ERR_IO or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_report_cf_svg(const char *path, const mrl_cf_path_t *p, float threshold,
+                                     const char *title);
+/* The set report of s into directory dir (which must exist): dir/summary.tsv (per outcome
+ * group: hairpins, mean and pooled structure-changing share, counterfactuals searched and
+ * found, the median size of those found) and dir/aggregate/ (created), the tables in the
+ * layout of explain --aggregate's with method "mutagenesis": profile.tsv (by distance from
+ * the terminal loop and arm), categories.tsv (context, base, pair type, region),
+ * cutsites.tsv, motifs.tsv, loops.tsv, columns.tsv (empty: no pixel maps). Returns 0,
+ * MRL_ERR_IO or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_report_mut_sum_write(const char *dir, const mrl_mut_sum_t *s);
+/* The mutagenesis page (mutagenesis.html of explain --method mutagenesis), written into fp
+ * by the caller's atomic file: _begin its head; _section one sequence id (file-safe name
+ * `name`): writes dir/NAME.mutagenesis.svg, dir/NAME.mutagenesis.hairpin.svg (the folded
+ * hairpin coloured by pos_effect, mrl_report_hairpin_svg) and dir/NAME.cfK.svg (cf may be
+ * NULL), then its HTML: the drawing, the heat map under the hairpin image, the strongest
+ * mutants, each counterfactual path; _end the check that every picture loaded and the closing tags. _section returns 0,
+ * MRL_ERR_IO or MRL_ERR_NOMEM. */
+void mrl_report_mut_page_begin(FILE *fp);
+MRL_MUST_CHECK int mrl_report_mut_section(FILE *fp, const char *dir, const char *name,
+                                          const char *id, const mrl_mut_t *m, const mrl_cf_t *cf,
+                                          float threshold, int top);
+void mrl_report_mut_page_end(FILE *fp);
+
 /* ===================================================================== report == */
 
 /* Pictures and pages for a person (src/report/): the overlay of a map on its hairpin image,

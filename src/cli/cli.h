@@ -179,5 +179,8 @@ int cli_parse_float(const char *cmd, const char *opt, const char *s, double lo, 
 int cli_is_imageset(const char *path);
 /* explain --aggregate / --sanity (cmd_explain_set.c) */
 int cmd_explain_set(int argc, char **argv);
+/* explain --method mutagenesis (cmd_explain_mut.c): 1 when argv asks for it */
+int cli_wants_mutagenesis(int argc, char **argv);
+int cmd_explain_mut(int argc, char **argv);
 
 #endif

@@ -93,7 +93,9 @@ static void usage(FILE *fp)
                 "Over a labelled set: mirlens explain --aggregate --pos FILE --neg FILE -o DIR\n"
                 "(mean maps, profiles, duplex regions, motifs, faithfulness, report) and\n"
                 "mirlens explain --sanity FILE -o DIR (model-randomisation checks); see\n"
-                "mirlens explain --aggregate --help.\n",
+                "mirlens explain --aggregate --help.\n"
+                "Sequence edits, refolded and re-scored (saturation mutagenesis, counterfactuals):\n"
+                "mirlens explain --method mutagenesis --help.\n",
             fasta.max_length, CLI_THREADS);
 }
 
@@ -429,6 +431,8 @@ static int commit_outputs(run_t *r)
 
 int cmd_explain(int argc, char **argv)
 {
+    if (cli_wants_mutagenesis(argc, argv)) /* sequence edits, not image maps: its own mode */
+        return cmd_explain_mut(argc, argv);
     for (int k = 1; k < argc; k++) /* the set-level modes have their own parser */
         if (!strcmp(argv[k], "--aggregate") || !strcmp(argv[k], "--sanity") ||
             !strncmp(argv[k], "--sanity=", 9))

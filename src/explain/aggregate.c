@@ -66,24 +66,8 @@ int mrl_outcome_of(int label, float prob, float threshold)
 /* 0..3 for A C G U (T = U, any case), 4 otherwise. */
 static int base_code(char c)
 {
-    switch (c) {
-    case 'A':
-    case 'a':
-        return 0;
-    case 'C':
-    case 'c':
-        return 1;
-    case 'G':
-    case 'g':
-        return 2;
-    case 'U':
-    case 'u':
-    case 'T':
-    case 't':
-        return 3;
-    default:
-        return 4;
-    }
+    int b = mrl_base_index(c);
+    return b < 0 ? 4 : b;
 }
 
 char *mrl_agg_kmer_str(int k, char buf[4])

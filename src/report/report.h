@@ -71,6 +71,9 @@ int rpt_open(mrl_atomic_t *af, const char *dir, const char *name);
 
 /* The TSV tables of aggregate/ (set_tables.c). */
 int rpt_set_tables(const char *dir, const mrl_explain_set_t *s);
+/* The same tables (columns, profile, categories, cut sites, motifs, loops) in directory sub
+ * of n accumulators aggs[j] named meths[j] (the mutagenesis set report uses it too). */
+int rpt_agg_tables(const char *sub, int n, const char *const *meths, const mrl_agg_t *const *aggs);
 /* aggregate/maps.M.{npy,png,svg} and the profile, category and cut-site charts. */
 int rpt_set_figures(const char *dir, const mrl_explain_set_t *s);
 /* faithfulness.tsv, faithfulness_curves.tsv, deletion.svg, insertion.svg. */

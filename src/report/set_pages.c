@@ -97,8 +97,6 @@ static const char page_css[] =
     ".pos{color:#b40426}.neg{color:#3b4cc0}.ok{color:#1a7f37;font-weight:bold}"
     ".bad{color:#b40426;font-weight:bold}\n</style>\n";
 
-/* Checks, once the page has loaded, that every picture could be drawn: a broken one is
- * reported on the browser console and marked on <body> (what the headless-browser test reads). */
 /* NAME.M.png and NAME.M.svg in dir: method j's map over the example's image, and its
  * drawing coloured by the nucleotides' attributions attr, the duplex ringed when placed. */
 static int example_pictures(const char *dir, const mrl_explain_set_t *s,

@@ -134,7 +134,7 @@ static void rows_loops(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
 
 typedef void (*rows_fn)(FILE *fp, const char *meth, const mrl_agg_t *a, int g);
 
-int rpt_set_tables(const char *dir, const mrl_explain_set_t *s)
+int rpt_agg_tables(const char *sub, int n, const char *const *meths, const mrl_agg_t *const *aggs)
 {
     enum { NT = 6 };
     static const char *const names[NT] = {"columns.tsv",  "profile.tsv", "categories.tsv",
@@ -149,20 +149,17 @@ int rpt_set_tables(const char *dir, const mrl_explain_set_t *s)
          "loop_signed_share\n")};
     static const rows_fn fn[NT] = {rows_columns,  rows_profile, rows_categories,
                                    rows_cutsites, rows_motifs,  rows_loops};
-    char sub[4096];
-    snprintf(sub, sizeof sub, "%s/aggregate", dir);
     mrl_atomic_t f[NT] = {{0}};
     int rc = 0;
     for (int k = 0; k < NT && !rc; k++)
         if (!(rc = rpt_open(&f[k], sub, names[k])))
             fputs(heads[k], f[k].fp);
-    for (int j = 0; !rc && j < s->opts.n_methods; j++) {
-        const char *meth = mrl_explain_method_name(s->methods[j]);
-        const mrl_agg_t *a = &s->agg[j];
+    for (int j = 0; !rc && j < n; j++) {
+        const mrl_agg_t *a = aggs[j];
         for (int g = 0; g < MRL_NOUTCOMES; g++)
             for (int k = 0; k < NT; k++)
                 if (a->n_img[g] && (k == 0 || a->n_seq[g]))
-                    fn[k](f[k].fp, meth, a, g);
+                    fn[k](f[k].fp, meths[j], a, g);
     }
     for (int k = 0; k < NT; k++) {
         int e = rc ? 0 : mrl_atomic_commit(&f[k]);
@@ -170,6 +167,17 @@ int rpt_set_tables(const char *dir, const mrl_explain_set_t *s)
         mrl_atomic_abort(&f[k]);
     }
     return rc;
+}
+
+int rpt_set_tables(const char *dir, const mrl_explain_set_t *s)
+{
+    const char *meths[MRL_EXPLAIN_NMETHODS];
+    const mrl_agg_t *aggs[MRL_EXPLAIN_NMETHODS];
+    for (int j = 0; j < s->opts.n_methods; j++)
+        meths[j] = mrl_explain_method_name(s->methods[j]), aggs[j] = &s->agg[j];
+    char sub[4096];
+    snprintf(sub, sizeof sub, "%s/aggregate", dir);
+    return rpt_agg_tables(sub, s->opts.n_methods, meths, aggs);
 }
 
 /* Mean maps of method j: (4 groups, signed/abs, 25, 100) as .npy, PNG and SVG. */

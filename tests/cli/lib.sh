@@ -34,3 +34,24 @@ summary() {
     [ "$fail" -eq 0 ] || return 1
     [ "$skipped" -eq 0 ] || return 77
 }
+# Headless Chromium for the browser tests: B (the binary) and browse OUT_PREFIX URL (DOM in
+# PREFIX.dom, screenshot PREFIX.png, browser log PREFIX.log). chromium_or_skip ends the test
+# (skipped; failed under CI=true) when there is none.
+B=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+chromium_or_skip() {
+    [ -n "$B" ] && return 0
+    if [ "${CI:-}" = true ]; then
+        bad "chromium is not installed (apt-get install chromium)"
+    else
+        skip "no chromium (apt-get install chromium, or set CHROMIUM)"
+    fi
+    summary
+    exit
+}
+browse() {
+    timeout 120 "$B" --headless=new --no-sandbox --disable-gpu --hide-scrollbars \
+        --user-data-dir="$T/profile" --enable-logging=stderr --v=0 --window-size=1280,2400 \
+        --screenshot="$1.png" "$2" > /dev/null 2> "$1.log"
+    timeout 120 "$B" --headless=new --no-sandbox --disable-gpu --user-data-dir="$T/profile" \
+        --enable-logging=stderr --v=0 --dump-dom "$2" > "$1.dom" 2>> "$1.log"
+}
