@@ -7,23 +7,7 @@
 # `chromium` package (.ci/run installs it); elsewhere the test is skipped when it is absent.
 NAME=report_browser.sh
 . "$(dirname "$0")/lib.sh"
-B=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
-if [ -z "$B" ]; then
-    if [ "${CI:-}" = true ]; then
-        bad "chromium is not installed (apt-get install chromium)"
-    else
-        skip "no chromium (apt-get install chromium, or set CHROMIUM)"
-    fi
-    summary
-    exit
-fi
-browse() { # OUT_PREFIX URL: DOM in PREFIX.dom, screenshot PREFIX.png, browser log PREFIX.log
-    timeout 120 "$B" --headless=new --no-sandbox --disable-gpu --hide-scrollbars \
-        --user-data-dir="$T/profile" --enable-logging=stderr --v=0 --window-size=1280,2400 \
-        --screenshot="$1.png" "$2" > /dev/null 2> "$1.log"
-    timeout 120 "$B" --headless=new --no-sandbox --disable-gpu --user-data-dir="$T/profile" \
-        --enable-logging=stderr --v=0 --dump-dom "$2" > "$1.dom" 2>> "$1.log"
-}
+chromium_or_skip
 shot() { # OUT URL WIDTH HEIGHT: a screenshot of the top of URL in a window of that size
     timeout 120 "$B" --headless=new --no-sandbox --disable-gpu --hide-scrollbars \
         --user-data-dir="$T/profile" --window-size="$3,$4" --screenshot="$1" "$2" > /dev/null 2>&1
