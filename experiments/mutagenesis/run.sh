@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Refolding mutagenesis and counterfactuals on the paper's test set modhsa_test (recovered
 # sequences; issue 23) with the shipped model, beside integrated gradients and occlusion-nt,
-# on a seeded random subset (the full 836 hairpins with counterfactuals take hours on 2
-# shared cores): NMUT positives and NMUT negatives drawn with SEED, and NCF of each of them.
+# on all of it (NMUT per class, default all) and counterfactuals on a seeded random NCF
+# positives and NCF negatives (the search over all 836 takes hours on 2 cores).
 #  1. mutagenesis (every substitution refolded, redrawn, re-scored) of the 2 x NMUT: the
 #     share of |delta margin| carried by structure-changing mutants per outcome group, mean
 #     effect by distance from the terminal loop, around the Drosha/Dicer cut sites (mature
@@ -12,14 +12,14 @@
 #  3. explain --aggregate with integrated-gradients and occlusion-nt on the 2 x NMUT, for
 #     the same profile and category tables;
 #  4. summarize.py: the tables of RESULTS.md (and the two summary.tsv copied beside it).
-# Time on 2 cores shared with other work: about 10 min (1), 15 min (2), 5 min (3).
+# Time on 2 cores (defaults): about 7 min (1), 6 min (2), 6 min (3).
 #   bash experiments/mutagenesis/run.sh [SHARED] [OUT]
 set -eu
 S=${1:-${MIRLENS_SHARED:-../shared}}
 O=${2:-experiments/out/mutagenesis}
 M=${MIRLENS:-./mirlens}
-NMUT=${NMUT:-150}
-NCF=${NCF:-30}
+NMUT=${NMUT:-1000}
+NCF=${NCF:-50}
 SEED=${SEED:-1}
 BUDGET=${BUDGET:-3}
 BEAM=${BEAM:-2}
