@@ -486,7 +486,8 @@ int cmd_explain(int argc, char **argv)
         cli_length_warning("explain", r->outside, r->len_lo, r->len_hi,
                            "summary.tsv's note column");
     if (!rc && !o.x.quiet)
-        fprintf(stderr, "mirlens explain: %ld sequences explained into %s\n", r->done, o.out);
+        fprintf(stderr, "mirlens explain: %ld sequence%s explained into %s\n", r->done,
+                r->done == 1 ? "" : "s", o.out);
 done:
     mrl_atomic_abort(&r->tsv), mrl_atomic_abort(&r->sum), mrl_atomic_abort(&r->html);
     mrl_report_names_free(r->names);

@@ -329,7 +329,7 @@ void mrl_report_page_record_end(FILE *fp)
 
 void mrl_report_page_end(FILE *fp, long done, long refused)
 {
-    fprintf(fp, "<p>%ld sequences explained", done);
+    fprintf(fp, "<p>%ld sequence%s explained", done, done == 1 ? "" : "s");
     if (refused)
         fprintf(fp, "; %ld without a hairpin loop skipped", refused);
     fprintf(fp, ".</p>\n%s</body>\n</html>\n", rpt_page_check);
