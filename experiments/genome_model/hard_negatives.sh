@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Issue 22, one hard-negative round: fungal candidates that the genome model calls
+# pre-miRNA (margin > 0) are added to the negatives and the model is fine-tuned on them;
+# the scans of bench/scan_eval.sh are then re-scored without refolding (their candidates
+# keep sequence and structure: `encode --structure-given` + `eval --images`), and scored by
+# the protocol. The worm and chr22 scans are only scored, never used for a choice.
+#   experiments/genome_model/hard_negatives.sh [SETS_DIR] [SCANS_DIR] [SHARED] [OUT]
+# SETS_DIR: build_sets.sh's output; N (default 60000) of the fungal candidates not already
+# negatives are drawn (seed 1); EPOCHS (default 2) of fine-tuning at LR (default 3e-4).
+set -euo pipefail
+SETS=${1:-experiments/genome_model/sets}
+SCANS=${2:-bench/out/scan_eval}
+S=${3:-${MIRLENS_SHARED:-../shared}}
+O=${4:-experiments/out/hard_negatives}
+M=${MIRLENS:-./mirlens}
+PY=${PYTHON:-python3}
+N=${N:-60000}
+EPOCHS=${EPOCHS:-2}
+LR=${LR:-3e-4}
+G=$S/data/genome
+mkdir -p "$O"
+# 1. the pool: fungal candidates that are not negatives yet, N drawn
+[ -s "$O/pool.fa" ] || "$PY" - "$SETS/umaydis_fungus.candidates.tsv" "$SETS/neg_fungus.fa" "$N" \
+    "$O/pool.fa" <<'PY'
+import random, sys
+cands, used, n, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+have = {l[1:].strip() for l in open(used) if l.startswith(">")}
+rows = []
+for line in open(cands):
+    if line.startswith("#"):
+        continue
+    f = line.rstrip("\n").split("\t")
+    name = "umaydis_fungus_%s:%s-%s%s" % (f[0], f[1], f[2], f[3])
+    if name not in have:
+        rows.append((name, f[4]))
+random.Random(1).shuffle(rows)
+with open(out, "w") as fo:
+    for name, seq in sorted(rows[:n]):
+        fo.write(">%s\n%s\n" % (name, seq))
+print("pool: %d of %d unused fungal candidates" % (min(n, len(rows)), len(rows)), file=sys.stderr)
+PY
+# 2. scored by the genome model; the ones it calls pre-miRNA are the hard negatives
+[ -s "$O/pool.tsv" ] || "$M" predict -q -j 2 -m models/genome.mrlm "$O/pool.fa" > "$O/pool.tsv"
+awk -F'\t' 'NR > 1 && $6 != "" && $6 + 0 > 0 { print $1 }' "$O/pool.tsv" > "$O/hard.ids"
+awk 'NR == FNR { k[">" $1] = 1; next } /^>/ { p = ($1 in k) } p' "$O/hard.ids" "$O/pool.fa" \
+    > "$O/hard.fa"
+echo "hard negatives: $(grep -c '>' "$O/hard.fa") of $(grep -c '>' "$O/pool.fa")" >&2
+# 3. fine-tuning from the shipped genome model on the old sets + the hard negatives
+[ -s "$O/genome_hn.mrlm" ] ||
+    "$M" train --init models/genome.mrlm --pos "$SETS/pos.fa" --neg "$SETS/neg.fa" \
+        --neg "$O/hard.fa" --val-split 0.05 --epochs "$EPOCHS" --lr "$LR" \
+        --class-weight balanced --precision bf16 -j 2 --seed 1 -o "$O/genome_hn.mrlm"
+# 4. the scans re-scored by both models, without refolding, and scored by the protocol
+first=1
+for g in cel_ce2_chrX hsa_hg19_chr22; do
+    C=$SCANS/genome.$g.candidates.tsv.gz
+    [ -s "$O/$g.u8" ] || zcat "$C" | awk -F'\t' '!/^#/ { print "c" ++n "\t" $5 "\t" $6 }' |
+        "$M" encode -q -s -f u8 -o "$O/$g" -
+    n=$(wc -l < "$O/$g.names")
+    [ "$n" = "$(zcat "$C" | grep -vc '^#')" ] || { echo "$g: not every candidate drawn" >&2; exit 1; }
+    awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) print 0 }' > "$O/$g.labels"
+    for model in models/genome.mrlm "$O/genome_hn.mrlm"; do
+        tag=$(basename "$model" .mrlm)
+        "$M" eval -q -m "$model" --images "$O/$g" --labels "$O/$g.labels" \
+            --scores "$O/$g.$tag.scores" > /dev/null
+        (zcat "$C" | grep '^#'
+         paste <(zcat "$C" | grep -v '^#') <(tail -n +2 "$O/$g.$tag.scores" | cut -f3,4) |
+             awk -F'\t' 'BEGIN { OFS = "\t" } { $8 = $11; $9 = $12; NF = 10; print }') \
+            > "$O/$g.$tag.candidates.tsv"
+        "$PY" experiments/scan_eval.py --candidates "$O/$g.$tag.candidates.tsv" \
+            --truth "$G/$g.mirbase21.bed" --ambiguous "$G/$g.ambiguous.bed" \
+            --genome "$G/$g.fa.gz" --label "$tag:$g" |
+            if [ $first = 1 ]; then cat; else tail -n 1; fi
+        first=0
+    done
+done
