@@ -80,13 +80,10 @@ static int add_rec(mrl_explain_set_t *s, const char *id, const char *desc, const
 {
     if (s->n && (s->rec[0].seq != NULL) != (seq != NULL))
         return mrl_err_set(MRL_ERR_ARG, "a set holds sequences or images, not both");
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 256;
-        mrl_explain_rec_t *rec = realloc(s->rec, cap * sizeof *rec);
-        if (!rec)
-            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-        s->rec = rec, s->cap = cap;
-    }
+    mrl_explain_rec_t *rec = mrl_grow(s->rec, &s->cap, s->n + 1, sizeof *rec, 256);
+    if (!rec)
+        return MRL_ERR_NOMEM;
+    s->rec = rec;
     mrl_explain_rec_t *r = &s->rec[s->n];
     memset(r, 0, sizeof *r);
     r->id = strdup(id), r->seq = seq ? strdup(seq) : NULL, r->len = len, r->rgb = rgb;

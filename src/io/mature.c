@@ -96,13 +96,10 @@ static int parse_int(const char *s, long *v)
 /* A row for one line of the file (merge_rows joins the rows of one hairpin). */
 static int new_row(mrl_mature_tab_t *t, const char *id, const char *acc, int len)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 1024;
-        mature_row_t *r = realloc(t->row, cap * sizeof *r);
-        if (!r)
-            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-        t->row = r, t->cap = cap;
-    }
+    mature_row_t *row = mrl_grow(t->row, &t->cap, t->n + 1, sizeof *row, 1024);
+    if (!row)
+        return MRL_ERR_NOMEM;
+    t->row = row;
     mature_row_t *r = &t->row[t->n];
     memset(r, 0, sizeof *r);
     r->range[0] = r->range[1] = r->range[2] = r->range[3] = -1;

@@ -243,13 +243,10 @@ static int loci_close(loci_t *L, int s)
     locus_t *o = &L->open[s];
     if (o->n == 0)
         return 0;
-    if (L->n == L->cap) {
-        size_t cap = L->cap ? 2 * L->cap : 64;
-        locus_t *v = realloc(L->v, cap * sizeof *v);
-        if (!v)
-            return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-        L->v = v, L->cap = cap;
-    }
+    locus_t *v = mrl_grow(L->v, &L->cap, L->n + 1, sizeof *v, 64);
+    if (!v)
+        return MRL_ERR_NOMEM;
+    L->v = v;
     L->v[L->n++] = *o;
     memset(o, 0, sizeof *o);
     return 0;

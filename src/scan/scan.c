@@ -145,13 +145,10 @@ static int block_candidates(run_t *r, int64_t b0, int64_t b1, int64_t lo, int64_
             if (a < b0 || a >= b1)
                 continue;
             c.start = a, c.end = z;
-            if (r->ncand == r->cand_cap) {
-                size_t cap = r->cand_cap ? 2 * r->cand_cap : 4096;
-                scan_stem_t *v = realloc(r->cand, cap * sizeof *v);
-                if (!v)
-                    return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-                r->cand = v, r->cand_cap = cap;
-            }
+            scan_stem_t *v = mrl_grow(r->cand, &r->cand_cap, r->ncand + 1, sizeof *v, 4096);
+            if (!v)
+                return MRL_ERR_NOMEM;
+            r->cand = v;
             r->cand[r->ncand++] = c;
         }
     }

@@ -187,15 +187,12 @@ int scan_stems_find(const uint8_t *code, size_t n, int64_t offset, int strand,
             Hc[d] = h, Jc[d] = js, Dc[d] = ds;
             any = 1;
             if (ends_on_pair && h >= o->min_score && p > 0) {
-                if (out->n == out->cap) {
-                    size_t cap = out->cap ? 2 * out->cap : 1024;
-                    scan_stem_t *s = realloc(out->v, cap * sizeof *s);
-                    if (!s) {
-                        rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-                        goto done;
-                    }
-                    out->v = s, out->cap = cap;
+                scan_stem_t *v = mrl_grow(out->v, &out->cap, out->n + 1, sizeof *v, 1024);
+                if (!v) {
+                    rc = MRL_ERR_NOMEM;
+                    goto done;
                 }
+                out->v = v;
                 scan_stem_t *s = &out->v[out->n++];
                 s->start = offset + (int64_t)j - d;
                 s->end = offset + (int64_t)j + 1;

@@ -27,6 +27,12 @@ int mrl_err_set(int code, const char *fmt, ...)
 #define MRL_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MRL_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/* Room for need elements of elem bytes in the array p of *cap elements: p itself when it
+ * has it, else p reallocated to the capacity doubled from *cap (init when 0) until it does,
+ * *cap updated. NULL when out of memory (message set; p is still valid and still owned by
+ * the caller, *cap unchanged). */
+void *mrl_grow(void *p, size_t *cap, size_t need, size_t elem, size_t init);
+
 /* Seconds on a monotonic clock (CLOCK_MONOTONIC), for timings only. */
 double mrl_seconds(void);
 
