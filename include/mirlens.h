@@ -88,6 +88,39 @@ MRL_MUST_CHECK int mrl_atomic_commit(mrl_atomic_t *af);
 /* Close and remove the temporary file; releases af. Safe on a zeroed struct. */
 void mrl_atomic_abort(mrl_atomic_t *af);
 
+/* Output directory written whole: open creates the sibling "<dir>.tmp.XXXXXX" (tmp) with the
+ * mark file MRL_OUTDIR_MARK in it; the run writes everything under tmp; commit renames tmp
+ * onto dir, abort removes tmp and all in it. dir itself is not touched before commit, so an
+ * error leaves it as it was. An existing dir is accepted when it is empty or an earlier
+ * mirlens output (it holds the mark, or the index.html / mutagenesis.html of a run made
+ * before the mark): commit then swaps the two atomically (renameat2 RENAME_EXCHANGE; where
+ * the file system lacks it, dir is moved aside for the instant of a second rename) and
+ * removes the earlier output. A dir holding anything else is refused (MRL_ERR_REFUSED), so
+ * '-o ~' never deletes a home directory; "", "/", "." and ".." are refused (MRL_ERR_ARG).
+ * A symbolic link to a directory is resolved: the directory it points to is replaced. */
+#define MRL_OUTDIR_MARK ".mirlens-output"
+typedef struct mrl_outdir {
+    char *path; /* the final directory, trailing slashes dropped (owned) */
+    char *tmp;  /* the temporary directory the run writes into (owned) */
+    int replace; /* dir holds an earlier output, exchanged at commit */
+} mrl_outdir_t;
+
+/* Returns 0, MRL_ERR_ARG, MRL_ERR_REFUSED, MRL_ERR_IO (message names the directory) or
+ * MRL_ERR_NOMEM; on error nothing is left on disk and od is zeroed. */
+MRL_MUST_CHECK int mrl_outdir_open(mrl_outdir_t *od, const char *dir);
+/* Put tmp in place of dir; releases od. On error (MRL_ERR_IO) tmp is removed and dir is as
+ * it was (except the one case the message states: the new output is in place and the
+ * earlier one, moved aside, could not be removed). */
+MRL_MUST_CHECK int mrl_outdir_commit(mrl_outdir_t *od);
+/* Remove tmp and everything in it; releases od. Safe on a zeroed struct. */
+void mrl_outdir_abort(mrl_outdir_t *od);
+/* Remove path and everything under it (16 levels deep at most; symbolic links are removed,
+ * never followed). Async-signal-safe: system calls only, no allocation, no stdio, no locks,
+ * so a SIGINT/SIGTERM handler may remove a run's tmp with it. Returns 0 (also when path
+ * does not exist) or MRL_ERR_IO with errno set; the error message is not set (that is not
+ * async-signal-safe). */
+int mrl_outdir_remove(const char *path);
+
 /* One sequence record. Strings are owned by the reader and valid until the next read. */
 typedef struct mrl_seqrec {
     const char *id;   /* header text after '>' up to the first whitespace ("" if none) */

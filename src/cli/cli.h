@@ -114,6 +114,14 @@ const char *cli_default_genome_model(void);
 /* The SHAP background set shipped beside the default model (models/background.u8: the
  * example hairpins, pre-miRNAs and pseudo-hairpins), or NULL when absent. */
 const char *cli_default_background(void);
+/* ---- output directories written whole (cli_outdir.c) ---- */
+/* mrl_outdir_open/_commit/_abort, with the temporary directory removed when SIGINT, SIGTERM
+ * or SIGHUP ends the run (one open directory per process). open and commit return 0 or
+ * CLI_ERR (message printed); abort is safe on a zeroed or committed od. */
+int cli_outdir_open(const char *cmd, mrl_outdir_t *od, const char *dir);
+int cli_outdir_commit(const char *cmd, mrl_outdir_t *od);
+void cli_outdir_abort(mrl_outdir_t *od);
+
 /* ---- explain: options shared by its modes (cli_explain.c) ---- */
 typedef struct cli_xopts {
     mrl_explain_opts_t ex;

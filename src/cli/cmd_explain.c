@@ -3,15 +3,14 @@
  * pre-miRNA. Reads FASTA, folds and draws each sequence, runs the chosen attribution
  * methods (library: src/explain/) and writes, into the output directory, per sequence and
  * method a .npy pixel map, a PNG overlay and an SVG of the structure, plus
- * nucleotides.tsv, summary.tsv and an offline index.html. Every file is written to a
- * temporary name and renamed.
+ * nucleotides.tsv, summary.tsv and an offline index.html. The directory is written whole
+ * (cli_outdir.c): everything goes into DIR.tmp.XXXXXX, renamed onto DIR at the end; an
+ * error or a signal removes it and leaves DIR as it was.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -31,6 +30,8 @@ typedef struct run {
     mrl_model_t *m;
     mrl_ensemble_t *ens; /* the scorer of the pipeline (one model) */
     mrl_nn_t *nn;        /* its context, which the explainers use too */
+    mrl_outdir_t od;     /* the output directory */
+    const char *dir;     /* where files go until the commit: od.tmp */
     mrl_atomic_t tsv, sum, html;
     mrl_report_names_t *names;
     mrl_mature_tab_t *mat; /* --mature, or NULL */
@@ -62,7 +63,9 @@ static void usage(FILE *fp)
                 "method has no reference; note 'length' outside the training lengths) and\n"
                 "index.html (legend, methods with their recorded sanity verdicts).\n\n"
                 "Options:\n"
-                "  -o, --out DIR         output directory (created if needed; required)\n"
+                "  -o, --out DIR         output directory (required), written whole: an\n"
+                "                        earlier mirlens output there is replaced, any\n"
+                "                        other non-empty directory refused\n"
                 "  -m, --model MODEL     model file (default: the shipped model)\n");
     cli_xopts_help_methods(fp);
     fprintf(fp, "  --target K            class to explain (default 1 = pre-miRNA)\n"
@@ -154,10 +157,10 @@ static int parse_args(int argc, char **argv, opts_t *o)
 
 static char *out_path(const run_t *r, const char *name, const char *method, const char *ext)
 {
-    size_t len = strlen(r->o->out) + strlen(name) + strlen(method) + strlen(ext) + 4;
+    size_t len = strlen(r->dir) + strlen(name) + strlen(method) + strlen(ext) + 4;
     char *p = malloc(len);
     if (p)
-        snprintf(p, len, "%s/%s.%s%s", r->o->out, name, method, ext);
+        snprintf(p, len, "%s/%s.%s%s", r->dir, name, method, ext);
     return p;
 }
 
@@ -305,7 +308,6 @@ static int explain_input(run_t *r, const char *path)
     mrl_explain_info_t *info = malloc((size_t)o->x.nmethods * CHUNK * sizeof *info);
     mrl_fasta_t *fa = NULL;
     mrl_seqrec_t rec;
-    char err[1024] = "";
     int rc = maps && info ? 0 : cli_error("explain", "out of memory"), got = 0;
     if (!rc && (rc = mrl_fasta_open(&fa, path, &o->x.fasta)) < 0)
         rc = cli_lib_error("explain", rc);
@@ -323,15 +325,13 @@ static int explain_input(run_t *r, const char *path)
             cli_progress_update(&prog, r->done, 0);
         }
     }
+    /* a bad record ends the run: the directory is not written, so nothing more is done */
     if (!rc && got < 0)
-        snprintf(err, sizeof err, "%s", mrl_errmsg());
-    /* what was read before a bad record is still explained */
+        rc = cli_lib_error("explain", got);
     if (!rc && r->n)
         rc = run_chunk(r, maps, info);
     chunk_clear(r);
     cli_progress_end(&prog, r->done);
-    if (!rc && got < 0)
-        rc = cli_error("explain", "%s", err);
     mrl_fasta_close(fa);
     free(maps), free(info);
     return rc;
@@ -399,11 +399,11 @@ static int open_outputs(run_t *r, const char *input)
     const char *names[3] = {"nucleotides.tsv", "summary.tsv", "index.html"};
     mrl_atomic_t *af[3] = {&r->tsv, &r->sum, &r->html};
     for (int k = 0; k < 3; k++) {
-        size_t len = strlen(r->o->out) + 32;
+        size_t len = strlen(r->dir) + 32;
         char *p = malloc(len);
         if (!p)
             return cli_error("explain", "out of memory");
-        snprintf(p, len, "%s/%s", r->o->out, names[k]);
+        snprintf(p, len, "%s/%s", r->dir, names[k]);
         int rc = mrl_atomic_open(af[k], p);
         free(p);
         if (rc < 0)
@@ -449,12 +449,13 @@ int cmd_explain(int argc, char **argv)
     const char *input = o.images ? o.images : optind < argc ? argv[optind] : "-";
     if (!o.x.model)
         o.x.model = cli_default_model();
-    if (mkdir(o.out, 0755) < 0 && errno != EEXIST)
-        return cli_error("explain", "cannot create directory '%s': %s", o.out, strerror(errno));
     run_t *r = calloc(1, sizeof *r);
     if (!r)
         return cli_error("explain", "out of memory");
     r->o = &o;
+    if ((rc = cli_outdir_open("explain", &r->od, o.out)))
+        goto done;
+    r->dir = r->od.tmp;
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o.x.threads;
@@ -480,8 +481,9 @@ int cmd_explain(int argc, char **argv)
         goto done;
     }
     if ((rc = open_outputs(r, input)) == 0 &&
-        (rc = o.images ? explain_images(r, input) : explain_input(r, input)) == 0)
-        rc = commit_outputs(r);
+        (rc = o.images ? explain_images(r, input) : explain_input(r, input)) == 0 &&
+        (rc = commit_outputs(r)) == 0)
+        rc = cli_outdir_commit("explain", &r->od);
     if (!rc && r->outside && !o.x.quiet)
         cli_length_warning("explain", r->outside, r->len_lo, r->len_hi,
                            "summary.tsv's note column");
@@ -490,6 +492,7 @@ int cmd_explain(int argc, char **argv)
                 r->done == 1 ? "" : "s", o.out);
 done:
     mrl_atomic_abort(&r->tsv), mrl_atomic_abort(&r->sum), mrl_atomic_abort(&r->html);
+    cli_outdir_abort(&r->od);
     mrl_report_names_free(r->names);
     mrl_mature_free(r->mat);
     cli_xopts_release(&o.x);

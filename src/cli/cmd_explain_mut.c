@@ -2,15 +2,14 @@
  * cmd_explain_mut.c - `mirlens explain --method mutagenesis`: refolding saturation
  * mutagenesis and counterfactual edits of each sequence (library: src/explain/
  * mutagenesis.c, counterfactual.c; pictures: src/report/mutagenesis.c), and with
- * --aggregate the same over a labelled set, summed by outcome group. Every file is written
- * to a temporary name and renamed; nothing is written when an input is bad.
+ * --aggregate the same over a labelled set, summed by outcome group. The output directory
+ * is written whole (cli_outdir.c): into DIR.tmp.XXXXXX, renamed onto DIR at the end, removed
+ * on an error or a signal; nothing is written when an input is bad.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cli.h"
 
 #define MAX_MODELS 16
@@ -32,6 +31,7 @@ typedef struct mrun {
     const mopts_t *o;
     mrl_ensemble_t *ens;
     mrl_explain_set_t set; /* the records (the image methods' reader) */
+    mrl_outdir_t od;       /* the output directory; files go into od.tmp until the commit */
     mrl_atomic_t f[4];     /* mutagenesis.tsv, hairpins.tsv, counterfactuals.tsv, html */
     mrl_report_names_t *names;
     mrl_mut_sum_t sum;
@@ -73,7 +73,9 @@ static void usage(FILE *fp)
             "aggregate/ (mean effect by distance from the loop, cut site, pair type and\n"
             "context, in the layout of explain --aggregate's tables).\n\n"
             "Options:\n"
-            "  -o, --out DIR         output directory (required)\n"
+            "  -o, --out DIR         output directory (required), written whole: an\n"
+            "                        earlier mirlens output there is replaced, any\n"
+            "                        other non-empty directory refused\n"
             "  -m, --model MODEL     model (repeat for an ensemble; default: the shipped one)\n"
             "  --indels              also single deletions and insertions\n"
             "  --threshold X         pre-miRNA call at P >= X (default %g)\n"
@@ -288,7 +290,7 @@ static int open_outputs(mrun_t *r)
         if (o->aggregate && (k == 0 || k == 3))
             continue; /* per-mutant rows and pages: one sequence at a time only */
         char p[4096];
-        snprintf(p, sizeof p, "%s/%s", o->out, file_names[k]);
+        snprintf(p, sizeof p, "%s/%s", r->od.tmp, file_names[k]);
         int rc = mrl_atomic_open(&r->f[k], p);
         if (rc < 0)
             return cli_lib_error(CMD, rc);
@@ -389,7 +391,7 @@ static int pictures(mrun_t *r, const char *id, const mrl_mut_t *m, const mrl_cf_
     char name[160];
     int rc = mrl_report_names_unique(r->names, id, name, sizeof name);
     if (!rc)
-        rc = mrl_report_mut_section(r->f[3].fp, r->o->out, name, id, m, cf, r->o->cf.threshold,
+        rc = mrl_report_mut_section(r->f[3].fp, r->od.tmp, name, id, m, cf, r->o->cf.threshold,
                                     r->o->top);
     return rc < 0 ? cli_lib_error(CMD, rc) : 0;
 }
@@ -503,7 +505,7 @@ static int run_all(mrun_t *r, const char *input, const mrl_mature_tab_t *mat)
             cli_progress_update(&prog, ++done, total);
         }
     cli_progress_end(&prog, done);
-    if (!rc && r->o->aggregate && (rc = mrl_report_mut_sum_write(r->o->out, &r->sum)) < 0)
+    if (!rc && r->o->aggregate && (rc = mrl_report_mut_sum_write(r->od.tmp, &r->sum)) < 0)
         rc = cli_lib_error(CMD, rc);
     if (!rc && r->f[3].fp) {
         fprintf(r->f[3].fp, "<p>%ld sequences from <code>", r->done);
@@ -553,20 +555,20 @@ int cmd_explain_mut(int argc, char **argv)
         rc = cli_lib_error(CMD, rc);
         goto done;
     }
-    if (mkdir(o.out, 0755) < 0 && errno != EEXIST) {
-        rc = cli_error(CMD, "cannot create directory '%s': %s", o.out, strerror(errno));
+    if ((rc = cli_outdir_open(CMD, &r->od, o.out)))
         goto done;
-    }
     if (!(r->names = mrl_report_names_new())) {
         rc = cli_error(CMD, "out of memory");
         goto done;
     }
-    rc = run_all(r, input, mat);
+    if (!(rc = run_all(r, input, mat)))
+        rc = cli_outdir_commit(CMD, &r->od);
     if (!rc && !o.quiet)
         fprintf(stderr, "mirlens explain: mutagenesis of %ld sequences into %s\n", r->done, o.out);
 done:
     for (int k = 0; k < 4; k++)
         mrl_atomic_abort(&r->f[k]);
+    cli_outdir_abort(&r->od);
     mrl_mut_sum_release(&r->sum);
     mrl_report_names_free(r->names);
     mrl_mature_free(mat);

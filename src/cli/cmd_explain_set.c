@@ -2,7 +2,9 @@
  * cmd_explain_set.c - `mirlens explain --aggregate` and `mirlens explain --sanity`:
  * interpretation over a whole labelled set. Options into the library's options, the inputs
  * into a set, mrl_explain_set_run (src/explain/set.c) to explain it and
- * mrl_report_set_write (src/report/) to write its tables, figures and pages.
+ * mrl_report_set_write (src/report/) to write its tables, figures and pages. The output
+ * directory is written whole (cli_outdir.c): into DIR.tmp.XXXXXX, renamed onto DIR at the
+ * end, removed on an error or a signal.
  */
 #include <getopt.h>
 #include <string.h>
@@ -19,6 +21,7 @@ typedef struct sopts {
 
 /* What the run loads and makes. */
 typedef struct srun {
+    mrl_outdir_t od; /* the output directory; the run writes into od.tmp */
     mrl_model_t *m, *shuffled;
     mrl_ensemble_t *ens;
     mrl_mature_tab_t *mat;
@@ -62,7 +65,9 @@ static void usage(FILE *fp)
             "  --mature FILE           mature positions (mirbase/v21/mature_positions.tsv.gz):\n"
             "                          regions and cut sites of the positives\n"
             "Options:\n"
-            "  -o, --out DIR           output directory (required)\n"
+            "  -o, --out DIR           output directory (required), written whole: an\n"
+            "                          earlier mirlens output there is replaced, any other\n"
+            "                          non-empty directory refused\n"
             "  -m, --model MODEL       model (default: the shipped model)\n"
             "  --method LIST|all       methods (default %s; see explain --help)\n"
             "  --threshold X           pre-miRNA call at P >= X (default %g)\n"
@@ -220,7 +225,7 @@ static int setup(sopts_t *o, srun_t *r)
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o->x.threads, no.precision = o->x.precision;
-    int rc = mrl_report_set_dirs(o->out, o->set.aggregate, o->set.examples);
+    int rc = mrl_report_set_dirs(r->od.tmp, o->set.aggregate, o->set.examples);
     if (rc < 0 || (rc = mrl_model_load(&r->m, o->x.model)) < 0 ||
         (rc = mrl_ensemble_new(&r->ens, &r->m, 1, &no)) < 0)
         return cli_lib_error("explain", rc);
@@ -263,8 +268,8 @@ static int report(const sopts_t *o, srun_t *r, double seconds)
     ro.pos = o->in.pos, ro.neg = o->in.neg, ro.images = o->in.images;
     ro.n_pos = o->in.npos, ro.n_neg = o->in.nneg, ro.n_images = o->in.nimg;
     ro.threads = o->x.threads, ro.seconds = seconds, ro.scale = o->x.scale;
-    int rc = mrl_report_set_write(o->out, &r->set, &ro);
-    return rc < 0 ? cli_lib_error("explain", rc) : 0;
+    int rc = mrl_report_set_write(r->od.tmp, &r->set, &ro);
+    return rc < 0 ? cli_lib_error("explain", rc) : cli_outdir_commit("explain", &r->od);
 }
 
 int cmd_explain_set(int argc, char **argv)
@@ -283,7 +288,8 @@ int cmd_explain_set(int argc, char **argv)
     srun_t r;
     memset(&r, 0, sizeof r);
     double t0 = cli_now();
-    if (!(rc = setup(&o, &r)) && !(rc = run(&o, &r)))
+    if (!(rc = cli_outdir_open("explain", &r.od, o.out)) && !(rc = setup(&o, &r)) &&
+        !(rc = run(&o, &r)))
         rc = report(&o, &r, cli_now() - t0);
     if (!rc && !o.x.quiet)
         fprintf(stderr,
@@ -291,6 +297,7 @@ int cmd_explain_set(int argc, char **argv)
                 "faithfulness %.1f s on %ld, sanity %.1f s on %ld)\n",
                 r.set.n_done, o.x.nmethods, o.out, cli_now() - t0, r.set.seconds[0],
                 r.set.seconds[1], r.set.n_faith, r.set.seconds[2], (long)r.set.sanity.n);
+    cli_outdir_abort(&r.od);
     mrl_explain_set_release(&r.set);
     mrl_imageset_free(r.img), mrl_mature_free(r.mat), mrl_ensemble_free(r.ens);
     mrl_model_free(r.shuffled), mrl_model_free(r.m);
