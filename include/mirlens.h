@@ -848,6 +848,8 @@ int mrl_model_param_layers(const mrl_model_t *m, int *layers);
  * PCG32(seed, stream = 1 + layer)), biases to zero, and touch the model. Returns 0 or
  * MRL_ERR_ARG (a layer without parameters, out of range). */
 MRL_MUST_CHECK int mrl_model_randomize_layer(mrl_model_t *m, int layer, uint64_t seed);
+/* The cascade re-draws layers with seed (the explain options' seed) + this offset. */
+#define MRL_SANITY_SEED_OFFSET 1000003
 
 /* Spearman rank correlation of a and b (n values; ties get their mean rank), in double.
  * NaN when n < 2 or either is constant. */
@@ -868,7 +870,7 @@ typedef struct mrl_sanity_opts {
     const int *methods;      /* enum mrl_explain_method, n_methods of them */
     int n_methods;
     mrl_explain_opts_t ex;   /* the explainer's options (method set per method); the
-                              * re-draws use seed ex.seed + 1000003 */
+                              * re-draws use seed ex.seed + MRL_SANITY_SEED_OFFSET */
     mrl_model_t *shuffled;   /* optional: a network trained on permuted labels (borrowed) */
     mrl_nn_opts_t nn;        /* contexts of the randomised and shuffled networks */
     void (*progress)(void *ctx, int done, int total); /* after each step; may be NULL */

@@ -128,6 +128,7 @@ typedef struct cli_xopts {
     int methods[MRL_EXPLAIN_NMETHODS], nmethods;
     const char *model, *background;
     int threads, quiet, scale, precision;
+    int randomize; /* --randomize-model: explain the all-layers-random network instead */
     mrl_fasta_opts_t fasta;
     float *bg; /* normalised SHAP background (owned; ex.background points here) */
 } cli_xopts_t;
@@ -146,7 +147,8 @@ enum {
     CLI_XO_SEED,
     CLI_XO_SCALE,
     CLI_XO_MAXLEN,
-    CLI_XO_PRECISION
+    CLI_XO_PRECISION,
+    CLI_XO_RANDOMIZE
 };
 
 /* getopt_long entries of the shared options (-m, -j, -q and the CLI_XO_* ones). */
@@ -165,6 +167,7 @@ enum {
         {"scale", required_argument, 0, CLI_XO_SCALE},                                         \
         {"max-length", required_argument, 0, CLI_XO_MAXLEN},                                   \
         {"precision", required_argument, 0, CLI_XO_PRECISION},                                 \
+        {"randomize-model", no_argument, 0, CLI_XO_RANDOMIZE},                                 \
         {"threads", required_argument, 0, 'j'}, {"quiet", no_argument, 0, 'q'}
 
 void cli_xopts_default(cli_xopts_t *o);
@@ -179,6 +182,15 @@ int cli_xopt_other(int c, char **argv, cli_xopts_t *o);
 /* Load the SHAP background (o->background, else the shipped one; none = white image) for
  * model m into o->bg / o->ex. Returns 0 or CLI_ERR (printed). */
 int cli_xopts_background(cli_xopts_t *o, const mrl_model_t *m);
+/* With --randomize-model: re-draw every layer of m with weights (mrl_model_randomize_layer,
+ * seed o->ex.seed + MRL_SANITY_SEED_OFFSET), giving the sanity cascade's "all layers random"
+ * network, the control for magnitude-based statistics. Returns 0 or CLI_ERR (printed). */
+int cli_xopts_randomize(const cli_xopts_t *o, mrl_model_t *m);
+/* The help line of --randomize-model. */
+#define CLI_XOPT_RANDOMIZE_HELP                                                                  \
+    "  --randomize-model     explain the network with every layer re-drawn at random (the\n"   \
+    "                        sanity cascade's last step): the control for attribution\n"        \
+    "                        magnitudes, which partly follow the image's ink\n"
 void cli_xopts_release(cli_xopts_t *o);
 /* A number option in [lo, hi]: 0 or CLI_USAGE (printed). */
 int cli_parse_float(const char *cmd, const char *opt, const char *s, double lo, double hi,

@@ -158,6 +158,9 @@ int cli_xopt_handle(int c, const char *arg, cli_xopts_t *o)
         return 0;
     case CLI_XO_PRECISION:
         return cli_parse_precision("explain", arg, &o->precision) ? CLI_USAGE : 0;
+    case CLI_XO_RANDOMIZE:
+        o->randomize = 1;
+        return 0;
     case 'j':
         return int_opt("--threads", arg, 1, 64, &o->threads);
     case 'q':
@@ -192,6 +195,15 @@ int cli_is_imageset(const char *p)
         return 1;
     snprintf(probe, sizeof probe, "%s.u8.gz", p);
     return access(probe, R_OK) == 0;
+}
+
+int cli_xopts_randomize(const cli_xopts_t *o, mrl_model_t *m)
+{
+    int layers[MRL_NN_MAX_LAYERS], rc = 0;
+    int nl = o->randomize ? mrl_model_param_layers(m, layers) : 0;
+    for (int k = 0; k < nl && rc == 0; k++)
+        rc = mrl_model_randomize_layer(m, layers[k], o->ex.seed + MRL_SANITY_SEED_OFFSET);
+    return rc < 0 ? cli_lib_error("explain", rc) : 0;
 }
 
 int cli_xopts_background(cli_xopts_t *o, const mrl_model_t *m)

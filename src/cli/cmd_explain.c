@@ -81,7 +81,7 @@ static void usage(FILE *fp)
                 "                        hairpins; the white image when absent)\n"
                 "  --mature FILE         mature positions (mirbase/v21/mature_positions.tsv.gz):\n"
                 "                        the mature miRNA of a hairpin found by ID is ringed\n"
-                "  --seed N              random seed (default 1)\n"
+                "  --seed N              random seed (default 1)\n" CLI_XOPT_RANDOMIZE_HELP
                 "  --scale K             PNG enlargement 2..16 (default 8)\n"
                 "  --top N               strongest positions listed in index.html (default 10)\n"
                 "  --max-length N        refuse sequences longer than N nt (default %zu)\n"
@@ -461,8 +461,13 @@ int cmd_explain(int argc, char **argv)
     no.threads = o.x.threads;
     no.precision = o.x.precision;
     r->b.keep_x = 1;
-    if ((rc = mrl_model_load(&r->m, o.x.model)) < 0 ||
-        (rc = mrl_ensemble_new(&r->ens, &r->m, 1, &no)) < 0) {
+    if ((rc = mrl_model_load(&r->m, o.x.model)) < 0) {
+        rc = cli_lib_error("explain", rc);
+        goto done;
+    }
+    if ((rc = cli_xopts_randomize(&o.x, r->m)))
+        goto done;
+    if ((rc = mrl_ensemble_new(&r->ens, &r->m, 1, &no)) < 0) {
         rc = cli_lib_error("explain", rc);
         goto done;
     }

@@ -83,8 +83,8 @@ static void usage(FILE *fp)
             "  --examples N            per-sequence pages per outcome group (default %d)\n"
             "  --top N                 strongest positions listed on those pages (default %d)\n"
             "  --samples, --noise, --steps, --kshap-samples, --layer, --patch, --stride,\n"
-            "  --background, --target, --seed, --scale, --max-length, --precision: as for\n"
-            "  explain\n"
+            "  --background, --target, --seed, --scale, --max-length, --precision,\n"
+            "  --randomize-model: as for explain\n"
             "  -j, --threads N         threads (default %d)\n"
             "  -q, --quiet             no progress on stderr\n",
             MRL_SANITY_PASS, mrl_explain_method_name(d.ex.method), (double)d.threshold,
@@ -226,8 +226,11 @@ static int setup(sopts_t *o, srun_t *r)
     mrl_nn_opts_default(&no);
     no.threads = o->x.threads, no.precision = o->x.precision;
     int rc = mrl_report_set_dirs(r->od.tmp, o->set.aggregate, o->set.examples);
-    if (rc < 0 || (rc = mrl_model_load(&r->m, o->x.model)) < 0 ||
-        (rc = mrl_ensemble_new(&r->ens, &r->m, 1, &no)) < 0)
+    if (rc < 0 || (rc = mrl_model_load(&r->m, o->x.model)) < 0)
+        return cli_lib_error("explain", rc);
+    if ((rc = cli_xopts_randomize(&o->x, r->m)))
+        return rc;
+    if ((rc = mrl_ensemble_new(&r->ens, &r->m, 1, &no)) < 0)
         return cli_lib_error("explain", rc);
     cli_precision_note("explain", o->x.precision, mrl_ensemble_nn(r->ens, 0), o->x.quiet);
     if ((rc = cli_xopts_background(&o->x, r->m)))

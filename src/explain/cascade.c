@@ -93,7 +93,7 @@ int mrl_sanity_run(mrl_nn_t *nn, const mrl_model_t *m, const float *x, size_t n,
     }
     int steps = s->L + (o->shuffled != NULL);
     for (int st = 0; !rc && st < s->L; st++) {
-        rc = mrl_model_randomize_layer(rm, s->layers[st], o->ex.seed + 1000003);
+        rc = mrl_model_randomize_layer(rm, s->layers[st], o->ex.seed + MRL_SANITY_SEED_OFFSET);
         for (int j = 0; !rc && j < o->n_methods; j++)
             if (!(rc = maps_of(o, j, rnn, rm, x, n, maps)))
                 rc = compare(s, a, j, maps, st + 1, rs, ra);

@@ -166,4 +166,19 @@ expect length-note 0 "1 sequence outside the lengths the model was trained on" -
     "$M" explain --method gradient -o "$T/len" "$T/short.fa"
 [ "$(awk -F'\t' 'NR == 2 { print $9 }' "$T/len/summary.tsv")" = length ] && ok || bad "summary note"
 grep -q 'class="warn"' "$T/len/index.html" && ok || bad "no warning in index.html"
+# --randomize-model: the all-layers-random network (the sanity cascade's last step) is
+# explained instead: its scores differ from the trained model's, are the same for the same
+# seed and change with --seed (each layer re-drawn from the seed)
+col() { awk -F'\t' -v c="$2" 'NR > 1 { print $c }' "$1/summary.tsv"; }
+"$M" explain -q -m "$T/m.mrlm" --method gradient "$T/in.fa" -o "$T/r0" &&
+    "$M" explain -q -m "$T/m.mrlm" --method gradient --randomize-model "$T/in.fa" -o "$T/r1" &&
+    "$M" explain -q -m "$T/m.mrlm" --method gradient --randomize-model "$T/in.fa" -o "$T/r2" &&
+    "$M" explain -q -m "$T/m.mrlm" --method gradient --randomize-model --seed 2 "$T/in.fa" \
+        -o "$T/r3" && ok || bad "--randomize-model runs"
+[ "$(col "$T/r0" 3)" != "$(col "$T/r1" 3)" ] && ok || bad "--randomize-model: scores unchanged"
+same "$T/r1/summary.tsv" "$T/r2/summary.tsv" "--randomize-model, same seed"
+id1=$(echo $ids | cut -d' ' -f1)
+same "$T/r1/$id1.gradient.npy" "$T/r2/$id1.gradient.npy" "--randomize-model maps, same seed"
+cmp -s "$T/r0/$id1.gradient.npy" "$T/r1/$id1.gradient.npy" && bad "--randomize-model: same map" || ok
+[ "$(col "$T/r1" 3)" != "$(col "$T/r3" 3)" ] && ok || bad "--randomize-model: --seed ignored"
 summary
