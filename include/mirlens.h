@@ -444,6 +444,19 @@ int mrl_model_length_range(const mrl_model_t *m, long *lo, long *hi);
 /* Record [lo, hi] as the training length range of m (merged with one already recorded when
  * merge is 1: the union, for a fine-tuned model). Returns 0 or mrl_model_meta_set's error. */
 MRL_MUST_CHECK int mrl_model_set_length_range(mrl_model_t *m, long lo, long hi, int merge);
+/* The longest sequence a model was trained on, nt (metadata train_length_longest, which
+ * `mirlens train` records from its FASTA inputs; a model file without it, an imported or
+ * older one, reads as unknown). Returns 1 and sets *longest when recorded, else 0. */
+int mrl_model_length_longest(const mrl_model_t *m, long *longest);
+/* Record longest (the larger of it and the one recorded when merge is 1). Returns 0 or
+ * mrl_model_meta_set's error. */
+MRL_MUST_CHECK int mrl_model_set_length_longest(mrl_model_t *m, long longest, int merge);
+/* The longest sequence the commands that fold for a model (predict, eval, train, explain)
+ * accept by default, nt (their --max-length). Fold memory grows as n^2 and time as n^3:
+ * one fold + score on one core, measured with /usr/bin/time -v (docs in README), 1,000 nt
+ * 0.4 s / 36 MB, 2,000 nt 2.4 s / 57 MB, 3,000 nt 8.3 s / 93 MB, 5,000 nt 35 s / 211 MB,
+ * 10,000 nt minutes and over 700 MB; the shipped default model saw 52-366 nt (central 99%). */
+#define MRL_MODEL_MAX_LENGTH 3000
 
 /* Save (temporary file + rename) / load a model file: magic "MIRLNN\r\n", version,
  * architecture, normalisation, metadata, parameters, CRC-32; every field little-endian,
@@ -1641,7 +1654,8 @@ MRL_MUST_CHECK int mrl_imageset_push(mrl_imageset_t *s, const uint8_t *rgb, int 
 MRL_MUST_CHECK int mrl_imageset_append(mrl_imageset_t *dst, const mrl_imageset_t *src, int label);
 /* Read a FASTA file, fold and encode every record and append the images with `label` and
  * the record ids as names. Sequences the encoder refuses (no hairpin loop) are skipped and
- * counted in *n_refused (may be NULL). Errors name the file, record and line. */
+ * counted in *n_refused (may be NULL). A record with an empty id is refused
+ * (MRL_ERR_PARSE). Errors name the file, record and line. */
 MRL_MUST_CHECK int mrl_imageset_add_fasta(mrl_imageset_t *dst, const char *path, int label,
                                           const mrl_fe_opts_t *o, long *n_refused);
 
@@ -1694,6 +1708,10 @@ typedef struct mrl_train_opts {
                                   (the data randomisation test of Adebayo et al. 2018); recorded
                                   as metadata shuffled_labels=1. Default 0 */
     const char *checkpoint;    /* written after every epoch (and "<checkpoint>.state"); NULL */
+    const char *run_options;   /* the caller's own settings that determine the run, as
+                                  space-separated key=value words (the CLI: kernel, dense,
+                                  init), recorded and checked with the rest (see mrl_train);
+                                  NULL = none */
     void (*on_start)(void *ud, const mrl_train_start_t *s);  /* may be NULL */
     void (*on_epoch)(void *ud, const mrl_epoch_report_t *r); /* may be NULL */
     void (*on_batch)(void *ud, long done, long total);       /* may be NULL */
@@ -1707,10 +1725,14 @@ void mrl_train_opts_default(mrl_train_opts_t *o);
  * and shuffled labels are rows of them. resume: a checkpoint path written by an earlier run
  * with the same data and options; m must then be that checkpoint's model (mrl_model_load)
  * and training continues from the epoch after it, giving the same final weights as an
- * uninterrupted run. Metadata set: shuffled_labels (1, or 0 when m had it and is trained on
- * true labels), epochs_run, best_epoch, best_val_loss. Returns 0 or an error code:
- * MRL_ERR_ARG for bad options, no training images after the split, or balanced weights of
- * a one-class set. */
+ * uninterrupted run. Metadata set: train_run (what determines the run: a CRC-32 of the
+ * training and validation images and labels, every option but epochs, threads, checkpoint
+ * and the callbacks, and o->run_options; a resume whose record differs from its
+ * checkpoint's is refused, naming the first key that differs with both values),
+ * shuffled_labels (1, or 0 when m had it and is trained on true labels), epochs_run,
+ * best_epoch, best_val_loss. Returns 0 or an error code: MRL_ERR_ARG for bad options, no
+ * training images after the split, a training set without both classes, or a checkpoint of
+ * another run. */
 MRL_MUST_CHECK int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *val,
                              const mrl_train_opts_t *o, const char *resume);
 

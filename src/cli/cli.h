@@ -97,11 +97,17 @@ int cli_inputs_empty(const cli_inputs_t *in);
 /* Fold/encode/read everything into one labelled set. Returns 0 or CLI_ERR (printed). */
 int cli_load_inputs(const char *cmd, const cli_inputs_t *in, const mrl_fe_opts_t *fe, int quiet,
                     mrl_imageset_t **out);
-/* The lengths of the FASTA inputs' sequences, 0.5th and 99.5th percentiles: 1 (set), 0 when
- * there are image sets among the inputs (their lengths are unknown) or no input, <0 a
- * reader error. */
+/* The lengths of the FASTA inputs' sequences, 0.5th and 99.5th percentiles, and the
+ * longest: 1 (set), 0 when there are image sets among the inputs (their lengths are
+ * unknown) or no input, <0 a reader error. */
 int cli_inputs_length_range(const cli_inputs_t *in, const mrl_fasta_opts_t *fo, long *lo,
-                            long *hi);
+                            long *hi, long *longest);
+/* How many of the inputs are standard input ("-"); it can be read only once. */
+int cli_inputs_stdin(const cli_inputs_t *in);
+/* A set for what ("training", "eval") must hold both classes: 0, or CLI_ERR after a
+ * message naming the class missing and the files that should have given it. */
+int cli_inputs_check_classes(const char *cmd, const cli_inputs_t *in, const mrl_imageset_t *set,
+                             const char *what);
 
 /* The shipped default model: $MIRLENS_MODEL, else mrl_data_path("default.mrlm") (the
  * install tree's share/mirlens, or models/ of the build tree), else the path it would have

@@ -129,7 +129,7 @@ static int cmp_long(const void *a, const void *b)
 }
 
 int cli_inputs_length_range(const cli_inputs_t *in, const mrl_fasta_opts_t *fo, long *lo,
-                            long *hi)
+                            long *hi, long *longest)
 {
     if (in->nimg > 0 || in->npos + in->nneg == 0)
         return 0; /* an image does not say how long its sequence was */
@@ -138,10 +138,12 @@ int cli_inputs_length_range(const cli_inputs_t *in, const mrl_fasta_opts_t *fo, 
     int rc = 0;
     for (int k = 0; k < in->npos + in->nneg && rc >= 0; k++) {
         const char *path = k < in->npos ? in->pos[k] : in->neg[k - in->npos];
-        mrl_fasta_t *fa;
+        mrl_fasta_t *fa = NULL;
         mrl_seqrec_t r;
         rc = mrl_fasta_open(&fa, path, fo);
-        while (rc >= 0 && (rc = mrl_fasta_read(fa, &r)) == 1) {
+        if (rc < 0)
+            break;
+        while ((rc = mrl_fasta_read(fa, &r)) == 1) {
             if (n == cap) {
                 long *v = realloc(len, (cap = cap ? 2 * cap : 4096) * sizeof *v);
                 if (!v) {
@@ -160,7 +162,58 @@ int cli_inputs_length_range(const cli_inputs_t *in, const mrl_fasta_opts_t *fo, 
         qsort(len, n, sizeof *len, cmp_long);
         *lo = len[(size_t)((double)(n - 1) * 0.005)];
         *hi = len[(size_t)((double)(n - 1) * 0.995 + 0.5)];
+        *longest = len[n - 1];
     }
     free(len);
     return rc < 0 ? rc : n > 0;
+}
+
+int cli_inputs_stdin(const cli_inputs_t *in)
+{
+    int n = 0;
+    for (int k = 0; k < in->npos; k++)
+        n += strcmp(in->pos[k], "-") == 0;
+    for (int k = 0; k < in->nneg; k++)
+        n += strcmp(in->neg[k], "-") == 0;
+    for (int k = 0; k < in->nimg; k++)
+        n += strcmp(in->images[k], "-") == 0;
+    for (int k = 0; k < in->nlab; k++)
+        n += strcmp(in->labels[k], "-") == 0;
+    return n;
+}
+
+/* "--pos a.fa, --pos b.fa" (the files of one class) into buf. */
+static void class_files(const char *const *path, int n, const char *opt, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < n && used < cap; k++) {
+        int w = snprintf(buf + used, cap - used, "%s%s %s", k ? ", " : "", opt, path[k]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+int cli_inputs_check_classes(const char *cmd, const cli_inputs_t *in, const mrl_imageset_t *set,
+                             const char *what)
+{
+    size_t npos = 0, nneg = 0;
+    for (size_t k = 0; k < set->n; k++) {
+        npos += set->labels && set->labels[k] > 0;
+        nneg += set->labels && set->labels[k] == 0;
+    }
+    if (npos > 0 && nneg > 0)
+        return 0;
+    int pos = npos == 0; /* the class missing (both: name the positives) */
+    const char *const *path = pos ? in->pos : in->neg;
+    int n = pos ? in->npos : in->nneg;
+    char files[512];
+    class_files(path, n, pos ? "--pos" : "--neg", files, sizeof files);
+    if (n > 0)
+        return cli_error(cmd, "%s needs both classes: no %s images (%s: no sequence with a "
+                              "hairpin)", what, pos ? "positive" : "negative", files);
+    return cli_error(cmd, "%s needs both classes: no %s images (no %s given%s)", what,
+                     pos ? "positive" : "negative", pos ? "--pos" : "--neg",
+                     in->nimg ? ", and none labelled so in the image sets" : "");
 }

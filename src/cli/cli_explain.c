@@ -13,6 +13,7 @@ void cli_xopts_default(cli_xopts_t *o)
     memset(o, 0, sizeof *o);
     mrl_explain_opts_default(&o->ex);
     mrl_fasta_opts_default(&o->fasta);
+    o->fasta.max_length = MRL_MODEL_MAX_LENGTH;
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     mrl_report_set_opts_t ro; /* the pictures' enlargement, as the reports draw them */

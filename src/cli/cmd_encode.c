@@ -433,6 +433,12 @@ static int run_fasta(work_t *w, const char *path, const opts_t *o)
         size_t nt = 0;
         w->njobs = 0;
         while (w->njobs < CHUNK_RECS && nt < CHUNK_NT && (rc = mrl_fasta_read(fa, &fr)) == 1) {
+            if (!fr.id[0]) { /* no row or file could be told apart */
+                failed =
+                    cli_error(CMD, "%s, line %ld: record %ld has an empty id (a '>' with no name)",
+                              name, fr.line, fr.index + 1);
+                break;
+            }
             if (take(w, w->njobs++, &fr)) {
                 failed = cli_error(CMD, "out of memory");
                 break;
@@ -492,6 +498,34 @@ static void work_release(work_t *w)
     free(w->jobs), free(w->items), free(w->seq), free(w->len);
 }
 
+/* Every input opens before a line is written (standard input, read once, always can);
+ * each is opened again when its turn comes. Returns 0, CLI_USAGE or CLI_ERR (printed). */
+static int check_inputs(char **files, int n, const opts_t *o)
+{
+    int nstdin = 0;
+    for (int i = 0; i < n; i++)
+        nstdin += strcmp(files[i], "-") == 0;
+    if (nstdin > 1)
+        return cli_usage_error(CMD, "standard input ('-') can be read only once");
+    for (int i = 0; i < n; i++) {
+        if (strcmp(files[i], "-") == 0)
+            continue;
+        int rc;
+        if (o->given) {
+            mrl_dbn_t *db;
+            if ((rc = mrl_dbn_open(&db, files[i], &o->fasta)) == 0)
+                mrl_dbn_close(db);
+        } else {
+            mrl_fasta_t *fa;
+            if ((rc = mrl_fasta_open(&fa, files[i], &o->fasta)) == 0)
+                mrl_fasta_close(fa);
+        }
+        if (rc)
+            return cli_lib_error(CMD, rc);
+    }
+    return 0;
+}
+
 int cmd_encode(int argc, char **argv)
 {
     opts_t o;
@@ -519,12 +553,17 @@ int cmd_encode(int argc, char **argv)
         mrl_params_free(loaded);
         return cli_error(CMD, "out of memory");
     }
-    rc = sink_open(&sink, &o);
-    cli_progress_init(&w.prog, "sequences", o.quiet);
     static char dash[] = "-";
     char *stdin_only[] = {dash};
     char **files = optind < argc ? argv + optind : stdin_only;
     int nfiles = optind < argc ? argc - optind : 1;
+    if ((rc = check_inputs(files, nfiles, &o))) {
+        work_release(&w);
+        mrl_params_free(loaded);
+        return rc;
+    }
+    rc = sink_open(&sink, &o);
+    cli_progress_init(&w.prog, "sequences", o.quiet);
     for (int i = 0; rc == 0 && i < nfiles; i++)
         rc = o.given ? run_given(&w, files[i], &o) : run_fasta(&w, files[i], &o);
     cli_progress_end(&w.prog, sink.done + sink.refused);

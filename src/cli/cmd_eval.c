@@ -15,7 +15,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp,
             "Usage: mirlens eval [options] INPUTS...\n\n"
-            "Evaluate a model on labelled inputs (each option repeatable):\n"
+            "Evaluate a model on labelled inputs, both classes (each option repeatable):\n"
             "  --pos FILE / --neg FILE        FASTA of pre-miRNAs / of other hairpins\n"
             "  --images BASE [--labels FILE]  image set BASE.u8[.gz] (+ BASE.labels)\n\n"
             "Options:\n"
@@ -27,12 +27,13 @@ static void usage(FILE *fp)
             "                     difference z1 - z0, what the metrics rank by) per input\n"
             "  --plot DIR         write DIR/roc.svg and DIR/pr.svg\n"
             "  --params NAME|FILE folding energies (default rnafold-2.1.3)\n"
+            "  --max-length N     refuse sequences longer than N nt (default %d)\n"
             "  -j, --threads N    threads (default %d)\n"
             "  --precision P      f32 (default, exact) or bf16: convolutions in bfloat16 on\n"
             "                     the CPU's AMX / AVX512-BF16 units, several times faster\n"
             "  -q, --quiet        no progress on stderr\n"
             "  -h, --help         this help\n",
-            MRL_DEFAULT_THRESHOLD, CLI_THREADS);
+            MRL_DEFAULT_THRESHOLD, MRL_MODEL_MAX_LENGTH, CLI_THREADS);
 }
 
 #define MAX_MODELS 16
@@ -85,9 +86,26 @@ static int write_plots(const char *dir, const mrl_imageset_t *s, const float *sc
     return rc;
 }
 
+/* Warn when an input is longer than any sequence a model was trained on. */
+static void longest_warning(const cli_inputs_t *in, const mrl_fasta_opts_t *fo,
+                            mrl_ensemble_t *ens, int nmodels)
+{
+    long lo, hi, longest, trained = -1, t;
+    for (int j = 0; j < nmodels; j++)
+        if (mrl_model_length_longest(mrl_ensemble_model(ens, j), &t))
+            trained = trained < 0 || t < trained ? t : trained;
+    if (trained > 0 && cli_inputs_length_range(in, fo, &lo, &hi, &longest) == 1 &&
+        longest > trained)
+        fprintf(stderr,
+                "mirlens eval: warning: the longest input sequence (%ld nt) is longer than any "
+                "the model was trained on (%ld nt): its score is an extrapolation\n",
+                longest, trained);
+}
+
 int cmd_eval(int argc, char **argv)
 {
-    enum { O_POS = 256, O_NEG, O_IMG, O_LAB, O_THR, O_TSV, O_SCORES, O_PLOT, O_PARAMS, O_PREC };
+    enum { O_POS = 256, O_NEG, O_IMG, O_LAB, O_THR, O_TSV, O_SCORES, O_PLOT, O_PARAMS, O_PREC,
+           O_MAXLEN };
     static const struct option lo[] = {
         {"pos", required_argument, 0, O_POS},       {"neg", required_argument, 0, O_NEG},
         {"images", required_argument, 0, O_IMG},    {"labels", required_argument, 0, O_LAB},
@@ -96,12 +114,13 @@ int cmd_eval(int argc, char **argv)
         {"params", required_argument, 0, O_PARAMS}, {"model", required_argument, 0, 'm'},
         {"threads", required_argument, 0, 'j'},     {"quiet", no_argument, 0, 'q'},
         {"precision", required_argument, 0, O_PREC}, {"help", no_argument, 0, 'h'},
+        {"max-length", required_argument, 0, O_MAXLEN},
         {0, 0, 0, 0},
     };
     cli_inputs_t in = {0};
     const char *models[MAX_MODELS], *scores = NULL, *plot = NULL, *params = NULL;
     double thr = MRL_DEFAULT_THRESHOLD;
-    long threads = CLI_THREADS;
+    long threads = CLI_THREADS, maxlen = MRL_MODEL_MAX_LENGTH;
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     int tsv = 0, quiet = 0, c, prec = no.precision, nmodels = 0;
@@ -123,6 +142,10 @@ int cmd_eval(int argc, char **argv)
         case O_SCORES: scores = optarg; break;
         case O_PLOT: plot = optarg; break;
         case O_PARAMS: params = optarg; break;
+        case O_MAXLEN:
+            if (cli_parse_long("eval", "--max-length", optarg, 1, 100000, &maxlen))
+                return CLI_USAGE;
+            break;
         case O_PREC:
             if (cli_parse_precision("eval", optarg, &prec))
                 return CLI_USAGE;
@@ -146,6 +169,8 @@ int cmd_eval(int argc, char **argv)
                                        "or --images)", argv[optind]);
     if (cli_inputs_empty(&in))
         return cli_usage_error("eval", "no inputs (--pos/--neg or --images)");
+    if (cli_inputs_stdin(&in) > 1)
+        return cli_usage_error("eval", "standard input ('-') can be read only once");
     int rc = CLI_ERR, lrc;
     mrl_ensemble_t *ens = NULL;
     mrl_imageset_t *set = NULL;
@@ -155,6 +180,7 @@ int cmd_eval(int argc, char **argv)
     mrl_fe_opts_t fe;
     mrl_fe_opts_default(&fe);
     fe.threads = (int)threads;
+    fe.fasta.max_length = (size_t)maxlen;
     if (!nmodels)
         models[nmodels++] = cli_default_model();
     no.threads = (int)threads;
@@ -167,8 +193,11 @@ int cmd_eval(int argc, char **argv)
         cli_lib_error("eval", lrc);
         goto done;
     }
-    if (cli_load_inputs("eval", &in, &fe, quiet, &set))
+    if (cli_load_inputs("eval", &in, &fe, quiet, &set) ||
+        cli_inputs_check_classes("eval", &in, set, "evaluation (AUROC, AUPRC, MCC)"))
         goto done;
+    if (!quiet)
+        longest_warning(&in, &fe.fasta, ens, nmodels);
     cli_precision_note("eval", prec, mrl_ensemble_nn(ens, 0), quiet);
     size_t cap = set->n ? set->n : 1;
     score = malloc(cap * sizeof *score);

@@ -48,6 +48,7 @@ static void usage(FILE *fp)
 {
     mrl_fasta_opts_t fasta;
     mrl_fasta_opts_default(&fasta);
+    fasta.max_length = MRL_MODEL_MAX_LENGTH;
     fprintf(fp, "Usage: mirlens explain [options] [FILE|-] -o DIR\n\n"
                 "Explain the network's score of each sequence (FASTA, plain or gzip, or one\n"
                 "sequence per line): which pixels of its hairpin image, and so which nucleotides,\n"

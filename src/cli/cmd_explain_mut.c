@@ -529,6 +529,7 @@ int cmd_explain_mut(int argc, char **argv)
     mrl_mut_opts_default(&o.mut);
     mrl_cf_opts_default(&o.cf);
     mrl_fasta_opts_default(&o.fasta);
+    o.fasta.max_length = MRL_MODEL_MAX_LENGTH;
     mrl_report_set_opts_t ro;
     mrl_report_set_opts_default(&ro);
     o.threads = CLI_THREADS, o.top = ro.top, o.seed = 1;

@@ -1,7 +1,9 @@
 /*
  * cmd_predict.c - `mirlens predict`: FASTA in, pre-miRNA probabilities out. One streaming
  * pipeline (read a chunk, fold + encode it on worker threads, infer it as one batch,
- * write it in input order), so memory stays bounded whatever the input size.
+ * write it in input order), so memory stays bounded whatever the input size. Every input
+ * is opened before the header is written, and -o FILE appears complete or not at all
+ * (temporary file + rename).
  */
 #include <errno.h>
 #include <math.h>
@@ -30,6 +32,9 @@ typedef struct {
     const mrl_params_t *params;
     mrl_params_t *loaded; /* params read from a file (owned) */
     long len_lo, len_hi;  /* the models' training lengths (-1: not recorded) */
+    long longest;         /* the longest sequence every model was trained on (-1: unknown) */
+    const char *output;   /* -o FILE, or NULL: standard output */
+    FILE *out;            /* where the rows go */
 } opts_t;
 
 typedef struct {
@@ -38,6 +43,8 @@ typedef struct {
     mrl_batch_t b; /* the pipeline's results for these records */
     int n;
     long written, outside; /* rows; rows flagged "length" */
+    int warned_longest;    /* the warning about a sequence longer than any trained on */
+    int header;            /* the header is written (with the first rows, or at the end) */
     mrl_report_names_t *names;
 } chunk_t;
 
@@ -54,6 +61,7 @@ static void opts_default(opts_t *o)
     o->precision = no.precision;
     o->threshold = MRL_DEFAULT_THRESHOLD;
     mrl_fasta_opts_default(&o->fasta);
+    o->fasta.max_length = MRL_MODEL_MAX_LENGTH;
 }
 
 static void usage(FILE *fp)
@@ -71,6 +79,8 @@ static void usage(FILE *fp)
             "loop, which gets no score or margin; note 'length' for a sequence shorter or\n"
             "longer than any the model was trained on, else '.').\n\n"
             "Options:\n"
+            "  -o, --output FILE   write the table to FILE (complete or not at all) instead\n"
+            "                      of standard output\n"
             "  -m, --model MODEL   model file (default: the shipped model); repeated: an\n"
             "                      ensemble, scored by the mean of the models' logit margins\n"
             "  --format tsv|csv|json  output format (default tsv)\n"
@@ -78,7 +88,11 @@ static void usage(FILE *fp)
             "  --images DIR        also write each hairpin image as DIR/<id>.png\n"
             "  --scale K           enlarge those PNGs K times (default %d)\n"
             "  --params NAME|FILE  folding energies (default rnafold-2.1.3)\n"
-            "  --max-length N      refuse sequences longer than N nt (default %zu)\n"
+            "  --max-length N      refuse sequences longer than N nt (default %zu: fold time\n"
+            "                      and memory grow as N^3 and N^2; one core folds 1,000 nt\n"
+            "                      in 0.4 s / 36 MB, 2,000 in 2.4 s / 57 MB, 5,000 in 35 s /\n"
+            "                      210 MB); a sequence longer than any the model was trained\n"
+            "                      on is scored with a warning\n"
             "  -j, --threads N     threads (default %d)\n"
             "  --precision P       f32 (default, exact) or bf16: convolutions in bfloat16 on\n"
             "                      the CPU's AMX / AVX512-BF16 units, several times faster;\n"
@@ -88,34 +102,34 @@ static void usage(FILE *fp)
             d.threshold, d.scale, d.fasta.max_length, d.threads);
 }
 
-static void put_csv(const char *s)
+static void put_csv(FILE *fp, const char *s)
 {
     if (!strpbrk(s, ",\"\n")) {
-        fputs(s, stdout);
+        fputs(s, fp);
         return;
     }
-    putchar('"');
+    fputc('"', fp);
     for (; *s; s++) {
         if (*s == '"')
-            putchar('"');
-        putchar(*s);
+            fputc('"', fp);
+        fputc(*s, fp);
     }
-    putchar('"');
+    fputc('"', fp);
 }
 
-static void put_json_str(const char *s)
+static void put_json_str(FILE *fp, const char *s)
 {
-    putchar('"');
+    fputc('"', fp);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
-            printf("\\%c", c);
+            fprintf(fp, "\\%c", c);
         else if (c < 0x20)
-            printf("\\u%04x", c);
+            fprintf(fp, "\\u%04x", c);
         else
-            putchar(c);
+            fputc(c, fp);
     }
-    putchar('"');
+    fputc('"', fp);
 }
 
 static void write_row(const opts_t *o, chunk_t *ch, int k, float score, float margin)
@@ -133,19 +147,21 @@ static void write_row(const opts_t *o, chunk_t *ch, int k, float score, float ma
         snprintf(mb, sizeof mb, "%.4f", (double)margin);
         label = (double)score >= o->threshold ? "pre-miRNA" : "other";
     }
+    FILE *fp = o->out;
     if (o->format == FMT_TSV) {
-        printf("%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", ch->id[k], ch->len[k], it->structure, eb,
-               sb, mb, label, note);
+        fprintf(fp, "%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", ch->id[k], ch->len[k], it->structure, eb,
+                sb, mb, label, note);
     } else if (o->format == FMT_CSV) {
-        put_csv(ch->id[k]);
-        printf(",%zu,%s,%s,%s,%s,%s,%s\n", ch->len[k], it->structure, eb, sb, mb, label, note);
+        put_csv(fp, ch->id[k]);
+        fprintf(fp, ",%zu,%s,%s,%s,%s,%s,%s\n", ch->len[k], it->structure, eb, sb, mb, label, note);
     } else {
-        printf("%s{\"id\": ", ch->written ? ",\n" : "");
-        put_json_str(ch->id[k]);
-        printf(", \"length\": %zu, \"structure\": \"%s\", \"mfe\": %s, \"score\": %s, "
-               "\"margin\": %s, \"label\": \"%s\", \"note\": \"%s\"}",
-               ch->len[k], it->structure, eb, it->rc == 0 ? sb : "null", it->rc == 0 ? mb : "null",
-               label, note);
+        fprintf(fp, "%s{\"id\": ", ch->written ? ",\n" : "");
+        put_json_str(fp, ch->id[k]);
+        fprintf(fp,
+                ", \"length\": %zu, \"structure\": \"%s\", \"mfe\": %s, \"score\": %s, "
+                "\"margin\": %s, \"label\": \"%s\", \"note\": \"%s\"}",
+                ch->len[k], it->structure, eb, it->rc == 0 ? sb : "null", it->rc == 0 ? mb : "null",
+                label, note);
     }
     ch->written++;
 }
@@ -165,6 +181,20 @@ static int write_png(const opts_t *o, chunk_t *ch, int k)
     return rc < 0 ? cli_lib_error("predict", rc) : 0;
 }
 
+/* The header, before the first row (so a first record refused prints nothing). */
+static void write_header(const opts_t *o, chunk_t *ch)
+{
+    if (ch->header)
+        return;
+    ch->header = 1;
+    if (o->format == FMT_TSV)
+        fprintf(o->out, "id\tlength\tstructure\tmfe\tscore\tmargin\tlabel\tnote\n");
+    else if (o->format == FMT_CSV)
+        fprintf(o->out, "id,length,structure,mfe,score,margin,label,note\n");
+    else
+        fprintf(o->out, "[\n");
+}
+
 /* Fold, encode, score and print the records held in ch. */
 static int run_chunk(const opts_t *o, mrl_ensemble_t *e, chunk_t *ch)
 {
@@ -176,6 +206,7 @@ static int run_chunk(const opts_t *o, mrl_ensemble_t *e, chunk_t *ch)
                               &ch->b);
     if (rc < 0)
         return cli_lib_error("predict", rc);
+    write_header(o, ch);
     for (int k = 0; k < ch->n; k++) {
         if (ch->b.items[k].rc != 0 && !o->quiet)
             fprintf(stderr, "mirlens predict: %s: no hairpin loop in the fold; not scored\n",
@@ -190,31 +221,46 @@ static int run_chunk(const opts_t *o, mrl_ensemble_t *e, chunk_t *ch)
         ch->id[k] = ch->seq[k] = NULL;
     }
     ch->n = 0;
-    return ferror(stdout) ? cli_error("predict", "write error on standard output") : 0;
+    if (ferror(o->out))
+        return cli_error("predict", "write error on %s", o->output ? o->output : "standard output");
+    return 0;
 }
 
-static int predict_file(const opts_t *o, const char *path, mrl_ensemble_t *e, chunk_t *ch,
-                        cli_progress_t *prog)
+/* A record predict cannot score: an empty id (no row could be told apart, no file named),
+ * or the first one longer than any sequence the model was trained on (warned, scored). */
+static int check_record(const opts_t *o, chunk_t *ch, const char *path, const mrl_seqrec_t *rec)
 {
-    mrl_fasta_t *fa;
+    const char *name = strcmp(path, "-") ? path : "standard input";
+    if (!rec->id[0])
+        return cli_error("predict", "%s, line %ld: record %ld has an empty id (a '>' with no name)",
+                         name, rec->line, rec->index + 1);
+    if (o->longest > 0 && (long)rec->len > o->longest && !ch->warned_longest && !o->quiet) {
+        ch->warned_longest = 1;
+        fprintf(stderr,
+                "mirlens predict: warning: %s (%s, line %ld) has %zu nt, more than any sequence "
+                "the model was trained on (%ld nt): its score is an extrapolation (warned once)\n",
+                rec->id, name, rec->line, rec->len, o->longest);
+    }
+    return 0;
+}
+
+static int predict_file(const opts_t *o, const char *path, mrl_fasta_t *fa, mrl_ensemble_t *e,
+                        chunk_t *ch, cli_progress_t *prog)
+{
     mrl_seqrec_t rec;
-    int rc = mrl_fasta_open(&fa, path, &o->fasta), r;
-    if (rc < 0)
-        return cli_lib_error("predict", rc);
+    int rc, r;
     char err[1024] = "";
     while ((r = mrl_fasta_read(fa, &rec)) == 1) {
+        if ((rc = check_record(o, ch, path, &rec)))
+            return rc;
         ch->id[ch->n] = strdup(rec.id);
         ch->seq[ch->n] = strdup(rec.seq);
         ch->len[ch->n] = rec.len;
-        if (!ch->id[ch->n] || !ch->seq[ch->n]) {
-            mrl_fasta_close(fa);
+        if (!ch->id[ch->n] || !ch->seq[ch->n])
             return cli_error("predict", "out of memory");
-        }
         if (++ch->n == CHUNK) {
-            if ((rc = run_chunk(o, e, ch))) {
-                mrl_fasta_close(fa);
+            if ((rc = run_chunk(o, e, ch)))
                 return rc;
-            }
             uint64_t pos, size;
             mrl_fasta_position(fa, &pos, &size);
             cli_progress_fraction(prog, ch->written, size ? (double)pos / (double)size : 0);
@@ -222,12 +268,12 @@ static int predict_file(const opts_t *o, const char *path, mrl_ensemble_t *e, ch
     }
     if (r < 0)
         snprintf(err, sizeof err, "%s", mrl_errmsg());
-    mrl_fasta_close(fa);
-    /* what was read before a bad record is still scored and printed */
+    /* what was read before a bad record is still scored and printed (on standard output;
+     * -o FILE is then not written at all) */
     if (ch->n > 0 && (rc = run_chunk(o, e, ch)))
         return rc;
     if (r < 0) {
-        fflush(stdout);
+        fflush(o->out);
         return cli_error("predict", "%s", err);
     }
     return 0;
@@ -242,13 +288,14 @@ static int parse_args(int argc, char **argv, opts_t *o, models_t *e)
         {"scale", required_argument, 0, O_SCALE},  {"params", required_argument, 0, O_PARAMS},
         {"max-length", required_argument, 0, O_MAXLEN}, {"threads", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
-        {"precision", required_argument, 0, O_PREC}, {0, 0, 0, 0},
+        {"precision", required_argument, 0, O_PREC}, {"output", required_argument, 0, 'o'},
+        {0, 0, 0, 0},
     };
     int c, rc;
     long v;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":m:j:qh", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:o:j:qh", lo, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'm':
@@ -273,6 +320,7 @@ static int parse_args(int argc, char **argv, opts_t *o, models_t *e)
                 return cli_usage_error("predict", "--threshold needs a value in [0, 1]");
             break;
         case O_IMG: o->images = optarg; break;
+        case 'o': o->output = optarg; break;
         case O_SCALE:
             if (cli_parse_long("predict", "--scale", optarg, 1, 64, &v))
                 return CLI_USAGE;
@@ -305,6 +353,23 @@ static int parse_args(int argc, char **argv, opts_t *o, models_t *e)
     return 0;
 }
 
+/* The models' training lengths: the intersection of the recorded ranges, the smallest
+ * recorded longest. */
+static void model_lengths(opts_t *o, mrl_ensemble_t *ens, int n)
+{
+    o->len_lo = o->len_hi = o->longest = -1;
+    for (int j = 0; j < n; j++) {
+        const mrl_model_t *m = mrl_ensemble_model(ens, j);
+        long lo, hi, longest;
+        if (mrl_model_length_longest(m, &longest))
+            o->longest = o->longest < 0 || longest < o->longest ? longest : o->longest;
+        if (!mrl_model_length_range(m, &lo, &hi))
+            continue;
+        o->len_lo = o->len_lo < 0 || lo > o->len_lo ? lo : o->len_lo;
+        o->len_hi = o->len_hi < 0 || hi < o->len_hi ? hi : o->len_hi;
+    }
+}
+
 int cmd_predict(int argc, char **argv)
 {
     opts_t o;
@@ -314,13 +379,25 @@ int cmd_predict(int argc, char **argv)
     int rc = parse_args(argc, argv, &o, &e);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
+    int nin = optind < argc ? argc - optind : 1, nstdin = 0;
+    const char *const *in = optind < argc ? (const char *const *)argv + optind : NULL;
+    static const char *const dash[1] = {"-"};
+    if (!in)
+        in = dash;
+    for (int k = 0; k < nin; k++)
+        nstdin += strcmp(in[k], "-") == 0;
+    if (nstdin > 1)
+        return cli_usage_error("predict", "standard input ('-') can be read only once");
     if (!e.n)
         e.path[e.n++] = cli_default_model();
-    if (o.images && mkdir(o.images, 0755) < 0 && errno != EEXIST)
-        return cli_error("predict", "cannot create directory '%s': %s", o.images, strerror(errno));
+    mrl_fasta_t **fa = calloc((size_t)nin, sizeof *fa);
     chunk_t *ch = calloc(1, sizeof *ch);
-    if (!ch)
+    mrl_atomic_t af = {0};
+    if (!ch || !fa) {
+        free(fa);
+        free(ch);
         return cli_error("predict", "out of memory");
+    }
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o.threads;
@@ -329,44 +406,69 @@ int cmd_predict(int argc, char **argv)
         rc = cli_lib_error("predict", rc);
         goto done;
     }
-    /* lengths every model was trained on: the intersection of the recorded ranges */
-    o.len_lo = o.len_hi = -1;
-    for (int j = 0; j < e.n; j++) {
-        long lo, hi;
-        if (!mrl_model_length_range(mrl_ensemble_model(ens, j), &lo, &hi))
-            continue;
-        o.len_lo = o.len_lo < 0 || lo > o.len_lo ? lo : o.len_lo;
-        o.len_hi = o.len_hi < 0 || hi < o.len_hi ? hi : o.len_hi;
-    }
+    model_lengths(&o, ens, e.n);
     if (!(ch->names = mrl_report_names_new())) {
         rc = cli_error("predict", "out of memory");
         goto done;
     }
+    /* every input opens, and the outputs can be made, before a line is written; files are
+     * opened again in turn (memory for one reader at a time), standard input kept open */
+    for (int k = 0; k < nin; k++) {
+        if ((rc = mrl_fasta_open(&fa[k], in[k], &o.fasta)) < 0) {
+            rc = cli_lib_error("predict", rc);
+            goto done;
+        }
+        if (strcmp(in[k], "-") != 0) {
+            mrl_fasta_close(fa[k]);
+            fa[k] = NULL;
+        }
+    }
+    if (o.images && mkdir(o.images, 0755) < 0 && errno != EEXIST) {
+        rc = cli_error("predict", "cannot create directory '%s': %s", o.images, strerror(errno));
+        goto done;
+    }
+    if (o.output && (rc = mrl_atomic_open(&af, o.output)) < 0) {
+        rc = cli_lib_error("predict", rc);
+        goto done;
+    }
+    o.out = o.output ? af.fp : stdout;
     cli_precision_note("predict", o.precision, mrl_ensemble_nn(ens, 0), o.quiet);
-    if (o.format == FMT_TSV)
-        printf("id\tlength\tstructure\tmfe\tscore\tmargin\tlabel\tnote\n");
-    else if (o.format == FMT_CSV)
-        printf("id,length,structure,mfe,score,margin,label,note\n");
-    else
-        printf("[\n");
     cli_progress_t prog;
     cli_progress_init(&prog, "sequences", o.quiet);
     rc = 0;
-    if (optind >= argc)
-        rc = predict_file(&o, "-", ens, ch, &prog);
-    for (int k = optind; k < argc && !rc; k++)
-        rc = predict_file(&o, argv[k], ens, ch, &prog);
-    if (o.format == FMT_JSON)
-        printf("%s]\n", ch->written ? "\n" : "");
+    for (int k = 0; k < nin && !rc; k++) {
+        if (!fa[k] && (rc = mrl_fasta_open(&fa[k], in[k], &o.fasta)) < 0) {
+            rc = cli_lib_error("predict", rc);
+            break;
+        }
+        rc = predict_file(&o, in[k], fa[k], ens, ch, &prog);
+        mrl_fasta_close(fa[k]);
+        fa[k] = NULL;
+    }
+    if (!rc)
+        write_header(&o, ch); /* no rows: the header alone */
+    if (o.format == FMT_JSON && ch->header)
+        fprintf(o.out, "%s]\n", ch->written ? "\n" : "");
     cli_progress_end(&prog, ch->written);
     if (ch->outside && !o.quiet)
         cli_length_warning("predict", ch->outside, o.len_lo, o.len_hi, "the note column");
     if (!o.quiet && ch->written && getenv("MIRLENS_TIMING"))
         fprintf(stderr, "mirlens predict: fold+encode %.2f s, inference %.2f s\n", ch->b.t[0],
                 ch->b.t[1]);
-    if (fflush(stdout) != 0 && !rc)
+    if (o.output) {
+        int lrc = rc ? 0 : mrl_atomic_commit(&af);
+        if (lrc < 0)
+            rc = cli_lib_error("predict", lrc);
+    } else if (fflush(stdout) != 0 && !rc) {
         rc = cli_error("predict", "write error on standard output");
+    }
 done:
+    if (af.fp)
+        mrl_atomic_abort(&af); /* an error: no partial FILE */
+    for (int k = 0; k < nin; k++)
+        if (fa[k])
+            mrl_fasta_close(fa[k]);
+    free(fa);
     mrl_batch_release(&ch->b);
     for (int k = 0; k < ch->n; k++) {
         free(ch->id[k]);

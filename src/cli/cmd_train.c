@@ -44,12 +44,13 @@ static void usage(FILE *fp)
             "  --init MODEL     start from this model (fine-tuning) instead of a new one\n"
             "  --kernel 3|5     convolution size of a new model (default %ld; the paper's)\n"
             "  --dense N        units of the hidden dense layer (default %ld)\n"
-            "  --epochs N       maximum epochs (default %d)\n"
+            "  --epochs N       maximum epochs, at least 1 (default %d)\n"
             "  --batch N        mini-batch size (default %d)\n"
             "  --lr X           Adam learning rate (default %g)\n"
             "  --seed N         initialisation, shuffling and dropout seed (default %" PRIu64 ")\n"
             "  --early-stop N   stop after N epochs without a lower validation loss and\n"
-            "                   keep the best weights (default %d = off)\n"
+            "                   keep the best weights (default %d = off; needs validation\n"
+            "                   inputs or --val-split)\n"
             "  --class-weight W weight of each class in the training loss (Keras'\n"
             "                   class_weight): 'balanced' = n / (2 n_class) from the\n"
             "                   training set, or W0,W1 (negative, positive); default %g,%g;\n"
@@ -60,10 +61,16 @@ static void usage(FILE *fp)
             "                   recorded as metadata shuffled_labels=1\n\n"
             "Run:\n"
             "  -o MODEL         output model file (required)\n"
-            "  --checkpoint F   checkpoint after every epoch (default MODEL.ckpt)\n"
-            "  --resume F       continue a killed run from its checkpoint (same inputs and\n"
-            "                   options): gives the same final weights\n"
+            "  --checkpoint F   checkpoint after every epoch (default MODEL.ckpt, or the\n"
+            "                   --resume checkpoint, which a resumed run keeps updating)\n"
+            "  --resume F       continue a killed run from its checkpoint: gives the same\n"
+            "                   final weights. The inputs (their contents) and every other\n"
+            "                   option must be those of the first run (recorded in the\n"
+            "                   checkpoint; a difference is refused, named); only --epochs,\n"
+            "                   -j/--threads, -q, -o and --checkpoint may change\n"
             "  --params NAME|FILE  folding energies (default rnafold-2.1.3)\n"
+            "  --max-length N   refuse sequences longer than N nt (default %d; fold memory\n"
+            "                   and time grow as N^2 and N^3: 2,000 nt take 2.4 s, 57 MB)\n"
             "  -j, --threads N  threads for folding and the network (default %d)\n"
             "  --precision P    f32 (default, exact) or bf16: convolutions in bfloat16\n"
             "                   (f32 sums and master weights) on the CPU's AMX /\n"
@@ -72,7 +79,8 @@ static void usage(FILE *fp)
             "  -q, --quiet      no progress on stderr\n"
             "  -h, --help       this help\n",
             d.val_split, kernel, dense, d.epochs, d.batch, (double)d.adam.lr, d.seed, d.early_stop,
-            (double)d.class_weight[0], (double)d.class_weight[1], CLI_THREADS);
+            (double)d.class_weight[0], (double)d.class_weight[1], MRL_MODEL_MAX_LENGTH,
+            CLI_THREADS);
 }
 
 typedef struct {
@@ -136,11 +144,22 @@ static int parse_class_weight(const char *s, float w[2])
     return 0;
 }
 
+/* FNV-1a (64 bit) of a model's parameters: the identity of an --init model. */
+static uint64_t params_digest(mrl_model_t *m)
+{
+    const unsigned char *p = (const unsigned char *)mrl_model_params(m);
+    size_t n = mrl_model_nparams(m) * sizeof(float);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ p[k]) * 0x100000001b3ULL;
+    return h;
+}
+
 int cmd_train(int argc, char **argv)
 {
     enum { O_POS = 256, O_NEG, O_IMG, O_LAB, O_VPOS, O_VNEG, O_VIMG, O_VLAB, O_VSPLIT, O_INIT,
            O_KER, O_DENSE, O_EPOCHS, O_BATCH, O_LR, O_SEED, O_EARLY, O_CKPT, O_RESUME, O_PARAMS,
-           O_SHUF, O_PREC, O_CW };
+           O_SHUF, O_PREC, O_CW, O_MAXLEN };
     static const struct option lo[] = {
         {"pos", required_argument, 0, O_POS},        {"neg", required_argument, 0, O_NEG},
         {"images", required_argument, 0, O_IMG},     {"labels", required_argument, 0, O_LAB},
@@ -154,6 +173,7 @@ int cmd_train(int argc, char **argv)
         {"resume", required_argument, 0, O_RESUME},  {"params", required_argument, 0, O_PARAMS},
         {"shuffle-labels", no_argument, 0, O_SHUF}, {"precision", required_argument, 0, O_PREC},
         {"class-weight", required_argument, 0, O_CW},
+        {"max-length", required_argument, 0, O_MAXLEN},
         {"threads", required_argument, 0, 'j'},      {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},               {"output", required_argument, 0, 'o'},
         {0, 0, 0, 0},
@@ -162,7 +182,7 @@ int cmd_train(int argc, char **argv)
     mrl_train_opts_t to;
     mrl_train_opts_default(&to);
     const char *out = NULL, *init = NULL, *ckpt = NULL, *resume = NULL, *params = NULL;
-    long kernel, dense, v, threads = CLI_THREADS;
+    long kernel, dense, v, threads = CLI_THREADS, maxlen = MRL_MODEL_MAX_LENGTH;
     arch_defaults(&kernel, &dense);
     int quiet = 0, c;
     opterr = 0;
@@ -193,7 +213,7 @@ int cmd_train(int argc, char **argv)
                 return CLI_USAGE;
             break;
         case O_EPOCHS:
-            if (cli_parse_long("train", "--epochs", optarg, 0, 100000, &v))
+            if (cli_parse_long("train", "--epochs", optarg, 1, 100000, &v))
                 return CLI_USAGE;
             to.epochs = (int)v;
             break;
@@ -220,6 +240,10 @@ int cmd_train(int argc, char **argv)
         case O_CKPT: ckpt = optarg; break;
         case O_RESUME: resume = optarg; break;
         case O_PARAMS: params = optarg; break;
+        case O_MAXLEN:
+            if (cli_parse_long("train", "--max-length", optarg, 1, 100000, &maxlen))
+                return CLI_USAGE;
+            break;
         case O_SHUF: to.shuffle_labels = 1; break;
         case O_PREC:
             if (cli_parse_precision("train", optarg, &to.precision))
@@ -250,6 +274,11 @@ int cmd_train(int argc, char **argv)
         return cli_usage_error("train", "no training inputs (--pos/--neg or --images)");
     if (kernel != 3 && kernel != 5 && !init && !resume)
         return cli_usage_error("train", "--kernel must be 3 or 5");
+    if (cli_inputs_stdin(&tr_in) + cli_inputs_stdin(&va_in) > 1)
+        return cli_usage_error("train", "standard input ('-') can be read only once");
+    if (to.early_stop > 0 && cli_inputs_empty(&va_in) && to.val_split == 0)
+        return cli_usage_error("train", "--early-stop needs validation data (--val-pos/--val-neg, "
+                                        "--val-images or --val-split)");
 
     int rc = CLI_ERR, lrc;
     mrl_params_t *loaded = NULL;
@@ -259,27 +288,34 @@ int cmd_train(int argc, char **argv)
     mrl_fe_opts_t fe;
     mrl_fe_opts_default(&fe);
     fe.threads = (int)threads;
+    fe.fasta.max_length = (size_t)maxlen;
     if ((lrc = mrl_params_resolve(params, &fe.params, &loaded)) < 0)
         return cli_lib_error("train", lrc);
     if (cli_load_inputs("train", &tr_in, &fe, quiet, &tr))
         goto done;
     if (!cli_inputs_empty(&va_in) && cli_load_inputs("train", &va_in, &fe, quiet, &va))
         goto done;
-    if (tr->n == 0) {
-        cli_error("train", "no training images");
+    if (cli_inputs_check_classes("train", &tr_in, tr, "training"))
         goto done;
-    }
-    if (resume) {
-        if ((lrc = mrl_model_load(&m, resume)) < 0) {
-            cli_lib_error("train", lrc);
-            goto done;
-        }
-    } else if (init) {
+    char run[160];
+    if (init) {
+        /* what a resumed run checks: the initial model's weights, whatever its name */
         if ((lrc = mrl_model_load(&m, init)) < 0) {
             cli_lib_error("train", lrc);
             goto done;
         }
+        snprintf(run, sizeof run, "init=%016" PRIx64, params_digest(m));
     } else {
+        snprintf(run, sizeof run, "kernel=%ld dense=%ld", kernel, dense);
+    }
+    if (resume) {
+        mrl_model_free(m);
+        m = NULL;
+        if ((lrc = mrl_model_load(&m, resume)) < 0) {
+            cli_lib_error("train", lrc);
+            goto done;
+        }
+    } else if (!init) {
         mrl_arch_t a;
         mrl_arch_default(&a, (int)kernel);
         for (int k = 0; k < a.n_layers; k++)
@@ -292,6 +328,8 @@ int cmd_train(int argc, char **argv)
             goto done;
         }
     }
+    if (!ckpt && resume)
+        ckpt = resume; /* a second kill resumes from where the first resume got to */
     if (!ckpt) {
         ckbuf = malloc(strlen(out) + 8);
         if (!ckbuf) {
@@ -305,6 +343,7 @@ int cmd_train(int argc, char **argv)
     cli_progress_init(&pr.prog, "images", quiet);
     to.threads = (int)threads;
     to.checkpoint = ckpt;
+    to.run_options = run;
     to.on_start = on_start;
     to.on_epoch = on_epoch;
     to.on_batch = on_batch;
@@ -325,14 +364,15 @@ int cmd_train(int argc, char **argv)
                  (double)pr.cw[1]);
     /* the lengths trained on (a fine-tuned model: the union with its initial model's);
      * unknown with image-set inputs, and then not recorded */
-    long len_lo, len_hi;
-    int have = cli_inputs_length_range(&tr_in, &fe.fasta, &len_lo, &len_hi);
+    long len_lo, len_hi, longest;
+    int have = cli_inputs_length_range(&tr_in, &fe.fasta, &len_lo, &len_hi, &longest);
     if (have < 0) {
         cli_lib_error("train", have);
         goto done;
     }
     if ((lrc = mrl_model_meta_set(m, "train_options", meta)) < 0 ||
         (have && (lrc = mrl_model_set_length_range(m, len_lo, len_hi, init || resume)) < 0) ||
+        (have && (lrc = mrl_model_set_length_longest(m, longest, init || resume)) < 0) ||
         (lrc = mrl_model_save(m, out)) < 0) {
         cli_lib_error("train", lrc);
         goto done;

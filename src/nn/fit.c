@@ -146,6 +146,129 @@ static int prepare_val(const mrl_imageset_t *tr, const mrl_imageset_t *val,
     return 0;
 }
 
+/* What determines a run, as "key=value" words: the data (CRC-32 of every image and label,
+ * the counts), every option that changes the weights, and the caller's o->run_options.
+ * Kept in the model's metadata "train_run", so each checkpoint carries it and a resume can
+ * name what differs. Left out, free to change on resume: epochs, threads, checkpoint and
+ * the callbacks. Returns 0 or MRL_ERR_NOMEM; *out malloc'ed. */
+static void set_digest(const mrl_imageset_t *s, char *buf, size_t cap)
+{
+    if (!s || s->n == 0 || !s->labels) {
+        snprintf(buf, cap, "none");
+        return;
+    }
+    uint32_t crc = mrl_crc32(0, s->rgb, s->n * MRL_IMG_BYTES);
+    crc = mrl_crc32(crc, s->labels, s->n);
+    size_t npos = 0;
+    for (size_t k = 0; k < s->n; k++)
+        npos += s->labels[k] > 0;
+    snprintf(buf, cap, "%zu/%zu/%08x", s->n, npos, (unsigned)crc);
+}
+
+/* The shortest decimal that reads back as x (0.001, not 0.00100000005). buf: 32 bytes. */
+static const char *short_float(float x, char *buf)
+{
+    for (int prec = 6; prec <= 9; prec++) {
+        snprintf(buf, 32, "%.*g", prec, (double)x);
+        if (strtof(buf, NULL) == x)
+            break;
+    }
+    return buf;
+}
+
+/* The record of this run: 0 or MRL_ERR_NOMEM; *out malloc'ed. */
+static int run_record(const mrl_imageset_t *tr, const mrl_imageset_t *val,
+                      const mrl_train_opts_t *o, char **out)
+{
+    char dt[64], dv[64], cw[72], f[4][32];
+    set_digest(tr, dt, sizeof dt);
+    set_digest(val, dv, sizeof dv);
+    if (o->class_weight_balanced)
+        snprintf(cw, sizeof cw, "balanced");
+    else
+        snprintf(cw, sizeof cw, "%s,%s", short_float(o->class_weight[0], f[0]),
+                 short_float(o->class_weight[1], f[1]));
+    const char *extra = o->run_options ? o->run_options : "";
+    size_t cap = 512 + strlen(extra);
+    char *s = malloc(cap);
+    if (!s)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    snprintf(s, cap,
+             "training_data=%s validation_data=%s val_split=%.17g seed=%llu lr=%s "
+             "beta1=%s beta2=%s eps=%s batch=%d early_stop=%d class_weight=%s "
+             "shuffle_labels=%d precision=%s%s%s",
+             dt, dv, o->val_split, (unsigned long long)o->seed, short_float(o->adam.lr, f[0]),
+             short_float(o->adam.beta1, f[1]), short_float(o->adam.beta2, f[2]),
+             short_float(o->adam.eps, f[3]), o->batch, o->early_stop, cw, o->shuffle_labels ? 1 : 0,
+             o->precision == MRL_PREC_BF16 ? "bf16" : "f32", *extra ? " " : "", extra);
+    *out = s;
+    return 0;
+}
+
+/* The value of key in a run record (a pointer into rec and its length), or NULL. */
+static const char *run_value(const char *rec, const char *key, size_t *len)
+{
+    size_t kl = strlen(key);
+    for (const char *p = rec; p && *p;) {
+        const char *end = strchr(p, ' ');
+        size_t wl = end ? (size_t)(end - p) : strlen(p);
+        if (wl > kl && p[kl] == '=' && strncmp(p, key, kl) == 0) {
+            *len = wl - kl - 1;
+            return p + kl + 1;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* The checkpoint's record (meta "train_run" of its model) against this run's: 0 when every
+ * key agrees, else MRL_ERR_ARG naming the first that differs with both values. */
+static int run_compare(const char *ckpt, const char *then, const char *now)
+{
+    if (!then)
+        return mrl_err_set(MRL_ERR_ARG,
+                           "checkpoint '%s' records no run digest (written by an older "
+                           "mirlens): it cannot be checked against this run's data and "
+                           "options; train again without --resume",
+                           ckpt);
+    for (const char *p = now; p && *p;) {
+        const char *end = strchr(p, ' '), *eq = strchr(p, '=');
+        size_t wl = end ? (size_t)(end - p) : strlen(p);
+        char key[64];
+        size_t kl = eq && eq < p + wl ? (size_t)(eq - p) : wl;
+        snprintf(key, sizeof key, "%.*s", (int)(kl < 63 ? kl : 63), p);
+        size_t nl = wl - (kl < wl ? kl + 1 : wl), tl = 0;
+        const char *nv = p + (kl < wl ? kl + 1 : wl), *tv = run_value(then, key, &tl);
+        if (!tv || tl != nl || strncmp(tv, nv, nl) != 0) {
+            int data = strstr(key, "_data") != NULL;
+            return mrl_err_set(MRL_ERR_ARG,
+                               "checkpoint '%s' belongs to another run: %s%s was %.*s there, is "
+                               "%.*s here; resume with the same %s (only the epochs, threads "
+                               "and outputs may change)",
+                               ckpt, key, data ? " (images/positives/CRC-32)" : "",
+                               (int)(tv ? tl : 6), tv ? tv : "absent", (int)nl, nv,
+                               data ? "inputs" : "options");
+        }
+        p = end ? end + 1 : NULL;
+    }
+    /* a key the checkpoint has and this run lacks (another kind of run) */
+    for (const char *p = then; *p;) {
+        const char *end = strchr(p, ' '), *eq = strchr(p, '=');
+        size_t wl = end ? (size_t)(end - p) : strlen(p), len;
+        size_t kl = eq && eq < p + wl ? (size_t)(eq - p) : wl;
+        char key[64];
+        snprintf(key, sizeof key, "%.*s", (int)(kl < 63 ? kl : 63), p);
+        if (kl > 0 && !run_value(now, key, &len))
+            return mrl_err_set(MRL_ERR_ARG,
+                               "checkpoint '%s' belongs to another run: %.*s there, %s absent "
+                               "here; resume with the same options (only the epochs, threads "
+                               "and outputs may change)",
+                               ckpt, (int)wl, p, key);
+        p = end ? end + 1 : p + wl;
+    }
+    return 0;
+}
+
 /* Apply the data options of o to tr / val (see data_t). */
 static int prepare(const mrl_imageset_t *tr, const mrl_imageset_t *val, const mrl_train_opts_t *o,
                    data_t *d)
@@ -178,12 +301,15 @@ static int prepare(const mrl_imageset_t *tr, const mrl_imageset_t *val, const mr
     }
     for (size_t k = 0; k < d->n; k++)
         d->npos += d->label[k] > 0;
+    /* one class teaches the network one answer: refused (with balanced weights too) */
+    if (d->npos == 0 || d->npos == d->n)
+        return mrl_err_set(MRL_ERR_ARG,
+                           "training needs both classes: the training set has %zu images, "
+                           "%s",
+                           d->n, d->npos ? "no negatives" : "no positives");
     d->cw[0] = o->class_weight[0], d->cw[1] = o->class_weight[1];
     if (o->class_weight_balanced) {
-        /* w_c = n / (2 n_c): each class weighs n/2 in all */
-        if (d->npos == 0 || d->npos == d->n)
-            return mrl_err_set(MRL_ERR_ARG,
-                               "class_weight_balanced needs both classes in the training set");
+        /* w_c = n / (2 n_c): each class weighs n/2 in all (both present: checked above) */
         d->cw[0] = (float)((double)d->n / (2.0 * (double)(d->n - d->npos)));
         d->cw[1] = (float)((double)d->n / (2.0 * (double)d->npos));
     }
@@ -470,9 +596,10 @@ int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *va
     float *x = NULL, *best = NULL, *vscore = NULL;
     int *lab = NULL;
     uint8_t *rgb = NULL;
+    char *run = NULL;
     int rc = prepare(tr, val, o, &d);
     int have_val = d.val.n > 0;
-    if (rc < 0 || (rc = start_run(m, &d, o)) < 0)
+    if (rc < 0 || (rc = run_record(tr, val, o, &run)) < 0)
         goto done;
     perm = malloc(d.n * sizeof *perm);
     x = malloc(bs * img * sizeof *x);
@@ -488,7 +615,11 @@ int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *va
     }
     loop_t L = {0, HUGE_VAL, 0, 0, 0, {0, 0}};
     mrl_rng_init(&L.rng, o->seed, 1);
-    if (resume && (rc = load_state(m, best, &L, resume)) < 0)
+    /* the state must belong to the checkpoint, and the checkpoint to this run */
+    if (resume && ((rc = load_state(m, best, &L, resume)) < 0 ||
+                   (rc = run_compare(resume, mrl_model_meta_get(m, "train_run"), run)) < 0))
+        goto done;
+    if ((rc = mrl_model_meta_set(m, "train_run", run)) < 0 || (rc = start_run(m, &d, o)) < 0)
         goto done;
     if ((rc = mrl_nn_new(&nn, m, &no)) < 0)
         goto done;
@@ -547,6 +678,7 @@ int mrl_train(mrl_model_t *m, const mrl_imageset_t *tr, const mrl_imageset_t *va
         rc = mrl_model_meta_set(m, "best_val_loss", buf);
     }
 done:
+    free(run);
     data_release(&d);
     mrl_nn_free(nn);
     free(perm);

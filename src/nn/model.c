@@ -352,6 +352,31 @@ int mrl_model_set_length_range(mrl_model_t *m, long lo, long hi, int merge)
     return rc < 0 ? rc : mrl_model_meta_set(m, "train_length_max", buf);
 }
 
+int mrl_model_length_longest(const mrl_model_t *m, long *longest)
+{
+    const char *a = mrl_model_meta_get(m, "train_length_longest");
+    char *e;
+    if (!a || !*a)
+        return 0;
+    long x = strtol(a, &e, 10);
+    if (*e || x <= 0)
+        return 0;
+    *longest = x;
+    return 1;
+}
+
+int mrl_model_set_length_longest(mrl_model_t *m, long longest, int merge)
+{
+    long a;
+    if (merge && mrl_model_length_longest(m, &a) && a > longest)
+        longest = a;
+    if (longest <= 0)
+        return mrl_err_set(MRL_ERR_ARG, "bad longest length %ld", longest);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", longest);
+    return mrl_model_meta_set(m, "train_length_longest", buf);
+}
+
 void mrl_adam_opts_default(mrl_adam_opts_t *o)
 {
     o->lr = 1e-3f;

@@ -120,6 +120,12 @@ int mrl_imageset_add_fasta(mrl_imageset_t *dst, const char *path, int label,
     if (rc < 0)
         return rc;
     while ((r = mrl_fasta_read(fa, &rec)) == 1) {
+        if (!rec.id[0]) { /* its row in a scores table could not be told apart */
+            rc = mrl_err_set(MRL_ERR_PARSE,
+                             "%s, line %ld: record %ld has an empty id (a '>' with no name)",
+                             strcmp(path, "-") ? path : "standard input", rec.line, rec.index + 1);
+            goto done;
+        }
         if (n == cap) {
             cap = cap ? 2 * cap : 1024;
             char **a = realloc(seqs, cap * sizeof *a), **b = a ? realloc(ids, cap * sizeof *b) : NULL;
