@@ -208,5 +208,7 @@ int cmd_explain_set(int argc, char **argv);
 /* explain --method mutagenesis (cmd_explain_mut.c): 1 when argv asks for it */
 int cli_wants_mutagenesis(int argc, char **argv);
 int cmd_explain_mut(int argc, char **argv);
+/* explain --determinants (cmd_explain_det.c) */
+int cmd_explain_det(int argc, char **argv);
 
 #endif

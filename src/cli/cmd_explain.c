@@ -99,7 +99,9 @@ static void usage(FILE *fp)
                 "mirlens explain --sanity FILE -o DIR (model-randomisation checks); see\n"
                 "mirlens explain --aggregate --help.\n"
                 "Sequence edits, refolded and re-scored (saturation mutagenesis, counterfactuals):\n"
-                "mirlens explain --method mutagenesis --help.\n",
+                "mirlens explain --method mutagenesis --help.\n"
+                "The known determinants of processing, by number: see\n"
+                "mirlens explain --determinants --help.\n",
             fasta.max_length, CLI_THREADS);
 }
 
@@ -434,6 +436,9 @@ int cmd_explain(int argc, char **argv)
 {
     if (cli_wants_mutagenesis(argc, argv)) /* sequence edits, not image maps: its own mode */
         return cmd_explain_mut(argc, argv);
+    for (int k = 1; k < argc; k++) /* known determinants by number: cmd_explain_det.c */
+        if (!strcmp(argv[k], "--determinants"))
+            return cmd_explain_det(argc, argv);
     for (int k = 1; k < argc; k++) /* the set-level modes have their own parser */
         if (!strcmp(argv[k], "--aggregate") || !strcmp(argv[k], "--sanity") ||
             !strncmp(argv[k], "--sanity=", 9))
