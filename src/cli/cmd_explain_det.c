@@ -5,11 +5,9 @@
  * determinants.tsv (one row per determinant x method x network) and determinant_scores.tsv
  * (visibility, presence and the model's margin with and without each determinant).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cli.h"
 
 /* The faithful methods compared by default (docs/FINDINGS.md: signed contributions that
@@ -212,13 +210,11 @@ typedef struct drun {
     mrl_explain_set_t set;
 } drun_t;
 
-static int run(dopts_t *o, drun_t *u, mrl_detmass_t *r)
+static int run(dopts_t *o, drun_t *u, mrl_detmass_t *r, const char *dir)
 {
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o->x.threads, no.precision = o->x.precision;
-    if (mkdir(o->out, 0755) < 0 && errno != EEXIST)
-        return cli_error("explain", "cannot create '%s': %s", o->out, strerror(errno));
     int rc;
     if ((rc = mrl_model_load(&u->m, o->x.model)) < 0 ||
         (rc = mrl_ensemble_new(&u->ens, &u->m, 1, &no)) < 0 ||
@@ -246,7 +242,7 @@ static int run(dopts_t *o, drun_t *u, mrl_detmass_t *r)
     d->progress = progress, d->progress_ctx = &prog;
     rc = mrl_detmass_run(&u->set, u->ens, d, r);
     cli_progress_end(&prog, r->n_used);
-    return rc < 0 ? cli_lib_error("explain", rc) : write_tables(o->out, r);
+    return rc < 0 ? cli_lib_error("explain", rc) : write_tables(dir, r);
 }
 
 int cmd_explain_det(int argc, char **argv)
@@ -265,7 +261,11 @@ int cmd_explain_det(int argc, char **argv)
     mrl_detmass_t r;
     memset(&r, 0, sizeof r);
     double t0 = cli_now();
-    rc = run(&o, &u, &r);
+    mrl_outdir_t od;
+    memset(&od, 0, sizeof od);
+    if (!(rc = cli_outdir_open("explain", &od, o.out)) && !(rc = run(&o, &u, &r, od.tmp)))
+        rc = cli_outdir_commit("explain", &od);
+    cli_outdir_abort(&od);
     if (!rc && !o.x.quiet)
         fprintf(stderr,
                 "mirlens explain: %ld of %ld positives with a duplex (%ld records), %d methods "
