@@ -2072,6 +2072,214 @@ MRL_MUST_CHECK int mrl_flat_scan(mrl_ensemble_t *e, const char *path, const char
                                  const char *models, long *listed);
 /* ======================================== end of data files, bindings (issue 24) == */
 
+/* ============================================ landmark-anchored motifs (issue 26) == */
+
+/* Motif discovery anchored on the processing landmarks (src/explain/seqlets.c; the report
+ * src/report/motifs.c; `mirlens explain --motifs`): windows of high attribution (seqlets,
+ * Shrikumar et al. 2018's TF-MoDISco idea) collected over a set of hairpins, each placed
+ * relative to the nearest landmark (the Drosha and Dicer cut sites of its miRNA duplex,
+ * the terminal loop's closing pair) instead of its raw position, clustered greedily into
+ * motifs by Hamming distance over aligned windows, each motif tested on held-out hairpins
+ * against every window at the same landmark offsets (hypergeometric, Benjamini-Hochberg)
+ * and set beside the known determinants of pri-miRNA processing. */
+
+/* Landmarks: boundaries between two nucleotides. */
+enum mrl_landmark {
+    MRL_LM_DROSHA5 = 0, /* Drosha's cut 5' of the 5p strand (before duplex[0]) */
+    MRL_LM_DICER5,      /* Dicer's cut 3' of the 5p strand (after duplex[1]) */
+    MRL_LM_LOOP5,       /* between the terminal loop's closing '(' and the loop */
+    MRL_LM_LOOP3,       /* between the loop and its closing ')' */
+    MRL_LM_DICER3,      /* Dicer's cut 5' of the 3p strand (before duplex[2]) */
+    MRL_LM_DROSHA3,     /* Drosha's cut 3' of the 3p strand (after duplex[3]) */
+    MRL_NLANDMARKS
+};
+/* Where a nucleotide lies: 5' arm (up to the loop's closing '('), loop, 3' arm. */
+enum mrl_arm { MRL_ARM_5P = 0, MRL_ARM_LOOP, MRL_ARM_3P };
+
+/* "drosha-5p" "dicer-5p" "loop-5p" "loop-3p" "dicer-3p" "drosha-3p"; "5p" "loop" "3p";
+ * "?" out of range. */
+const char *mrl_landmark_name(int lm);
+const char *mrl_arm_name(int arm);
+
+/* The landmarks of a hairpin: b[l] = index of the first nucleotide 3' of landmark l, from
+ * the terminal loop's closing pair (loop_open, loop_close) (mrl_hairpin_t) and the miRNA
+ * duplex {s5, e5, s3, e3} (mrl_duplex_regions; NULL or all -1: none, the cut landmarks get
+ * -1). Returns the number of landmarks placed (2 or 6). */
+int mrl_landmarks(int loop_open, int loop_close, const int *duplex, int b[MRL_NLANDMARKS]);
+/* Offset of nucleotide p from a landmark at boundary b, in nt along the sequence with no
+ * zero: the first nucleotide 3' of it is +1, the first 5' of it -1 (so the basal UG sits
+ * at -14 and -13 of MRL_LM_DROSHA5). */
+int mrl_landmark_offset(int b, int p);
+/* The landmark nearest to p (smallest |offset|; a tie goes to the lower enum value) into
+ * *lm and its offset into *off; returns p's enum mrl_arm. */
+int mrl_landmark_nearest(const int b[MRL_NLANDMARKS], int loop_open, int loop_close, int p, int *lm,
+                         int *off);
+
+/* Known determinants of processing, as positions from a landmark (check them against the
+ * papers' figures before reading much into an exact offset). A pattern (IUPAC letters)
+ * starts at an offset in [start_lo, start_hi] and runs 3' from there. */
+typedef struct mrl_determinant {
+    const char *name;       /* "basal-UG", "CNNC", "mGHG", "apical-UGU", "apical-GUG", "GYM",
+                               "5pU-mature5p", "5pU-mature3p" */
+    const char *source;     /* the paper */
+    int landmark;           /* enum mrl_landmark */
+    int start_lo, start_hi; /* offsets (mrl_landmark_offset) of the pattern's first letter */
+    const char *pattern;    /* IUPAC: e.g. "UG", "CNNC", "GHG", "GYM" */
+} mrl_determinant_t;
+
+/* The table (static) into *tab; returns its length. */
+int mrl_determinants(const mrl_determinant_t **tab);
+
+/* One hairpin as the discovery takes it (owned by its mrl_motif_data_t). */
+typedef struct mrl_motif_hp {
+    char *id;  /* name */
+    char *seq; /* (n + 1) letters */
+    size_t n;
+    int loop[2];   /* the terminal loop's closing pair (mrl_hairpin_t.loop_open, _close) */
+    int duplex[4]; /* its miRNA duplex {s5, e5, s3, e3}, 0-based inclusive; all -1: none */
+    float *attr;   /* (n) per-nucleotide attribution (mrl_explain_nucleotides) */
+    float prob;    /* P(pre-miRNA) of the network the attributions came from; NAN unknown */
+} mrl_motif_hp_t;
+
+typedef struct mrl_motif_data {
+    size_t n, cap;
+    mrl_motif_hp_t *hp; /* (n) */
+    int method;         /* enum mrl_explain_method of the attributions, -1 when given */
+} mrl_motif_data_t;
+
+/* An empty collection (a zeroed struct is one too); release frees the hairpins. */
+void mrl_motif_data_init(mrl_motif_data_t *d);
+void mrl_motif_data_release(mrl_motif_data_t *d);
+/* Append one hairpin (everything copied): seq (n letters), its loop's closing pair
+ * (0 <= loop_open < loop_close < n), duplex (NULL: none), attr (n). Returns 0,
+ * MRL_ERR_ARG (naming id and what is out of range) or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_motif_data_add(mrl_motif_data_t *d, const char *id, const char *seq,
+                                      size_t n, int loop_open, int loop_close, const int *duplex,
+                                      const float *attr);
+/* Determinant k (index into mrl_determinants) over the hairpins of d with the landmark it
+ * needs: *placed of them, *visible those where one of its allowed positions lies wholly
+ * inside the sequence (the input can show it), *present those with its pattern at one of
+ * them. Any output may be NULL. Returns 0 or MRL_ERR_ARG (k out of range). */
+MRL_MUST_CHECK int mrl_determinant_count(const mrl_motif_data_t *d, int k, long *placed,
+                                         long *visible, long *present);
+
+typedef struct mrl_motif_collect_opts {
+    mrl_explain_opts_t ex;          /* the method and its options (mrl_explain_opts_default) */
+    const mrl_mature_tab_t *mature; /* mature positions (borrowed): the duplexes; NULL: none */
+    int label;        /* records taken: 1 the positives (default), 0 the negatives, -1 all */
+    int need_duplex;  /* 1 (default): only hairpins whose duplex was placed */
+    int randomized;   /* 1: the attributions of a copy of the model with every layer
+                         re-drawn (mrl_model_randomize_layer, seed ex.seed + 1000003, the
+                         last step of the sanity cascade): the control; 0 (default) */
+    mrl_nn_opts_t nn; /* the randomised copy's context (mrl_nn_opts_default) */
+    int fold_threads; /* fold + draw workers (default 1) */
+    void (*progress)(void *ctx, long done, long total); /* after each chunk; may be NULL */
+    void *progress_ctx;
+} mrl_motif_collect_opts_t;
+
+void mrl_motif_collect_opts_default(mrl_motif_collect_opts_t *o);
+/* Fold, draw and score the records of s (mrl_explain_set_add_fasta: the sequences and
+ * labels are read from there; its results are not used) through the pipeline with the one
+ * model of e, explain them with o->ex.method (on the randomised copy with o->randomized)
+ * and append each kept hairpin (label, duplex as o asks; refused folds skipped) with its
+ * per-nucleotide attributions to d. Returns 0, MRL_ERR_ARG (no sequences, an ensemble of
+ * several models, bad options), or the pipeline's or explainer's error. */
+MRL_MUST_CHECK int mrl_motif_collect(mrl_motif_data_t *d, const mrl_explain_set_t *s,
+                                     mrl_ensemble_t *e, const mrl_motif_collect_opts_t *o);
+
+#define MRL_MOTIF_MAXW 21 /* widest seqlet window */
+
+typedef struct mrl_motif_opts {
+    int width;       /* seqlet window in nt, odd, 3..MRL_MOTIF_MAXW (default 7) */
+    double top;      /* seqlet centres: local maxima of a hairpin's attribution share (attr
+                        over the hairpin's sum of |attr|) at or above the (1 - top) quantile
+                        of all shares of the set (default 0.05) */
+    int sign;        /* 0: |share| (default); +1 positive shares only; -1 negative only */
+    int shift;       /* windows are aligned by up to +-shift nt (default 1) */
+    int mismatch;    /* most mismatches of a member to its seed, and of a window to a
+                        motif's consensus (default 2) */
+    int offset_tol;  /* members share their seed's landmark and lie within +-offset_tol nt
+                        of its offset; the test counts windows in that range (default 3);
+                        -1: sequence only, any landmark or offset */
+    int min_seqlets; /* smallest motif kept, in discovery seqlets (default 5) */
+    int max_motifs;  /* most motifs kept (default 50) */
+    double alpha;    /* Benjamini-Hochberg false discovery rate of "significant" (0.05) */
+    uint64_t seed;   /* the hairpins' split into a discovery and a test half (default 1) */
+} mrl_motif_opts_t;
+
+void mrl_motif_opts_default(mrl_motif_opts_t *o);
+
+typedef struct mrl_seqlet {
+    size_t hp;    /* its hairpin (index into mrl_motif_data_t.hp) */
+    int pos;      /* centre, 0-based */
+    int landmark; /* nearest landmark of the centre (enum mrl_landmark) */
+    int offset;   /* the centre's offset from it (mrl_landmark_offset) */
+    int arm;      /* enum mrl_arm */
+    float score;  /* the window's summed share (|share| or the signed one, as o->sign) */
+    int half;     /* 0 discovery, 1 test */
+    int motif;    /* the motif it joined (discovery half), else -1 */
+    int shift;    /* its window's alignment in that motif (nt) */
+} mrl_seqlet_t;
+
+typedef struct mrl_motif {
+    int width;
+    double count[MRL_MOTIF_MAXW][4];    /* A C G U of the aligned discovery seqlets */
+    char consensus[MRL_MOTIF_MAXW + 1]; /* IUPAC: a letter >= 60%, two letters >= 80%, N */
+    int n_seqlets, n_hairpins;          /* discovery seqlets and their distinct hairpins */
+    int landmark, offset;         /* the modal landmark and centre offset of the aligned members */
+    int off_min, off_max;         /* the centre offsets of the members at that landmark */
+    int lm_count[MRL_NLANDMARKS]; /* members by landmark of their aligned centre */
+    /* the test on the held-out half, windows centred at the landmark's offsets in range
+     * (offset +- offset_tol; all of the landmark's with offset_tol < 0): */
+    long n_windows, n_match;        /* all windows there, those matching the consensus */
+    long n_test, n_test_match;      /* seqlets there, those matching it */
+    double enrichment;              /* (n_test_match / n_test) / (n_match / n_windows), NaN */
+    double pos_enrichment;          /* share of the half's seqlets there over the share of its
+                                       windows there: attention to the place, any sequence */
+    double p, q;                    /* hypergeometric P(X >= n_test_match); BH q over motifs */
+    int significant;                /* q < alpha and enrichment > 1 */
+    int determinant;                /* nearest known determinant at the landmark (index into
+                                       mrl_determinants), -1 none */
+    int det_gap;                    /* nt between its span and the motif's window (0: overlap) */
+    int det_position, det_sequence; /* 1: its pattern fits in the window at an allowed
+                                    offset; and matches the consensus there */
+} mrl_motif_t;
+
+typedef struct mrl_motif_result {
+    mrl_motif_opts_t opts;
+    double threshold;     /* the share a seqlet centre reached at least */
+    size_t n_hp[2];       /* hairpins in the discovery and the test half */
+    mrl_seqlet_t *seqlet; /* (n_seqlets) by hairpin, then position */
+    size_t n_seqlets;
+    size_t n_windows[2]; /* windows of each half (the test's universe) */
+    size_t n_half_seqlets[2];
+    mrl_motif_t *motif; /* (n_motifs) in the order found (greedy, strongest seed first) */
+    size_t n_motifs;
+    int n_significant;
+} mrl_motif_result_t;
+
+/* Seqlets of every hairpin of d, landmark-aligned, clustered and tested as o says (NULL =
+ * defaults) into *r (released first). Deterministic: the same inputs and seed give the
+ * same result. Returns 0, MRL_ERR_ARG (bad options, no hairpins) or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_motif_discover(const mrl_motif_data_t *d, const mrl_motif_opts_t *o,
+                                      mrl_motif_result_t *r);
+void mrl_motif_result_release(mrl_motif_result_t *r);
+
+/* One discovery run for the report: a method's attributions from one network. */
+typedef struct mrl_motif_run {
+    const char *method;  /* its name (mrl_explain_method_name) */
+    const char *network; /* "model" or "random" (the control) */
+    const mrl_motif_data_t *data;
+    const mrl_motif_result_t *res;
+} mrl_motif_run_t;
+
+/* The report of n runs into dir (created): motifs.tsv (one row per motif), seqlets.tsv,
+ * determinants.tsv (each known determinant: where it can be seen, its nearest motif),
+ * logos/RUN.motifK.svg (sequence logos with offsets from the landmark) and index.html.
+ * title: a line for the page (may be NULL). Every file is written atomically. Returns 0,
+ * MRL_ERR_IO or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_report_motifs_write(const char *dir, const mrl_motif_run_t *runs, int n,
+                                           const char *title);
 #ifdef __cplusplus
 }
 #endif

@@ -210,5 +210,7 @@ int cli_wants_mutagenesis(int argc, char **argv);
 int cmd_explain_mut(int argc, char **argv);
 /* explain --determinants (cmd_explain_det.c) */
 int cmd_explain_det(int argc, char **argv);
+/* explain --motifs (cmd_explain_motifs.c): landmark-anchored motif discovery */
+int cmd_explain_motifs(int argc, char **argv);
 
 #endif

@@ -436,9 +436,15 @@ int cmd_explain(int argc, char **argv)
 {
     if (cli_wants_mutagenesis(argc, argv)) /* sequence edits, not image maps: its own mode */
         return cmd_explain_mut(argc, argv);
-    for (int k = 1; k < argc; k++) /* known determinants by number: cmd_explain_det.c */
-        if (!strcmp(argv[k], "--determinants"))
-            return cmd_explain_det(argc, argv);
+    /* set-level analyses with their own parsers: known determinants by number, motifs */
+    static const struct {
+        const char *flag;
+        int (*run)(int, char **);
+    } modes[] = {{"--determinants", cmd_explain_det}, {"--motifs", cmd_explain_motifs}};
+    for (int k = 1; k < argc; k++)
+        for (size_t j = 0; j < sizeof modes / sizeof *modes; j++)
+            if (!strcmp(argv[k], modes[j].flag))
+                return modes[j].run(argc, argv);
     for (int k = 1; k < argc; k++) /* the set-level modes have their own parser */
         if (!strcmp(argv[k], "--aggregate") || !strcmp(argv[k], "--sanity") ||
             !strncmp(argv[k], "--sanity=", 9))
