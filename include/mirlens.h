@@ -863,6 +863,10 @@ int mrl_model_param_layers(const mrl_model_t *m, int *layers);
 MRL_MUST_CHECK int mrl_model_randomize_layer(mrl_model_t *m, int layer, uint64_t seed);
 /* The cascade re-draws layers with seed (the explain options' seed) + this offset. */
 #define MRL_SANITY_SEED_OFFSET 1000003
+/* Every layer with parameters of m re-drawn (mrl_model_randomize_layer) with seed +
+ * MRL_SANITY_SEED_OFFSET: the sanity cascade's last step, "all layers random", the control
+ * network for attribution magnitudes. Returns 0 or MRL_ERR_ARG. */
+MRL_MUST_CHECK int mrl_model_randomize_all(mrl_model_t *m, uint64_t seed);
 
 /* Spearman rank correlation of a and b (n values; ties get their mean rank), in double.
  * NaN when n < 2 or either is constant. */
@@ -1258,7 +1262,7 @@ MRL_MUST_CHECK int mrl_det_eval(int d, const char *seq, const int *partner, size
  * mask size x the context's mean |attribution|). Enrichment = mean observed / mean
  * expected over hairpins, with a percentile bootstrap 95% interval (hairpins resampled).
  * The same is computed for the network with every layer re-drawn (the cascade's last step,
- * seed ex.seed + 1000003, as mrl_sanity_run draws it) and for an optional control network
+ * seed ex.seed + MRL_SANITY_SEED_OFFSET, as mrl_sanity_run draws it) and for an optional control network
  * (e.g. trained on shuffled labels), on the same images; the difference of enrichments
  * (model - random network) gets a paired bootstrap interval: magnitude maps can follow the
  * image's ink, so only that difference is read as the model's. */
@@ -2169,7 +2173,7 @@ typedef struct mrl_motif_collect_opts {
     int label;        /* records taken: 1 the positives (default), 0 the negatives, -1 all */
     int need_duplex;  /* 1 (default): only hairpins whose duplex was placed */
     int randomized;   /* 1: the attributions of a copy of the model with every layer
-                         re-drawn (mrl_model_randomize_layer, seed ex.seed + 1000003, the
+                         re-drawn (mrl_model_randomize_layer, seed ex.seed + MRL_SANITY_SEED_OFFSET, the
                          last step of the sanity cascade): the control; 0 (default) */
     mrl_nn_opts_t nn; /* the randomised copy's context (mrl_nn_opts_default) */
     int fold_threads; /* fold + draw workers (default 1) */

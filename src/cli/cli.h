@@ -188,9 +188,9 @@ int cli_xopt_other(int c, char **argv, cli_xopts_t *o);
 /* Load the SHAP background (o->background, else the shipped one; none = white image) for
  * model m into o->bg / o->ex. Returns 0 or CLI_ERR (printed). */
 int cli_xopts_background(cli_xopts_t *o, const mrl_model_t *m);
-/* With --randomize-model: re-draw every layer of m with weights (mrl_model_randomize_layer,
- * seed o->ex.seed + MRL_SANITY_SEED_OFFSET), giving the sanity cascade's "all layers random"
- * network, the control for magnitude-based statistics. Returns 0 or CLI_ERR (printed). */
+/* With --randomize-model: mrl_model_randomize_all(m, o->ex.seed), the sanity cascade's
+ * "all layers random" network, the control for magnitude-based statistics. Returns 0 or
+ * CLI_ERR (printed). */
 int cli_xopts_randomize(const cli_xopts_t *o, mrl_model_t *m);
 /* The help line of --randomize-model. */
 #define CLI_XOPT_RANDOMIZE_HELP                                                                  \

@@ -200,10 +200,7 @@ int cli_is_imageset(const char *p)
 
 int cli_xopts_randomize(const cli_xopts_t *o, mrl_model_t *m)
 {
-    int layers[MRL_NN_MAX_LAYERS], rc = 0;
-    int nl = o->randomize ? mrl_model_param_layers(m, layers) : 0;
-    for (int k = 0; k < nl && rc == 0; k++)
-        rc = mrl_model_randomize_layer(m, layers[k], o->ex.seed + MRL_SANITY_SEED_OFFSET);
+    int rc = o->randomize ? mrl_model_randomize_all(m, o->ex.seed) : 0;
     return rc < 0 ? cli_lib_error("explain", rc) : 0;
 }
 

@@ -51,11 +51,8 @@ static int nets_open(nets_t *t, mrl_ensemble_t *e, const mrl_detmass_opts_t *o)
     t->nn[0] = mrl_ensemble_nn(e, 0), t->m[0] = mrl_ensemble_model(e, 0);
     int rc = 0;
     if (o->random_net) { /* the cascade's last step: every parameter layer re-drawn */
-        int layers[MRL_NN_MAX_LAYERS];
-        rc = mrl_model_clone(&t->rm, t->m[0]);
-        int L = rc ? 0 : mrl_model_param_layers(t->rm, layers);
-        for (int l = 0; !rc && l < L; l++)
-            rc = mrl_model_randomize_layer(t->rm, layers[l], o->ex.seed + 1000003);
+        if (!(rc = mrl_model_clone(&t->rm, t->m[0])))
+            rc = mrl_model_randomize_all(t->rm, o->ex.seed);
         if (!rc && !(rc = mrl_nn_new(&t->own[1], t->rm, &o->nn)))
             t->nn[1] = t->own[1], t->m[1] = t->rm;
     }

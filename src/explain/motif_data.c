@@ -151,11 +151,8 @@ static int collect_chunk(collect_t *c, const size_t *rec, size_t nr)
 static int randomized_scorer(const mrl_motif_collect_opts_t *o, mrl_ensemble_t *e, mrl_model_t **rm,
                              mrl_ensemble_t **re)
 {
-    int layers[MRL_NN_MAX_LAYERS];
     int rc = mrl_model_clone(rm, mrl_ensemble_model(e, 0));
-    int L = rc ? 0 : mrl_model_param_layers(*rm, layers);
-    for (int l = 0; !rc && l < L; l++)
-        rc = mrl_model_randomize_layer(*rm, layers[l], o->ex.seed + 1000003);
+    rc = rc ? rc : mrl_model_randomize_all(*rm, o->ex.seed);
     return rc ? rc : mrl_ensemble_new(re, rm, 1, &o->nn);
 }
 

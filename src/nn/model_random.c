@@ -60,3 +60,12 @@ int mrl_model_randomize_layer(mrl_model_t *m, int layer, uint64_t seed)
     mrl_model_touch(m);
     return 0;
 }
+
+int mrl_model_randomize_all(mrl_model_t *m, uint64_t seed)
+{
+    int layers[MRL_NN_MAX_LAYERS], rc = 0;
+    int nl = m ? mrl_model_param_layers(m, layers) : 0;
+    for (int k = 0; k < nl && rc == 0; k++)
+        rc = mrl_model_randomize_layer(m, layers[k], seed + MRL_SANITY_SEED_OFFSET);
+    return m ? rc : mrl_err_set(MRL_ERR_ARG, "no model");
+}

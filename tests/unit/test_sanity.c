@@ -309,6 +309,28 @@ static void test_randomize(void)
     }
 }
 
+/* mrl_model_randomize_all: every parameter layer re-drawn from seed + MRL_SANITY_SEED_OFFSET
+ * on its own stream, so the result does not depend on the order of the layers: the same as
+ * re-drawing layers 0, 2, 6, 8 one by one in the cascade's order or the reverse. */
+static void test_randomize_all(void)
+{
+    const int layer[4] = {0, 2, 6, 8};
+    mrl_model_t *m = small_model(2), *a = NULL, *down = NULL, *up = NULL;
+    CHECK(mrl_model_clone(&a, m) == 0 && mrl_model_clone(&down, m) == 0 &&
+          mrl_model_clone(&up, m) == 0);
+    CHECK(mrl_model_randomize_all(a, 5) == 0);
+    for (int t = 0; t < 4; t++) {
+        CHECK(mrl_model_randomize_layer(down, layer[3 - t], 5 + MRL_SANITY_SEED_OFFSET) == 0);
+        CHECK(mrl_model_randomize_layer(up, layer[t], 5 + MRL_SANITY_SEED_OFFSET) == 0);
+    }
+    size_t np = mrl_model_nparams(m);
+    CHECK(memcmp(mrl_model_params(a), mrl_model_params(down), np * sizeof(float)) == 0);
+    CHECK(memcmp(mrl_model_params(a), mrl_model_params(up), np * sizeof(float)) == 0);
+    CHECK(memcmp(mrl_model_params(a), mrl_model_params(m), np * sizeof(float)) != 0);
+    CHECK(mrl_model_randomize_all(NULL, 5) == MRL_ERR_ARG);
+    mrl_model_free(a), mrl_model_free(down), mrl_model_free(up), mrl_model_free(m);
+}
+
 static void test_cascade(void)
 {
     mrl_model_t *m = small_model(3), *c = NULL;
@@ -475,6 +497,7 @@ int main(void)
     test_clone();
     test_param_layers();
     test_randomize();
+    test_randomize_all();
     test_cascade();
     test_sanity_run();
     return test_summary("test_sanity");
