@@ -1113,6 +1113,190 @@ MRL_MUST_CHECK int mrl_explain_set_add_images(mrl_explain_set_t *s, const mrl_im
 MRL_MUST_CHECK int mrl_explain_set_run(mrl_explain_set_t *s, mrl_ensemble_t *e,
                                        const mrl_explain_set_opts_t *o);
 
+/* ======================================================== known determinants == */
+
+/* Known determinants of pre-miRNA processing, each located on one hairpin from its fold and
+ * its miRNA duplex (mrl_duplex_regions: {s5, e5, s3, e3}, 0-based inclusive; the Drosha cuts
+ * are before s5 and after e3, the Dicer cuts after e5 and before s3). src/explain/
+ * determinants.c; docs/findings/determinants.md. Position conventions:
+ *  - "-k from the 5p Drosha cut" is s5 - k (-1 = the last nt before the cut); "+k from the
+ *    3p Drosha cut" is e3 + k (+1 = the first nt after it);
+ *  - the stem is the chain of nested pairs walked outward from the terminal loop's closing
+ *    pair: each step takes the next paired position on each side and continues while they
+ *    pair with each other; below the 5p Drosha cut a step also needs at most MRL_DET_GAP
+ *    unpaired nt on each side (a larger loop, a branch or the sequence's end stops it). Its
+ *    last pair is the stem base; its pairs are numbered 1.. from the base (bp index);
+ *  - the basal junction is seen (the stem-base determinants are visible) when the walk
+ *    stopped at a branch or with more than MRL_DET_GAP unpaired nt beyond the base on at
+ *    least one side; a stem that runs into both sequence ends is not seen;
+ *  - the terminal loop is the hairpin loop (a pair with nothing paired inside) within
+ *    [s5, e3] nearest the middle of the duplex's loop side (e5 + s3) / 2.
+ * value is 1/0 for a motif (present or not), else the quantity named below; NaN when not
+ * visible or not measurable (no terminal loop inside the duplex). */
+enum mrl_det {
+    MRL_DET_BASAL_UG,    /* UG at -14/-13 from the 5p Drosha cut (Auyeung et al. 2013);
+                            mask -14, -13 */
+    MRL_DET_LOWER_STEM,  /* basal (lower) stem ~11 bp below the Drosha cuts (Zeng 2005, Han
+                            2006): value = stem pairs 5' of s5, present at 11 +- 2; mask the
+                            nt outside the cuts down to the stem base */
+    MRL_DET_MGHG,        /* mismatched GHG in the lower stem (Fang & Bartel 2015; Kwon et al.
+                            2019): G, H (not G, unpaired), G starting at +5..+8 on the 3p
+                            strand; mask +5..+10 */
+    MRL_DET_UPPER_STEM,  /* upper stem ~22 bp, Drosha cut to the apical loop: value = pairs
+                            (i, j) with s5 <= i, j <= e3 outside the terminal loop, present
+                            at 22 +- 2; mask [s5, e3] less the loop */
+    MRL_DET_STEM_LENGTH, /* total stem 35 +- 1 bp (Fang & Bartel 2015; 36 +- 3, Roden 2017):
+                            value = the stem's pairs, base to loop; mask lower + upper */
+    MRL_DET_BULGE_FREE1, /* bulge-depleted zone ~16-21 nt from the stem base (Roden 2017):
+                            bp index 16..21; value = unpaired nt between those pairs,
+                            present when 0; mask both strands from pair 16 to 21 */
+    MRL_DET_BULGE_FREE2, /* bulge-depleted zone ~28-32 nt from the stem base (Roden 2017):
+                            bp index 28..32, as above */
+    MRL_DET_LOOP_SIZE,   /* terminal loop >= 10 nt (Zeng 2005): value = loop nt; mask loop */
+    MRL_DET_APICAL_UGU,  /* UGU or GUG in the apical loop (DGCR8): value = occurrences in
+                            the loop and 2 nt of stem each side (mask) */
+    MRL_DET_CNNC,        /* CNNC at +16..+18 on the 3' flank from the 3p Drosha cut: C at
+                            +16, +17 or +18 (Auyeung et al. 2013); mask +16..+21 */
+    MRL_DET_DICER_5P,    /* Dicer 5' counting: 5p arm ~21-22 nt from the 5' end (Park et al.
+                            2011): value = e5 - s5 + 1, present at 21..22; mask [s5, e5] */
+    MRL_DET_DICER_LOOP,  /* Dicer loop counting: cut ~2 nt from the loop (Gu et al. 2012):
+                            value = paired nt between the 5p Dicer cut and the first
+                            unpaired nt 3' of it, present at 2 +- 1; mask those nt and that
+                            unpaired nt */
+    MRL_DET_GYM,         /* GYM motif at the Dicer cleavage site (Lee et al. 2023): paired G
+                            at -2, paired C/U at -1, unpaired A/C at +1 from the 5p Dicer cut
+                            (positions 20-22 of a 21-nt arm); value = conditions met 0..3,
+                            present at 3; mask e5-1..e5+1 */
+    MRL_DET_GU_STEM,     /* GU wobble pairs in the stem: value = count, present >= 1; mask
+                            their nt */
+    MRL_DET_MATURE_5U,   /* 5' U of the mature (5p) strand: mask s5 */
+    MRL_NDET
+};
+#define MRL_DET_GAP 3 /* unpaired nt per side a lower-stem step may cross */
+
+typedef struct mrl_det_hit {
+    int visible;  /* 1: every position the determinant concerns lies inside the sequence */
+    int present;  /* 1: this hairpin has the determinant (0 when not visible) */
+    double value; /* the measured quantity (stem bp, loop nt, offset, count...; NaN if none) */
+} mrl_det_hit_t;
+
+/* "basal-UG", "lower-stem", "mGHG", "upper-stem", "stem-length", "bulge-free-16-21",
+ * "bulge-free-28-32", "loop-size", "apical-UGU", "CNNC", "dicer-5p-counting",
+ * "dicer-loop-counting", "GYM", "GU-stem", "mature-5U" (stable); NULL out of range.
+ * mrl_det_find maps a name back (case-insensitive), -1 if unknown. */
+const char *mrl_det_name(int d);
+int mrl_det_find(const char *name);
+/* The source to cite ("Auyeung et al. 2013", ...); NULL out of range. */
+const char *mrl_det_source(int d);
+/* Locate determinant d on one hairpin: seq (n nt, ACGU; T reads as U, case ignored), partner
+ * (pair table, -1 unpaired), duplex as above. mask (n entries, may be NULL) gets 1 on the
+ * positions the determinant concerns (its site, present or not, as far as it lies inside
+ * the sequence), 0 elsewhere. Returns 0, MRL_ERR_ARG (d out of range, a NULL argument,
+ * n = 0, a duplex not 0 <= s5 <= e5 < s3 <= e3 < n, a partner table that is not
+ * symmetric) or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_det_eval(int d, const char *seq, const int *partner, size_t n,
+                                const int duplex[4], uint8_t *mask, mrl_det_hit_t *hit);
+
+/* ----------------------------------------- attribution mass on the determinants -- */
+
+/* "Biology by number" (src/explain/detmass.c; `mirlens explain --determinants`): for the
+ * positives of a labelled set whose miRNA duplex is placed (mrl_duplex_regions from a
+ * mature table, as mrl_explain_set_run places it), folded, drawn and scored by the
+ * pipeline, each method's map is read per nucleotide (mrl_explain_nucleotides) and, for
+ * each determinant visible and present on the hairpin, the share of the hairpin's
+ * |attribution| (over its drawn nt) inside the determinant's mask is compared with its
+ * expectation when the mask's drawn positions move to random drawn positions of the same
+ * structural context (enum mrl_context; the expectation is computed exactly: per context,
+ * mask size x the context's mean |attribution|). Enrichment = mean observed / mean
+ * expected over hairpins, with a percentile bootstrap 95% interval (hairpins resampled).
+ * The same is computed for the network with every layer re-drawn (the cascade's last step,
+ * seed ex.seed + 1000003, as mrl_sanity_run draws it) and for an optional control network
+ * (e.g. trained on shuffled labels), on the same images; the difference of enrichments
+ * (model - random network) gets a paired bootstrap interval: magnitude maps can follow the
+ * image's ink, so only that difference is read as the model's. */
+enum mrl_detmass_net { MRL_DETNET_MODEL = 0, MRL_DETNET_RANDOM, MRL_DETNET_CONTROL, MRL_DETNETS };
+
+typedef struct mrl_detmass_opts {
+    const int *methods;     /* enum mrl_explain_method, n_methods of them (borrowed); NULL
+                               (default): ex.method alone */
+    int n_methods;
+    mrl_explain_opts_t ex;  /* explainer options (method set per call) */
+    const mrl_mature_tab_t *mature; /* mature positions (borrowed; required) */
+    mrl_model_t *control;   /* control network (borrowed) or NULL (default) */
+    int random_net;         /* 1 (default): also the fully randomised network */
+    mrl_nn_opts_t nn;       /* contexts of the random and control networks */
+    int n_boot;             /* bootstrap resamples (default 1000) */
+    uint64_t seed;          /* bootstrap generator (default 1) */
+    int min_n;              /* fewer hairpins than this: no verdict (default 10) */
+    int max_n;              /* positives explained at most, evenly spaced over those with a
+                               duplex (default 0 = all) */
+    int fold_threads;       /* fold + draw workers (default 1) */
+    void (*progress)(void *ctx, long done, long total); /* after each chunk; may be NULL */
+    void *progress_ctx;
+} mrl_detmass_opts_t;
+
+void mrl_detmass_opts_default(mrl_detmass_opts_t *o);
+
+/* Two expectations of a mask's share of |attribution|: its drawn positions moved to random
+ * drawn positions of the same structural context (exact mean over such placements), or the
+ * mask's share of the drawn nt (what the image's ink alone would give). */
+enum mrl_detexp { MRL_DETEXP_CONTEXT = 0, MRL_DETEXP_SHARE, MRL_DETEXPS };
+
+/* The expectation a verdict reads for determinant d: MRL_DETEXP_SHARE for the determinants
+ * that are whole regions (lower-stem, upper-stem, stem-length, loop-size,
+ * dicer-5p-counting: their mask covers most or all of the contexts it touches, so a
+ * context-matched placement hardly moves it; the loop's enrichment would be 1 by
+ * construction), MRL_DETEXP_CONTEXT for sites and motifs; -1 out of range.
+ * mrl_detexp_name: "context", "share". */
+int mrl_detmass_expectation(int d);
+const char *mrl_detexp_name(int k);
+
+/* One determinant x method x network. Means over the n hairpins. */
+typedef struct mrl_detmass_stat {
+    long n;            /* hairpins averaged: visible, present, >= 1 masked nt drawn */
+    double observed;   /* mean share of |attribution| inside the mask */
+    double expected;   /* mean context-matched expectation of that share */
+    double share;      /* mean share of drawn nt inside the mask (the ink's expectation) */
+    double observed_signed; /* mean signed attribution inside the mask / sum |attribution| */
+    /* by expectation k (enum mrl_detexp): enrichment = sum observed / sum expectation,
+     * bootstrap 95% interval; diff = enrich - the random network's, paired bootstrap 95%
+     * interval (NaN without the random network, and for the other networks) */
+    double enrich[MRL_DETEXPS], lo[MRL_DETEXPS], hi[MRL_DETEXPS];
+    double diff[MRL_DETEXPS], diff_lo[MRL_DETEXPS], diff_hi[MRL_DETEXPS];
+} mrl_detmass_stat_t;
+
+typedef struct mrl_detmass {
+    int n_methods, methods[MRL_EXPLAIN_NMETHODS];
+    int have[MRL_DETNETS];  /* which networks were run */
+    long n_records, n_refused, n_positive, n_duplex, n_used; /* records; no hairpin loop;
+                               labelled 1; of them with a duplex; explained (max_n) */
+    long n_visible[MRL_NDET], n_present[MRL_NDET]; /* among the n_used hairpins */
+    mrl_detmass_stat_t *stat; /* (MRL_NDET, n_methods, MRL_DETNETS), owned */
+    /* the model's margin (logit 1 - logit 0) on visible hairpins with and without d */
+    double margin_with[MRL_NDET], margin_without[MRL_NDET];
+    double margin_diff[MRL_NDET], margin_lo[MRL_NDET], margin_hi[MRL_NDET];
+    int min_n;
+    double seconds;
+} mrl_detmass_t;
+
+/* Run the analysis on the records of s (its input only: FASTA records with labels; s is
+ * not changed) with the one model of e. Returns 0; MRL_ERR_ARG (bad options, no mature
+ * table, image records, an ensemble of several models); MRL_ERR_REFUSED (no positive with
+ * a placed duplex); or a pipeline / explainer error. Release r with mrl_detmass_release. */
+MRL_MUST_CHECK int mrl_detmass_run(const mrl_explain_set_t *s, mrl_ensemble_t *e,
+                                   const mrl_detmass_opts_t *o, mrl_detmass_t *r);
+void mrl_detmass_release(mrl_detmass_t *r);
+/* The stat of determinant d, method index j (0..n_methods-1), network q; NULL if absent. */
+const mrl_detmass_stat_t *mrl_detmass_get(const mrl_detmass_t *r, int d, int j, int q);
+/* Verdict of d for method index j, on its expectation (mrl_detmass_expectation): 1 found
+ * (enrichment interval above 1 and, with the random network, the difference interval above
+ * 0), 0 not found, -1 cannot be seen by this
+ * input (fewer than min_n hairpins where it is visible), -2 too rare to test (visible on
+ * enough hairpins, present on fewer than min_n). mrl_detmass_verdict_name: "found", "not
+ * found", "cannot be seen by this input", "too rare to test". */
+int mrl_detmass_verdict(const mrl_detmass_t *r, int d, int j);
+const char *mrl_detmass_verdict_name(int v);
+
 /* ============================================ mutagenesis and counterfactuals == */
 
 /* What happens when the sequence, not the image, changes (src/explain/structdiff.c,
@@ -1830,6 +2014,175 @@ MRL_MUST_CHECK int mrl_flat_scan(mrl_ensemble_t *e, const char *path, const char
                                  int strand, float threshold, float min_score, int threads,
                                  const char *models, long *listed);
 /* ======================================== end of data files, bindings (issue 24) == */
+
+/* ================================================== concept tests (TCAV) == */
+
+/* Testing with Concept Activation Vectors (Kim et al. 2018; src/explain/tcav.c,
+ * `mirlens explain --concepts`). A concept is a set of examples (images) flagged among a
+ * pool; at a layer l, its CAV is the normal of an L2-regularised logistic regression that
+ * separates the post-ReLU activations of concept examples from those of counterpart
+ * examples of the same pool without the concept; the TCAV score of the CAV is the fraction
+ * of the class inputs whose directional derivative of the score (the target's logit or the
+ * margin) along the CAV is positive. A concept's statistic T is the mean TCAV score of
+ * `reps` CAVs, each on fresh subsets of min(examples, counterparts, max_n) per side. The
+ * null: `runs` random concepts of the same pool (a random subset of the concept's size
+ * against the rest), each given its statistic the same way; p is two-sided, from T against
+ * the random concepts' statistics by a Monte-Carlo test (mrl_mc_pvalue: exact under the null,
+ * whatever the null's shape; at least 1 / (runs + 1)). Kim et al. compare concept CAVs with
+ * random CAVs by a t-test over runs; with a fixed concept set that test counts the runs'
+ * subsampling noise only and calls a random membership significant, and the random
+ * concepts' statistics are far from normal (TCAV scores pile up at 0 and 1), so the null
+ * here is made of random concepts and read off empirically.
+ * Benjamini-Hochberg q-values over every tested concept x layer.
+ *
+ * The solver works on Gram matrices: activations are centred on the pool's mean and
+ * scaled to a mean squared norm of 1, then every CAV is w = sum_i alpha_i x_i over its
+ * training examples (representer theorem), so each layer's activations are read once and
+ * each fit costs O(n^2) in the examples, not in the layer's width. */
+
+#define MRL_TCAV_MAX_REPS 64
+
+/* What a CAV is scored by. The TCAV score counts signs only: where the score's gradient at
+ * a layer points the same way for nearly every input, most directions, random ones too,
+ * score near 0 or 1, and the random concepts' spread leaves no room for a significant one;
+ * the mean derivative keeps the size of the effect. */
+enum mrl_tcav_stat {
+    MRL_TCAV_STAT_SIGN = 0, /* Kim et al.'s TCAV score: the fraction of class inputs whose
+                               directional derivative along the CAV is > 0 */
+    MRL_TCAV_STAT_DERIV = 1 /* the mean directional derivative over the class inputs along
+                               the unit CAV, in the layer's centred activations scaled to a
+                               mean squared norm of 1 (score units per unit of that norm) */
+};
+
+typedef struct mrl_tcav_opts {
+    const int *layers; /* layers to test (borrowed; post-ReLU: a conv or dense layer directly
+                          followed by ReLU is read at the ReLU), n_layers of them; NULL
+                          (default): mrl_tcav_default_layers */
+    int n_layers;
+    int runs;          /* random concepts per concept x layer (default 200; >= 3) */
+    int reps;          /* CAVs per concept and per random concept (default 3; 1..64) */
+    int max_n;         /* examples per side of a CAV at most (default 50) */
+    int min_n;         /* a concept with fewer examples, or fewer counterparts, in its pool
+                          is not tested (default 10; at least 2) */
+    double holdout;    /* fraction of each side held out for the CAV's accuracy (default
+                          0.2; in [0, 0.5]; at least one example per side when > 0) */
+    double l2;         /* weight of (l2 / 2) |w|^2 against the mean logistic loss, on the
+                          centred, scaled activations (default 0.01) */
+    int iters;         /* accelerated gradient steps of each fit (default 100) */
+    int target;        /* class of the score (default 1, pre-miRNA) */
+    int margin;        /* 1 (default): the margin z_target - mean of the other logits (z1 -
+                          z0 for two classes); 0: the target's logit z_target */
+    int stat;          /* enum mrl_tcav_stat (default MRL_TCAV_STAT_SIGN) */
+    double alpha;      /* false discovery rate of the verdict (default 0.05) */
+    uint64_t seed;     /* subsets of concept c come from PCG32(seed, stream c), the same at
+                          every layer (default 1) */
+    void (*progress)(void *ctx, int layers_done, int n_layers); /* may be NULL */
+    void *progress_ctx;
+} mrl_tcav_opts_t;
+
+void mrl_tcav_opts_default(mrl_tcav_opts_t *o);
+
+/* The default layers of arch a: every ReLU layer that directly follows a convolution or a
+ * dense layer, below the output (the paper's network: 1 3 7 9 13 15 20). layers (room for
+ * MRL_NN_MAX_LAYERS, may be NULL) gets them in order. Returns their count. */
+int mrl_tcav_default_layers(const mrl_arch_t *a, int *layers);
+
+/* Activations act (n, D) and gradients grad (n, D) of the score (o->target, o->margin) at
+ * the output of `layer` for images x (N,C,H,W), D the size of the layer's output (C*H*W);
+ * either output may be NULL. Runs in chunks of 32 images through nn (the context of m).
+ * Returns 0, MRL_ERR_ARG (a layer that cannot be read: out of range, the output layer, or a
+ * conv/dense layer fused with its ReLU; a bad target) or the engine's error. */
+MRL_MUST_CHECK int mrl_tcav_layer_read(mrl_nn_t *nn, const mrl_model_t *m, const float *x,
+                                       size_t n, int layer, const mrl_tcav_opts_t *o,
+                                       float *act, float *grad);
+
+/* Fit one CAV on n examples idx[0..n) with labels y (+1 concept, -1 counterpart) whose
+ * Gram matrix entries are K[idx[i] * ld + idx[j]] (dot products of the examples'
+ * features): minimises (1/n) sum_i log(1 + exp(-y_i f_i)) + (l2 / 2) |w|^2 with
+ * f_i = w.x_i + b and w = sum_i alpha[i] x_idx[i], by Nesterov-accelerated gradient descent
+ * (o->iters steps of size 1 / (trace / (4 n) + 1/4 + l2), a Lipschitz bound). alpha (n)
+ * and *b are the result. Deterministic. Returns 0 or MRL_ERR_ARG (n < 2, a label not +-1,
+ * l2 <= 0). */
+MRL_MUST_CHECK int mrl_cav_fit(const double *K, size_t ld, const size_t *idx, const int8_t *y,
+                               size_t n, const mrl_tcav_opts_t *o, double *alpha, double *b);
+
+/* Two-sided Monte-Carlo p-value of statistic t against n draws of its null: (1 + k) /
+ * (n + 1), k the draws at least as far from the draws' mean as t (ties within rounding
+ * count). NaN for n = 0 or a NaN t. */
+double mrl_mc_pvalue(double t, const double *null, size_t n);
+
+/* Benjamini-Hochberg adjusted p-values (q-values) of p[0..n) into q (may alias p): q_(i) =
+ * min over j >= i of p_(j) n' / j over the n' finite p-values sorted increasingly, capped at
+ * 1; NaN stays NaN and is not counted. Returns 0 or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_bh_adjust(const double *p, size_t n, double *q);
+
+/* A concept: member (N entries, borrowed) 1 = a concept example, 0 = a counterpart (in the
+ * pool without the concept), -1 = outside the pool (e.g. where the concept cannot be seen). */
+typedef struct mrl_concept {
+    const char *name;     /* borrowed */
+    const int8_t *member; /* (N) */
+} mrl_concept_t;
+
+enum mrl_tcav_verdict {
+    MRL_TCAV_UNTESTED = -1,   /* too few examples or counterparts (min_n) */
+    MRL_TCAV_NS = 0,          /* not significant at q < alpha */
+    MRL_TCAV_SIGNIFICANT = 1  /* significant: its scores differ from the random CAVs' */
+};
+/* "untested", "not-significant", "significant"; "?" out of range. */
+const char *mrl_tcav_verdict_name(int v);
+
+typedef struct mrl_tcav_row {
+    int concept, layer;          /* index into the concepts; network layer */
+    long n_concept, n_random;    /* concept examples; counterparts in its pool */
+    int n_side;                  /* examples per side of each CAV: min(both, max_n) */
+    double cav_accuracy;         /* held-out accuracy of the concept CAVs, mean over reps
+                                    (NaN with holdout 0) */
+    double tcav_mean, tcav_sd;   /* the concept's statistic (the mean score, o->stat, of its
+                                    reps CAVs) and the sd over those CAVs */
+    double random_mean, random_sd; /* the random concepts' statistics: mean, sd */
+    double p, q;                 /* Monte-Carlo two-sided p; BH q over the tested rows */
+    int verdict;                 /* enum mrl_tcav_verdict */
+} mrl_tcav_row_t;
+
+typedef struct mrl_tcav {
+    int n_concepts, n_layers, runs, reps;
+    int stat;              /* enum mrl_tcav_stat of the scores */
+    int layers[MRL_NN_MAX_LAYERS];
+    long n_class;          /* class inputs whose directional derivatives count */
+    mrl_tcav_row_t *row;   /* (n_concepts * n_layers) concept-major (owned) */
+    float *scores;         /* (n_concepts * n_layers, reps + runs): each row's concept CAVs'
+                              scores, then each random concept's statistic (owned) */
+    double alpha, seconds;
+} mrl_tcav_t;
+
+/* Run the concept tests of concepts c[0..nc) over the n images x (N,C,H,W) (normalised for
+ * m) with the network nn (m's context): cls (N) flags the class inputs (1) whose
+ * directional derivatives are counted. Each layer's activations (n x D floats) are held at
+ * once. Results into *out (released first; mrl_tcav_release frees). Returns 0,
+ * MRL_ERR_ARG (no class input, n < 2, a bad layer or option, the message names it),
+ * MRL_ERR_NOMEM or the engine's error. */
+MRL_MUST_CHECK int mrl_tcav_run(mrl_nn_t *nn, const mrl_model_t *m, const float *x, size_t n,
+                                const uint8_t *cls, const mrl_concept_t *c, int nc,
+                                const mrl_tcav_opts_t *o, mrl_tcav_t *out);
+void mrl_tcav_release(mrl_tcav_t *t);
+
+/* Membership of one hairpin in the determinant concepts (mrl_det_eval): member[d] = 1 where
+ * determinant d is present, 0 where it is visible but absent, -1 where it cannot be seen or
+ * without a duplex (duplex NULL or duplex[0] < 0). Returns 0 or mrl_det_eval's error. */
+MRL_MUST_CHECK int mrl_tcav_det_member(const char *seq, const int *partner, size_t n,
+                                       const int *duplex, int8_t member[MRL_NDET]);
+
+/* concepts.tsv of a run: concept layer n_concept n_random cav_accuracy tcav_mean tcav_sd
+ * random_mean random_sd p q verdict (names[c] the concepts' names; temporary file + rename),
+ * and the page concepts.html (the table, one row per concept x layer, and how it was made:
+ * title and note are printed as escaped text, note may be NULL). Return 0 or
+ * MRL_ERR_IO / MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_report_tcav_tsv(const char *path, const mrl_tcav_t *t,
+                                       const char *const *names);
+MRL_MUST_CHECK int mrl_report_tcav_html(const char *path, const mrl_tcav_t *t,
+                                        const char *const *names, const char *title,
+                                        const char *note);
+/* ========================================================== end of concept tests == */
 
 #ifdef __cplusplus
 }

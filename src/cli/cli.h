@@ -182,5 +182,7 @@ int cmd_explain_set(int argc, char **argv);
 /* explain --method mutagenesis (cmd_explain_mut.c): 1 when argv asks for it */
 int cli_wants_mutagenesis(int argc, char **argv);
 int cmd_explain_mut(int argc, char **argv);
+/* explain --concepts (cmd_explain_tcav.c): concept tests of the known determinants */
+int cmd_explain_tcav(int argc, char **argv);
 
 #endif

@@ -437,6 +437,20 @@ static void report_links(const mrl_explain_set_t *s, FILE *fp)
     fprintf(fp, "</ul>\n%s</body>\n</html>\n", rpt_page_check);
 }
 
+/* The concept tests (mirlens explain --concepts, src/report/concepts.c) written into the
+ * same directory: a link to their page. */
+static void report_concepts_link(const char *dir, FILE *fp)
+{
+    struct stat st;
+    char *p = rpt_path(dir, "concepts.html", "", "");
+    if (p && stat(p, &st) == 0)
+        fputs("<h2>Concept tests</h2>\n<p>TCAV of the known determinants of pre-miRNA "
+              "processing, concept x layer: <a href=\"concepts.html\">concepts.html</a> "
+              "(<a href=\"concepts.tsv\">concepts.tsv</a>).</p>\n",
+              fp);
+    free(p);
+}
+
 static int write_index(const char *dir, const mrl_explain_set_t *s, const mrl_report_set_opts_t *o,
                        char (*names)[128])
 {
@@ -484,6 +498,7 @@ static int write_index(const char *dir, const mrl_explain_set_t *s, const mrl_re
         report_method_section(s, j, fp);
     if (so->aggregate && so->examples)
         report_examples(s, names, fp);
+    report_concepts_link(dir, fp);
     report_links(s, fp);
     if (!rc)
         rc = mrl_atomic_commit(&h);
