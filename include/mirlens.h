@@ -1694,6 +1694,8 @@ typedef struct mrl_report_set_opts {
     double seconds;                  /* its wall time */
     int scale;                       /* example pictures: PNG enlargement 2..16 (default 8) */
     int top;                         /* example pages: strongest positions listed (default 10) */
+    const char *concepts;            /* concepts.tsv of `mirlens explain --concepts` (or NULL):
+                                        shown as a table in index.html, copied beside it */
 } mrl_report_set_opts_t;
 
 void mrl_report_set_opts_default(mrl_report_set_opts_t *o);
@@ -2284,6 +2286,176 @@ typedef struct mrl_motif_run {
  * MRL_ERR_IO or MRL_ERR_NOMEM. */
 MRL_MUST_CHECK int mrl_report_motifs_write(const char *dir, const mrl_motif_run_t *runs, int n,
                                            const char *title);
+
+/* ================================================== concept tests (TCAV) == */
+
+/* Testing with Concept Activation Vectors (Kim et al. 2018; src/explain/tcav.c,
+ * `mirlens explain --concepts`). A concept is a set of examples (images) flagged among a
+ * pool; at a layer l, its CAV is the normal of an L2-regularised logistic regression that
+ * separates the post-ReLU activations of concept examples from those of counterpart
+ * examples of the same pool without the concept; the TCAV score of the CAV is the fraction
+ * of the class inputs whose directional derivative of the score (the target's logit or the
+ * margin) along the CAV is positive. A concept's statistic T is the mean TCAV score of
+ * `reps` CAVs, each on fresh subsets of min(examples, counterparts, max_n) per side. The
+ * null: `runs` random concepts of the same pool (a random subset of the concept's size
+ * against the rest), each given its statistic the same way; p is two-sided, from T against
+ * the random concepts' statistics by a Monte-Carlo test (mrl_mc_pvalue: exact under the null,
+ * whatever the null's shape; at least 1 / (runs + 1)). Kim et al. compare concept CAVs with
+ * random CAVs by a t-test over runs; with a fixed concept set that test counts the runs'
+ * subsampling noise only and calls a random membership significant, and the random
+ * concepts' statistics are far from normal (TCAV scores pile up at 0 and 1), so the null
+ * here is made of random concepts and read off empirically.
+ * Benjamini-Hochberg q-values over every tested concept x layer.
+ *
+ * The solver works on Gram matrices: activations are centred on the pool's mean and
+ * scaled to a mean squared norm of 1, then every CAV is w = sum_i alpha_i x_i over its
+ * training examples (representer theorem), so each layer's activations are read once and
+ * each fit costs O(n^2) in the examples, not in the layer's width. */
+
+#define MRL_TCAV_MAX_REPS 64
+
+/* What a CAV is scored by. The TCAV score counts signs only: where the score's gradient at
+ * a layer points the same way for nearly every input, most directions, random ones too,
+ * score near 0 or 1, and the random concepts' spread leaves no room for a significant one;
+ * the mean derivative keeps the size of the effect. */
+enum mrl_tcav_stat {
+    MRL_TCAV_STAT_SIGN = 0, /* Kim et al.'s TCAV score: the fraction of class inputs whose
+                               directional derivative along the CAV is > 0 */
+    MRL_TCAV_STAT_DERIV = 1 /* the mean directional derivative over the class inputs along
+                               the unit CAV, in the layer's centred activations scaled to a
+                               mean squared norm of 1 (score units per unit of that norm) */
+};
+
+typedef struct mrl_tcav_opts {
+    const int *layers; /* layers to test (borrowed; post-ReLU: a conv or dense layer directly
+                          followed by ReLU is read at the ReLU), n_layers of them; NULL
+                          (default): mrl_tcav_default_layers */
+    int n_layers;
+    int runs;          /* random concepts per concept x layer (default 200; >= 3) */
+    int reps;          /* CAVs per concept and per random concept (default 3; 1..64) */
+    int max_n;         /* examples per side of a CAV at most (default 50) */
+    int min_n;         /* a concept with fewer examples, or fewer counterparts, in its pool
+                          is not tested (default 10; at least 2) */
+    double holdout;    /* fraction of each side held out for the CAV's accuracy (default
+                          0.2; in [0, 0.5]; at least one example per side when > 0) */
+    double l2;         /* weight of (l2 / 2) |w|^2 against the mean logistic loss, on the
+                          centred, scaled activations (default 0.01) */
+    int iters;         /* accelerated gradient steps of each fit (default 100) */
+    int target;        /* class of the score (default 1, pre-miRNA) */
+    int margin;        /* 1 (default): the margin z_target - mean of the other logits (z1 -
+                          z0 for two classes); 0: the target's logit z_target */
+    int stat;          /* enum mrl_tcav_stat (default MRL_TCAV_STAT_SIGN) */
+    double alpha;      /* false discovery rate of the verdict (default 0.05) */
+    uint64_t seed;     /* subsets of concept c come from PCG32(seed, stream c), the same at
+                          every layer (default 1) */
+    void (*progress)(void *ctx, int layers_done, int n_layers); /* may be NULL */
+    void *progress_ctx;
+} mrl_tcav_opts_t;
+
+void mrl_tcav_opts_default(mrl_tcav_opts_t *o);
+
+/* The default layers of arch a: every ReLU layer that directly follows a convolution or a
+ * dense layer, below the output (the paper's network: 1 3 7 9 13 15 20). layers (room for
+ * MRL_NN_MAX_LAYERS, may be NULL) gets them in order. Returns their count. */
+int mrl_tcav_default_layers(const mrl_arch_t *a, int *layers);
+
+/* Activations act (n, D) and gradients grad (n, D) of the score (o->target, o->margin) at
+ * the output of `layer` for images x (N,C,H,W), D the size of the layer's output (C*H*W);
+ * either output may be NULL. Runs in chunks of 32 images through nn (the context of m).
+ * Returns 0, MRL_ERR_ARG (a layer that cannot be read: out of range, the output layer, or a
+ * conv/dense layer fused with its ReLU; a bad target) or the engine's error. */
+MRL_MUST_CHECK int mrl_tcav_layer_read(mrl_nn_t *nn, const mrl_model_t *m, const float *x,
+                                       size_t n, int layer, const mrl_tcav_opts_t *o,
+                                       float *act, float *grad);
+
+/* Fit one CAV on n examples idx[0..n) with labels y (+1 concept, -1 counterpart) whose
+ * Gram matrix entries are K[idx[i] * ld + idx[j]] (dot products of the examples'
+ * features): minimises (1/n) sum_i log(1 + exp(-y_i f_i)) + (l2 / 2) |w|^2 with
+ * f_i = w.x_i + b and w = sum_i alpha[i] x_idx[i], by Nesterov-accelerated gradient descent
+ * (o->iters steps of size 1 / (trace / (4 n) + 1/4 + l2), a Lipschitz bound). alpha (n)
+ * and *b are the result. Deterministic. Returns 0 or MRL_ERR_ARG (n < 2, a label not +-1,
+ * l2 <= 0). */
+MRL_MUST_CHECK int mrl_cav_fit(const double *K, size_t ld, const size_t *idx, const int8_t *y,
+                               size_t n, const mrl_tcav_opts_t *o, double *alpha, double *b);
+
+/* Two-sided Monte-Carlo p-value of statistic t against n draws of its null: (1 + k) /
+ * (n + 1), k the draws at least as far from the draws' mean as t (ties within rounding
+ * count). NaN for n = 0 or a NaN t. */
+double mrl_mc_pvalue(double t, const double *null, size_t n);
+
+/* Benjamini-Hochberg adjusted p-values (q-values) of p[0..n) into q (may alias p): q_(i) =
+ * min over j >= i of p_(j) n' / j over the n' finite p-values sorted increasingly, capped at
+ * 1; NaN stays NaN and is not counted. Returns 0 or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_bh_adjust(const double *p, size_t n, double *q);
+
+/* A concept: member (N entries, borrowed) 1 = a concept example, 0 = a counterpart (in the
+ * pool without the concept), -1 = outside the pool (e.g. where the concept cannot be seen). */
+typedef struct mrl_concept {
+    const char *name;     /* borrowed */
+    const int8_t *member; /* (N) */
+} mrl_concept_t;
+
+enum mrl_tcav_verdict {
+    MRL_TCAV_UNTESTED = -1,   /* too few examples or counterparts (min_n) */
+    MRL_TCAV_NS = 0,          /* not significant at q < alpha */
+    MRL_TCAV_SIGNIFICANT = 1  /* significant: its scores differ from the random CAVs' */
+};
+/* "untested", "not-significant", "significant"; "?" out of range. */
+const char *mrl_tcav_verdict_name(int v);
+
+typedef struct mrl_tcav_row {
+    int concept, layer;          /* index into the concepts; network layer */
+    long n_concept, n_random;    /* concept examples; counterparts in its pool */
+    int n_side;                  /* examples per side of each CAV: min(both, max_n) */
+    double cav_accuracy;         /* held-out accuracy of the concept CAVs, mean over reps
+                                    (NaN with holdout 0) */
+    double tcav_mean, tcav_sd;   /* the concept's statistic (the mean score, o->stat, of its
+                                    reps CAVs) and the sd over those CAVs */
+    double random_mean, random_sd; /* the random concepts' statistics: mean, sd */
+    double p, q;                 /* Monte-Carlo two-sided p; BH q over the tested rows */
+    int verdict;                 /* enum mrl_tcav_verdict */
+} mrl_tcav_row_t;
+
+typedef struct mrl_tcav {
+    int n_concepts, n_layers, runs, reps;
+    int stat;              /* enum mrl_tcav_stat of the scores */
+    int layers[MRL_NN_MAX_LAYERS];
+    long n_class;          /* class inputs whose directional derivatives count */
+    mrl_tcav_row_t *row;   /* (n_concepts * n_layers) concept-major (owned) */
+    float *scores;         /* (n_concepts * n_layers, reps + runs): each row's concept CAVs'
+                              scores, then each random concept's statistic (owned) */
+    double alpha, seconds;
+} mrl_tcav_t;
+
+/* Run the concept tests of concepts c[0..nc) over the n images x (N,C,H,W) (normalised for
+ * m) with the network nn (m's context): cls (N) flags the class inputs (1) whose
+ * directional derivatives are counted. Each layer's activations (n x D floats) are held at
+ * once. Results into *out (released first; mrl_tcav_release frees). Returns 0,
+ * MRL_ERR_ARG (no class input, n < 2, a bad layer or option, the message names it),
+ * MRL_ERR_NOMEM or the engine's error. */
+MRL_MUST_CHECK int mrl_tcav_run(mrl_nn_t *nn, const mrl_model_t *m, const float *x, size_t n,
+                                const uint8_t *cls, const mrl_concept_t *c, int nc,
+                                const mrl_tcav_opts_t *o, mrl_tcav_t *out);
+void mrl_tcav_release(mrl_tcav_t *t);
+
+/* Membership of one hairpin in the determinant concepts (mrl_det_eval): member[d] = 1 where
+ * determinant d is present, 0 where it is visible but absent, -1 where it cannot be seen or
+ * without a duplex (duplex NULL or duplex[0] < 0). Returns 0 or mrl_det_eval's error. */
+MRL_MUST_CHECK int mrl_tcav_det_member(const char *seq, const int *partner, size_t n,
+                                       const int *duplex, int8_t member[MRL_NDET]);
+
+/* concepts.tsv of a run: concept layer n_concept n_random cav_accuracy tcav_mean tcav_sd
+ * random_mean random_sd p q verdict (names[c] the concepts' names; temporary file + rename),
+ * and the page concepts.html (the table, one row per concept x layer, and how it was made:
+ * title and note are printed as escaped text, note may be NULL). Return 0 or
+ * MRL_ERR_IO / MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_report_tcav_tsv(const char *path, const mrl_tcav_t *t,
+                                       const char *const *names);
+MRL_MUST_CHECK int mrl_report_tcav_html(const char *path, const mrl_tcav_t *t,
+                                        const char *const *names, const char *title,
+                                        const char *note);
+/* ========================================================== end of concept tests == */
+
 #ifdef __cplusplus
 }
 #endif

@@ -212,5 +212,7 @@ int cmd_explain_mut(int argc, char **argv);
 int cmd_explain_det(int argc, char **argv);
 /* explain --motifs (cmd_explain_motifs.c): landmark-anchored motif discovery */
 int cmd_explain_motifs(int argc, char **argv);
+/* explain --concepts (cmd_explain_tcav.c): concept tests of the known determinants */
+int cmd_explain_tcav(int argc, char **argv);
 
 #endif

@@ -6,8 +6,10 @@
  * directory is written whole (cli_outdir.c): into DIR.tmp.XXXXXX, renamed onto DIR at the
  * end, removed on an error or a signal.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 
 typedef struct sopts {
@@ -80,6 +82,8 @@ static void usage(FILE *fp)
             "                          --aggregate, 50 with --sanity)\n"
             "  --shuffled-model MODEL  a model trained on shuffled labels (mirlens train\n"
             "                          --shuffle-labels) for the label-randomisation test\n"
+            "  --concept-table FILE    concepts.tsv of `mirlens explain --concepts` (TCAV): shown\n"
+            "                          in index.html as the concept table, copied beside it\n"
             "  --examples N            per-sequence pages per outcome group (default %d)\n"
             "  --top N                 strongest positions listed on those pages (default %d)\n"
             "  --samples, --noise, --steps, --kshap-samples, --layer, --patch, --stride,\n"
@@ -121,7 +125,7 @@ static int check_args(int argc, char **argv, sopts_t *o, int sanity_n)
 static int parse_args(int argc, char **argv, sopts_t *o)
 {
     enum { O_AGG = 256, O_THRESH, O_MASK, O_POS, O_NEG, O_IMAGES, O_LABELS, O_SANITY, O_MATURE };
-    enum { O_SHUF = O_MATURE + 1, O_FN, O_FSTEPS, O_FRAND, O_SN, O_EXAMPLES, O_TOP };
+    enum { O_SHUF = O_MATURE + 1, O_CONCEPTS, O_FN, O_FSTEPS, O_FRAND, O_SN, O_EXAMPLES, O_TOP };
     /* clang-format off */
     static const struct option lo[] = {
         {"aggregate", no_argument, 0, O_AGG},     {"sanity", required_argument, 0, O_SANITY},
@@ -131,6 +135,7 @@ static int parse_args(int argc, char **argv, sopts_t *o)
         {"mature", required_argument, 0, O_MATURE},
         {"threshold", required_argument, 0, O_THRESH},
         {"mask", required_argument, 0, O_MASK},   {"shuffled-model", required_argument, 0, O_SHUF},
+        {"concept-table", required_argument, 0, O_CONCEPTS},
         {"faith-n", required_argument, 0, O_FN},  {"faith-steps", required_argument, 0, O_FSTEPS},
         {"faith-random", required_argument, 0, O_FRAND},
         {"sanity-n", required_argument, 0, O_SN},
@@ -139,8 +144,8 @@ static int parse_args(int argc, char **argv, sopts_t *o)
         {"help", no_argument, 0, 'h'},            CLI_XOPT_LONG,
         {0, 0, 0, 0}};
     /* clang-format on */
-    /* O_SANITY .. O_SHUF take a path; O_FN .. O_TOP an integer in [lo, hi] */
-    const char **path[] = {&o->sanity_in, &o->mature, &o->shuffled};
+    /* O_SANITY .. O_CONCEPTS take a path; O_FN .. O_TOP an integer in [lo, hi] */
+    const char **path[] = {&o->sanity_in, &o->mature, &o->shuffled, &o->rep.concepts};
     static const char *const iname[] = {"--faith-n",  "--faith-steps", "--faith-random",
                                         "--sanity-n", "--examples",    "--top"};
     static const long ilo[] = {0, 1, 0, 0, 0, 0},
@@ -160,7 +165,7 @@ static int parse_args(int argc, char **argv, sopts_t *o)
             *idst[c - O_FN] = bad ? *idst[c - O_FN] : (int)v;
         } else if (c >= O_POS && c <= O_LABELS) {
             bad = cli_inputs_add("explain", &o->in, "pnil"[c - O_POS], optarg);
-        } else if (c >= O_SANITY && c <= O_SHUF) {
+        } else if (c >= O_SANITY && c <= O_CONCEPTS) {
             *path[c - O_SANITY] = optarg;
         } else if (c == O_MASK && !white && strcmp(optarg, "n") && strcmp(optarg, "N")) {
             bad = cli_usage_error("explain", "--mask must be white or n");
@@ -235,6 +240,9 @@ static int setup(sopts_t *o, srun_t *r)
     cli_precision_note("explain", o->x.precision, mrl_ensemble_nn(r->ens, 0), o->x.quiet);
     if ((rc = cli_xopts_background(&o->x, r->m)))
         return rc;
+    if (o->rep.concepts && access(o->rep.concepts, R_OK) < 0) /* before the long run */
+        return cli_error("explain", "cannot read --concept-table '%s': %s", o->rep.concepts,
+                         strerror(errno));
     if ((o->mature && (rc = mrl_mature_load(&r->mat, o->mature)) < 0) ||
         (o->shuffled && o->set.sanity_n && (rc = mrl_model_load(&r->shuffled, o->shuffled)) < 0))
         return cli_lib_error("explain", rc);

@@ -437,6 +437,55 @@ static void report_links(const mrl_explain_set_t *s, FILE *fp)
     fprintf(fp, "</ul>\n%s</body>\n</html>\n", rpt_page_check);
 }
 
+/* The concept tests of `mirlens explain --concepts` (its concepts.tsv, path): copied into
+ * dir and shown as a table, the significant cells first marked. Returns 0 or MRL_ERR_IO. */
+static int report_concepts(const char *dir, const char *path, FILE *fp)
+{
+    if (!path)
+        return 0;
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return mrl_err_set(MRL_ERR_IO, "cannot open concept table '%s': %s", path,
+                           strerror(errno));
+    mrl_atomic_t cp = {0};
+    int rc = rpt_open(&cp, dir, "concepts.tsv");
+    char line[4096];
+    long row = 0;
+    fputs("<h2>Concept tests</h2>\n<p>TCAV of the known determinants of pre-miRNA processing "
+          "(<code>mirlens explain --concepts</code>, <a href=\"concepts.tsv\">concepts.tsv</a>): "
+          "per concept and layer, the score against 200 random concepts of the same pool, "
+          "Monte-Carlo p and Benjamini-Hochberg q.</p>\n<table>\n",
+          fp);
+    while (!rc && fgets(line, sizeof line, in)) {
+        fputs(line, cp.fp);
+        line[strcspn(line, "\r\n")] = 0;
+        int sig = row > 0 && strstr(line, "\tsignificant") != NULL;
+        fputs("<tr>", fp);
+        for (char *f = line, *t; f; f = t) {
+            if ((t = strchr(f, '\t')))
+                *t++ = 0;
+            fputs(row ? "<td>" : "<th>", fp);
+            if (sig && !t)
+                fputs("<b>", fp);
+            mrl_report_escape(fp, f);
+            fputs(sig && !t ? "</b>" : "", fp);
+            fputs(row ? "</td>" : "</th>", fp);
+        }
+        fputs("</tr>\n", fp);
+        row++;
+    }
+    if (!rc && (ferror(in) || row < 2))
+        rc = mrl_err_set(MRL_ERR_IO, "%s: %s", path,
+                         ferror(in) ? "read error" : "no rows (not a concepts.tsv?)");
+    fclose(in);
+    fputs("</table>\n", fp);
+    if (rc) {
+        mrl_atomic_abort(&cp);
+        return rc;
+    }
+    return mrl_atomic_commit(&cp);
+}
+
 static int write_index(const char *dir, const mrl_explain_set_t *s, const mrl_report_set_opts_t *o,
                        char (*names)[128])
 {
@@ -484,6 +533,8 @@ static int write_index(const char *dir, const mrl_explain_set_t *s, const mrl_re
         report_method_section(s, j, fp);
     if (so->aggregate && so->examples)
         report_examples(s, names, fp);
+    if (!rc)
+        rc = report_concepts(dir, o->concepts, fp);
     report_links(s, fp);
     if (!rc)
         rc = mrl_atomic_commit(&h);
