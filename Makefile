@@ -2,6 +2,7 @@
 #   make            libmirlens.a and ./mirlens
 #   make test       unit + reference + CLI tests (non-zero on any failure)
 #   make san        ASan+UBSan build running the tests
+#   make fuzz       libFuzzer harnesses of the readers in build/fuzz (tests/fuzz/run.sh)
 #   make bench      benchmarks (bench/README.md)
 #   make KERAS=0    without `mirlens import-keras` (no HDF5/cJSON; default KERAS=auto)
 #   make format / format-check / clean
@@ -241,6 +242,29 @@ san:
 	ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16 $(MAKE) BUILD=build-san CC=clang OPT=-O1 \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test
+
+# libFuzzer harnesses of every reader (tests/fuzz/README.md; clang with its runtime,
+# Debian's clang and libclang-rt-14-dev): the library built with
+# -fsanitize=fuzzer-no-link,address,undefined in build/fuzz/lib, each tests/fuzz/fuzz_X.c
+# linked with -fsanitize=fuzzer into build/fuzz/fuzz_X (the line reader's block cut to 64
+# bytes, so short inputs cross block ends). tests/fuzz/run.sh [SECONDS] runs them.
+# fuzz_keras compiles src/nn/keras.c into itself: built only with the Keras importer.
+FUZZ_CC  ?= clang
+FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LIB  = build/fuzz/lib/libmirlens.a
+FUZZ_BIN  = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(filter-out \
+              $(if $(filter 1,$(HAVE_KERAS)),,tests/fuzz/fuzz_keras.c),\
+              $(sort $(wildcard tests/fuzz/fuzz_*.c))))
+fuzz:
+	$(MAKE) BUILD=build/fuzz/lib CC=$(FUZZ_CC) OPT=-O1 \
+	  CFLAGS="-O1 -g -DMRL_LINES_BLOCK=64 -fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_LIB)
+	$(MAKE) $(FUZZ_BIN)
+$(FUZZ_BIN): build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	$(FUZZ_CC) $(CPPFLAGS) $(KERAS_CPPFLAGS) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(WARN) \
+	  -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+fuzz-clean:
+	rm -rf build/fuzz
+.PHONY: fuzz fuzz-clean
 
 bench: all $(BENCH_BIN)
 	@BUILD=$(BUILD) MIRLENS=./$(EXE) bash bench/run.sh

@@ -148,7 +148,8 @@ MRL_MUST_CHECK int mrl_fasta_open(mrl_fasta_t **out, const char *path, const mrl
 /* Next record: 1 = record in *rec, 0 = end of input, <0 = error (message names the file,
  * record and line). Rejected: a header with no sequence, a sequence with characters other
  * than letters (and '-' / '.' are rejected too), binary data, a sequence longer than
- * max_length. CRLF line ends are accepted. */
+ * max_length. LF, CR LF and lone CR line ends are accepted, and a UTF-8 byte-order mark
+ * at the start is skipped (as by every line-based reader of mirlens). */
 MRL_MUST_CHECK int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec);
 void mrl_fasta_close(mrl_fasta_t *fa);
 
@@ -162,8 +163,9 @@ typedef struct mrl_seqpart {
     int last;        /* 1: the record ends with this piece */
 } mrl_seqpart_t;
 
-/* Stream a FASTA file in pieces of whole lines, up to max letters each (the genome
- * scanner: memory is bounded by max, not the record). Headers are required; every record
+/* Stream a FASTA file in pieces of up to max (>= 1) letters each (the genome scanner:
+ * memory is bounded by max and the longest line, not the record; a line longer than a
+ * piece is handed out over several). Headers are required; every record
  * must have sequence; any letter is accepted (IUPAC codes, soft-masked lowercase); no
  * length limit. 1 = a piece in *p (strings valid until the next call), 0 = end of input,
  * <0 = error naming the file, record and line. Do not mix with mrl_fasta_read on one
@@ -350,7 +352,8 @@ typedef struct mrl_dbn mrl_dbn_t;
 MRL_MUST_CHECK int mrl_dbn_open(mrl_dbn_t **out, const char *path, const mrl_fasta_opts_t *o);
 /* 1 = record in *rec, 0 = end of input, <0 = error (message names file and line):
  * structure length differs from the sequence, a character other than .() in a structure,
- * a missing field, an unparsable energy, a sequence over max_length. */
+ * unbalanced brackets (the column of the first without a partner), a missing field, an
+ * unparsable energy, a sequence over max_length. */
 MRL_MUST_CHECK int mrl_dbn_read(mrl_dbn_t *r, mrl_dbnrec_t *rec);
 void mrl_dbn_close(mrl_dbn_t *r);
 

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../io/io.h"
 #include "../util/util.h"
 #include "params.h"
 
@@ -53,10 +54,9 @@ typedef struct {
 
 typedef struct {
     const char *path;
-    char *line;
-    size_t cap;
+    char *line; /* the current line of in, without its end */
     long lineno;
-    FILE *fp;
+    io_lines_t in;
 } reader_t;
 
 /* Parse one value token: integer, INF or DEF. */
@@ -235,14 +235,15 @@ static void build_sections(mrl_params_t *p, section_t *s, int *ns)
     *ns = n;
 }
 
+/* Next line: 1, 0 at the end, <0 (binary data, a read error: message set). The line
+ * reader takes LF, CR LF and CR line ends, gzip, and skips a UTF-8 byte-order mark. */
 static int read_line(reader_t *r)
 {
-    ssize_t got = getline(&r->line, &r->cap, r->fp);
-    if (got < 0)
-        return 0;
-    r->lineno++;
-    if (memchr(r->line, '\0', (size_t)got))
-        return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: binary data", r->path, r->lineno);
+    int rc = io_lines_next(&r->in);
+    if (rc <= 0)
+        return rc;
+    r->line = r->in.line;
+    r->lineno = r->in.lineno;
     return 1;
 }
 
@@ -413,7 +414,9 @@ static int parse_file(reader_t *r, mrl_params_t *p)
     state_t st;
     memset(&st, 0, sizeof st);
     build_sections(p, secs, &ns);
-    if (read_line(r) <= 0 || strncmp(r->line, "## RNAfold parameter file v2.0", 30) != 0)
+    if ((rc = read_line(r)) < 0)
+        return rc;
+    if (rc == 0 || strncmp(r->line, "## RNAfold parameter file v2.0", 30) != 0)
         return mrl_err_set(MRL_ERR_FORMAT,
                            "%s: line 1: not a ViennaRNA 2.0 parameter file (expected '## RNAfold "
                            "parameter file v2.0')", r->path);
@@ -458,15 +461,14 @@ int mrl_params_load(mrl_params_t **out, const char *path)
     *p = mrl_params_rnafold_2_1_3;
     const char *base = strrchr(path, '/');
     snprintf(p->name, sizeof p->name, "%s", base ? base + 1 : path);
-    reader_t r = {path, NULL, 0, 0, fopen(path, "r")};
-    if (!r.fp) {
-        int e = errno;
+    reader_t r = {path, NULL, 0, {0}};
+    int rc = io_lines_open(&r.in, path);
+    if (rc < 0) {
         free(p);
-        return mrl_err_set(MRL_ERR_IO, "cannot open '%s': %s", path, strerror(e));
+        return rc;
     }
-    int rc = parse_file(&r, p);
-    fclose(r.fp);
-    free(r.line);
+    rc = parse_file(&r, p);
+    io_lines_close(&r.in);
     if (rc < 0) {
         free(p);
         return rc;

@@ -2,12 +2,14 @@
  * atomic.c - write-to-temporary-then-rename output files.
  *
  * An output either appears complete under its final name or not at all: a full disk, a
- * failed write or an abort leaves no half-written file behind.
+ * failed write or an abort leaves no half-written file behind. A full disk is reported as
+ * such ("No space left on device"), also when the failing write happened before commit.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include "../util/util.h"
 
@@ -43,11 +45,25 @@ int mrl_atomic_open(mrl_atomic_t *af, const char *path)
     return 0;
 }
 
+/* The cause of a write that failed earlier (the stream's error flag is set, the errno of
+ * that write may be gone): errno e0 when it still names a write failure, else ENOSPC
+ * when the file system has no block left, else EIO. */
+static int failed_write_errno(FILE *fp, int e0)
+{
+    if (e0 == ENOSPC || e0 == EDQUOT || e0 == EFBIG || e0 == EIO)
+        return e0;
+    struct statvfs vs;
+    if (fstatvfs(fileno(fp), &vs) == 0 && vs.f_bavail == 0)
+        return ENOSPC;
+    return EIO;
+}
+
 int mrl_atomic_commit(mrl_atomic_t *af)
 {
+    int e0 = errno;
     int bad = ferror(af->fp);
-    int e = bad ? EIO : 0;
-    if (fflush(af->fp) != 0) {
+    int e = bad ? failed_write_errno(af->fp, e0) : 0;
+    if (fflush(af->fp) != 0 && !bad) {
         bad = 1;
         e = errno;
     }

@@ -104,15 +104,53 @@ static int set_str(char **buf, size_t *cap, const char *s, size_t n)
     return 0;
 }
 
+/* 'c' for a printable character, else "byte 0xHH" (into buf). */
+static const char *show_char(char *buf, size_t cap, unsigned char c)
+{
+    snprintf(buf, cap, c > 32 && c < 127 ? "'%c'" : "byte 0x%02x", c);
+    return buf;
+}
+
+/* 1-based column of the first bracket of st (length m) without a partner, 0 if balanced;
+ * *open: it is a '(' (else a ')'). A ')' with no '(' before it comes first if there is
+ * one (every '(' before it is then matched); else the leftmost '(' that no ')' closes,
+ * found scanning from the right. */
+static size_t unbalanced(const char *st, size_t m, int *open)
+{
+    long depth = 0;
+    for (size_t i = 0; i < m; i++) {
+        depth += st[i] == '(' ? 1 : st[i] == ')' ? -1 : 0;
+        if (depth < 0) {
+            *open = 0;
+            return i + 1;
+        }
+    }
+    if (depth == 0)
+        return 0;
+    size_t col = 0;
+    long closes = 0;
+    for (size_t i = m; i-- > 0;) {
+        if (st[i] == ')')
+            closes++;
+        else if (st[i] == '(' && closes > 0)
+            closes--;
+        else if (st[i] == '(')
+            col = i + 1;
+    }
+    *open = 1;
+    return col;
+}
+
 /* Check sequence and structure of the record held in r; fill rec. */
 static int finish(mrl_dbn_t *r, mrl_dbnrec_t *rec, long start)
 {
     size_t n = strlen(r->seq), m = strlen(r->st);
+    char what[16];
     for (size_t i = 0; i < n; i++)
         if (!isalpha((unsigned char)r->seq[i]))
-            return mrl_err_set(MRL_ERR_PARSE,
-                               "%s: record '%s' line %ld: invalid character '%c' in sequence",
-                               r->in.name, r->id, start, r->seq[i]);
+            return mrl_err_set(
+                MRL_ERR_PARSE, "%s: record '%s' line %ld: invalid character %s in sequence",
+                r->in.name, r->id, start, show_char(what, sizeof what, (unsigned char)r->seq[i]));
     if (r->opts.max_length && n > r->opts.max_length)
         return mrl_err_set(MRL_ERR_RANGE,
                            "%s: record '%s' line %ld: sequence longer than %zu nt (see "
@@ -126,8 +164,18 @@ static int finish(mrl_dbn_t *r, mrl_dbnrec_t *rec, long start)
     size_t bad = strspn(r->st, ".()");
     if (bad != m)
         return mrl_err_set(MRL_ERR_PARSE,
-                           "%s: record '%s' line %ld: invalid character '%c' in structure", r->in.name,
-                           r->id, start, r->st[bad]);
+                           "%s: record '%s' line %ld column %zu: invalid character %s in "
+                           "structure",
+                           r->in.name, r->id, r->in.lineno, bad + 1,
+                           show_char(what, sizeof what, (unsigned char)r->st[bad]));
+    int open = 0;
+    size_t col = unbalanced(r->st, m, &open);
+    if (col)
+        return mrl_err_set(MRL_ERR_PARSE,
+                           "%s: record '%s' line %ld: unbalanced structure: '%c' at column %zu "
+                           "has no matching '%c'",
+                           r->in.name, r->id, r->in.lineno, open ? '(' : ')', col,
+                           open ? ')' : '(');
     rec->id = r->id;
     rec->seq = r->seq;
     rec->structure = r->st;

@@ -20,6 +20,8 @@ struct mrl_fasta {
     int in_rec;        /* mrl_fasta_read_part: inside a record (its header read) */
     uint64_t rec_off;  /* mrl_fasta_read_part: letters of the record handed out so far */
     long rec_line;     /* mrl_fasta_read_part: line of the record's header */
+    size_t lpos, llen; /* mrl_fasta_read_part: letters of the current line (llen long)
+                          handed out so far; 0 when it is used up */
     char *hdr, *seq;   /* current record storage */
     size_t hdr_cap, seq_cap, seq_len;
     char idbuf[32];
@@ -51,9 +53,8 @@ int mrl_fasta_open(mrl_fasta_t **out, const char *path, const mrl_fasta_opts_t *
 
 void mrl_fasta_position(const mrl_fasta_t *fa, uint64_t *done, uint64_t *total)
 {
-    /* gzoffset counts the (compressed) bytes consumed, read ahead included */
-    z_off_t off = gzoffset(fa->in.gz);
-    *done = off > 0 ? (uint64_t)off : 0;
+    /* the (compressed) bytes read, read ahead included */
+    *done = fa->in.consumed;
     *total = fa->in.size;
     if (*total && *done > *total)
         *done = *total;
@@ -69,11 +70,30 @@ void mrl_fasta_close(mrl_fasta_t *fa)
     free(fa);
 }
 
-/* Next line with trailing blanks removed: 1 = line (length in *len), 0 = EOF, <0. */
-static int next_line(mrl_fasta_t *fa, size_t *len)
+/* A reader error met inside record rid (NULL: between records): the line reader's
+ * "NAME: line N..." becomes "NAME: record 'ID' line N...", so a cut gzip file or binary
+ * data names the record it hit. */
+static int in_record(const mrl_fasta_t *fa, int rc, const char *rid)
+{
+    const char *msg = mrl_errmsg();
+    size_t nl = strlen(fa->in.name);
+    if (!rid || rc == MRL_ERR_NOMEM || strncmp(msg, fa->in.name, nl) != 0 ||
+        strncmp(msg + nl, ": line ", 7) != 0)
+        return rc;
+    char rest[800];
+    snprintf(rest, sizeof rest, "%s", msg + nl + 2);
+    return mrl_err_set(rc, "%s: record '%.*s' %s", fa->in.name, (int)strcspn(rid, " \t"), rid,
+                       rest);
+}
+
+/* Next line with trailing blanks removed: 1 = line (length in *len), 0 = EOF, <0 (an
+ * error inside record rid, if not NULL, names it). */
+static int next_line(mrl_fasta_t *fa, size_t *len, const char *rid)
 {
     int rc = io_lines_next(&fa->in);
-    if (rc <= 0)
+    if (rc < 0)
+        return in_record(fa, rc, rid);
+    if (rc == 0)
         return rc;
     size_t n = strlen(fa->in.line);
     while (n > 0 && (fa->in.line[n - 1] == ' ' || fa->in.line[n - 1] == '\t'))
@@ -84,17 +104,22 @@ static int next_line(mrl_fasta_t *fa, size_t *len)
 }
 
 /* Append sequence letters of the current line, checking the alphabet. */
-static int add_seq(mrl_fasta_t *fa, const char *s, size_t n, const char *rid, size_t max)
+static int add_seq(mrl_fasta_t *fa, const char *s, size_t n, const char *rid, size_t max,
+                   size_t col0)
 {
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)s[k];
         if ((c == ' ' || c == '\t') && !fa->bare)
             continue;
-        if (!isalpha(c))
+        if (!isalpha(c)) {
+            char what[16];
+            snprintf(what, sizeof what, c > 32 && c < 127 ? "'%c'" : "byte 0x%02x", c);
             return mrl_err_set(MRL_ERR_PARSE,
-                               "%s: record '%.*s' line %ld column %zu: invalid character '%c' "
+                               "%s: record '%.*s' line %ld column %zu: invalid character %s "
                                "in sequence",
-                               fa->in.name, (int)strcspn(rid, " \t"), rid, fa->in.lineno, k + 1, c);
+                               fa->in.name, (int)strcspn(rid, " \t"), rid, fa->in.lineno,
+                               col0 + k + 1, what);
+        }
         if (max && fa->seq_len >= max)
             return mrl_err_set(MRL_ERR_RANGE,
                                "%s: record '%.*s' line %ld: sequence longer than %zu nt "
@@ -138,7 +163,7 @@ int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec)
         return MRL_ERR_NOMEM;
     /* the first non-blank line (a header read ahead comes back first) */
     do {
-        rc = next_line(fa, &len);
+        rc = next_line(fa, &len, NULL);
         if (rc <= 0)
             return rc; /* 0: end of input (no records at all is not an error) */
     } while (len == 0);
@@ -156,7 +181,7 @@ int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec)
         if (io_grow(&fa->hdr, &fa->hdr_cap, strlen(fa->idbuf) + 1))
             return MRL_ERR_NOMEM;
         strcpy(fa->hdr, fa->idbuf);
-        if ((rc = add_seq(fa, fa->in.line, len, fa->hdr, fa->opts.max_length)) < 0)
+        if ((rc = add_seq(fa, fa->in.line, len, fa->hdr, fa->opts.max_length, 0)) < 0)
             return rc;
         fill_rec(fa, rec, start);
         return 1;
@@ -168,7 +193,7 @@ int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec)
         return MRL_ERR_NOMEM;
     memcpy(fa->hdr, fa->in.line + 1, len);
     for (;;) {
-        rc = next_line(fa, &len);
+        rc = next_line(fa, &len, fa->hdr);
         if (rc < 0)
             return rc;
         if (rc == 0)
@@ -177,7 +202,7 @@ int mrl_fasta_read(mrl_fasta_t *fa, mrl_seqrec_t *rec)
             io_lines_unread(&fa->in);
             break;
         }
-        if ((rc = add_seq(fa, fa->in.line, len, fa->hdr, fa->opts.max_length)) < 0)
+        if ((rc = add_seq(fa, fa->in.line, len, fa->hdr, fa->opts.max_length, 0)) < 0)
             return rc;
     }
     if (fa->seq_len == 0) {
@@ -194,11 +219,13 @@ int mrl_fasta_read_part(mrl_fasta_t *fa, mrl_seqpart_t *p, size_t max)
     size_t len = 0;
     int rc;
     fa->seq_len = 0;
+    if (max < 1)
+        return mrl_err_set(MRL_ERR_ARG, "%s: pieces of at least 1 letter", fa->in.name);
     if (io_grow(&fa->seq, &fa->seq_cap, max + 2))
         return MRL_ERR_NOMEM;
     if (!fa->in_rec) {
         do {
-            rc = next_line(fa, &len);
+            rc = next_line(fa, &len, NULL);
             if (rc <= 0)
                 return rc;
         } while (len == 0);
@@ -209,6 +236,10 @@ int mrl_fasta_read_part(mrl_fasta_t *fa, mrl_seqpart_t *p, size_t max)
             return MRL_ERR_NOMEM;
         memcpy(fa->hdr, fa->in.line + 1, len);
         fa->hdr[strcspn(fa->hdr, " \t")] = '\0'; /* the id: the first word */
+        if (!fa->hdr[0]) /* a genome record must be named: BED/GFF3 rows carry the name */
+            return mrl_err_set(MRL_ERR_PARSE,
+                               "%s: line %ld: record without a name (nothing after '>')",
+                               fa->in.name, fa->in.lineno);
         fa->in_rec = 1;
         fa->rec_off = 0;
         fa->rec_line = fa->in.lineno;
@@ -216,21 +247,31 @@ int mrl_fasta_read_part(mrl_fasta_t *fa, mrl_seqpart_t *p, size_t max)
     }
     p->last = 0;
     while (fa->seq_len < max) {
-        rc = next_line(fa, &len);
-        if (rc < 0)
-            return rc;
-        if (rc == 0 || fa->in.line[0] == '>') {
-            if (rc)
-                io_lines_unread(&fa->in);
-            if (fa->rec_off + fa->seq_len == 0)
-                return mrl_err_set(MRL_ERR_PARSE, "%s: record '%s' (line %ld) has no sequence",
-                                   fa->in.name, fa->hdr, fa->rec_line);
-            fa->in_rec = 0;
-            p->last = 1;
-            break;
+        if (fa->lpos) { /* the rest of a line longer than a piece */
+            len = fa->llen;
+        } else {
+            rc = next_line(fa, &len, fa->hdr);
+            if (rc < 0)
+                return rc;
+            if (rc == 0 || fa->in.line[0] == '>') {
+                if (rc)
+                    io_lines_unread(&fa->in);
+                if (fa->rec_off + fa->seq_len == 0)
+                    return mrl_err_set(MRL_ERR_PARSE, "%s: record '%s' (line %ld) has no sequence",
+                                       fa->in.name, fa->hdr, fa->rec_line);
+                fa->in_rec = 0;
+                p->last = 1;
+                break;
+            }
         }
-        if ((rc = add_seq(fa, fa->in.line, len, fa->hdr, 0)) < 0)
+        /* at most the room left of the line: an unwrapped chromosome comes in pieces */
+        size_t take = MRL_MIN(len - fa->lpos, max - fa->seq_len);
+        if ((rc = add_seq(fa, fa->in.line + fa->lpos, take, fa->hdr, 0, fa->lpos)) < 0)
             return rc;
+        fa->lpos += take;
+        fa->llen = len;
+        if (fa->lpos == len)
+            fa->lpos = 0;
     }
     fa->seq[fa->seq_len] = '\0';
     p->id = fa->hdr;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "../util/util.h"
+#include "io.h"
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -102,44 +103,37 @@ static int read_all(const char *path, uint8_t **buf, size_t *len)
     return 0;
 }
 
-/* Read the lines of an optional side file: 0 with *lines NULL when it does not exist. */
+/* Read the lines of an optional side file: 0 with *lines NULL when it does not exist.
+ * Through the line reader: LF, CR LF or CR line ends, gzip, a byte-order mark skipped,
+ * control bytes refused with their line. */
 static int read_lines(const char *path, char ***lines, size_t *count)
 {
     *lines = NULL;
     *count = 0;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        if (errno == ENOENT)
-            return 0;
-        return mrl_err_set(MRL_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-    }
-    char *line = NULL, **v = NULL;
-    size_t lcap = 0, cap = 0, n = 0;
-    ssize_t len;
-    int rc = 0;
-    while ((len = getline(&line, &lcap, fp)) >= 0) {
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (n == cap) {
-            size_t c2 = cap ? cap * 2 : 1024;
-            char **p = realloc(v, c2 * sizeof *v);
-            if (!p) {
-                rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-                break;
-            }
-            v = p;
-            cap = c2;
+    if (access(path, F_OK) != 0 && errno == ENOENT)
+        return 0;
+    io_lines_t L;
+    int rc = io_lines_open(&L, path), got = 0;
+    if (rc < 0)
+        return rc;
+    char **v = NULL;
+    size_t cap = 0, n = 0;
+    while ((got = io_lines_next(&L)) == 1) {
+        char **p = mrl_grow(v, &cap, n + 1, sizeof *v, 1024);
+        if (!p) {
+            rc = MRL_ERR_NOMEM;
+            break;
         }
-        if (!(v[n] = strdup(line))) {
+        v = p;
+        if (!(v[n] = strdup(L.line))) {
             rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
             break;
         }
         n++;
     }
-    if (!rc && ferror(fp))
-        rc = mrl_err_set(MRL_ERR_IO, "'%s': read error: %s", path, strerror(errno));
-    free(line);
-    fclose(fp);
+    if (!rc && got < 0)
+        rc = got;
+    io_lines_close(&L);
     if (rc || !v) {
         for (size_t i = 0; i < n; i++)
             free(v[i]);

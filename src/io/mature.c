@@ -14,6 +14,7 @@ typedef struct mature_row {
     int exact[2]; /* the arm's range came from a "name+seq" row */
     int len;
     size_t order; /* creation order (rows of one hairpin may be split in the file) */
+    long line;    /* of the file, for messages */
 } mature_row_t;
 
 struct mrl_mature_tab {
@@ -63,14 +64,21 @@ static int cmp_row(const void *a, const void *b)
 
 /* One row per hairpin (its lines need not be adjacent in the file): sort by (id, file
  * order) and merge, each arm keeping its first range unless a later one is an exact
- * ("name+seq") match and the first is not. */
-static void merge_rows(mrl_mature_tab_t *t)
+ * ("name+seq") match and the first is not. The lines of one hairpin must agree on its
+ * accession and length (else a range could lie outside the hairpin). 0 or MRL_ERR_PARSE. */
+static int merge_rows(mrl_mature_tab_t *t, const char *path)
 {
     qsort(t->row, t->n, sizeof *t->row, cmp_row);
     size_t m = 0;
+    int rc = 0;
     for (size_t k = 0; k < t->n; k++) {
         if (m && strcmp(t->row[m - 1].id, t->row[k].id) == 0) {
             mature_row_t *d = &t->row[m - 1], *s2 = &t->row[k];
+            if (!rc && (d->len != s2->len || strcmp(d->acc, s2->acc) != 0))
+                rc = mrl_err_set(MRL_ERR_PARSE,
+                                 "%s: line %ld: hairpin '%s' is %s, %d nt here but %s, %d nt at "
+                                 "line %ld",
+                                 path, s2->line, s2->id, s2->acc, s2->len, d->acc, d->len, d->line);
             for (int arm = 0; arm < 2; arm++)
                 if (s2->range[2 * arm] >= 0 &&
                     (d->range[2 * arm] < 0 || (s2->exact[arm] && !d->exact[arm]))) {
@@ -84,6 +92,7 @@ static void merge_rows(mrl_mature_tab_t *t)
         t->row[m++] = t->row[k];
     }
     t->n = m;
+    return rc;
 }
 
 static int parse_int(const char *s, long *v)
@@ -94,7 +103,7 @@ static int parse_int(const char *s, long *v)
 }
 
 /* A row for one line of the file (merge_rows joins the rows of one hairpin). */
-static int new_row(mrl_mature_tab_t *t, const char *id, const char *acc, int len)
+static int new_row(mrl_mature_tab_t *t, const char *id, const char *acc, int len, long line)
 {
     mature_row_t *row = mrl_grow(t->row, &t->cap, t->n + 1, sizeof *row, 1024);
     if (!row)
@@ -105,6 +114,7 @@ static int new_row(mrl_mature_tab_t *t, const char *id, const char *acc, int len
     r->range[0] = r->range[1] = r->range[2] = r->range[3] = -1;
     r->len = len;
     r->order = t->n;
+    r->line = line;
     r->id = strdup(id), r->acc = strdup(acc);
     t->n++;
     if (!r->id || !r->acc)
@@ -126,7 +136,7 @@ static int parse_row(mrl_mature_tab_t *t, io_lines_t *L)
     int arm = strcmp(f[6], "5p") == 0 ? 0 : strcmp(f[6], "3p") == 0 ? 1 : -1;
     if (arm < 0 || !*f[0] || !*f[1])
         return mrl_err_set(MRL_ERR_PARSE, "%s: line %ld: arm must be 5p or 3p", L->name, L->lineno);
-    int rc = new_row(t, f[0], f[1], (int)len);
+    int rc = new_row(t, f[0], f[1], (int)len, L->lineno);
     if (rc < 0)
         return rc;
     mature_row_t *r = &t->row[t->n - 1];
@@ -157,6 +167,8 @@ int mrl_mature_load(mrl_mature_tab_t **out, const char *path)
         rc = got;
     if (!rc && t->n == 0)
         rc = mrl_err_set(MRL_ERR_PARSE, "%s: no mature positions", L.name);
+    if (!rc)
+        rc = merge_rows(t, L.name);
     io_lines_close(&L);
     if (!rc && (!(t->by_id = malloc(t->n * sizeof *t->by_id)) ||
                 !(t->by_acc = malloc(t->n * sizeof *t->by_acc))))
@@ -165,7 +177,6 @@ int mrl_mature_load(mrl_mature_tab_t **out, const char *path)
         mrl_mature_free(t);
         return rc;
     }
-    merge_rows(t);
     for (size_t k = 0; k < t->n; k++)
         t->by_id[k] = t->by_acc[k] = &t->row[k];
     qsort((void *)t->by_id, t->n, sizeof *t->by_id, cmp_id);

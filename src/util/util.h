@@ -15,6 +15,12 @@ int mrl_err_set(int code, const char *fmt, ...)
 #endif
     ;
 
+/* Copy src into dst (cap bytes, NUL-terminated, cut at a whole character) with control
+ * bytes (< 0x20, 0x7f) and bytes that are not well-formed UTF-8 written as "\xHH", so the
+ * text is safe to print on a terminal. Returns the length written. mrl_err_set applies it
+ * to every message. */
+size_t mrl_err_escape(char *dst, size_t cap, const char *src);
+
 /* Programmer invariant: stays on in every build; never for user input. */
 #define MRL_ASSERT(c)                                                                            \
     do {                                                                                         \
