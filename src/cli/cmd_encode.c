@@ -173,7 +173,16 @@ typedef struct sink {
     size_t path_cap;
     char *hex;
     long done, refused;
+    int header_due; /* tsv: the header goes out with the first row (or at a clean end), so
+                       that an input refused at its first record prints nothing */
 } sink_t;
+
+static void sink_header(sink_t *s)
+{
+    if (s->header_due)
+        fputs("id\tsequence\tfold\tmfe\timage\n", s->fp);
+    s->header_due = 0;
+}
 
 static int open_prefixed(mrl_atomic_t *af, const char *prefix, const char *suffix)
 {
@@ -225,8 +234,7 @@ static int sink_open(sink_t *s, const opts_t *o)
         if (open_prefixed(&s->names, o->out, ".names"))
             return CLI_ERR;
     }
-    if (o->format == FMT_TSV)
-        fputs("id\tsequence\tfold\tmfe\timage\n", s->fp);
+    s->header_due = o->format == FMT_TSV;
     return 0;
 }
 
@@ -234,6 +242,8 @@ static int sink_open(sink_t *s, const opts_t *o)
 static int sink_close(sink_t *s, int ok)
 {
     int rc = 0;
+    if (ok)
+        sink_header(s); /* an input without records still gets its header */
     if (s->use_main) {
         if (ok && (rc = mrl_atomic_commit(&s->main)) != 0)
             cli_lib_error(CMD, rc);
@@ -326,6 +336,7 @@ static int emit(sink_t *s, const rec_t *r, int enc_rc, const mrl_hairpin_t *h)
             to_hex(h->rgb, s->hex);
         else
             snprintf(s->hex, 2 * MRL_IMG_BYTES + 1, "ERROR:%s", mrl_errmsg());
+        sink_header(s);
         fprintf(s->fp, "%s\t%.*s\t%.*s\t%s\t%s\n", r->id, (int)r->n, r->seq, (int)r->n, r->st, e,
                 s->hex);
         return 0;

@@ -16,6 +16,7 @@ one_clean_line() {
 printf 'u1\tGGGGAAAACCCC\t((((....))((\n' >"$T/u1.tsv"
 expect "unbalanced ((((....))((" 1 "u1.tsv: record 'u1' line 1: unbalanced structure: '(' at column 1 has no matching ')'" -- "$M" encode -s "$T/u1.tsv"
 one_clean_line "unbalanced u1"
+[ -s "$T/out" ] && bad "unbalanced u1: stdout not empty (a header before the error)" || ok
 printf '>u2\nGGGGAAAACCCC\n((((....)).)\n' >"$T/u2.out"
 expect "unbalanced ((((....)).)" 1 "record 'u2' line 3: unbalanced structure: '(' at column 1" -- "$M" encode -s "$T/u2.out"
 printf 'u3\tGGGGAAAACCCC\t((((...)))))\n' >"$T/u3.tsv"
