@@ -190,5 +190,7 @@ int cmd_explain_set(int argc, char **argv);
 /* explain --method mutagenesis (cmd_explain_mut.c): 1 when argv asks for it */
 int cli_wants_mutagenesis(int argc, char **argv);
 int cmd_explain_mut(int argc, char **argv);
+/* explain --roar (cmd_explain_roar.c): remove the top-attributed nucleotides, retrain */
+int cmd_explain_roar(int argc, char **argv);
 
 #endif

@@ -433,6 +433,9 @@ int cmd_explain(int argc, char **argv)
 {
     if (cli_wants_mutagenesis(argc, argv)) /* sequence edits, not image maps: its own mode */
         return cmd_explain_mut(argc, argv);
+    for (int k = 1; k < argc; k++) /* ROAR (issue 26 R): its own mode, cmd_explain_roar.c */
+        if (!strcmp(argv[k], "--roar"))
+            return cmd_explain_roar(argc, argv);
     for (int k = 1; k < argc; k++) /* the set-level modes have their own parser */
         if (!strcmp(argv[k], "--aggregate") || !strcmp(argv[k], "--sanity") ||
             !strncmp(argv[k], "--sanity=", 9))
