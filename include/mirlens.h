@@ -2459,6 +2459,120 @@ MRL_MUST_CHECK int mrl_report_tcav_html(const char *path, const mrl_tcav_t *t,
                                         const char *note);
 /* ========================================================== end of concept tests == */
 
+/* ============================== ROAR: remove the top-attributed, retrain (issue 26 R) == */
+
+/* RemOve And Retrain (Hooker, Erhan, Kindermans & Kim 2019, "A benchmark for
+ * interpretability methods in deep neural networks"): every training and test hairpin is
+ * attributed by a trained model, the top fraction k of its drawn nucleotides is erased to
+ * white (mrl_encode_masked, MRL_MASK_WHITE, as the faithfulness curves erase), a fresh
+ * network is trained on the degraded training images with one fixed recipe and scored on
+ * the degraded test images. A method whose removal costs more accuracy than removing the
+ * same number of nucleotides at random found more of what the task needs (src/explain/roar.c). */
+#define MRL_ROAR_RANDOM (-1) /* the "method" of the random baseline */
+#define MRL_ROAR_MAX_METHODS 16
+
+/* The order in which the drawn positions of hairpin h (those with a bar in a column < used,
+ * as mrl_faith_curves counts them) of an n-letter sequence are removed, into order (n
+ * entries at least): with attr (n values) highest first, ties by lower position (as
+ * mrl_faith_curves); attr NULL: a uniform random order, a Fisher-Yates shuffle of the
+ * ascending positions drawn from rng. Returns the number of drawn positions nd (>= 0),
+ * MRL_ERR_ARG (a map that does not fit n, a NaN attribution) or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_roar_order(const mrl_hairpin_t *h, size_t n, const float *attr,
+                                  mrl_rng_t *rng, int *order);
+/* How many of nd drawn nucleotides fraction k removes: round(k nd), halves up, exactly
+ * (k in [0, 1]; k = 1 removes all of them). */
+int mrl_roar_count(double k, int nd);
+
+/* A set of hairpins, their labels and names, and per method the order in which each
+ * hairpin's nucleotides are removed. Caller-owned; mrl_roar_set_init / _release. */
+typedef struct mrl_roar_set {
+    size_t n;           /* hairpins */
+    mrl_hairpin_t *hp;  /* (n) image and column map of each */
+    size_t *len;        /* (n) sequence lengths */
+    int8_t *labels;     /* (n) 0/1 */
+    char **names;       /* (n) record ids */
+    int *nd;            /* (n) drawn positions of each hairpin */
+    size_t *off;        /* (n + 1) offsets of each hairpin's order in order[j] (sum of nd) */
+    long n_refused;     /* records whose fold has no hairpin loop (not added) */
+    int n_methods;      /* orders computed (mrl_roar_set_rank) */
+    int methods[MRL_ROAR_MAX_METHODS]; /* enum mrl_explain_method or MRL_ROAR_RANDOM */
+    int *order[MRL_ROAR_MAX_METHODS];  /* (off[n]) removal orders, hairpin after hairpin */
+    size_t cap;         /* internal */
+} mrl_roar_set_t;
+
+void mrl_roar_set_init(mrl_roar_set_t *s);
+void mrl_roar_set_release(mrl_roar_set_t *s);
+/* Append hairpin h (copied) of an n-letter sequence with its label (0/1) and name (copied).
+ * Only before mrl_roar_set_rank. Returns 0, MRL_ERR_ARG or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_roar_set_add(mrl_roar_set_t *s, const mrl_hairpin_t *h, size_t n,
+                                    int label, const char *name);
+/* Append every record of a FASTA file, folded and drawn by the pipeline of e (chunks of 32;
+ * fe NULL = defaults), with label; records without a hairpin loop are counted in
+ * s->n_refused. Returns 0 or the first error (message names the file and record). */
+MRL_MUST_CHECK int mrl_roar_set_add_fasta(mrl_roar_set_t *s, mrl_ensemble_t *e,
+                                          const char *path, int label, const mrl_fe_opts_t *fe);
+/* How mrl_roar_set_rank orders. */
+typedef struct mrl_roar_rank_opts {
+    mrl_explain_opts_t ex; /* the attribution options (ex.method is set per method; the
+                              explained score is ex.target's logit for every image) */
+    int magnitude;         /* 1 (default): every method ranks by |value| (what moves the
+                              score most either way: label-blind, as ROAR removes "the most
+                              important" features); 0: a contribution method
+                              (mrl_explain_method_is_contribution) by value, highest first,
+                              the others by magnitude (as mrl_faith_hairpin ranks) */
+    uint64_t seed;         /* random baseline: hairpin i's order from PCG32(seed, stream0 + i) */
+    uint64_t stream0;      /* (defaults 1 and 0; ex.seed, the attribution's, is separate) */
+} mrl_roar_rank_opts_t;
+
+void mrl_roar_rank_opts_default(mrl_roar_rank_opts_t *o);
+
+/* Compute the removal orders of every hairpin for methods[0..n_methods) (appended after
+ * those already there; at most MRL_ROAR_MAX_METHODS in all) with options o (NULL =
+ * defaults): an attribution method's map by model 0 of e, through
+ * mrl_pipeline_run_images and mrl_explain in chunks of 32, read out per nucleotide
+ * (mrl_explain_nucleotides of the channel sum) and ranked as o->magnitude says (ties by
+ * lower position); MRL_ROAR_RANDOM: a random order per hairpin (e may then be NULL).
+ * Returns 0, MRL_ERR_ARG (unknown method, too many, empty set, no scorer) or an engine /
+ * explain error. */
+MRL_MUST_CHECK int mrl_roar_set_rank(mrl_roar_set_t *s, mrl_ensemble_t *e, const int *methods,
+                                     int n_methods, const mrl_roar_rank_opts_t *o);
+/* The degraded image set of slot j (s->methods[j]) at fraction k in [0, 1]: each hairpin's
+ * image with the first mrl_roar_count(k, nd) positions of its order erased to white, with
+ * the set's labels and names. *erased (may be NULL) gets the nucleotides erased in all.
+ * k = 0 gives the images unchanged. Caller frees *out with mrl_imageset_free. Returns 0,
+ * MRL_ERR_ARG or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_roar_set_degrade(const mrl_roar_set_t *s, int j, double k,
+                                        mrl_imageset_t **out, long *erased);
+/* Write image set s as BASE.u8 (raw (n,25,100,3) bytes, the layout of cordero_images and
+ * `mirlens encode -f u8`), BASE.labels (when s has labels) and BASE.names (when it has
+ * names), each atomically, so that mrl_imageset_load(BASE) reads it back. Returns 0,
+ * MRL_ERR_ARG or MRL_ERR_IO. */
+MRL_MUST_CHECK int mrl_imageset_write(const mrl_imageset_t *s, const char *base);
+
+/* The ROAR retraining recipe, the same for every row: mrl_train_opts_default with the
+ * paper's training without pretraining (models/train_default.sh --no-pretrain): Adam at lr
+ * 1e-3, 10% of the training images held out (stratified), up to 100 epochs with early
+ * stopping after 8 without a lower validation loss (best epoch kept), seed 1. */
+void mrl_roar_train_opts_default(mrl_train_opts_t *o);
+
+/* One retraining of the ROAR recipe: a fresh network of architecture a (mrl_model_new with
+ * o->seed) trained on tr with options o (mrl_train; o->val_split holds out its validation
+ * images), then scored on te: accuracy at MRL_DEFAULT_THRESHOLD and AUROC (of the logit
+ * margins) into met. *out (may be NULL) receives the trained model (caller frees).
+ * Returns 0 or an error of mrl_model_new / mrl_train / the engine. */
+MRL_MUST_CHECK int mrl_roar_retrain(const mrl_arch_t *a, const mrl_imageset_t *tr,
+                                    const mrl_imageset_t *te, const mrl_train_opts_t *o,
+                                    mrl_metrics_t *met, mrl_model_t **out);
+
+/* The ROAR curves as an SVG line chart (src/report/roar.c): y[s] (np values over the
+ * increasing fractions x[0..np), x[0] = 0 the intact images; NaN leaves a gap) of series
+ * names[s], s < ns, titled title with ylabel. Written atomically. Returns 0, MRL_ERR_ARG
+ * or MRL_ERR_IO. */
+MRL_MUST_CHECK int mrl_report_roar_svg(const char *path, const char *title, const char *ylabel,
+                                       const double *x, int np, int ns, const char *const *names,
+                                       const double *const *y);
+/* ======================== end of ROAR: remove the top-attributed, retrain (issue 26 R) == */
+
 #ifdef __cplusplus
 }
 #endif

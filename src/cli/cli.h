@@ -214,5 +214,7 @@ int cmd_explain_det(int argc, char **argv);
 int cmd_explain_motifs(int argc, char **argv);
 /* explain --concepts (cmd_explain_tcav.c): concept tests of the known determinants */
 int cmd_explain_tcav(int argc, char **argv);
+/* explain --roar (cmd_explain_roar.c): remove the top-attributed nucleotides, retrain */
+int cmd_explain_roar(int argc, char **argv);
 
 #endif

@@ -437,13 +437,14 @@ int cmd_explain(int argc, char **argv)
     if (cli_wants_mutagenesis(argc, argv)) /* sequence edits, not image maps: its own mode */
         return cmd_explain_mut(argc, argv);
     /* set-level analyses with their own parsers: known determinants by number, concept
-     * tests (TCAV), motifs */
+     * tests (TCAV), motifs, ROAR retraining */
     static const struct {
         const char *flag;
         int (*run)(int, char **);
     } modes[] = {{"--determinants", cmd_explain_det},
                  {"--concepts", cmd_explain_tcav},
-                 {"--motifs", cmd_explain_motifs}};
+                 {"--motifs", cmd_explain_motifs},
+                 {"--roar", cmd_explain_roar}};
     for (int k = 1; k < argc; k++)
         for (size_t j = 0; j < sizeof modes / sizeof *modes; j++)
             if (!strcmp(argv[k], modes[j].flag))

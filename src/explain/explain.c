@@ -22,9 +22,9 @@ typedef struct method {
 } method_t;
 
 /* Indexed by the enum, so the order cannot drift; every entry is filled (test_explain).
- * The verdicts are data, copied from docs/FINDINGS.md: section 0a (the shipped default,
- * 8 fine-tunings averaged) where it gives the numbers, else section 0 (the default before
- * it, whose verdicts 0a confirms). "cascade" is the mean |rho| over the cascading
+ * The verdicts are data, copied from docs/FINDINGS.md section 2 (the shipped default, 8
+ * fine-tunings averaged) where it gives the numbers, else from the default before it
+ * (git show 69166ba:docs/FINDINGS.md, section 0, whose verdicts section 2 confirms). "cascade" is the mean |rho| over the cascading
  * randomisation, "shuffled" the rho of the shuffled-label network; pass below 0.5. */
 /* clang-format off */
 static const method_t methods[MRL_EXPLAIN_NMETHODS] = {
