@@ -153,7 +153,7 @@ static int train_opt(int c, const char *arg, ropts_t *o, int base)
     case 3:
         if (cli_parse_float(CMD, "--val-split", arg, 0, 0.9, &f))
             return CLI_USAGE;
-        o->to.val_split = f;
+        o->to.val_split = (double)f;
         return 0;
     case 4:
         if (cli_parse_long(CMD, "--train-seed", arg, 0, 0x7fffffffffffffffL, &v))

@@ -117,7 +117,7 @@ static int is_gu(char a, char b)
 /* The hairpin loop within [s5, e3] nearest the duplex's loop side. */
 static void find_loop(geom_t *g)
 {
-    double mid = 0.5 * (g->e5 + g->s3), best = INFINITY;
+    double mid = 0.5 * (g->e5 + g->s3), best = (double)INFINITY;
     g->la = g->lb = -1;
     for (int i = g->s5; i <= g->e3; i++) {
         int j = g->pt[i];
@@ -251,7 +251,7 @@ static void det_stem_length(const geom_t *g, uint8_t *mask, mrl_det_hit_t *h)
         return;
     det_lower_stem(g, mask, h);
     mask_upper(g, mask);
-    h->present = 0, h->value = NAN;
+    h->present = 0, h->value = (double)NAN;
     if (!h->visible)
         return;
     h->value = g->k;
@@ -411,7 +411,7 @@ int mrl_det_eval(int d, const char *seq, const int *partner, size_t n, const int
     walk_stem(&g);
     if (mask)
         memset(mask, 0, n);
-    hit->visible = 0, hit->present = 0, hit->value = NAN;
+    hit->visible = 0, hit->present = 0, hit->value = (double)NAN;
     switch (d) {
     case MRL_DET_BASAL_UG:
         det_basal_ug(&g, mask, hit);
@@ -460,7 +460,7 @@ int mrl_det_eval(int d, const char *seq, const int *partner, size_t n, const int
         break;
     }
     if (!hit->visible)
-        hit->present = 0, hit->value = NAN;
+        hit->present = 0, hit->value = (double)NAN;
 done:
     free(g.ci);
     free(g.cj);

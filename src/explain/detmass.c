@@ -130,7 +130,7 @@ static void mass_of(const float *attr, const int *npx, const uint8_t *ctx, const
             m_abs += a, m_sgn += (double)attr[p], mask_ctx[c]++, in_mask++;
     }
     for (int k = 0; k < NV; k++)
-        out[k] = NAN;
+        out[k] = (double)NAN;
     if (!in_mask || !(tot > 0))
         return;
     double e = 0;
@@ -233,7 +233,7 @@ static void interval(double *v, int B, double *lo, double *hi)
     while (k < B && isfinite(v[k]))
         k++;
     if (!k) {
-        *lo = *hi = NAN;
+        *lo = *hi = (double)NAN;
         return;
     }
     *lo = v[(int)floor(0.025 * (k - 1))];
@@ -305,7 +305,7 @@ static void stats_dj(pass_t *p, int d, int j, size_t *idx, size_t *bs, double *b
         st->share = sum[2] * inv, st->observed_signed = sum[3] * inv;
         for (int k = 0; k < MRL_DETEXPS; k++) {
             st->enrich[k] = have && sum[1 + k] > 0 ? sum[0] / sum[1 + k] : (double)NAN;
-            st->lo[k] = st->hi[k] = st->diff[k] = st->diff_lo[k] = st->diff_hi[k] = NAN;
+            st->lo[k] = st->hi[k] = st->diff[k] = st->diff_lo[k] = st->diff_hi[k] = (double)NAN;
             if (have)
                 interval(brow(bv, q * MRL_DETEXPS + k, B), B, &st->lo[k], &st->hi[k]);
         }
@@ -333,7 +333,7 @@ static void margin_stats(pass_t *p, int d, size_t *idx, double *bv)
     r->margin_with[d] = nw ? sw / (double)nw : (double)NAN;
     r->margin_without[d] = no ? so / (double)no : (double)NAN;
     r->margin_diff[d] = r->margin_with[d] - r->margin_without[d];
-    r->margin_lo[d] = r->margin_hi[d] = NAN;
+    r->margin_lo[d] = r->margin_hi[d] = (double)NAN;
     if (!nw || !no)
         return;
     mrl_rng_t rng;
@@ -435,7 +435,7 @@ static int pass_alloc(pass_t *p, size_t H)
         !p->attr || !p->npx || !p->masks || !p->r->stat)
         return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     for (size_t k = 0; k < V; k++)
-        p->val[k] = NAN;
+        p->val[k] = (double)NAN;
     return 0;
 }
 

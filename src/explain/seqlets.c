@@ -518,7 +518,7 @@ static double hyper_upper(long N, long K, long n, long k)
     long hi = MRL_MIN(n, K);
     if (k > hi)
         return 0;
-    double lc = log_choose((double)N, (double)n), mx = -INFINITY, sum = 0;
+    double lc = log_choose((double)N, (double)n), mx = -(double)INFINITY, sum = 0;
     for (long x = k; x <= hi; x++) {
         if (n - x > N - K)
             continue;

@@ -279,7 +279,7 @@ static void mean_var(const double *a, size_t n, double *mean, double *var)
 double mrl_mc_pvalue(double t, const double *null, size_t n)
 {
     if (!n || isnan(t))
-        return NAN;
+        return (double)NAN;
     double m = 0, d, eps;
     for (size_t j = 0; j < n; j++)
         m += null[j] / (double)n;
@@ -311,7 +311,7 @@ int mrl_bh_adjust(const double *p, size_t n, double *q)
     }
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        out[i] = NAN;
+        out[i] = (double)NAN;
         if (isfinite(p[i]))
             s[m++] = (pidx_t){p[i], i};
     }
@@ -441,8 +441,8 @@ static void test_concept(lay_t *L, const int8_t *member, uint64_t stream, mrl_tc
     }
     size_t m = MRL_MIN(MRL_MIN(nS, nU), (size_t)o->max_n);
     row->n_concept = (long)nS, row->n_random = (long)nU, row->n_side = (int)m;
-    row->cav_accuracy = row->tcav_mean = row->tcav_sd = row->random_mean = row->random_sd = NAN;
-    row->p = row->q = NAN, row->verdict = MRL_TCAV_UNTESTED;
+    row->cav_accuracy = row->tcav_mean = row->tcav_sd = row->random_mean = row->random_sd = (double)NAN;
+    row->p = row->q = (double)NAN, row->verdict = MRL_TCAV_UNTESTED;
     for (int r = 0; r < R + B; r++)
         sc[r] = NAN;
     if (m < (size_t)o->min_n)

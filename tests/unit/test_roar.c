@@ -169,7 +169,7 @@ static void test_degrade_known(void)
     /* bad fractions and slots */
     CHECK_INT(mrl_roar_set_degrade(&s, 0, -0.1, &d, NULL), MRL_ERR_ARG);
     CHECK_INT(mrl_roar_set_degrade(&s, 0, 1.5, &d, NULL), MRL_ERR_ARG);
-    CHECK_INT(mrl_roar_set_degrade(&s, 0, NAN, &d, NULL), MRL_ERR_ARG);
+    CHECK_INT(mrl_roar_set_degrade(&s, 0, (double)NAN, &d, NULL), MRL_ERR_ARG);
     CHECK_INT(mrl_roar_set_degrade(&s, 1, 0.5, &d, NULL), MRL_ERR_ARG);
     mrl_roar_set_release(&s);
 }

@@ -157,7 +157,7 @@ static double margin_above(const mrl_model_t *m, const double *h)
     size_t wo, wn, bo, bn, wo5, wn5, bo5, bn5;
     if (mrl_model_layer_params(m, 3, &wo, &wn, &bo, &bn) ||
         mrl_model_layer_params(m, 5, &wo5, &wn5, &bo5, &bn5))
-        return NAN;
+        return (double)NAN;
     double h2[3], z[2];
     for (int j = 0; j < 3; j++) {
         double s = (double)p[bo + (size_t)j];
@@ -299,7 +299,7 @@ static void test_mc_pvalue(void)
     const double z[4] = {0.5, 0.5, 0.5, 0.5};
     CHECK_CLOSE(mrl_mc_pvalue(0.5, z, 4), 1.0, 1e-15, 0);
     CHECK_CLOSE(mrl_mc_pvalue(0.6, z, 4), 0.2, 1e-15, 0);
-    CHECK(isnan(mrl_mc_pvalue(1, z, 0)) && isnan(mrl_mc_pvalue(NAN, z, 4)));
+    CHECK(isnan(mrl_mc_pvalue(1, z, 0)) && isnan(mrl_mc_pvalue((double)NAN, z, 4)));
     /* under the null, p is uniform on {1, ..., n+1} / (n+1): P(p <= 0.05) ~ 0.05 */
     mrl_rng_t r;
     mrl_rng_init(&r, 11, 0);
@@ -317,7 +317,7 @@ static void test_mc_pvalue(void)
 static void test_bh(void)
 {
     /* sorted 0.005 0.01 0.03 0.04 (m = 4): 0.02 0.02 0.04 0.04 */
-    double p[5] = {0.01, 0.04, 0.03, 0.005, NAN}, q[5];
+    double p[5] = {0.01, 0.04, 0.03, 0.005, (double)NAN}, q[5];
     CHECK(mrl_bh_adjust(p, 5, q) == 0);
     CHECK_CLOSE(q[0], 0.02, 1e-15, 0);
     CHECK_CLOSE(q[1], 0.04, 1e-15, 0);
