@@ -258,7 +258,7 @@ static int all_seqlets(const mrl_motif_data_t *d, const mrl_motif_opts_t *o, con
     for (size_t k = 0; !rc && k < d->n; k++)
         rc = hairpin_seqlets(d, k, o, r->threshold, half[k], s, pk, r, &cap);
     free(s), free(pk);
-    if (!rc)
+    if (!rc && r->n_seqlets) /* qsort takes no NULL array, even empty */
         qsort(r->seqlet, r->n_seqlets, sizeof *r->seqlet, cmp_seqlet_pos);
     return rc;
 }
