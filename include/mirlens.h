@@ -1165,6 +1165,12 @@ MRL_MUST_CHECK int mrl_explain_set_add_images(mrl_explain_set_t *s, const mrl_im
  * of several models); MRL_ERR_REFUSED when no record has a hairpin loop; or the first
  * error of the pipeline, an explainer, the faithfulness curves or the sanity checks (the
  * records' results up to it stay). */
+/* The miRNA duplex of record r from the mature table mat (found by id, else accession; its
+ * hairpin length must equal r->len) through the fold's pair table partner (NULL: only
+ * whether the table places matures on r). duplex (unused with NULL partner) gets {s5, e5,
+ * s3, e3} (mrl_duplex_regions), all -1 when not placed. Returns 1 placed, 0 not. */
+int mrl_explain_rec_duplex(const mrl_mature_tab_t *mat, const mrl_explain_rec_t *r,
+                           const int *partner, int duplex[4]);
 MRL_MUST_CHECK int mrl_explain_set_run(mrl_explain_set_t *s, mrl_ensemble_t *e,
                                        const mrl_explain_set_opts_t *o);
 

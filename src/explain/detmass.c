@@ -101,17 +101,6 @@ static double *val_at(const pass_t *p, size_t h, int d, int j, int q)
                NV;
 }
 
-/* The mature table's duplex of record r (its fold's pair table partner); 1 if placed. */
-static int place_duplex(const mrl_mature_tab_t *mat, const mrl_explain_rec_t *r, const int *partner,
-                        int duplex[4])
-{
-    int range[4], len;
-    if (!(mrl_mature_find(mat, r->id, range, &len) ||
-          (r->acc[0] && mrl_mature_find(mat, r->acc, range, &len))) ||
-        (size_t)len != r->len)
-        return 0;
-    return partner == NULL || mrl_duplex_regions(partner, r->len, range, duplex, NULL) == 0;
-}
 
 /* Observed, expected, share, signed of one mask on one map's nucleotides (NaN: nothing
  * drawn in the mask, or a map without attribution). */
@@ -198,7 +187,7 @@ static int run_chunk(pass_t *p, const size_t *sel, size_t n)
     for (size_t b = 0; !rc && b < p->b.rows; b++) {
         size_t i = p->b.row[b];
         const mrl_fe_item_t *fe = &p->b.items[i];
-        if (!place_duplex(p->o->mature, &s->rec[sel[i]], fe->partner, p->dup[ns]))
+        if (!mrl_explain_rec_duplex(p->o->mature, &s->rec[sel[i]], fe->partner, p->dup[ns]))
             continue;
         memcpy(p->xs + ns * PX, p->b.x + b * PX, PX * sizeof(float));
         memcpy(p->ls + 2 * ns, p->b.logit + 2 * b, 2 * sizeof(float));
@@ -405,7 +394,7 @@ static size_t *select_records(const mrl_explain_set_t *s, const mrl_detmass_opts
         return NULL;
     for (size_t k = 0; k < s->n; k++) {
         r->n_positive += s->rec[k].label == 1;
-        if (s->rec[k].label == 1 && place_duplex(o->mature, &s->rec[k], NULL, dummy))
+        if (s->rec[k].label == 1 && mrl_explain_rec_duplex(o->mature, &s->rec[k], NULL, dummy))
             sel[m++] = k;
     }
     size_t want = o->max_n ? MRL_MIN((size_t)o->max_n, m) : m, out = 0;

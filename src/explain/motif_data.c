@@ -78,22 +78,6 @@ void mrl_motif_collect_opts_default(mrl_motif_collect_opts_t *o)
     o->label = 1, o->need_duplex = 1, o->fold_threads = 1;
 }
 
-/* The duplex of record r (its pair table partner) as set.c places it: found by id or MI
- * accession in the mature table, of the hairpin's length. 1 if placed. */
-static int place_duplex(const mrl_motif_collect_opts_t *o, const mrl_explain_rec_t *r,
-                        const int *partner, int duplex[4])
-{
-    int range[4], len;
-    duplex[0] = duplex[1] = duplex[2] = duplex[3] = -1;
-    if (!o->mature || !(mrl_mature_find(o->mature, r->id, range, &len) ||
-                        (r->acc[0] && mrl_mature_find(o->mature, r->acc, range, &len))))
-        return 0;
-    if ((size_t)len != r->len || mrl_duplex_regions(partner, r->len, range, duplex, NULL)) {
-        duplex[0] = duplex[1] = duplex[2] = duplex[3] = -1;
-        return 0;
-    }
-    return 1;
-}
 
 typedef struct collect {
     mrl_motif_data_t *d;
@@ -129,7 +113,7 @@ static int collect_chunk(collect_t *c, const size_t *rec, size_t nr)
         const mrl_explain_rec_t *r = &c->s->rec[rec[i]];
         const mrl_fe_item_t *fe_i = &c->b.items[i];
         int duplex[4];
-        if (!place_duplex(o, r, fe_i->partner, duplex) && o->need_duplex)
+        if (!mrl_explain_rec_duplex(o->mature, r, fe_i->partner, duplex) && o->need_duplex)
             continue;
         if (r->len > c->attr_cap) {
             free(c->attr);

@@ -164,16 +164,27 @@ typedef struct pass {
 
 /* The miRNA duplex of a positive whose mature positions are known into r->duplex; 1 if
  * placed. */
-static int find_duplex(const pass_t *p, mrl_explain_rec_t *r, const mrl_fe_item_t *fe)
+int mrl_explain_rec_duplex(const mrl_mature_tab_t *mat, const mrl_explain_rec_t *r,
+                           const int *partner, int duplex[4])
 {
     int range[4], len;
-    const mrl_mature_tab_t *mat = p->o->mature;
-    if (!mat || r->label != 1 ||
-        !(mrl_mature_find(mat, r->id, range, &len) ||
-          (r->acc[0] && mrl_mature_find(mat, r->acc, range, &len))) ||
+    if (partner)
+        duplex[0] = duplex[1] = duplex[2] = duplex[3] = -1;
+    if (!mat || !(mrl_mature_find(mat, r->id, range, &len) ||
+                  (r->acc[0] && mrl_mature_find(mat, r->acc, range, &len))) ||
         (size_t)len != r->len)
         return 0;
-    return mrl_duplex_regions(fe->partner, r->len, range, r->duplex, NULL) == 0;
+    if (!partner)
+        return 1;
+    if (mrl_duplex_regions(partner, r->len, range, duplex, NULL) == 0)
+        return 1;
+    duplex[0] = duplex[1] = duplex[2] = duplex[3] = -1;
+    return 0;
+}
+
+static int find_duplex(const pass_t *p, mrl_explain_rec_t *r, const mrl_fe_item_t *fe)
+{
+    return r->label == 1 && mrl_explain_rec_duplex(p->o->mature, r, fe->partner, r->duplex);
 }
 
 /* Faithfulness curves of record k (row b) for every method: its areas and the sums. */
