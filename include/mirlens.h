@@ -80,6 +80,7 @@ typedef struct mrl_atomic {
     FILE *fp;   /* write here */
     char *path; /* final path (owned) */
     char *tmp;  /* temporary path (owned) */
+    int slot;   /* private: its entry in the table of mrl_atomic_remove_all, 0 none */
 } mrl_atomic_t;
 
 MRL_MUST_CHECK int mrl_atomic_open(mrl_atomic_t *af, const char *path);
@@ -87,6 +88,11 @@ MRL_MUST_CHECK int mrl_atomic_open(mrl_atomic_t *af, const char *path);
 MRL_MUST_CHECK int mrl_atomic_commit(mrl_atomic_t *af);
 /* Close and remove the temporary file; releases af. Safe on a zeroed struct. */
 void mrl_atomic_abort(mrl_atomic_t *af);
+/* Remove the temporary file of every mrl_atomic_t open in this process (up to 64 at once;
+ * more are written but not tracked). Async-signal-safe (reads a static table, calls unlink):
+ * for a SIGINT/SIGTERM handler, so an interrupted run leaves no "*.tmp.XXXXXX" behind. The
+ * files' streams stay open; the process is expected to end. */
+void mrl_atomic_remove_all(void);
 
 /* Output directory written whole: open creates the sibling "<dir>.tmp.XXXXXX" (tmp) with the
  * mark file MRL_OUTDIR_MARK in it; the run writes everything under tmp; commit renames tmp

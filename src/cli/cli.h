@@ -124,6 +124,9 @@ const char *cli_default_background(void);
 /* mrl_outdir_open/_commit/_abort, with the temporary directory removed when SIGINT, SIGTERM
  * or SIGHUP ends the run (one open directory per process). open and commit return 0 or
  * CLI_ERR (message printed); abort is safe on a zeroed or committed od. */
+/* SIGINT, SIGTERM and SIGHUP (unless ignored at start) remove the run's temporary output
+ * directory and atomic files, then end the process by the same signal. Idempotent. */
+void cli_signals_install(void);
 int cli_outdir_open(const char *cmd, mrl_outdir_t *od, const char *dir);
 int cli_outdir_commit(const char *cmd, mrl_outdir_t *od);
 void cli_outdir_abort(mrl_outdir_t *od);

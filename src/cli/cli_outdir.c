@@ -1,6 +1,8 @@
 /*
  * cli_outdir.c - output directories of the commands (explain's modes), written whole
- * (mrl_outdir_t), and removed when SIGINT, SIGTERM or SIGHUP ends the run.
+ * (mrl_outdir_t), and removed when SIGINT, SIGTERM or SIGHUP ends the run; so are the
+ * temporary files of single-file outputs (mrl_atomic_t: predict -o, eval, encode, scan),
+ * through mrl_atomic_remove_all. main() installs the handler for every command.
  *
  * The choice: the handler removes the run's temporary directory itself, at once, with
  * mrl_outdir_remove (system calls only: no malloc, stdio or locks, hence async-signal-safe),
@@ -40,6 +42,7 @@ static void on_signal(int sig)
         errno = e;
         return;
     }
+    mrl_atomic_remove_all();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_DFL;
@@ -48,7 +51,7 @@ static void on_signal(int sig)
     errno = e;
 }
 
-static void install(void)
+void cli_signals_install(void)
 {
     static int done;
     if (done)
@@ -88,7 +91,7 @@ static void unbusy(int armed)
 
 int cli_outdir_open(const char *cmd, mrl_outdir_t *od, const char *dir)
 {
-    install();
+    cli_signals_install();
     busy();
     int rc = mrl_outdir_open(od, dir), tolong = rc == 0 && strlen(od->tmp) >= sizeof clean_path;
     if (tolong)

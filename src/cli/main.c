@@ -49,6 +49,7 @@ int main(int argc, char **argv)
                mrl_keras_available() ? "yes" : "no (built without HDF5 and cJSON)");
         return CLI_OK;
     }
+    cli_signals_install();
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name))
             return cmds[i].fn(argc - 1, argv + 1);

@@ -6,12 +6,56 @@
  * such ("No space left on device"), also when the failing write happened before commit.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include "../util/util.h"
+
+/* The temporary files this process holds open, for mrl_atomic_remove_all (called from a
+ * signal handler: it may only read this table and unlink). open claims a free slot
+ * (compare-and-swap, so threads may open files at once), commit and abort free it after the
+ * rename or unlink. A file that finds every slot taken is written as usual, only not
+ * removed on a signal. */
+enum { SLOT_FREE, SLOT_FILLING, SLOT_USED, NSLOTS = 64 };
+static struct {
+    atomic_int state;
+    char path[PATH_MAX];
+} slots[NSLOTS];
+
+/* af->slot: 1 + the index of the slot holding af->tmp, 0 when none */
+static void track(mrl_atomic_t *af)
+{
+    size_t n = strlen(af->tmp);
+    if (n >= PATH_MAX)
+        return;
+    for (int i = 0; i < NSLOTS; i++) {
+        int s = SLOT_FREE;
+        if (atomic_compare_exchange_strong(&slots[i].state, &s, SLOT_FILLING)) {
+            memcpy(slots[i].path, af->tmp, n + 1);
+            atomic_store(&slots[i].state, SLOT_USED);
+            af->slot = i + 1;
+            return;
+        }
+    }
+}
+
+static void untrack(mrl_atomic_t *af)
+{
+    if (af->slot > 0 && af->slot <= NSLOTS)
+        atomic_store(&slots[af->slot - 1].state, SLOT_FREE);
+    af->slot = 0;
+}
+
+void mrl_atomic_remove_all(void)
+{
+    for (int i = 0; i < NSLOTS; i++)
+        if (atomic_load(&slots[i].state) == SLOT_USED)
+            (void)unlink(slots[i].path);
+}
 
 int mrl_atomic_open(mrl_atomic_t *af, const char *path)
 {
@@ -33,6 +77,7 @@ int mrl_atomic_open(mrl_atomic_t *af, const char *path)
         mrl_atomic_abort(af);
         return mrl_err_set(MRL_ERR_IO, "cannot create '%s': %s", path, strerror(e));
     }
+    track(af);
     /* mkstemp makes 0600 files; outputs are ordinary user files */
     (void)fchmod(fd, 0644);
     af->fp = fdopen(fd, "wb");
@@ -81,6 +126,7 @@ int mrl_atomic_commit(mrl_atomic_t *af)
         mrl_atomic_abort(af);
         return rc;
     }
+    untrack(af);
     free(af->tmp);
     free(af->path);
     memset(af, 0, sizeof *af);
@@ -93,6 +139,7 @@ void mrl_atomic_abort(mrl_atomic_t *af)
         fclose(af->fp);
     if (af->tmp)
         unlink(af->tmp);
+    untrack(af);
     free(af->tmp);
     free(af->path);
     memset(af, 0, sizeof *af);

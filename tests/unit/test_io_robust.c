@@ -145,6 +145,55 @@ static void test_enospc(void)
     rmdir(mnt);
 }
 
+/* ---- temporaries removed on a signal: mrl_atomic_remove_all --------------------------- */
+
+static int exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+static void test_remove_all(void)
+{
+    /* 70 files open at once: the first 64 are tracked, the rest written but not tracked */
+    enum { N = 70 };
+    static mrl_atomic_t af[N];
+    static char tmp[N][600];
+    for (int k = 0; k < N; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "ra%02d.txt", k);
+        CHECK_INT(mrl_atomic_open(&af[k], tpath(name)), 0);
+        snprintf(tmp[k], sizeof tmp[k], "%s", af[k].tmp);
+        fputs("x\n", af[k].fp);
+    }
+    /* one committed and one aborted before: their slots are free, their files untouched */
+    CHECK_INT(mrl_atomic_commit(&af[0]), 0);
+    mrl_atomic_abort(&af[1]);
+    CHECK(exists(tpath("ra00.txt")) && !exists(tmp[1]));
+    mrl_atomic_remove_all();
+    int gone = 0, kept = 0;
+    for (int k = 2; k < N; k++)
+        gone += !exists(tmp[k]), kept += exists(tmp[k]);
+    CHECK_INT(gone, 64 - 2); /* slots of 2..63; 0 and 1 were freed after they were taken */
+    CHECK_INT(kept, N - 64); /* 64..69 found no slot */
+    for (int k = 64; k < N; k++)
+        CHECK(exists(tmp[k]));
+    CHECK(exists(tpath("ra00.txt"))); /* a committed output is never touched */
+    for (int k = 2; k < N; k++)
+        mrl_atomic_abort(&af[k]);
+    /* every slot free again: a new file is tracked and removed */
+    mrl_atomic_t b;
+    CHECK_INT(mrl_atomic_open(&b, tpath("rb.txt")), 0);
+    char bt[600];
+    snprintf(bt, sizeof bt, "%s", b.tmp);
+    CHECK(exists(bt));
+    mrl_atomic_remove_all();
+    CHECK(!exists(bt));
+    CHECK_INT(mrl_atomic_commit(&b), MRL_ERR_IO); /* its temporary is gone: nothing renamed */
+    CHECK(!exists(tpath("rb.txt")));
+    unlink(tpath("ra00.txt"));
+}
+
 /* ---- item 6: messages, byte-order marks, line ends, truncated gzip ------------------ */
 
 static void test_escape(void)
@@ -447,6 +496,7 @@ int main(void)
     }
     test_unbalanced();
     test_enospc();
+    test_remove_all();
     test_escape();
     test_fasta_inputs();
     test_crlf_block_edge();
