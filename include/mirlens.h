@@ -71,6 +71,9 @@ float mrl_rng_uniform(mrl_rng_t *rng);
 /* Standard normal deviate (Box-Muller in double, rounded to float). */
 float mrl_rng_normal(mrl_rng_t *rng);
 
+/* Seconds on a monotonic clock (for timings only, never for a result that must reproduce). */
+double mrl_seconds(void);
+
 /* ========================================================================= io == */
 
 /* Atomic output file: writes go to "<path>.tmp.XXXXXX" beside path; commit renames it

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
-#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -111,13 +110,6 @@ void cli_precision_note(const char *cmd, int asked, const mrl_nn_t *nn, int quie
 {
     if (!quiet && nn && asked == MRL_PREC_BF16 && mrl_nn_precision(nn) != MRL_PREC_BF16)
         fprintf(stderr, "mirlens %s: this CPU has no fast bf16 kernels: computing in f32\n", cmd);
-}
-
-double cli_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 void cli_progress_init(cli_progress_t *p, const char *what, int quiet)

@@ -80,7 +80,7 @@ void cli_progress_update(cli_progress_t *p, long done, long total);
 /* done items and the fraction of the input read (0 = unknown): shows rate and time left. */
 void cli_progress_fraction(cli_progress_t *p, long done, double frac);
 void cli_progress_end(cli_progress_t *p, long done);
-double cli_now(void);
+static inline double cli_now(void) { return mrl_seconds(); }
 
 /* Labelled inputs of train / eval: FASTA positives and negatives, image sets. */
 #define CLI_MAX_INPUTS 32

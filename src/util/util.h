@@ -39,9 +39,6 @@ size_t mrl_err_escape(char *dst, size_t cap, const char *src);
  * the caller, *cap unchanged). */
 void *mrl_grow(void *p, size_t *cap, size_t need, size_t elem, size_t init);
 
-/* Seconds on a monotonic clock (CLOCK_MONOTONIC), for timings only. */
-double mrl_seconds(void);
-
 /* CRC-32 (IEEE, as zlib) of a buffer, continuing from crc (start with 0). */
 uint32_t mrl_crc32(uint32_t crc, const void *buf, size_t n);
 
