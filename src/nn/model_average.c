@@ -69,6 +69,18 @@ int mrl_model_average(mrl_model_t **out, mrl_model_t *const *ms, int n)
     for (size_t i = 0; i < np; i++)
         m->params[i] = (float)(acc[i] / n);
     free(acc);
+    /* the lengths the members were trained on: the union of the ranges, the longest */
+    for (int j = 0; j < n && rc == 0; j++) {
+        long lo, hi, longest;
+        if (mrl_model_length_range(ms[j], &lo, &hi))
+            rc = mrl_model_set_length_range(m, lo, hi, 1);
+        if (rc == 0 && mrl_model_length_longest(ms[j], &longest))
+            rc = mrl_model_set_length_longest(m, longest, 1);
+    }
+    if (rc < 0) {
+        mrl_model_free(m);
+        return rc;
+    }
     /* a shuffled-label control stays marked as one when it goes into a mean */
     for (int j = 0; j < n; j++) {
         const char *s = mrl_model_meta_get(ms[j], "shuffled_labels");

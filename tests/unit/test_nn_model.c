@@ -254,6 +254,20 @@ static void test_average(void)
     mrl_nn_free(n1);
     mrl_model_free(avg);
 
+    /* training lengths: none recorded, none carried; else the union and the longest */
+    long lo, hi, longest;
+    CHECK(mrl_model_average(&avg, m, 3) == 0);
+    CHECK(!mrl_model_length_range(avg, &lo, &hi) && !mrl_model_length_longest(avg, &longest));
+    mrl_model_free(avg);
+    CHECK(mrl_model_set_length_range(m[0], 60, 120, 0) == 0);
+    CHECK(mrl_model_set_length_range(m[2], 50, 100, 0) == 0);
+    CHECK(mrl_model_set_length_longest(m[0], 400, 0) == 0);
+    CHECK(mrl_model_set_length_longest(m[1], 900, 0) == 0);
+    CHECK(mrl_model_average(&avg, m, 3) == 0);
+    CHECK(mrl_model_length_range(avg, &lo, &hi) == 1 && lo == 50 && hi == 120);
+    CHECK(mrl_model_length_longest(avg, &longest) == 1 && longest == 900);
+    mrl_model_free(avg);
+
     /* a shuffled-label model in the mean marks the mean */
     CHECK(mrl_model_meta_set(m[1], "shuffled_labels", "1") == 0);
     CHECK(mrl_model_average(&avg, m, 3) == 0);
