@@ -89,6 +89,11 @@ MAJOR   := $(firstword $(subst ., ,$(VERSION)))
 SONAME   = libmirlens.so.$(MAJOR)
 SODIR    = $(if $(filter build,$(BUILD)),.,$(BUILD))
 SO       = $(SODIR)/libmirlens.so.$(VERSION)
+# CLI_LINK=shared (the Debian packages): the installed command is linked against
+# libmirlens.so.MAJOR, so the library is shipped once (libmirlens0); ./mirlens of the build
+# tree stays static either way (tests, man pages and a moved tree need no library path).
+CLI_LINK ?= static
+INSTALL_EXE = $(if $(filter shared,$(CLI_LINK)),$(BUILD)/mirlens-shared,$(EXE))
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 LIBDIR  ?= $(PREFIX)/lib
@@ -158,11 +163,11 @@ $(BUILD)/man/mirlens-%.1: $(EXE)
 	$(HELP2MAN) -N -n "$$(./$(EXE) --help | sed -n 's/^  $* *//p')" \
 	  --version-string=$(VERSION) -o $@ $(BUILD)/man/bin/mirlens-$*
 
-install: all man $(BUILD)/mirlens.pc
+install: all man $(BUILD)/mirlens.pc $(INSTALL_EXE)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATADIR)/mirlens/examples $(DESTDIR)$(MANDIR)/man1 \
 	  $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(PYTHONDIR)/mirlens
-	install -m 755 $(EXE) $(DESTDIR)$(BINDIR)/mirlens
+	install -m 755 $(INSTALL_EXE) $(DESTDIR)$(BINDIR)/mirlens
 	install -m 644 $(SO) $(LIBA) $(DESTDIR)$(LIBDIR)/
 	ln -sf libmirlens.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmirlens.so
@@ -201,6 +206,9 @@ $(LIBA): $(LIB_OBJ)
 
 $(EXE): $(CLI_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LDLIBS)
+
+$(BUILD)/mirlens-shared: $(CLI_OBJ) $(SO)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(SODIR)/$(SONAME) -Wl,--as-needed $(LDLIBS)
 
 # Only the importer and its test see -DMRL_HAVE_KERAS and the HDF5/cJSON headers; both are
 # rebuilt when the choice changes ($(BUILD)/keras.cfg holds the last one). `private` keeps

@@ -62,6 +62,14 @@ done
 v=$(dpkg-deb -f "$T"/mirlens_*.deb Version)
 [ "$v" = "$(sed -n 's/^#define MRL_VERSION "\(.*\)"/\1/p' include/mirlens.h)" ] && ok ||
     bad "package version $v is not MRL_VERSION"
+# the command is linked against the shared library (shipped once, in libmirlens0) and the
+# package depends on it
+mkdir -p "$T/x"
+dpkg-deb -x "$T"/mirlens_*.deb "$T/x"
+readelf -d "$T/x/usr/bin/mirlens" | grep -q 'NEEDED.*\[libmirlens\.so\.0\]' && ok ||
+    bad "/usr/bin/mirlens does not link libmirlens.so.0"
+dpkg-deb -f "$T"/mirlens_*.deb Depends | grep -q 'libmirlens0' && ok ||
+    bad "mirlens does not depend on libmirlens0: $(dpkg-deb -f "$T"/mirlens_*.deb Depends)"
 
 # 2. a throwaway bare Debian 12
 t1=$SECONDS
