@@ -2139,26 +2139,13 @@ int mrl_landmark_offset(int b, int p);
 int mrl_landmark_nearest(const int b[MRL_NLANDMARKS], int loop_open, int loop_close, int p, int *lm,
                          int *off);
 
-/* Known determinants of processing, as positions from a landmark (check them against the
- * papers' figures before reading much into an exact offset). A pattern (IUPAC letters)
- * starts at an offset in [start_lo, start_hi] and runs 3' from there. */
-typedef struct mrl_determinant {
-    const char *name;       /* "basal-UG", "CNNC", "mGHG", "apical-UGU", "apical-GUG", "GYM",
-                               "5pU-mature5p", "5pU-mature3p" */
-    const char *source;     /* the paper */
-    int landmark;           /* enum mrl_landmark */
-    int start_lo, start_hi; /* offsets (mrl_landmark_offset) of the pattern's first letter */
-    const char *pattern;    /* IUPAC: e.g. "UG", "CNNC", "GHG", "GYM" */
-} mrl_determinant_t;
-
-/* The table (static) into *tab; returns its length. */
-int mrl_determinants(const mrl_determinant_t **tab);
-
 /* One hairpin as the discovery takes it (owned by its mrl_motif_data_t). */
 typedef struct mrl_motif_hp {
     char *id;  /* name */
     char *seq; /* (n + 1) letters */
     size_t n;
+    int *partner;  /* (n) its fold's pair table, -1 unpaired; NULL: not given (then no
+                      determinant is placed on it) */
     int loop[2];   /* the terminal loop's closing pair (mrl_hairpin_t.loop_open, _close) */
     int duplex[4]; /* its miRNA duplex {s5, e5, s3, e3}, 0-based inclusive; all -1: none */
     float *attr;   /* (n) per-nucleotide attribution (mrl_explain_nucleotides) */
@@ -2174,18 +2161,17 @@ typedef struct mrl_motif_data {
 /* An empty collection (a zeroed struct is one too); release frees the hairpins. */
 void mrl_motif_data_init(mrl_motif_data_t *d);
 void mrl_motif_data_release(mrl_motif_data_t *d);
-/* Append one hairpin (everything copied): seq (n letters), its loop's closing pair
- * (0 <= loop_open < loop_close < n), duplex (NULL: none), attr (n). Returns 0,
- * MRL_ERR_ARG (naming id and what is out of range) or MRL_ERR_NOMEM. */
+/* Append one hairpin (everything copied): seq (n letters), partner (n; its pair table, may
+ * be NULL), its loop's closing pair (0 <= loop_open < loop_close < n), duplex (NULL: none),
+ * attr (n). The hairpin may sit inside a longer window (flanks): when partner and duplex are
+ * given and the closing pair does not lie between the duplex's arms (e5 <= loop_open,
+ * loop_close <= s3; an image drawn around another hairpin of the window), the loop landmarks
+ * go to the closing pair of the hairpin loop between the arms nearest their middle, as
+ * mrl_det_eval finds it (kept as given when there is none). Returns 0, MRL_ERR_ARG (naming
+ * id and what is out of range, or a pair table that does not pair back) or MRL_ERR_NOMEM. */
 MRL_MUST_CHECK int mrl_motif_data_add(mrl_motif_data_t *d, const char *id, const char *seq,
-                                      size_t n, int loop_open, int loop_close, const int *duplex,
-                                      const float *attr);
-/* Determinant k (index into mrl_determinants) over the hairpins of d with the landmark it
- * needs: *placed of them, *visible those where one of its allowed positions lies wholly
- * inside the sequence (the input can show it), *present those with its pattern at one of
- * them. Any output may be NULL. Returns 0 or MRL_ERR_ARG (k out of range). */
-MRL_MUST_CHECK int mrl_determinant_count(const mrl_motif_data_t *d, int k, long *placed,
-                                         long *visible, long *present);
+                                      size_t n, const int *partner, int loop_open, int loop_close,
+                                      const int *duplex, const float *attr);
 
 typedef struct mrl_motif_collect_opts {
     mrl_explain_opts_t ex;          /* the method and its options (mrl_explain_opts_default) */
@@ -2212,6 +2198,21 @@ MRL_MUST_CHECK int mrl_motif_collect(mrl_motif_data_t *d, const mrl_explain_set_
                                      mrl_ensemble_t *e, const mrl_motif_collect_opts_t *o);
 
 #define MRL_MOTIF_MAXW 21 /* widest seqlet window */
+#define MRL_MOTIF_NDET 6  /* the site determinants motifs are named after */
+
+/* A site determinant of mrl_det_eval over the hairpins of a discovery: the ones with letters
+ * (basal UG, 5' U of the mature, GYM, apical UGU/GUG, mGHG, CNNC), placed on each hairpin
+ * with a pair table and a duplex by mrl_det_eval's mask. */
+typedef struct mrl_motif_det {
+    int det;             /* enum mrl_det */
+    const char *pattern; /* its letters, IUPAC, '|' between alternatives ("UGU|GUG"); static */
+    int landmark;        /* the landmark its mask's ends move least from over the hairpins
+                            (enum mrl_landmark), -1 when visible on none */
+    int off_lo, off_hi;  /* the mask's offsets from it (mrl_landmark_offset), over them */
+    long placed;         /* hairpins with a pair table and a duplex */
+    long visible;        /* of them where mrl_det_eval sees it inside the sequence */
+    long present;        /* of them where it is present */
+} mrl_motif_det_t;
 
 typedef struct mrl_motif_opts {
     int width;       /* seqlet window in nt, odd, 3..MRL_MOTIF_MAXW (default 7) */
@@ -2262,11 +2263,17 @@ typedef struct mrl_motif {
                                        windows there: attention to the place, any sequence */
     double p, q;                    /* hypergeometric P(X >= n_test_match); BH q over motifs */
     int significant;                /* q < alpha and enrichment > 1 */
-    int determinant;                /* nearest known determinant at the landmark (index into
-                                       mrl_determinants), -1 none */
-    int det_gap;                    /* nt between its span and the motif's window (0: overlap) */
-    int det_position, det_sequence; /* 1: its pattern fits in the window at an allowed
-                                    offset; and matches the consensus there */
+    int determinant;                /* nearest site determinant (enum mrl_det), -1 none:
+                                       per hairpin, the nt between the motif's window and the
+                                       determinant's mrl_det_eval mask, both from the motif's
+                                       landmark; nearest by the (lower) median over the
+                                       hairpins where it is visible */
+    int det_gap;                    /* that median, nt (0: the window meets the mask in at
+                                       least half of them), -1 none */
+    double det_overlap;             /* share of them where the window meets the mask */
+    int det_position, det_sequence; /* 1: det_gap is 0; and its letters fit in the window
+                                       inside the mask in at least half of them, with the
+                                       consensus letters there within its letters */
 } mrl_motif_t;
 
 typedef struct mrl_motif_result {
@@ -2280,11 +2287,14 @@ typedef struct mrl_motif_result {
     mrl_motif_t *motif; /* (n_motifs) in the order found (greedy, strongest seed first) */
     size_t n_motifs;
     int n_significant;
+    mrl_motif_det_t det[MRL_MOTIF_NDET]; /* the site determinants over all the hairpins */
 } mrl_motif_result_t;
 
 /* Seqlets of every hairpin of d, landmark-aligned, clustered and tested as o says (NULL =
- * defaults) into *r (released first). Deterministic: the same inputs and seed give the
- * same result. Returns 0, MRL_ERR_ARG (bad options, no hairpins) or MRL_ERR_NOMEM. */
+ * defaults) into *r (released first), each motif set beside the site determinants
+ * (r->det: mrl_det_eval on every hairpin with a pair table and a duplex). Deterministic:
+ * the same inputs and seed give the same result. Returns 0, MRL_ERR_ARG (bad options, no
+ * hairpins, or mrl_det_eval's refusal of a hairpin) or MRL_ERR_NOMEM. */
 MRL_MUST_CHECK int mrl_motif_discover(const mrl_motif_data_t *d, const mrl_motif_opts_t *o,
                                       mrl_motif_result_t *r);
 void mrl_motif_result_release(mrl_motif_result_t *r);

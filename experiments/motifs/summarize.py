@@ -17,6 +17,8 @@ WINDOWS = [  # name, landmarks, offset range (inclusive; None: any)
     ("drosha-5p -14..-1 (basal stem, 5p)", {"drosha-5p"}, (-14, -1)),
     ("drosha-3p -8..-1 (3p strand, 3' end)", {"drosha-3p"}, (-8, -1)),
     ("drosha-3p +1..+14 (basal stem, 3p)", {"drosha-3p"}, (1, 14)),
+    ("drosha-5p -60..-15 (5' flank, beyond the basal UG)", {"drosha-5p"}, (-60, -15)),
+    ("drosha-3p +15..+60 (3' flank, CNNC and beyond)", {"drosha-3p"}, (15, 60)),
     ("loop-5p / loop-3p (any offset)", {"loop-5p", "loop-3p"}, None),
     ("dicer-5p / dicer-3p (any offset)", {"dicer-5p", "dicer-3p"}, None),
 ]

@@ -1,9 +1,10 @@
 /*
  * cmd_explain_tcav.c - `mirlens explain --concepts`: concept tests (TCAV, Kim et al. 2018)
  * of the known determinants of pre-miRNA processing. Folds and draws the pre-miRNAs once
- * (the pipeline), places each one's miRNA duplex from the mature table, flags which
- * determinants it has (mrl_tcav_det_member), and runs mrl_tcav_run (src/explain/tcav.c);
- * writes DIR/concepts.tsv, DIR/concepts.html and DIR/members.tsv.
+ * (the pipeline), places each one's miRNA duplex from the mature table (as the set pass
+ * does, mrl_explain_rec_duplex: a flanked window needs a table in its own coordinates),
+ * flags which determinants it has (mrl_tcav_det_member), and runs mrl_tcav_run
+ * (src/explain/tcav.c); writes DIR/concepts.tsv, DIR/concepts.html and DIR/members.tsv.
  */
 #include <getopt.h>
 #include <math.h>
@@ -69,7 +70,10 @@ static void usage(FILE *fp)
             "Options:\n"
             "  --pos FILE            pre-miRNA FASTA (repeatable; required)\n"
             "  --mature FILE         mature positions (mirbase/v21/mature_positions.tsv.gz;\n"
-            "                        required): the duplex, found by ID or MI accession\n"
+            "                        required): the duplex, found by ID or MI accession;\n"
+            "                        used only where its hairpin_len is the record's length\n"
+            "                        (a hairpin inside a flanked window: the positions moved\n"
+            "                        onto the window, its length as hairpin_len)\n"
             "  -o, --out DIR         output directory (created if needed; required)\n"
             "  -m, --model MODEL     model (default: the shipped model)\n"
             "  --layers LIST         layers to test, comma-separated (default: every ReLU\n"
@@ -317,14 +321,17 @@ static int find_members(trun_t *r)
         size_t k = r->b.row[i];
         const mrl_fe_item_t *it = &r->b.items[k];
         const char *acc = r->id[k] + strlen(r->id[k]) + 1;
-        int range[4], duplex[4] = {-1, -1, -1, -1}, len;
+        /* the set's placement: the mature table's hairpin length must be the record's, so a
+         * flanked window needs its positions moved onto the window (a table of the bare
+         * hairpin would misplace the duplex by the 5' flank) */
+        mrl_explain_rec_t er;
+        memset(&er, 0, sizeof er);
+        er.id = r->id[k], er.len = r->len[k], er.label = 1;
+        if (!strncmp(acc, "MI", 2))
+            snprintf(er.acc, sizeof er.acc, "%s", acc);
+        int duplex[4] = {-1, -1, -1, -1};
         int8_t mem[MRL_NDET];
-        if (mrl_mature_find(r->mat, r->id[k], range, &len) ||
-            (!strncmp(acc, "MI", 2) && mrl_mature_find(r->mat, acc, range, &len))) {
-            if (mrl_duplex_regions(it->partner, r->len[k], range, duplex, NULL) < 0)
-                duplex[0] = -1;
-        }
-        r->n_duplex += duplex[0] >= 0;
+        r->n_duplex += mrl_explain_rec_duplex(r->mat, &er, it->partner, duplex);
         int rc = mrl_tcav_det_member(r->seq[k], it->partner, r->len[k], duplex, mem);
         if (rc < 0)
             return cli_error("explain", "%s: %s", r->id[k], mrl_errmsg());

@@ -1,6 +1,8 @@
 /*
  * motif_data.c - the hairpins motif discovery (seqlets.c) reads: each with its sequence,
- * its terminal loop's closing pair, its miRNA duplex and its per-nucleotide attributions,
+ * its fold's pair table, its terminal loop's closing pair (that of the miRNA's hairpin when
+ * the sequence is a longer window around it), its miRNA duplex and its per-nucleotide
+ * attributions,
  * given directly (tests, other callers) or collected through the set pipeline
  * (mrl_motif_collect: records folded, drawn and scored by mrl_pipeline_run, explained on
  * the pipeline's images and logits, read out per nucleotide, the duplex placed from the
@@ -30,24 +32,53 @@ void mrl_motif_data_release(mrl_motif_data_t *d)
     if (!d)
         return;
     for (size_t k = 0; k < d->n; k++)
-        free(d->hp[k].id), free(d->hp[k].seq), free(d->hp[k].attr);
+        free(d->hp[k].id), free(d->hp[k].seq), free(d->hp[k].partner), free(d->hp[k].attr);
     free(d->hp);
     mrl_motif_data_init(d);
 }
 
+/* A pair table of n that pairs back (what mrl_det_eval will be given). */
+static int pairs_back(const int *pt, size_t n)
+{
+    for (size_t p = 0; p < n; p++)
+        if (pt[p] < -1 || pt[p] >= (int)n || pt[p] == (int)p || (pt[p] >= 0 && pt[pt[p]] != (int)p))
+            return 0;
+    return 1;
+}
+
+/* The closing pair of the hairpin loop between the duplex's arms nearest their middle (the
+ * rule of determinants.c's find_loop) into loop; unchanged when there is none. */
+static void duplex_loop(const int *pt, const int *dx, int *loop)
+{
+    double mid = 0.5 * (dx[1] + dx[2]), best = (double)INFINITY;
+    for (int i = dx[0]; i <= dx[3]; i++) {
+        int j = pt[i], q = i + 1;
+        if (j <= i || j > dx[3])
+            continue;
+        while (q < j && pt[q] < 0)
+            q++;
+        double dist = mid < i ? i - mid : (mid > j ? mid - j : 0);
+        if (q == j && dist < best) /* nothing pairs inside: a hairpin loop */
+            best = dist, loop[0] = i, loop[1] = j;
+    }
+}
+
 int mrl_motif_data_add(mrl_motif_data_t *d, const char *id, const char *seq, size_t n,
-                       int loop_open, int loop_close, const int *duplex, const float *attr)
+                       const int *partner, int loop_open, int loop_close, const int *duplex,
+                       const float *attr)
 {
     if (!d || !id || !seq || !attr || n == 0 || n > (1u << 30))
         return mrl_err_set(MRL_ERR_ARG, "motif data: bad arguments");
     if (loop_open < 0 || loop_open >= loop_close || (size_t)loop_close >= n)
         return mrl_err_set(MRL_ERR_ARG, "%s: loop closing pair (%d, %d) outside 0..%zu", id,
                            loop_open, loop_close, n - 1);
-    if (duplex && duplex[0] >= 0 &&
-        !(duplex[0] <= duplex[1] && duplex[1] < duplex[2] && duplex[2] <= duplex[3] &&
-          (size_t)duplex[3] < n))
+    int have = duplex && duplex[0] >= 0;
+    if (have && !(duplex[0] <= duplex[1] && duplex[1] < duplex[2] && duplex[2] <= duplex[3] &&
+                  (size_t)duplex[3] < n))
         return mrl_err_set(MRL_ERR_ARG, "%s: duplex %d-%d/%d-%d outside 0..%zu or crossing", id,
                            duplex[0], duplex[1], duplex[2], duplex[3], n - 1);
+    if (partner && !pairs_back(partner, n))
+        return mrl_err_set(MRL_ERR_ARG, "%s: pair table does not pair back", id);
     mrl_motif_hp_t *hp = mrl_grow(d->hp, &d->cap, d->n + 1, sizeof *hp, 64);
     if (!hp)
         return MRL_ERR_NOMEM;
@@ -55,15 +86,20 @@ int mrl_motif_data_add(mrl_motif_data_t *d, const char *id, const char *seq, siz
     mrl_motif_hp_t *h = &d->hp[d->n];
     memset(h, 0, sizeof *h);
     h->id = strdup(id), h->seq = malloc(n + 1), h->attr = malloc(n * sizeof *h->attr);
-    if (!h->id || !h->seq || !h->attr) {
-        free(h->id), free(h->seq), free(h->attr);
+    h->partner = partner ? malloc(n * sizeof *h->partner) : NULL;
+    if (!h->id || !h->seq || !h->attr || (partner && !h->partner)) {
+        free(h->id), free(h->seq), free(h->attr), free(h->partner);
         return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     }
     memcpy(h->seq, seq, n), h->seq[n] = '\0';
     memcpy(h->attr, attr, n * sizeof *attr);
+    if (partner)
+        memcpy(h->partner, partner, n * sizeof *partner);
     h->n = n, h->loop[0] = loop_open, h->loop[1] = loop_close, h->prob = NAN;
     for (int i = 0; i < 4; i++)
-        h->duplex[i] = duplex && duplex[0] >= 0 ? duplex[i] : -1;
+        h->duplex[i] = have ? duplex[i] : -1;
+    if (have && partner && !(duplex[1] <= loop_open && loop_close <= duplex[2]))
+        duplex_loop(partner, duplex, h->loop);
     d->n++;
     return 0;
 }
@@ -77,7 +113,6 @@ void mrl_motif_collect_opts_default(mrl_motif_collect_opts_t *o)
     mrl_nn_opts_default(&o->nn);
     o->label = 1, o->need_duplex = 1, o->fold_threads = 1;
 }
-
 
 typedef struct collect {
     mrl_motif_data_t *d;
@@ -123,7 +158,7 @@ static int collect_chunk(collect_t *c, const size_t *rec, size_t nr)
         }
         mrl_explain_channel_sum(c->maps + b * PX, 1, 3, MRL_IMG_H, MRL_IMG_W, c->map2d);
         mrl_explain_nucleotides(&fe_i->hp, c->map2d, r->len, c->attr, NULL);
-        rc = mrl_motif_data_add(c->d, r->id, r->seq, r->len, fe_i->hp.loop_open,
+        rc = mrl_motif_data_add(c->d, r->id, r->seq, r->len, fe_i->partner, fe_i->hp.loop_open,
                                 fe_i->hp.loop_close, duplex, c->attr);
         if (!rc)
             c->d->hp[c->d->n - 1].prob = c->b.prob[i];

@@ -5,9 +5,10 @@
  * sites of the miRNA duplex, the terminal loop's closing pair), clustered greedily by
  * Hamming distance over aligned windows into motifs, each tested on the held-out half of
  * the hairpins against every window at the same landmark offsets (hypergeometric upper
- * tail, Benjamini & Hochberg 1995) and compared with the known determinants of
- * pri-miRNA processing (Auyeung et al. 2013; Fang & Bartel 2015; Kwon et al. 2019;
- * Nguyen et al. 2015; Lee et al. 2023). The attributions come from motif_data.c.
+ * tail, Benjamini & Hochberg 1995) and compared with the known site determinants of
+ * pri-miRNA processing as mrl_det_eval places them on each hairpin (determinants.c: Auyeung
+ * et al. 2013; Fang & Bartel 2015; Kwon et al. 2019; Nguyen et al. 2015; Lee et al. 2023).
+ * The attributions come from motif_data.c.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -30,31 +31,18 @@ const char *mrl_arm_name(int arm)
     return arm >= 0 && arm <= MRL_ARM_3P ? arm_names[arm] : "?";
 }
 
-/* Positions of each determinant: offsets from the landmark of the pattern's first letter.
- * basal UG: U at -14, G at -13 of the 5p Drosha cut (Auyeung et al. 2013, Fig. 1);
- * CNNC: starting 16-18 nt 3' of the 3p Drosha cut (Auyeung et al. 2013);
- * mGHG: the mismatched GHG of the lower stem, 3p strand, ~6-8 nt below the 3p cut
- * (Fang & Bartel 2015; Kwon et al. 2019); apical UGU / GUG: at the 5' side of the
- * apical loop (Auyeung et al. 2013; Nguyen et al. 2015); GYM: paired G, paired pyrimidine,
- * mismatched C/A at positions 21-23 of the 5p strand, i.e. across Dicer's 5p cut of a
- * 22-nt strand (Lee et al. 2023); 5' U of a mature strand. */
-static const mrl_determinant_t determinants[] = {
-    {"basal-UG", "Auyeung et al. 2013", MRL_LM_DROSHA5, -14, -14, "UG"},
-    {"5pU-mature5p", "5' U of the guide", MRL_LM_DROSHA5, 1, 1, "U"},
-    {"GYM", "Lee et al. 2023", MRL_LM_DICER5, -2, -2, "GYM"},
-    {"apical-UGU", "Nguyen et al. 2015", MRL_LM_LOOP5, -2, 3, "UGU"},
-    {"apical-GUG", "Auyeung et al. 2013", MRL_LM_LOOP5, -2, 3, "GUG"},
-    {"5pU-mature3p", "5' U of the guide", MRL_LM_DICER3, 1, 1, "U"},
-    {"mGHG", "Fang & Bartel 2015; Kwon et al. 2019", MRL_LM_DROSHA3, 6, 8, "GHG"},
-    {"CNNC", "Auyeung et al. 2013", MRL_LM_DROSHA3, 16, 18, "CNNC"},
+/* The site determinants a motif is named after: those of mrl_det_eval (determinants.c, where
+ * each is defined once, its place included) that carry letters, with those letters (IUPAC;
+ * '|' between alternatives). The letters are necessary, not sufficient: mGHG also wants its
+ * H unpaired, GYM its G and Y paired and its M not. Their places come from mrl_det_eval's
+ * masks on each hairpin. In 5'-to-3' order of their sites. */
+static const struct {
+    int det;
+    const char *pattern;
+} sites[MRL_MOTIF_NDET] = {
+    {MRL_DET_BASAL_UG, "UG"},        {MRL_DET_MATURE_5U, "U"}, {MRL_DET_GYM, "GYM"},
+    {MRL_DET_APICAL_UGU, "UGU|GUG"}, {MRL_DET_MGHG, "GHG"},    {MRL_DET_CNNC, "CNNC"},
 };
-#define NDET ((int)(sizeof determinants / sizeof determinants[0]))
-
-int mrl_determinants(const mrl_determinant_t **tab)
-{
-    *tab = determinants;
-    return NDET;
-}
 
 /* ---- landmarks ---------------------------------------------------------------------- */
 
@@ -615,44 +603,147 @@ static int bh_adjust(mrl_motif_result_t *r, double alpha)
 
 /* ---- the known determinants --------------------------------------------------------- */
 
-/* Does determinant t placed with its first letter at coordinate x lie inside the window
- * [lo, hi] (coordinates), and do the consensus letters there agree with its pattern? */
-static int det_fits(const mrl_determinant_t *t, int x, const mrl_motif_t *m, int lo, int *seq_ok)
+/* Where site determinant t lies on hairpin k: the span [lo, hi] of its mrl_det_eval mask
+ * (contiguous for the sites), whether it is placed (pair table and duplex known), visible
+ * and present. */
+typedef struct det_span {
+    int lo, hi;
+    int8_t placed, visible, present;
+} det_span_t;
+
+static int det_spans(const mrl_motif_data_t *d, det_span_t *sp)
 {
-    int len = (int)strlen(t->pattern), hi = lo + m->width - 1;
-    *seq_ok = 0;
-    if (x < lo || x + len - 1 > hi)
+    size_t nmax = 0;
+    for (size_t k = 0; k < d->n; k++)
+        nmax = MRL_MAX(nmax, d->hp[k].n);
+    uint8_t *mask = malloc(nmax ? nmax : 1);
+    if (!mask)
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    int rc = 0;
+    for (size_t k = 0; !rc && k < d->n; k++)
+        for (int t = 0; !rc && t < MRL_MOTIF_NDET; t++) {
+            const mrl_motif_hp_t *h = &d->hp[k];
+            det_span_t *s = &sp[k * MRL_MOTIF_NDET + (size_t)t];
+            memset(s, 0, sizeof *s);
+            s->lo = s->hi = -1;
+            if (!h->partner || h->duplex[0] < 0)
+                continue;
+            mrl_det_hit_t hit;
+            if ((rc = mrl_det_eval(sites[t].det, h->seq, h->partner, h->n, h->duplex, mask, &hit)))
+                break;
+            s->placed = 1, s->visible = (int8_t)hit.visible, s->present = (int8_t)hit.present;
+            for (int p = 0; p < (int)h->n; p++)
+                if (mask[p])
+                    s->hi = p, s->lo = s->lo < 0 ? p : s->lo;
+        }
+    free(mask);
+    return rc;
+}
+
+/* Span of t on hairpin k in coordinates from boundary b into [*a, *z]; 0 when t is not
+ * visible there or the landmark is not placed. */
+static int span_at(const det_span_t *s, int b, int *a, int *z)
+{
+    if (!s->visible || s->lo < 0 || b < 0)
         return 0;
-    int ok = 1;
-    for (int j = 0; j < len && ok; j++) {
-        uint8_t cm = iupac_mask(m->consensus[x + j - lo]), pm = iupac_mask(t->pattern[j]);
-        ok = pm == 15 || (cm != 15 && cm && !(cm & ~pm));
-    }
-    *seq_ok = ok;
+    *a = s->lo - b, *z = s->hi - b;
     return 1;
 }
 
-/* The nearest determinant at m's landmark and whether position and sequence agree. */
-static void compare_determinants(mrl_motif_t *m)
+/* Each site's counts and its anchor: the landmark from which its mask's two ends move the
+ * least over the hairpins where it is visible; a tie goes to the landmark nearest the mask
+ * (nt between them, 0 inside), then to the lower enum value. */
+static void det_summary(const cluster_ctx_t *c, const det_span_t *sp, mrl_motif_result_t *r)
+{
+    for (int t = 0; t < MRL_MOTIF_NDET; t++) {
+        mrl_motif_det_t *q = &r->det[t];
+        memset(q, 0, sizeof *q);
+        q->det = sites[t].det, q->pattern = sites[t].pattern, q->landmark = -1;
+        int best = -1, bdist = 0;
+        long spans = 0; /* visible with a mask: apical UGU is visible without one when no
+                           hairpin loop lies between the duplex's arms */
+        for (size_t k = 0; k < c->d->n; k++) {
+            const det_span_t *s = &sp[k * MRL_MOTIF_NDET + (size_t)t];
+            q->placed += s->placed, q->visible += s->visible, q->present += s->present;
+            spans += s->visible && s->lo >= 0;
+        }
+        for (int l = 0; l < MRL_NLANDMARKS; l++) {
+            int a, z, a0 = INT32_MAX, a1 = INT32_MIN, z0 = INT32_MAX, z1 = INT32_MIN;
+            long n = 0;
+            for (size_t k = 0; k < c->d->n; k++)
+                if (span_at(&sp[k * MRL_MOTIF_NDET + (size_t)t], c->b[k][l], &a, &z)) {
+                    n++;
+                    a0 = MRL_MIN(a0, a), a1 = MRL_MAX(a1, a), z0 = MRL_MIN(z0, z),
+                    z1 = MRL_MAX(z1, z);
+                }
+            if (n == 0 || n < spans)
+                continue;
+            int spread = (a1 - a0) + (z1 - z0), dist = a0 >= 0 ? a0 : z1 < 0 ? -z1 - 1 : 0;
+            if (best < 0 || spread < best || (spread == best && dist < bdist))
+                best = spread, bdist = dist, q->landmark = l, q->off_lo = offset_of(a0),
+                q->off_hi = offset_of(z1);
+        }
+    }
+}
+
+/* Does some placement of t's letters lie inside the motif's window [lo, hi] and inside
+ * t's span in at least half of the n hairpins where t is visible, with the consensus
+ * letters there within t's? */
+static int det_sequence(const cluster_ctx_t *c, const det_span_t *sp, int t, const mrl_motif_t *m,
+                        int lo, int hi, int n)
+{
+    const char *pat = sites[t].pattern;
+    while (*pat) {
+        int len = (int)strcspn(pat, "|");
+        for (int x = lo; x + len - 1 <= hi; x++) {
+            int inside = 0, ok = 1, a, z;
+            for (size_t k = 0; k < c->d->n; k++)
+                inside +=
+                    span_at(&sp[k * MRL_MOTIF_NDET + (size_t)t], c->b[k][m->landmark], &a, &z) &&
+                    a <= x && x + len - 1 <= z;
+            for (int j = 0; j < len && ok; j++) {
+                uint8_t cm = iupac_mask(m->consensus[x + j - lo]), pm = iupac_mask(pat[j]);
+                ok = pm == 15 || (cm != 15 && cm && !(cm & ~pm));
+            }
+            if (2 * inside >= n && ok)
+                return 1;
+        }
+        pat += len + (pat[len] == '|');
+    }
+    return 0;
+}
+
+/* The nearest site determinant to motif m: per hairpin the nt between the motif's window
+ * and t's mask, both from m's landmark; the median over the hairpins where t is visible
+ * (lower median: 0 when the window meets the mask in at least half of them). The smallest
+ * median wins, then the larger share overlapping, then sequence agreement. gaps: (d->n). */
+static void compare_determinants(const cluster_ctx_t *c, const det_span_t *sp, mrl_motif_t *m,
+                                 int *gaps)
 {
     int lo = coord_of(m->offset) - m->width / 2, hi = lo + m->width - 1;
     m->determinant = -1, m->det_gap = -1, m->det_position = m->det_sequence = 0;
-    for (int d = 0; d < NDET; d++) {
-        const mrl_determinant_t *t = &determinants[d];
-        if (t->landmark != m->landmark)
+    m->det_overlap = (double)NAN;
+    for (int t = 0; t < MRL_MOTIF_NDET; t++) {
+        int n = 0, a, z, n0 = 0;
+        for (size_t k = 0; k < c->d->n; k++)
+            if (span_at(&sp[k * MRL_MOTIF_NDET + (size_t)t], c->b[k][m->landmark], &a, &z))
+                gaps[n++] = MRL_MAX(0, MRL_MAX(a - hi, lo - z));
+        if (n == 0)
             continue;
-        int s0 = coord_of(t->start_lo), s1 = coord_of(t->start_hi) + (int)strlen(t->pattern) - 1;
-        int gap = MRL_MAX(0, MRL_MAX(s0 - hi, lo - s1)), pos = 0, seq = 0;
-        for (int s = t->start_lo; s <= t->start_hi; s++) {
-            int sq;
-            if (s != 0 && det_fits(t, coord_of(s), m, lo, &sq))
-                pos = 1, seq |= sq;
-        }
+        qsort(gaps, (size_t)n, sizeof *gaps, cmp_int_fn);
+        while (n0 < n && gaps[n0] == 0)
+            n0++;
+        int gap = gaps[(n - 1) / 2];
+        double ov = (double)n0 / n;
+        int seq = gap == 0 && det_sequence(c, sp, t, m, lo, hi, n);
         int better = m->determinant < 0 || gap < m->det_gap ||
-                     (gap == m->det_gap && pos + seq > m->det_position + m->det_sequence);
+                     (gap == m->det_gap &&
+                      (ov > m->det_overlap || (ov == m->det_overlap && seq > m->det_sequence)));
         if (better)
-            m->determinant = d, m->det_gap = gap, m->det_position = pos, m->det_sequence = seq;
+            m->determinant = sites[t].det, m->det_gap = gap, m->det_overlap = ov,
+            m->det_sequence = seq;
     }
+    m->det_position = m->determinant >= 0 && m->det_gap == 0;
 }
 
 /* ---- the whole discovery ------------------------------------------------------------ */
@@ -687,14 +778,17 @@ int mrl_motif_discover(const mrl_motif_data_t *d, const mrl_motif_opts_t *o, mrl
         return mrl_err_set(MRL_ERR_ARG, "motif discovery: no hairpins");
     r->opts = *o;
     cluster_ctx_t c = {.d = d, .o = o, .r = r};
-    int *half = malloc(d->n * sizeof *half);
+    int *half = malloc(d->n * sizeof *half), *gaps = malloc(d->n * sizeof *gaps);
+    det_span_t *sp = malloc(d->n * MRL_MOTIF_NDET * sizeof *sp);
     c.b = malloc(d->n * sizeof *c.b);
-    rc = half && c.b ? split_halves(d->n, o->seed, half)
-                     : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    rc = half && gaps && sp && c.b ? split_halves(d->n, o->seed, half)
+                                   : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     for (size_t k = 0; !rc && k < d->n; k++) {
         mrl_landmarks(d->hp[k].loop[0], d->hp[k].loop[1], d->hp[k].duplex, c.b[k]);
         r->n_hp[half[k]]++, r->n_windows[half[k]] += d->hp[k].n;
     }
+    if (!rc && !(rc = det_spans(d, sp)))
+        det_summary(&c, sp, r);
     if (!rc)
         rc = all_seqlets(d, o, half, r);
     if (!rc && !(c.order = malloc((r->n_seqlets ? r->n_seqlets : 1) * sizeof *c.order)))
@@ -710,49 +804,12 @@ int mrl_motif_discover(const mrl_motif_data_t *d, const mrl_motif_opts_t *o, mrl
     }
     for (size_t i = 0; !rc && i < r->n_motifs; i++) {
         test_motif(&c, half, &r->motif[i]);
-        compare_determinants(&r->motif[i]);
+        compare_determinants(&c, sp, &r->motif[i], gaps);
     }
     if (!rc)
         rc = bh_adjust(r, o->alpha);
-    free(half), free(c.b), free(c.order);
+    free(half), free(gaps), free(sp), free(c.b), free(c.order);
     if (rc)
         mrl_motif_result_release(r);
     return rc;
-}
-
-int mrl_determinant_count(const mrl_motif_data_t *d, int k, long *placed, long *visible,
-                          long *present)
-{
-    if (!d || k < 0 || k >= NDET)
-        return mrl_err_set(MRL_ERR_ARG, "no determinant %d (0..%d)", k, NDET - 1);
-    const mrl_determinant_t *t = &determinants[k];
-    int len = (int)strlen(t->pattern);
-    long np = 0, nv = 0, nq = 0;
-    for (size_t i = 0; i < d->n; i++) {
-        const mrl_motif_hp_t *h = &d->hp[i];
-        int b[MRL_NLANDMARKS], vis = 0, got = 0;
-        mrl_landmarks(h->loop[0], h->loop[1], h->duplex, b);
-        if (b[t->landmark] < 0)
-            continue;
-        np++;
-        for (int s = t->start_lo; s <= t->start_hi; s++) {
-            int p0 = b[t->landmark] + coord_of(s), ok = 1;
-            if (s == 0 || p0 < 0 || p0 + len > (int)h->n)
-                continue;
-            vis = 1;
-            for (int j = 0; j < len && ok; j++) {
-                int c = code_of(h->seq[p0 + j]);
-                ok = c != PAD && ((iupac_mask(t->pattern[j]) >> c) & 1);
-            }
-            got |= ok;
-        }
-        nv += vis, nq += got;
-    }
-    if (placed)
-        *placed = np;
-    if (visible)
-        *visible = nv;
-    if (present)
-        *present = nq;
-    return 0;
 }

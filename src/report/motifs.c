@@ -84,8 +84,6 @@ static void motif_row(FILE *fp, const mrl_motif_run_t *runs, int n, int uk, size
 {
     const mrl_motif_run_t *u = &runs[uk], *c = control_of(runs, n, uk);
     const mrl_motif_t *m = &u->res->motif[i];
-    const mrl_determinant_t *t;
-    mrl_determinants(&t);
     char lms[256];
     landmark_list(m, lms, sizeof lms);
     fprintf(fp, "%s\t%s\t%zu\t%s\t%d\t%d\t%d\t%s\t%+d\t%+d\t%+d\t%s\t%ld\t%ld\t%ld\t%ld", u->method,
@@ -93,12 +91,13 @@ static void motif_row(FILE *fp, const mrl_motif_run_t *runs, int n, int uk, size
             mrl_landmark_name(m->landmark), m->offset, m->off_min, m->off_max, lms, m->n_windows,
             m->n_match, m->n_test, m->n_test_match);
     fmt_g(fp, m->enrichment), fmt_g(fp, m->pos_enrichment), fmt_g(fp, m->p), fmt_g(fp, m->q);
-    fprintf(fp, "\t%d\t%s\t", m->significant, m->determinant >= 0 ? t[m->determinant].name : ".");
+    fprintf(fp, "\t%d\t%s\t", m->significant,
+            m->determinant >= 0 ? mrl_det_name(m->determinant) : ".");
     if (m->determinant >= 0)
-        fprintf(fp, "%d\t%s\t%s\t", m->det_gap, m->det_position ? "yes" : "no",
-                m->det_sequence ? "yes" : "no");
+        fprintf(fp, "%d\t%.3f\t%s\t%s\t", m->det_gap, m->det_overlap,
+                m->det_position ? "yes" : "no", m->det_sequence ? "yes" : "no");
     else
-        fputs(".\t.\t.\t", fp);
+        fputs(".\t.\t.\t.\t", fp);
     int cm = c ? control_match(c, m, &u->res->opts) : -1;
     if (c && cm >= 0)
         fprintf(fp, "%d\n", cm + 1);
@@ -115,7 +114,7 @@ static int write_motifs_tsv(const char *dir, const mrl_motif_run_t *runs, int n)
     fputs("method\tnetwork\tmotif\tconsensus\twidth\tseqlets\thairpins\tlandmark\toffset\t"
           "offset_min\toffset_max\tlandmarks\ttest_windows\ttest_windows_match\ttest_seqlets\t"
           "test_seqlets_match\tenrichment\tpos_enrichment\tp\tq\tsignificant\tdeterminant\t"
-          "det_gap\tposition_agrees\tsequence_agrees\tcontrol_motif\n",
+          "det_gap\tdet_overlap\tposition_agrees\tsequence_agrees\tcontrol_motif\n",
           af.fp);
     for (int u = 0; u < n; u++)
         for (size_t i = 0; i < runs[u].res->n_motifs; i++)
@@ -156,8 +155,8 @@ static int write_seqlets_tsv(const char *dir, const mrl_motif_run_t *runs, int n
     return mrl_atomic_commit(&af);
 }
 
-/* The verdict on determinant k in run u: the best motif naming it (significant with
- * position and sequence agreeing first) into *best (-1 none). */
+/* The verdict on site determinant k (enum mrl_det) in run u: the best motif naming it
+ * (significant with position and sequence agreeing first) into *best (-1 none). */
 static const char *det_verdict(const mrl_motif_run_t *u, int k, long visible, int *best)
 {
     const mrl_motif_result_t *r = u->res;
@@ -179,40 +178,40 @@ static const char *det_verdict(const mrl_motif_run_t *u, int k, long visible, in
     return "not-found";
 }
 
+static void det_row(FILE *fp, const mrl_motif_run_t *u, const mrl_motif_det_t *t)
+{
+    int best;
+    const char *v = det_verdict(u, t->det, t->visible, &best);
+    fprintf(fp, "%s\t%s\t%s\t%s\t%s\t", u->method, u->network, mrl_det_name(t->det),
+            mrl_det_source(t->det), t->landmark >= 0 ? mrl_landmark_name(t->landmark) : ".");
+    if (t->landmark >= 0)
+        fprintf(fp, "%+d..%+d", t->off_lo, t->off_hi);
+    else
+        fputc('.', fp);
+    fprintf(fp, "\t%s\t%ld\t%ld\t%ld\t%s\t", t->pattern, t->placed, t->visible, t->present, v);
+    if (best >= 0) {
+        const mrl_motif_t *m = &u->res->motif[best];
+        fprintf(fp, "%d\t%s\t%s\t%+d", best + 1, m->consensus, mrl_landmark_name(m->landmark),
+                m->offset);
+        fmt_g(fp, m->q);
+        fputc('\n', fp);
+    } else {
+        fputs(".\t.\t.\t.\t.\n", fp);
+    }
+}
+
 static int write_determinants(const char *dir, const mrl_motif_run_t *runs, int n)
 {
     mrl_atomic_t af = {0};
     int rc = rpt_open(&af, dir, "determinants.tsv");
     if (rc < 0)
         return rc;
-    fputs("method\tnetwork\tdeterminant\tsource\tlandmark\tstart_offsets\tpattern\thairpins\t"
-          "visible\tpresent\tverdict\tbest_motif\tconsensus\tmotif_offset\tq\n",
+    fputs("method\tnetwork\tdeterminant\tsource\tlandmark\tmask_offsets\tpattern\thairpins\t"
+          "visible\tpresent\tverdict\tbest_motif\tconsensus\tmotif_landmark\tmotif_offset\tq\n",
           af.fp);
-    const mrl_determinant_t *t;
-    int nd = mrl_determinants(&t);
-    for (int u = 0; !rc && u < n; u++)
-        for (int k = 0; !rc && k < nd; k++) {
-            long placed, vis, pres;
-            int best;
-            if ((rc = mrl_determinant_count(runs[u].data, k, &placed, &vis, &pres)) < 0)
-                break;
-            const char *v = det_verdict(&runs[u], k, vis, &best);
-            fprintf(af.fp, "%s\t%s\t%s\t%s\t%s\t%+d..%+d\t%s\t%ld\t%ld\t%ld\t%s\t", runs[u].method,
-                    runs[u].network, t[k].name, t[k].source, mrl_landmark_name(t[k].landmark),
-                    t[k].start_lo, t[k].start_hi, t[k].pattern, placed, vis, pres, v);
-            if (best >= 0) {
-                const mrl_motif_t *m = &runs[u].res->motif[best];
-                fprintf(af.fp, "%d\t%s\t%+d", best + 1, m->consensus, m->offset);
-                fmt_g(af.fp, m->q);
-                fputc('\n', af.fp);
-            } else {
-                fputs(".\t.\t.\t.\n", af.fp);
-            }
-        }
-    if (rc < 0) {
-        mrl_atomic_abort(&af);
-        return rc;
-    }
+    for (int u = 0; u < n; u++)
+        for (int k = 0; k < MRL_MOTIF_NDET; k++)
+            det_row(af.fp, &runs[u], &runs[u].res->det[k]);
     return mrl_atomic_commit(&af);
 }
 
@@ -321,8 +320,6 @@ static int write_logos(const char *dir, const mrl_motif_run_t *runs, int n)
 static void page_run(FILE *fp, const mrl_motif_run_t *u)
 {
     const mrl_motif_result_t *r = u->res;
-    const mrl_determinant_t *t;
-    mrl_determinants(&t);
     fputs("<h2>", fp);
     mrl_report_escape(fp, u->method);
     fputs(" &middot; ", fp);
@@ -350,9 +347,9 @@ static void page_run(FILE *fp, const mrl_motif_run_t *u)
                 m->consensus, m->n_seqlets, m->n_hairpins, mrl_landmark_name(m->landmark),
                 m->offset, m->off_min, m->off_max, m->enrichment, m->pos_enrichment, m->q);
         if (m->determinant >= 0)
-            fprintf(fp, "%s (gap %d nt; position %s, sequence %s)", t[m->determinant].name,
-                    m->det_gap, m->det_position ? "agrees" : "differs",
-                    m->det_sequence ? "agrees" : "differs");
+            fprintf(fp, "%s (median gap %d nt, meets it in %.0f%%; position %s, sequence %s)",
+                    mrl_det_name(m->determinant), m->det_gap, 100 * m->det_overlap,
+                    m->det_position ? "agrees" : "differs", m->det_sequence ? "agrees" : "differs");
         else
             fputs("&ndash;", fp);
         fputs("</td></tr>\n", fp);

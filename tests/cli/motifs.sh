@@ -5,7 +5,9 @@
 # (team data) the run writes its tables with the documented columns, every seqlet placed at
 # a Drosha cut has the offset the mature table implies (checked here independently with
 # awk), every seqlet at the loop the offset the fold's single hairpin loop implies (mirlens
-# fold), each run lists every known determinant, the control network's rows are there
+# fold), each run lists the six site determinants with the anchors mrl_det_eval's masks
+# give them (basal UG at drosha-5p -14..-13, 5' U +1, GYM dicer-5p -2..+1, mGHG drosha-3p
+# +5..+10), every motif naming one names a site, the control network's rows are there
 # (and absent with --no-control), and two runs give identical tables.
 NAME=motifs.sh
 . "$(dirname "$0")/lib.sh"
@@ -57,7 +59,7 @@ expect "run" 0 "" -- "$M" explain --motifs --pos "$T/pos.fa" --neg "$T/neg.fa" \
 for f in motifs.tsv seqlets.tsv determinants.tsv index.html; do
     [ -s "$T/o/$f" ] && ok || bad "$f missing"
 done
-head -1 "$T/o/motifs.tsv" | grep -q $'^method\tnetwork\tmotif\tconsensus\twidth\tseqlets\thairpins\tlandmark\toffset\toffset_min\toffset_max\tlandmarks\ttest_windows\ttest_windows_match\ttest_seqlets\ttest_seqlets_match\tenrichment\tpos_enrichment\tp\tq\tsignificant\tdeterminant\tdet_gap\tposition_agrees\tsequence_agrees\tcontrol_motif$' &&
+head -1 "$T/o/motifs.tsv" | grep -q $'^method\tnetwork\tmotif\tconsensus\twidth\tseqlets\thairpins\tlandmark\toffset\toffset_min\toffset_max\tlandmarks\ttest_windows\ttest_windows_match\ttest_seqlets\ttest_seqlets_match\tenrichment\tpos_enrichment\tp\tq\tsignificant\tdeterminant\tdet_gap\tdet_overlap\tposition_agrees\tsequence_agrees\tcontrol_motif$' &&
     ok || bad "motifs.tsv header: $(head -1 "$T/o/motifs.tsv")"
 head -1 "$T/o/seqlets.tsv" | grep -q $'^method\tnetwork\tid\tposition\tlandmark\toffset\tarm\tscore\thalf\tmotif\tshift\twindow$' &&
     ok || bad "seqlets.tsv header"
@@ -66,13 +68,24 @@ for f in motifs seqlets determinants; do
     awk -F'\t' 'NR == 1 {n = NF} NF != n {bad = 1} END {exit bad}' "$T/o/$f.tsv" && ok ||
         bad "$f.tsv: rows with another number of fields"
 done
-# four runs (2 methods x model/random); 8 determinants each
-[ "$(cut -f1,2 "$T/o/determinants.tsv" | tail -n +2 | sort | uniq -c | awk '$1 == 8' | wc -l)" -eq 4 ] &&
-    ok || bad "determinants.tsv: not 8 rows for each of 4 runs"
+# four runs (2 methods x model/random); 6 site determinants each
+[ "$(cut -f1,2 "$T/o/determinants.tsv" | tail -n +2 | sort | uniq -c | awk '$1 == 6' | wc -l)" -eq 4 ] &&
+    ok || bad "determinants.tsv: not 6 rows for each of 4 runs"
+head -1 "$T/o/determinants.tsv" | grep -q $'^method\tnetwork\tdeterminant\tsource\tlandmark\tmask_offsets\tpattern\thairpins\tvisible\tpresent\tverdict\tbest_motif\tconsensus\tmotif_landmark\tmotif_offset\tq$' &&
+    ok || bad "determinants.tsv header: $(head -1 "$T/o/determinants.tsv")"
+# the anchors of determinants.c's definitions (where visible at all)
+awk -F'\t' 'NR > 1 && $9 > 0 && (($3 == "basal-UG" && $5 "\t" $6 != "drosha-5p\t-14..-13") ||
+    ($3 == "mature-5U" && $5 "\t" $6 != "drosha-5p\t+1..+1") ||
+    ($3 == "GYM" && $5 "\t" $6 != "dicer-5p\t-2..+1") ||
+    ($3 == "mGHG" && $5 "\t" $6 != "drosha-3p\t+5..+10") || $10 > $9 || $9 > $8)' \
+    "$T/o/determinants.tsv" > "$T/det_bad"
+[ ! -s "$T/det_bad" ] && ok || bad "determinant anchors: $(head -2 "$T/det_bad")"
+awk -F'\t' 'NR > 1 && $22 != "." && $22 !~ /^(basal-UG|mature-5U|GYM|apical-UGU|mGHG|CNNC)$/' \
+    "$T/o/motifs.tsv" | grep -q . && bad "a motif named after no site determinant" || ok
 grep -q $'\trandom\t' "$T/o/seqlets.tsv" && ok || bad "no control (random) rows"
 # control_motif: a motif index or "none" on the model's rows, "." on the control's own
-awk -F'\t' 'NR > 1 && !(($2 == "model" && ($26 == "none" || $26 ~ /^[0-9]+$/)) ||
-    ($2 == "random" && $26 == "."))' "$T/o/motifs.tsv" > "$T/cm_bad"
+awk -F'\t' 'NR > 1 && !(($2 == "model" && ($27 == "none" || $27 ~ /^[0-9]+$/)) ||
+    ($2 == "random" && $27 == "."))' "$T/o/motifs.tsv" > "$T/cm_bad"
 [ ! -s "$T/cm_bad" ] && ok || bad "control_motif column: $(head -2 "$T/cm_bad")"
 # only positives with a duplex: no pseudo-hairpin
 grep -q pseudo "$T/o/seqlets.tsv" && bad "negatives among the seqlets" || ok

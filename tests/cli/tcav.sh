@@ -2,7 +2,9 @@
 # CLI tests for `mirlens explain --concepts` (concept tests, TCAV) on the shipped model and
 # the example pre-miRNAs: concepts.tsv has its 12 columns and one row per determinant x
 # layer with consistent fields, members.tsv one row per hairpin, the page exists, a second
-# run (and one on 1 thread) writes the same bytes, the set report in the same directory
+# run (and one on 1 thread) writes the same bytes, hairpins inside flanked windows get their
+# duplex from a table in the windows' coordinates and none from the bare hairpins' table,
+# the set report in the same directory
 # links the page, and usage / input errors exit 2 / 1 with "mirlens explain: ...". With
 # ../shared: 80 pre-miRNAs of the paper's test set with the miRBase mature table, where the
 # determinants are tested for real and, scored by the mean derivative, the control of the
@@ -65,6 +67,26 @@ expect "second run" 0 "" -- run_tcav "$T/b" 2
 same "$T/b/concepts.tsv" "$A/concepts.tsv" "rerun"
 expect "one thread" 0 "" -- run_tcav "$T/c" 1
 same "$T/c/concepts.tsv" "$A/concepts.tsv" "1 thread"
+# a hairpin inside a flanked window: 30 nt of flank each side, the mature positions moved
+# by 30 and hairpin_len the window's. The duplex is placed on as many windows as on the bare
+# hairpins and the fold-free determinants (5' U of the mature, Dicer 5' counting) agree;
+# the bare hairpins' table on the windows places none (its hairpin_len is not theirs; it
+# used to place every duplex 30 nt too far 5')
+fl5=CACAAACACAAACACAAACACAAACACAAA fl3=AAACACAAACACAAACACAAACACAAACAC
+awk -v a=$fl5 -v b=$fl3 '/^>/ { if (s != "") print a s b; print; s = ""; next } { s = s $0 }
+    END { print a s b }' "$T/pos.fa" > "$T/wpos.fa"
+awk -F'\t' -v OFS='\t' '/^#/ { print; next } { $5 += 30; $6 += 30; $8 += 60; print }' \
+    "$T/mature.tsv" > "$T/wmature.tsv"
+expect "flanked windows" 0 "($nmat with a duplex)" -- "$M" explain --concepts --pos "$T/wpos.fa" \
+    --mature "$T/wmature.tsv" "${fast[@]}" -o "$T/w"
+[ "$(cut -f1,16,12 "$T/w/members.tsv")" = "$(cut -f1,16,12 "$A/members.tsv")" ] && ok ||
+    bad "flanked windows: 5' U or Dicer 5' counting differ from the bare hairpins'"
+awk -F'\t' 'NR > 1 && $3 == 1 { n++ } END { exit n == 0 }' "$T/w/members.tsv" && ok ||
+    bad "flanked windows: no stem with its lower stem seen"
+expect "flanked windows, the bare table" 0 "(0 with a duplex)" -- "$M" explain --concepts \
+    --pos "$T/wpos.fa" --mature "$T/mature.tsv" "${fast[@]}" -o "$T/w0"
+awk -F'\t' 'NR > 1 { for (k = 2; k <= 16; k++) if ($k != -1) exit 1 }' "$T/w0/members.tsv" &&
+    ok || bad "the bare table placed a duplex on a flanked window"
 # the set report shows the concept table (--concept-table): every row of concepts.tsv
 # becomes a table row of index.html, the significant verdicts in bold; the file is copied
 awk '/^>pseudo/{p=1} /^>hsa/{p=0} p' examples/hairpins.fa > "$T/neg.fa"
