@@ -2094,6 +2094,15 @@ MRL_MUST_CHECK int mrl_flat_explain(mrl_ensemble_t *e, const char *seq, size_t l
 MRL_MUST_CHECK int mrl_flat_scan(mrl_ensemble_t *e, const char *path, const char *prefix,
                                  int strand, float threshold, float min_score, int threads,
                                  const char *models, long *listed);
+/* Every known determinant (enum mrl_det, mrl_det_eval) on one hairpin of len letters with
+ * its dot-bracket structure (NULL: its MFE fold, as `mirlens fold`) and miRNA duplex {s5,
+ * e5, s3, e3} (0-based inclusive, as mrl_det_eval). Outputs, any may be NULL: visible and
+ * present (MRL_NDET) 0/1, value (MRL_NDET) NAN when none, mask (MRL_NDET, len) 0/1.
+ * Returns 0, MRL_ERR_ARG (a structure of another length or unbalanced, a bad duplex),
+ * MRL_ERR_NOMEM or the folder's error. */
+MRL_MUST_CHECK int mrl_flat_determinants(const char *seq, size_t len, const char *structure,
+                                         const int duplex[4], int *visible, int *present,
+                                         double *value, uint8_t *mask);
 /* ======================================== end of data files, bindings (issue 24) == */
 
 /* ============================================ landmark-anchored motifs (issue 26) == */

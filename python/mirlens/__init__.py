@@ -17,8 +17,8 @@ import numpy as np
 
 from ._lib import ffi, lib
 
-__all__ = ["Error", "Model", "fold", "encode", "predict", "explain", "scan", "data_path",
-           "set_threads", "IMG_H", "IMG_W", "__version__"]
+__all__ = ["Error", "Model", "fold", "encode", "predict", "explain", "scan", "determinants",
+           "data_path", "set_threads", "IMG_H", "IMG_W", "__version__"]
 
 __version__ = "0.1.0"  # MRL_VERSION
 IMG_H, IMG_W = 25, 100
@@ -95,6 +95,36 @@ def fold(seqs, threads=None):
         out.append(ffi.unpack(structs + off, len(b)).decode())
         off += len(b) + 1
     return out, mfe / 100.0
+
+
+def determinants(seq, duplex, structure=None):
+    """The known determinants of pri-/pre-miRNA processing (Drosha/DGCR8, Dicer: basal UG,
+    lower and upper stem, mGHG, CNNC, GYM, ...) located on one hairpin from its fold and
+    its miRNA duplex, exactly as ``mirlens explain --determinants`` locates them
+    (mrl_det_eval; definitions and sources in include/mirlens.h).
+
+    duplex: (s5, e5, s3, e3), the 5p and 3p strands, 0-based and inclusive. structure: a
+    dot-bracket string (default: the MFE fold). Returns a dict, in the library's order,
+    name -> {"visible": bool, "present": bool, "value": float (nan when none),
+    "mask": uint8 array of len(seq) (1 on the positions it concerns), "source": str}."""
+    b = seq.encode("ascii") if isinstance(seq, str) else bytes(seq)
+    names = []
+    while lib.mrl_det_name(len(names)) != ffi.NULL:
+        names.append(len(names))
+    nd = len(names)
+    vis = np.zeros(nd, dtype=np.int32)
+    pres = np.zeros(nd, dtype=np.int32)
+    val = np.zeros(nd, dtype=np.float64)
+    mask = np.zeros((nd, len(b)), dtype=np.uint8)
+    st = ffi.NULL if structure is None else structure.encode("ascii")
+    dup = ffi.new("int[4]", [int(x) for x in duplex])
+    _check(lib.mrl_flat_determinants(b, len(b), st, dup, _ptr("int *", vis),
+                                     _ptr("int *", pres), _ptr("double *", val),
+                                     _ptr("uint8_t *", mask)))
+    return {ffi.string(lib.mrl_det_name(d)).decode(): {
+        "visible": bool(vis[d]), "present": bool(pres[d]), "value": float(val[d]),
+        "mask": mask[d], "source": ffi.string(lib.mrl_det_source(d)).decode()}
+        for d in range(nd)}
 
 
 def encode(seqs, threads=None):

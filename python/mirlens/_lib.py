@@ -25,6 +25,11 @@ int mrl_flat_predict(mrl_ensemble_t *e, const char *const *seq, const size_t *le
 int mrl_flat_explain(mrl_ensemble_t *e, const char *seq, size_t len, const char *method,
                      int threads, uint64_t seed, int samples, int steps,
                      const char *background, float *map, float *attr, float *info);
+const char *mrl_det_name(int d);
+const char *mrl_det_source(int d);
+int mrl_flat_determinants(const char *seq, size_t len, const char *structure,
+                          const int duplex[4], int *visible, int *present, double *value,
+                          uint8_t *mask);
 int mrl_flat_scan(mrl_ensemble_t *e, const char *path, const char *prefix, int strand,
                   float threshold, float min_score, int threads, const char *models,
                   long *listed);

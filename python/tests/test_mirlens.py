@@ -209,3 +209,37 @@ def test_gil_released_during_work():
     # with the GIL held for the whole call the loop would get a handful of switch intervals
     assert took["s"] > 0.2, "fold too quick to tell"
     assert ticks > 100000 * took["s"], (ticks, took)
+
+
+def test_determinants_hand_worked():
+    # hsa-let-7a-1 (miRBase 21): let-7a-5p at 6-27, let-7a-3p at 57-77 (1-based)
+    seq = "UGGGAUGAGGUAGUAGGUUGUAUAGUUUUAGGGUCACACCCACCACUGGGAGAUAACUAUACAAUCUACUGUCUUUCCUA"
+    dup = (5, 26, 56, 76)
+    d = mirlens.determinants(seq, dup)
+    assert list(d)[:3] == ["basal-UG", "lower-stem", "mGHG"] and len(d) == 15
+    st = mirlens.fold(seq)[0][0]
+    assert mirlens.determinants(seq, dup, structure=st)["loop-size"]["value"] == \
+        d["loop-size"]["value"]
+    # Dicer 5' counting: the 5p strand's length, its mask exactly that strand
+    c = d["dicer-5p-counting"]
+    assert c["visible"] and c["present"] and c["value"] == 22
+    assert np.array_equal(np.flatnonzero(c["mask"]), np.arange(5, 27))
+    # the 5' U of the mature
+    assert d["mature-5U"]["present"] == (seq[5] == "U") and d["mature-5U"]["mask"][5] == 1
+    # basal UG at -14 from the 5p cut and CNNC at +16..18 past the 3p cut lie outside a
+    # trimmed hairpin: not visible, never present, value nan
+    for k in ("basal-UG", "CNNC"):
+        assert not d[k]["visible"] and not d[k]["present"] and math.isnan(d[k]["value"])
+    # the terminal loop: the hairpin loop between the arms, counted on the structure here
+    inner = [i for i in range(len(st) - 1) if st[i] == "(" and ")" in st[i + 1:]
+             and st[i + 1:st.index(")", i + 1)].strip(".") == ""]
+    i = max(x for x in inner if x < 56)
+    loop = st.index(")", i + 1) - i - 1
+    assert d["loop-size"]["value"] == loop
+    assert d["loop-size"]["present"] == (loop >= 10)
+    assert d["loop-size"]["mask"].sum() == loop
+    assert d["basal-UG"]["source"].startswith("Auyeung")
+    with pytest.raises(mirlens.Error):
+        mirlens.determinants(seq, (30, 20, 56, 76))
+    with pytest.raises(mirlens.Error):
+        mirlens.determinants(seq, dup, structure=st[:-1])

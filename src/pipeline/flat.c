@@ -185,3 +185,40 @@ int mrl_flat_scan(mrl_ensemble_t *e, const char *path, const char *prefix, int s
         *listed = st.listed;
     return rc;
 }
+
+int mrl_flat_determinants(const char *seq, size_t len, const char *structure,
+                          const int duplex[4], int *visible, int *present, double *value,
+                          uint8_t *mask)
+{
+    if (!seq || !duplex || len == 0)
+        return mrl_err_set(MRL_ERR_ARG, "mrl_flat_determinants: no sequence or duplex");
+    if (structure && strlen(structure) != len)
+        return mrl_err_set(MRL_ERR_ARG, "structure of %zu characters for a sequence of %zu nt",
+                           strlen(structure), len);
+    char *fold = NULL;
+    int *partner = malloc(len * sizeof *partner);
+    uint8_t *context = malloc(len);
+    int rc = partner && context ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    if (!rc && !structure) {
+        fold = malloc(len + 1);
+        rc = fold ? mrl_flat_fold(&seq, &len, 1, 1, 0, fold, NULL, NULL, NULL, NULL)
+                  : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+        structure = fold;
+    }
+    if (!rc)
+        rc = mrl_explain_structure(structure, len, partner, context);
+    for (int d = 0; !rc && d < MRL_NDET; d++) {
+        mrl_det_hit_t h;
+        rc = mrl_det_eval(d, seq, partner, len, duplex, mask ? mask + (size_t)d * len : NULL, &h);
+        if (!rc && visible)
+            visible[d] = h.visible;
+        if (!rc && present)
+            present[d] = h.present;
+        if (!rc && value)
+            value[d] = h.value;
+    }
+    free(fold);
+    free(partner);
+    free(context);
+    return rc;
+}
