@@ -6,8 +6,13 @@
 #   bash experiments/determinants/run.sh [SHARED] [OUT]
 #   (SHARED default ../shared, OUT experiments/out/determinants)
 #   MAX_N=N: positives of modhsa_test explained (default 200, evenly spaced over the 549);
-#   CONTROL=MODEL: a shuffled-label model (experiments/findings.sh makes one) as a second
-#   control beside the randomised network.
+#   CONTROL=MODEL: a shuffled-label model (experiments/findings.sh makes one; `mirlens train
+#   --shuffle-labels --kernel 3 --seed 1 --images .../cordero_images/modhsa_train --epochs
+#   30`) as a second control beside the randomised network;
+#   MUT=0: no refolding mutagenesis (default 1: --mutagenesis, every substitution of every
+#   explained hairpin refolded and re-scored by each network; it about doubles the time);
+#   GENOME_MAX_N=N: loci of the genome runs explained (default 0 = all 103);
+#   SCAN=0: skip the genome-scan run (default 1).
 # 1. models/default.mrlm on modhsa_test (the paper's test set; miRBase hairpins, trimmed:
 #    the duplex placed from miRBase v21 mature positions, as explain --aggregate does);
 # 2. models/genome.mrlm on the 103 miRBase loci of hsa chr22 and worm chrX: (a) the scan
@@ -15,7 +20,9 @@
 #    flanks: what the genome model really sees), (b) the hairpin with 30 nt of genome on
 #    each side (where the basal UG and CNNC fall inside); matures moved onto each window
 #    from miRBase v21 (make_inputs.py).
-# About 25 minutes on 2 shared cores (times are printed).
+# Times (OUT/times.txt), 2 cores shared with other jobs: MUT=0 without a control, all
+# inputs, about 30 minutes; with CONTROL and mutagenesis, MAX_N=100 GENOME_MAX_N=50 SCAN=0,
+# 808 s + 756 s (load average 7-9; 2026-12-07).
 set -euo pipefail
 S=${1:-${MIRLENS_SHARED:-../shared}}
 O=${2:-experiments/out/determinants}
@@ -27,6 +34,8 @@ mkdir -p "$O/genome"
 common=(--boot 1000 -j 2 -q)
 control=()
 [ -n "${CONTROL:-}" ] && control=(--control "$CONTROL")
+[ "${MUT:-1}" = 1 ] && common+=(--mutagenesis)
+gmax=(--max-n "${GENOME_MAX_N:-0}")
 run() { # NAME ARGS...
     local name=$1 t0=$SECONDS
     shift
@@ -42,5 +51,7 @@ G=$O/genome
 $PY "$here/make_inputs.py" pieces "$S" "$G"
 "$M" scan -m models/genome.mrlm --min-score 0 -j 2 -q "$G/pieces.fa" -o "$G/scan"
 $PY "$here/make_inputs.py" windows "$S" "$G" "$G/scan.candidates.tsv"
-run genome-scan -m models/genome.mrlm --pos "$G/scan.fa" --mature "$G/scan_mature.tsv"
-run genome-wide -m models/genome.mrlm --pos "$G/wide.fa" --mature "$G/wide_mature.tsv"
+[ "${SCAN:-1}" = 1 ] && run genome-scan -m models/genome.mrlm --pos "$G/scan.fa" \
+    --mature "$G/scan_mature.tsv" "${gmax[@]}" "${control[@]}"
+run genome-wide -m models/genome.mrlm --pos "$G/wide.fa" --mature "$G/wide_mature.tsv" \
+    "${gmax[@]}" "${control[@]}"

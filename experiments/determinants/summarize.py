@@ -12,7 +12,12 @@
 import csv, sys
 
 SHORT = {"integrated-gradients": "IG", "occlusion-nt": "occ-nt", "shap": "SHAP",
-         "gradient-x-input": "GxI"}
+         "gradient-x-input": "GxI", "mutagenesis": "mut"}
+
+
+def ci(r, a, lo, hi):
+    """'value [lo, hi]' of columns a, lo, hi of row r."""
+    return f"{f(r[a])} [{f(r[lo])}, {f(r[hi])}]"
 
 
 def f(x, nd=2):
@@ -43,8 +48,10 @@ def section(name, d):
                "(exp: `context` = the mask moved within its structural contexts, `share` = its "
                "share of the drawn nt, for whole regions; 1 = no preference), model [95% CI]; "
                "rnd = the same network with every layer re-drawn; Δ = model − rnd [95% CI, "
-               "paired bootstrap]" + ("; ctl = the shuffled-label control" if have_ctl else "")
-               + ".\n")
+               "paired bootstrap]" + ("; ctl = the shuffled-label control [95% CI], Δctl = "
+               "model − ctl [95% CI, paired]" if have_ctl else "") + ". `mut`: refolding "
+               "mutagenesis (mean |Δmargin| of a position's 3 substitutions) in place of "
+               "|attribution|, each network scoring its own mutants.\n")
     head = "| determinant | exp | visible | present | margin with − without [CI] |"
     sep = "|---|---|---|---|---|"
     for m in methods:
@@ -74,9 +81,14 @@ def section(name, d):
                     f"[{f(r['diff_lo'])}, {f(r['diff_hi'])}]")
             if have_ctl:
                 c = by.get((det, m, "control"))
-                cell += f"; ctl {f(c['enrichment'])}" if c else ""
+                cell += (f"; ctl {ci(c, 'enrichment', 'ci_lo', 'ci_hi')}; Δctl "
+                         f"{ci(r, 'control_difference', 'control_diff_lo', 'control_diff_hi')}"
+                         if c else "")
             line += cell + f" **{v}** |" if v == "found" else cell + f" {v} |"
         out.append(line)
+        img = [v for m, v in zip(methods, verdicts) if m != "mutagenesis"]
+        mut = [v for m, v in zip(methods, verdicts) if m == "mutagenesis"]
+        verdicts = img or verdicts
         k = sum(v == "found" for v in verdicts)
         if all(v == "cannot be seen by this input" for v in verdicts):
             verdict = "cannot be seen by this input"
@@ -86,11 +98,11 @@ def section(name, d):
             verdict = f"found ({k} of {len(methods)} methods)"
         else:
             verdict = "not found"
-        summary.append((det, s["n_visible"], s["n_present"], verdict))
+        summary.append((det, s["n_visible"], s["n_present"], verdict, mut[0] if mut else "–"))
     out.append("")
-    out.append("| determinant | visible | present | verdict |")
-    out.append("|---|---|---|---|")
-    out += [f"| {a} | {b} | {c} | {v} |" for a, b, c, v in summary]
+    out.append("| determinant | visible | present | verdict (attribution methods) | mutagenesis |")
+    out.append("|---|---|---|---|---|")
+    out += [f"| {a} | {b} | {c} | {v} | {u} |" for a, b, c, v, u in summary]
     out.append("")
     return "\n".join(out)
 
@@ -98,8 +110,9 @@ def section(name, d):
 
 
 def compact(runs):
-    """One row per determinant, one column per run: the verdict over the methods, and IG's
-    enrichment, the random network's and the difference with its interval."""
+    """One row per determinant, one column per run: the verdict over the attribution methods,
+    IG's enrichment [CI] against the random network's and the control's, the differences with
+    their intervals, and the mutagenesis enrichment [CI] with its differences."""
     loaded = [(name, *load(d)) for name, d in runs]
     dets = list(dict.fromkeys(r["determinant"] for r in loaded[0][1]))
     out = ["| determinant | " + " | ".join(n for n, _, _ in loaded) + " |",
@@ -108,7 +121,7 @@ def compact(runs):
         cells = []
         for _, rows, scores in loaded:
             by = {(r["method"], r["model"]): r for r in rows if r["determinant"] == det}
-            methods = list(dict.fromkeys(m for m, _ in by))
+            methods = [m for m in dict.fromkeys(m for m, _ in by) if m != "mutagenesis"]
             vs = [by[(m, "model")]["verdict"] for m in methods]
             s = scores[det]
             k = sum(v == "found" for v in vs)
@@ -119,11 +132,17 @@ def compact(runs):
                 head = "too rare to test"
             else:
                 head = f"**found** ({k}/{len(methods)})" if k else "not found"
-            ig = by.get(("integrated-gradients", "model"))
             cell = f"{head}; {s['n_present']}/{s['n_visible']}"
-            if ig and int(ig["n"]) > 0:
-                cell += (f"; IG {f(ig['enrichment'])} vs rnd {f(ig['random_net_enrichment'])}, "
-                         f"Δ {f(ig['difference'])} [{f(ig['diff_lo'])}, {f(ig['diff_hi'])}]")
+            for m, lab in (("integrated-gradients", "IG"), ("mutagenesis", "mut")):
+                r = by.get((m, "model"))
+                if not r or int(r["n"]) == 0:
+                    continue
+                cell += (f"; {lab}{'' if lab == 'IG' else ' ' + r['verdict']} "
+                         f"{ci(r, 'enrichment', 'ci_lo', 'ci_hi')} vs rnd "
+                         f"{f(r['random_net_enrichment'])}, Δ {ci(r, 'difference', 'diff_lo', 'diff_hi')}")
+                if f(r.get("control_enrichment", "nan")) != "–":
+                    cell += (f", ctl {f(r['control_enrichment'])}, Δctl "
+                             f"{ci(r, 'control_difference', 'control_diff_lo', 'control_diff_hi')}")
             cells.append(cell)
         out.append(f"| {det} | " + " | ".join(cells) + " |")
     return "\n".join(out)
@@ -131,7 +150,7 @@ def compact(runs):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    runs = [a.split("=", 1) for a in args if a != "--compact"]
+    runs = [a.rsplit("=", 1) for a in args if a != "--compact"]
     if "--compact" in args:
         print(compact(runs))
     else:

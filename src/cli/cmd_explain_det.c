@@ -3,7 +3,9 @@
  * processing by number. Options into mrl_detmass_opts_t, the labelled FASTA into a set,
  * mrl_detmass_run (src/explain/detmass.c), then two tables written atomically into DIR:
  * determinants.tsv (one row per determinant x method x network) and determinant_scores.tsv
- * (visibility, presence and the model's margin with and without each determinant).
+ * (visibility, presence and the model's margin with and without each determinant); with
+ * --mutagenesis also method "mutagenesis" rows and determinant_mutagenesis.tsv (per
+ * hairpin, determinant and network: the mask's mean |delta margin| and its expectations).
  */
 #include <getopt.h>
 #include <math.h>
@@ -45,10 +47,17 @@ static void usage(FILE *fp)
             "                          for whole regions), expected, enrichment, ci_lo,\n"
             "                          ci_hi, random_net_enrichment, difference (model -\n"
             "                          random network), diff_lo, diff_hi, the same for the\n"
-            "                          other expectation (other_*), observed_signed, verdict\n"
+            "                          other expectation (other_*), observed_signed,\n"
+            "                          verdict, control_enrichment (the control network's),\n"
+            "                          control_difference (model - control), control_diff_lo,\n"
+            "                          control_diff_hi (paired bootstrap)\n"
             "  determinant_scores.tsv  per determinant: hairpins where it is visible and\n"
             "                          present, the model's mean logit margin with and\n"
             "                          without it, the difference and its 95%% interval\n"
+            "  determinant_mutagenesis.tsv  (--mutagenesis) per hairpin, determinant and\n"
+            "                          network: id, mask_mean (mean |delta margin| of the\n"
+            "                          mask's substitutions), context_mean (its context-\n"
+            "                          matched expectation), all_mean (all positions)\n"
             "Negatives (--neg) are read but carry no duplex: they do not enter.\n\n"
             "Options:\n"
             "  --pos FILE, --neg FILE  labelled FASTA (repeatable)\n"
@@ -61,6 +70,11 @@ static void usage(FILE *fp)
             "  --control MODEL         a control network (e.g. mirlens train\n"
             "                          --shuffle-labels), reported as model 'control'\n"
             "  --no-random             skip the randomised network (no difference column)\n"
+            "  --mutagenesis           also refolding mutagenesis (method 'mutagenesis':\n"
+            "                          the mean |delta margin| of each position's 3\n"
+            "                          substitutions, refolded and re-scored by each\n"
+            "                          network) inside each mask; off by default: about\n"
+            "                          0.5 s per 110-nt hairpin and network on one core\n"
             "  --boot N                bootstrap resamples (default %d)\n"
             "  --min-n N               fewer hairpins: no verdict (default %d)\n"
             "  --max-n N               positives explained at most, evenly spaced (default\n"
@@ -74,13 +88,25 @@ static void usage(FILE *fp)
 /* Returns 0 to go on, -1 after --help, or an exit status. */
 static int parse_args(int argc, char **argv, dopts_t *o)
 {
-    enum { O_DET = 256, O_POS, O_NEG, O_MATURE, O_CONTROL, O_NORAND, O_BOOT, O_MINN, O_MAXN };
+    enum {
+        O_DET = 256,
+        O_POS,
+        O_NEG,
+        O_MATURE,
+        O_CONTROL,
+        O_NORAND,
+        O_MUT,
+        O_BOOT,
+        O_MINN,
+        O_MAXN
+    };
     /* clang-format off */
     static const struct option lo[] = {
         {"determinants", no_argument, 0, O_DET},  {"pos", required_argument, 0, O_POS},
         {"neg", required_argument, 0, O_NEG},     {"mature", required_argument, 0, O_MATURE},
         {"control", required_argument, 0, O_CONTROL},
         {"no-random", no_argument, 0, O_NORAND},  {"boot", required_argument, 0, O_BOOT},
+        {"mutagenesis", no_argument, 0, O_MUT},
         {"min-n", required_argument, 0, O_MINN},  {"max-n", required_argument, 0, O_MAXN},
         {"out", required_argument, 0, 'o'},       {"help", no_argument, 0, 'h'},
         CLI_XOPT_LONG,                            {0, 0, 0, 0}};
@@ -106,6 +132,8 @@ static int parse_args(int argc, char **argv, dopts_t *o)
             o->control = optarg;
         } else if (c == O_NORAND) {
             o->d.random_net = 0;
+        } else if (c == O_MUT) {
+            o->d.mutagenesis = 1;
         } else if (c == 'o') {
             o->out = optarg;
         } else if (c == 'h') {
@@ -141,7 +169,7 @@ static void tsv_row(FILE *fp, const mrl_detmass_t *r, int d, int j, int q)
     const mrl_detmass_stat_t *rs = mrl_detmass_get(r, d, j, MRL_DETNET_RANDOM);
     int k = mrl_detmass_expectation(d);
     fprintf(fp, "%s\t%s\t%s\t%s\t%ld\t%ld\t%ld\t%.6f\t%s\t%.6f", mrl_det_name(d), mrl_det_source(d),
-            mrl_explain_method_name(r->methods[j]), net[q], r->n_visible[d], r->n_present[d], st->n,
+            mrl_detmass_method_name(r->methods[j]), net[q], r->n_visible[d], r->n_present[d], st->n,
             st->observed, mrl_detexp_name(k), k == MRL_DETEXP_SHARE ? st->share : st->expected);
     for (int pass = 0; pass < 2; pass++, k = 1 - k) {
         double rnd = rs ? rs->enrich[k] : (double)NAN, diff = st->diff[k];
@@ -154,28 +182,57 @@ static void tsv_row(FILE *fp, const mrl_detmass_t *r, int d, int j, int q)
             fprintf(fp, "\t%.4f", rnd);
         fprintf(fp, "\t%.4f\t%.4f\t%.4f", diff, st->diff_lo[k], st->diff_hi[k]);
     }
-    fprintf(fp, "\t%.6f\t%s\n", st->observed_signed,
+    fprintf(fp, "\t%.6f\t%s", st->observed_signed,
             q == MRL_DETNET_MODEL ? mrl_detmass_verdict_name(mrl_detmass_verdict(r, d, j)) : "-");
+    /* against the control network, on the verdict's expectation */
+    const mrl_detmass_stat_t *cs = mrl_detmass_get(r, d, j, MRL_DETNET_CONTROL);
+    k = mrl_detmass_expectation(d);
+    double cd = q == MRL_DETNET_MODEL ? st->cdiff[k] : (double)NAN;
+    fprintf(fp, "\t%.4f\t%.4f\t%.4f\t%.4f\n", cs ? cs->enrich[k] : (double)NAN, cd,
+            q == MRL_DETNET_MODEL ? st->cdiff_lo[k] : (double)NAN,
+            q == MRL_DETNET_MODEL ? st->cdiff_hi[k] : (double)NAN);
 }
 
-static int write_tables(const char *dir, const mrl_detmass_t *r)
+/* determinant_mutagenesis.tsv: one row per hairpin x determinant x network measured. */
+static void mut_rows(FILE *fp, const mrl_explain_set_t *s, const mrl_detmass_t *r)
+{
+    static const char *const net[MRL_DETNETS] = {"model", "random-network", "control"};
+    fputs("id\tdeterminant\tmodel\tmask_mean\tcontext_mean\tall_mean\n", fp);
+    for (long h = 0; h < r->n_used; h++)
+        for (int d = 0; d < MRL_NDET; d++)
+            for (int q = 0; q < MRL_DETNETS; q++) {
+                const double *v =
+                    r->mut_mean +
+                    (((size_t)h * MRL_NDET + (size_t)d) * MRL_DETNETS + (size_t)q) * 3;
+                if (r->have[q] && isfinite(v[0]))
+                    fprintf(fp, "%s\t%s\t%s\t%.8g\t%.8g\t%.8g\n", s->rec[r->rec[h]].id,
+                            mrl_det_name(d), net[q], v[0], v[1], v[2]);
+            }
+}
+
+static int write_tables(const char *dir, const mrl_explain_set_t *s, const mrl_detmass_t *r)
 {
     char path[4096];
-    mrl_atomic_t af[2];
+    mrl_atomic_t af[3];
     memset(af, 0, sizeof af);
     snprintf(path, sizeof path, "%s/determinants.tsv", dir);
     int rc = mrl_atomic_open(&af[0], path);
     snprintf(path, sizeof path, "%s/determinant_scores.tsv", dir);
     if (!rc)
         rc = mrl_atomic_open(&af[1], path);
+    snprintf(path, sizeof path, "%s/determinant_mutagenesis.tsv", dir);
+    int nf = r->mut_mean ? 3 : 2;
+    if (!rc && nf == 3)
+        rc = mrl_atomic_open(&af[2], path);
     if (rc) {
-        mrl_atomic_abort(&af[0]);
+        mrl_atomic_abort(&af[0]), mrl_atomic_abort(&af[1]);
         return cli_lib_error("explain", rc);
     }
     fputs("determinant\tsource\tmethod\tmodel\tn_visible\tn_present\tn\tobserved\texpectation\t"
           "expected\tenrichment\tci_lo\tci_hi\trandom_net_enrichment\tdifference\tdiff_lo\t"
           "diff_hi\tother_expected\tother_enrichment\tother_ci_lo\tother_ci_hi\t"
-          "other_difference\tother_diff_lo\tother_diff_hi\tobserved_signed\tverdict\n",
+          "other_difference\tother_diff_lo\tother_diff_hi\tobserved_signed\tverdict\t"
+          "control_enrichment\tcontrol_difference\tcontrol_diff_lo\tcontrol_diff_hi\n",
           af[0].fp);
     for (int d = 0; d < MRL_NDET; d++)
         for (int j = 0; j < r->n_methods; j++)
@@ -189,7 +246,9 @@ static int write_tables(const char *dir, const mrl_detmass_t *r)
         fprintf(af[1].fp, "%s\t%s\t%ld\t%ld\t%ld\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n", mrl_det_name(d),
                 mrl_det_source(d), r->n_used, r->n_visible[d], r->n_present[d], r->margin_with[d],
                 r->margin_without[d], r->margin_diff[d], r->margin_lo[d], r->margin_hi[d]);
-    for (int k = 0; k < 2; k++) {
+    if (nf == 3)
+        mut_rows(af[2].fp, s, r);
+    for (int k = 0; k < nf; k++) {
         int e = mrl_atomic_commit(&af[k]);
         if (e < 0 && !rc)
             rc = cli_lib_error("explain", e);
@@ -242,7 +301,7 @@ static int run(dopts_t *o, drun_t *u, mrl_detmass_t *r, const char *dir)
     d->progress = progress, d->progress_ctx = &prog;
     rc = mrl_detmass_run(&u->set, u->ens, d, r);
     cli_progress_end(&prog, r->n_used);
-    return rc < 0 ? cli_lib_error("explain", rc) : write_tables(dir, r);
+    return rc < 0 ? cli_lib_error("explain", rc) : write_tables(dir, &u->set, r);
 }
 
 int cmd_explain_det(int argc, char **argv)

@@ -12,6 +12,9 @@
  * such placements, which is exact: sum over contexts of (mask nt in c) x (mean |attr| of
  * drawn nt in c). Bootstrap: Efron & Tibshirani 1993, percentile intervals, hairpins
  * resampled, the same resample for every network (paired).
+ * Mutagenesis (opts.mutagenesis): the same masses with each position's mean |delta margin|
+ * over its refolded substitutions (mutagenesis.c, as in DeepSEA / Enformer in-silico
+ * mutagenesis) in place of |attribution|, per network: the sequence, not the image, moves.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,6 +26,7 @@
 #define PX (3 * PLANE)
 #define NV 4 /* per hairpin x determinant x method x network: observed, expected, share, signed */
 #define NCTX 8
+#define NRAW 3 /* mutagenesis per hairpin x determinant x network: mask, context, all means */
 
 void mrl_detmass_opts_default(mrl_detmass_opts_t *o)
 {
@@ -34,6 +38,7 @@ void mrl_detmass_opts_default(mrl_detmass_opts_t *o)
     o->seed = 1;
     o->min_n = 10;
     o->fold_threads = 1;
+    o->mutagenesis = 0;
 }
 
 /* ---- the networks ------------------------------------------------------------------- */
@@ -41,8 +46,9 @@ void mrl_detmass_opts_default(mrl_detmass_opts_t *o)
 typedef struct nets {
     mrl_nn_t *nn[MRL_DETNETS];
     const mrl_model_t *m[MRL_DETNETS];
-    mrl_model_t *rm;            /* the randomised clone (owned) */
-    mrl_nn_t *own[MRL_DETNETS]; /* contexts made here (owned) */
+    mrl_model_t *rm;                                         /* the randomised clone (owned) */
+    mrl_nn_t *own[MRL_DETNETS];                              /* contexts made here (owned) */
+    mrl_ensemble_t *ens[MRL_DETNETS], *own_ens[MRL_DETNETS]; /* scorers for mutagenesis */
 } nets_t;
 
 static int nets_open(nets_t *t, mrl_ensemble_t *e, const mrl_detmass_opts_t *o)
@@ -61,13 +67,19 @@ static int nets_open(nets_t *t, mrl_ensemble_t *e, const mrl_detmass_opts_t *o)
             !(rc = mrl_nn_new(&t->own[2], o->control, &o->nn)))
             t->nn[2] = t->own[2], t->m[2] = o->control;
     }
+    t->ens[0] = e;
+    for (int q = 1; !rc && o->mutagenesis && q < MRL_DETNETS; q++) { /* mrl_mut_run scores */
+        mrl_model_t *mq = (mrl_model_t *)t->m[q]; /* borrowed by the scorer, not changed */
+        if (mq && !(rc = mrl_ensemble_new(&t->own_ens[q], &mq, 1, &o->nn)))
+            t->ens[q] = t->own_ens[q];
+    }
     return rc;
 }
 
 static void nets_close(nets_t *t)
 {
     for (int q = 0; q < MRL_DETNETS; q++)
-        mrl_nn_free(t->own[q]);
+        mrl_ensemble_free(t->own_ens[q]), mrl_nn_free(t->own[q]);
     mrl_model_free(t->rm);
 }
 
@@ -79,7 +91,8 @@ typedef struct pass {
     mrl_detmass_t *r;
     nets_t nets;
     mrl_ensemble_t *e;
-    int M;
+    int M;               /* methods, mutagenesis included (its index M - 1) */
+    int M_img;           /* the image methods among them */
     size_t H;            /* hairpins selected (upper bound of used) */
     double *val;         /* (H, MRL_NDET, M, MRL_DETNETS, NV) per hairpin; NaN: not used */
     uint8_t *vis, *pres; /* (H, MRL_NDET) */
@@ -91,7 +104,10 @@ typedef struct pass {
     uint8_t *masks; /* (CHUNK, MRL_NDET, maxlen) */
     size_t maxlen;
     int dup[CHUNK][4];
-    size_t item[CHUNK]; /* selected row -> item index in the chunk */
+    size_t item[CHUNK];   /* selected row -> item index in the chunk */
+    size_t rec[CHUNK];    /* selected row -> record index in the set */
+    float *eff, *eff_sgn; /* (maxlen) mutagenesis: mean |delta margin|, mean delta margin */
+    int *scored;          /* (maxlen) 1: the position has a scored substitution */
 } pass_t;
 
 static double *val_at(const pass_t *p, size_t h, int d, int j, int q)
@@ -101,12 +117,15 @@ static double *val_at(const pass_t *p, size_t h, int d, int j, int q)
                NV;
 }
 
-
 /* Observed, expected, share, signed of one mask on one map's nucleotides (NaN: nothing
- * drawn in the mask, or a map without attribution). */
-static void mass_of(const float *attr, const int *npx, const uint8_t *ctx, const uint8_t *mask,
-                    size_t n, double out[NV])
+ * drawn in the mask, or a map without attribution); sgn: the signed values (NULL: attr).
+ * raw (NULL: not wanted): the mask's mean |value|, its context-matched expectation and the
+ * mean over all counted positions. */
+int mrl_detmass_mask(const float *attr, const float *sgn, const int *npx, const uint8_t *ctx,
+                     const uint8_t *mask, size_t n, double out[NV], double raw[NRAW])
 {
+    if (!sgn)
+        sgn = attr;
     double tot = 0, ctx_sum[NCTX] = {0}, m_abs = 0, m_sgn = 0;
     long ctx_n[NCTX] = {0}, mask_ctx[NCTX] = {0}, drawn = 0, in_mask = 0;
     for (size_t p = 0; p < n; p++) {
@@ -116,18 +135,30 @@ static void mass_of(const float *attr, const int *npx, const uint8_t *ctx, const
         int c = ctx[p] < NCTX ? ctx[p] : NCTX - 1;
         tot += a, ctx_sum[c] += a, ctx_n[c]++, drawn++;
         if (mask[p])
-            m_abs += a, m_sgn += (double)attr[p], mask_ctx[c]++, in_mask++;
+            m_abs += a, m_sgn += (double)sgn[p], mask_ctx[c]++, in_mask++;
     }
     for (int k = 0; k < NV; k++)
         out[k] = (double)NAN;
+    for (int k = 0; raw && k < NRAW; k++)
+        raw[k] = (double)NAN;
     if (!in_mask || !(tot > 0))
-        return;
+        return 0;
     double e = 0;
     for (int c = 0; c < NCTX; c++)
         if (mask_ctx[c])
             e += (double)mask_ctx[c] * ctx_sum[c] / (double)ctx_n[c];
     out[0] = m_abs / tot, out[1] = e / tot, out[2] = (double)in_mask / (double)drawn;
     out[3] = m_sgn / tot;
+    if (raw)
+        raw[0] = m_abs / (double)in_mask, raw[1] = e / (double)in_mask,
+        raw[2] = tot / (double)drawn;
+    return 1;
+}
+
+static void mass_of(const float *attr, const float *sgn, const int *npx, const uint8_t *ctx,
+                    const uint8_t *mask, size_t n, double out[NV], double *raw)
+{
+    (void)mrl_detmass_mask(attr, sgn, npx, ctx, mask, n, out, raw);
 }
 
 /* Explain the chunk's ns selected rows with method j on network q and take the masses. */
@@ -147,9 +178,55 @@ static int chunk_method(pass_t *p, size_t ns, int j, int q)
             size_t h = p->used + k;
             if (!p->pres[h * MRL_NDET + (size_t)d])
                 continue;
-            mass_of(p->attr, p->npx, fe->context, p->masks + (k * MRL_NDET + (size_t)d) * p->maxlen,
-                    n, val_at(p, h, d, j, q));
+            mass_of(p->attr, NULL, p->npx, fe->context,
+                    p->masks + (k * MRL_NDET + (size_t)d) * p->maxlen, n, val_at(p, h, d, j, q),
+                    NULL);
         }
+    }
+    return rc;
+}
+
+/* Per position of mr: mean |delta margin| and mean delta margin of its scored
+ * substitutions (NAN-free; scored[p] = 0 where none was scored). */
+static void mut_effects(const mrl_mut_t *mr, float *eff, float *sgn, int *scored)
+{
+    for (size_t p = 0; p < mr->n; p++) {
+        double s = 0;
+        int c = 0;
+        for (int b = 0; b < 4; b++) {
+            float v = mr->sub_delta[4 * p + (size_t)b];
+            if (!isnan(v) && b != mrl_base_index(mr->seq[p]))
+                s += (double)v, c++;
+        }
+        scored[p] = c, eff[p] = mr->pos_effect[p], sgn[p] = c ? (float)(s / c) : 0.0f;
+    }
+}
+
+/* Mutagenesis of the chunk's ns selected rows on network q: the masses of each determinant
+ * in its mean |delta margin| per position (method index M - 1). */
+static int chunk_mut(pass_t *p, size_t ns, int q)
+{
+    mrl_mut_opts_t mo;
+    mrl_mut_opts_default(&mo);
+    mo.fold_threads = p->o->fold_threads;
+    int rc = 0;
+    for (size_t k = 0; !rc && k < ns; k++) {
+        const mrl_fe_item_t *fe = &p->b.items[p->item[k]];
+        const mrl_explain_rec_t *rec = &p->s->rec[p->rec[k]];
+        size_t n = strlen(fe->structure), h = p->used + k;
+        mrl_mut_t mr;
+        if ((rc = mrl_mut_run(p->nets.ens[q], rec->seq, rec->len, &mo, &mr)))
+            break;
+        MRL_ASSERT(mr.n == n && !strcmp(mr.structure, fe->structure));
+        mut_effects(&mr, p->eff, p->eff_sgn, p->scored);
+        for (int d = 0; d < MRL_NDET; d++)
+            if (p->pres[h * MRL_NDET + (size_t)d])
+                mass_of(p->eff, p->eff_sgn, p->scored, fe->context,
+                        p->masks + (k * MRL_NDET + (size_t)d) * p->maxlen, n,
+                        val_at(p, h, d, p->M - 1, q),
+                        p->r->mut_mean +
+                            ((h * MRL_NDET + (size_t)d) * MRL_DETNETS + (size_t)q) * NRAW);
+        mrl_mut_release(&mr);
     }
     return rc;
 }
@@ -192,16 +269,20 @@ static int run_chunk(pass_t *p, const size_t *sel, size_t n)
         memcpy(p->xs + ns * PX, p->b.x + b * PX, PX * sizeof(float));
         memcpy(p->ls + 2 * ns, p->b.logit + 2 * b, 2 * sizeof(float));
         p->margin[p->used + ns] = (double)p->b.logit[2 * b + 1] - (double)p->b.logit[2 * b];
-        p->item[ns] = i;
+        p->item[ns] = i, p->rec[ns] = sel[i];
+        p->r->rec[p->used + ns] = (long)sel[i];
         rc = chunk_locate(p, ns, p->used + ns, s->rec[sel[i]].seq);
         ns++;
     }
     for (size_t k = 0; !rc && k < n; k++)
         p->r->n_refused += p->b.items[k].rc != 0;
-    for (int j = 0; !rc && ns && j < p->M; j++)
+    for (int j = 0; !rc && ns && j < p->M_img; j++)
         for (int q = 0; !rc && q < MRL_DETNETS; q++)
             if (p->nets.nn[q])
                 rc = chunk_method(p, ns, j, q);
+    for (int q = 0; !rc && ns && p->M > p->M_img && q < MRL_DETNETS; q++)
+        if (p->nets.ens[q])
+            rc = chunk_mut(p, ns, q);
     p->used += ns;
     return rc;
 }
@@ -255,8 +336,8 @@ static size_t measured(const pass_t *p, int d, int j, size_t *idx)
 }
 
 /* Means and bootstrap intervals of determinant d, method j. bv: (NB, B) scratch, one row per
- * network and expectation plus the two differences. */
-#define NB (MRL_DETNETS * MRL_DETEXPS + MRL_DETEXPS)
+ * network and expectation plus the differences model - random and model - control. */
+#define NB (MRL_DETNETS * MRL_DETEXPS + 2 * MRL_DETEXPS)
 static double *brow(double *bv, int row, int B)
 {
     return bv + (size_t)row * (size_t)B;
@@ -276,9 +357,12 @@ static void stats_dj(pass_t *p, int d, int j, size_t *idx, size_t *bs, double *b
             for (int k = 0; k < MRL_DETEXPS; k++)
                 brow(bv, q * MRL_DETEXPS + k, B)[b] =
                     r->have[q] && m ? ratio(p, bs, m, d, j, q, k) : (double)NAN;
-        for (int k = 0; k < MRL_DETEXPS; k++)
+        for (int k = 0; k < MRL_DETEXPS; k++) {
             brow(bv, MRL_DETNETS * MRL_DETEXPS + k, B)[b] =
                 brow(bv, k, B)[b] - brow(bv, MRL_DETNET_RANDOM * MRL_DETEXPS + k, B)[b];
+            brow(bv, (MRL_DETNETS + 1) * MRL_DETEXPS + k, B)[b] =
+                brow(bv, k, B)[b] - brow(bv, MRL_DETNET_CONTROL * MRL_DETEXPS + k, B)[b];
+        }
     }
     mrl_detmass_stat_t *s0 = &r->stat[((size_t)d * (size_t)p->M + (size_t)j) * MRL_DETNETS];
     for (int q = 0; q < MRL_DETNETS; q++) {
@@ -295,6 +379,7 @@ static void stats_dj(pass_t *p, int d, int j, size_t *idx, size_t *bs, double *b
         for (int k = 0; k < MRL_DETEXPS; k++) {
             st->enrich[k] = have && sum[1 + k] > 0 ? sum[0] / sum[1 + k] : (double)NAN;
             st->lo[k] = st->hi[k] = st->diff[k] = st->diff_lo[k] = st->diff_hi[k] = (double)NAN;
+            st->cdiff[k] = st->cdiff_lo[k] = st->cdiff_hi[k] = (double)NAN;
             if (have)
                 interval(brow(bv, q * MRL_DETEXPS + k, B), B, &st->lo[k], &st->hi[k]);
         }
@@ -302,6 +387,11 @@ static void stats_dj(pass_t *p, int d, int j, size_t *idx, size_t *bs, double *b
     for (int k = 0; m && r->have[MRL_DETNET_RANDOM] && k < MRL_DETEXPS; k++) {
         s0->diff[k] = s0->enrich[k] - s0[MRL_DETNET_RANDOM].enrich[k];
         interval(brow(bv, MRL_DETNETS * MRL_DETEXPS + k, B), B, &s0->diff_lo[k], &s0->diff_hi[k]);
+    }
+    for (int k = 0; m && r->have[MRL_DETNET_CONTROL] && k < MRL_DETEXPS; k++) {
+        s0->cdiff[k] = s0->enrich[k] - s0[MRL_DETNET_CONTROL].enrich[k];
+        interval(brow(bv, (MRL_DETNETS + 1) * MRL_DETEXPS + k, B), B, &s0->cdiff_lo[k],
+                 &s0->cdiff_hi[k]);
     }
 }
 
@@ -381,6 +471,8 @@ static int check_opts(const mrl_explain_set_t *s, mrl_ensemble_t *e, const mrl_d
         if (!mrl_explain_method_name(r->methods[j]))
             return mrl_err_set(MRL_ERR_ARG, "unknown attribution method %d", r->methods[j]);
     }
+    if (o->mutagenesis)
+        r->methods[r->n_methods++] = MRL_DETMASS_MUTAGENESIS;
     return 0;
 }
 
@@ -420,11 +512,21 @@ static int pass_alloc(pass_t *p, size_t H)
     p->npx = malloc((p->maxlen + 1) * sizeof *p->npx);
     p->masks = malloc(CHUNK * D * (p->maxlen + 1));
     p->r->stat = calloc(D * (size_t)p->M * MRL_DETNETS, sizeof *p->r->stat);
+    p->r->rec = malloc((H + 1) * sizeof *p->r->rec);
+    p->eff = malloc((p->maxlen + 1) * sizeof *p->eff);
+    p->eff_sgn = malloc((p->maxlen + 1) * sizeof *p->eff_sgn);
+    p->scored = malloc((p->maxlen + 1) * sizeof *p->scored);
+    size_t R = p->o->mutagenesis ? H * D * MRL_DETNETS * NRAW : 0;
+    if (R && !(p->r->mut_mean = malloc(R * sizeof *p->r->mut_mean)))
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     if (!p->val || !p->vis || !p->pres || !p->margin || !p->xs || !p->ls || !p->maps || !p->map2d ||
-        !p->attr || !p->npx || !p->masks || !p->r->stat)
+        !p->attr || !p->npx || !p->masks || !p->r->stat || !p->r->rec || !p->eff || !p->eff_sgn ||
+        !p->scored)
         return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     for (size_t k = 0; k < V; k++)
         p->val[k] = (double)NAN;
+    for (size_t k = 0; k < R; k++)
+        p->r->mut_mean[k] = (double)NAN;
     return 0;
 }
 
@@ -432,6 +534,7 @@ static void pass_free(pass_t *p)
 {
     free(p->val), free(p->vis), free(p->pres), free(p->margin), free(p->xs), free(p->ls);
     free(p->maps), free(p->map2d), free(p->attr), free(p->npx), free(p->masks);
+    free(p->eff), free(p->eff_sgn), free(p->scored);
     mrl_batch_release(&p->b);
     nets_close(&p->nets);
 }
@@ -451,7 +554,12 @@ int mrl_detmass_run(const mrl_explain_set_t *s, mrl_ensemble_t *e, const mrl_det
     if (rc)
         return rc;
     double t0 = mrl_seconds();
-    pass_t p = {.s = s, .o = o, .r = r, .e = e, .M = r->n_methods};
+    pass_t p = {.s = s,
+                .o = o,
+                .r = r,
+                .e = e,
+                .M = r->n_methods,
+                .M_img = r->n_methods - (o->mutagenesis != 0)};
     size_t n_sel = 0;
     size_t *sel = select_records(s, o, r, &n_sel, &p.maxlen);
     r->n_records = (long)s->n, r->min_n = o->min_n;
@@ -492,7 +600,7 @@ void mrl_detmass_release(mrl_detmass_t *r)
 {
     if (!r)
         return;
-    free(r->stat);
+    free(r->stat), free(r->rec), free(r->mut_mean);
     memset(r, 0, sizeof *r);
 }
 
@@ -535,6 +643,11 @@ int mrl_detmass_verdict(const mrl_detmass_t *r, int d, int j)
     if (r->have[MRL_DETNET_RANDOM])
         found = found && st->diff_lo[k] > 0;
     return found;
+}
+
+const char *mrl_detmass_method_name(int id)
+{
+    return id == MRL_DETMASS_MUTAGENESIS ? "mutagenesis" : mrl_explain_method_name(id);
 }
 
 const char *mrl_detmass_verdict_name(int v)
