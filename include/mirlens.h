@@ -1058,6 +1058,52 @@ MRL_MUST_CHECK int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const i
  * z-score (top - expected) / sqrt(variance); NaN where nothing was counted. */
 void mrl_agg_kmer_stats(const mrl_agg_t *a, int g, int scope, int k, double *enrich, double *z);
 
+/* One hairpin's category sums, the rows of categories.tsv in one array: contexts, bases,
+ * pair types, then duplex regions (zero without a duplex). */
+#define MRL_AGG_CAT_CTX 0
+#define MRL_AGG_CAT_BASE (MRL_AGG_CAT_CTX + MRL_AGG_NCTX)
+#define MRL_AGG_CAT_PAIR (MRL_AGG_CAT_BASE + MRL_AGG_NBASE)
+#define MRL_AGG_CAT_REGION (MRL_AGG_CAT_PAIR + MRL_AGG_NPAIR)
+#define MRL_AGG_NCAT (MRL_AGG_CAT_REGION + MRL_NREGIONS) /* 26 */
+/* Table ("context", "base", "pair", "region") and category name (as categories.tsv writes
+ * them) of category index c; "?" out of range. */
+const char *mrl_agg_cat_table(int c);
+const char *mrl_agg_cat_name(int c);
+/* The category bins of one hairpin (arguments as mrl_agg_add_seq): cat[c] gets n (drawn
+ * nt in c), frac (their fraction of the drawn nt), sum and sum_abs (their signed and
+ * absolute shares of the hairpin's |attribution|). mrl_agg_add_seq adds exactly these sums
+ * into its ctx, base, pair and region bins, so a table's sums are the sums of its hairpins'
+ * (in the order added). Returns 0, MRL_ERR_ARG or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_agg_seq_cats(const char *seq, const int *partner, const uint8_t *context,
+                                    size_t n, const mrl_hairpin_t *h, const float *attr,
+                                    const int *duplex, mrl_agg_bin_t cat[MRL_AGG_NCAT]);
+
+/* Percentile bootstrap 95% intervals over hairpins (Efron & Tibshirani 1993) of one
+ * category's statistics, as categories.tsv reports them: share = sum |share| / hairpins,
+ * enrichment = sum |share| / sum nucleotide share. */
+typedef struct mrl_agg_ci {
+    double share_lo, share_hi;   /* network x's share of |attribution| */
+    double enrich_lo, enrich_hi; /* network x's enrichment */
+    double y_enrich_lo, y_enrich_hi; /* network y's enrichment (NaN without y) */
+    double diff_lo, diff_hi;     /* x's enrichment - y's, paired (NaN without y) */
+} mrl_agg_ci_t;
+#define MRL_AGG_BOOT_MIN 10 /* hairpins with a category's nucleotides for its enrichment's
+                               interval (the set report; detmass's min_n default alike) */
+/* Intervals of categories [c0, c1) over the H hairpins idx[0..H) of x (rows of
+ * MRL_AGG_NCAT bins, hairpin h at x + h * stride, stride >= MRL_AGG_NCAT) and, when y is
+ * not NULL, of the same hairpins under a second network (y + h * stride). Each of n_boot
+ * resamples draws H hairpins with replacement, idx[mrl_rng_below(rng, H)] in turn, sums
+ * them in the order drawn, and serves every category and both networks (paired). An
+ * interval is the 2.5 and 97.5 percentiles (sorted values v[floor(0.025 (k - 1))],
+ * v[ceil(0.975 (k - 1))] of the k finite ones; NaN when none). A category drawn (frac > 0)
+ * in fewer than min_h of the H hairpins gets NaN enrichment and difference intervals (a
+ * resample that misses it has no enrichment, so the others would fake precision); its
+ * share interval stays. ci[c - c0] gets category c's. Returns 0, MRL_ERR_ARG (H or n_boot
+ * < 1, a bad range) or MRL_ERR_NOMEM. */
+MRL_MUST_CHECK int mrl_agg_boot(const mrl_agg_bin_t *x, const mrl_agg_bin_t *y, size_t stride,
+                                const size_t *idx, size_t H, int c0, int c1, int n_boot,
+                                int min_h, mrl_rng_t *rng, mrl_agg_ci_t *ci);
+
 /* ------------------------------------------------------- explaining a set -- */
 
 /* A labelled set explained in one pass (src/explain/set.c; `mirlens explain --aggregate`
@@ -1100,6 +1146,13 @@ typedef struct mrl_explain_set_opts {
     const mrl_mature_tab_t *mature; /* mature positions (borrowed) or NULL (default): the
                               duplex of positives, found by id or MI accession */
     int fold_threads;      /* fold + draw workers (default 1, as mrl_fe_opts_default) */
+    int random_net;        /* 1: every hairpin also explained by the network with every layer
+                              re-drawn (mrl_model_randomize_all, seed ex.seed; the cascade's
+                              last step), summed apart (agg_random) in the model's outcome
+                              groups: the control of the category tables (default 0) */
+    int n_boot;            /* bootstrap resamples of the category tables' intervals (default
+                              mrl_detmass_opts_default's; 0: none) */
+    uint64_t boot_seed;    /* their generator (default mrl_detmass_opts_default's) */
     void (*progress)(void *ctx, int stage, long done, long total); /* after each chunk
                               (stage 0: records) and each sanity step (stage 1); may be NULL */
     void *progress_ctx;
@@ -1147,6 +1200,18 @@ typedef struct mrl_explain_set {
     long n_done, n_refused; /* records explained; refused (no hairpin loop) */
     long n_duplex, n_faith; /* of them with a duplex placed; given faithfulness curves */
     mrl_agg_t *agg;         /* (n_methods) sums by outcome group (aggregate), else NULL */
+    mrl_agg_t *agg_random;  /* (n_methods) the same for the random network (random_net) */
+    int n_nets;             /* networks summed: 1, or 2 with random_net (aggregate) */
+    mrl_agg_bin_t *cats;    /* (n, n_nets, n_methods, MRL_AGG_NCAT) each record's category
+                               bins (mrl_agg_seq_cats; zero where not explained or without
+                               a sequence), for the intervals and aggregate/hairpins.tsv */
+    mrl_agg_ci_t *ci;       /* (n_methods, MRL_NOUTCOMES, MRL_AGG_NCAT) the categories'
+                               intervals (x the model, y the random network), n_boot
+                               resamples of the group's hairpins with a sequence (with a
+                               duplex for the regions), min_h MRL_AGG_BOOT_MIN, the same
+                               resamples for every method: generator mrl_rng_init(boot_seed,
+                               stream 2 g) for contexts, bases and pairs, 2 g + 1 for the
+                               regions; NULL with n_boot 0 or without sequences */
     mrl_faith_sum_t faith;  /* faithfulness sums over the n_faith records */
     mrl_sanity_t sanity;    /* the sanity checks on sanity.n images; empty when not run */
     mrl_explain_example_t *ex; /* (n_ex) examples in the order met */

@@ -101,7 +101,11 @@ static void usage(FILE *fp)
                 "Sequence edits, refolded and re-scored (saturation mutagenesis, counterfactuals):\n"
                 "mirlens explain --method mutagenesis --help.\n"
                 "The known determinants of processing, by number: see\n"
-                "mirlens explain --determinants --help.\n",
+                "mirlens explain --determinants --help; concept tests (TCAV):\n"
+                "mirlens explain --concepts --help; motifs anchored at the duplex's landmarks\n"
+                "against the all-layers-random network: mirlens explain --motifs --help;\n"
+                "retraining without the top-attributed nucleotides (ROAR):\n"
+                "mirlens explain --roar --help.\n",
             fasta.max_length, CLI_THREADS);
 }
 

@@ -48,8 +48,9 @@ static void usage(FILE *fp)
             "(aggregate/maps.M.{npy,png,svg}), profiles along the hairpin by distance from\n"
             "the terminal loop and strand (aggregate/profile.tsv, columns.tsv), shares by\n"
             "structural context, base, pair type and, with --mature, region around the\n"
-            "miRNA duplex (categories.tsv), attribution around the Drosha and Dicer cut\n"
-            "sites (cutsites.tsv), 3-mer motifs among the top-attributed windows\n"
+            "miRNA duplex (categories.tsv, with bootstrap 95%% intervals over hairpins;\n"
+            "each hairpin's sums in hairpins.tsv), attribution around the Drosha and\n"
+            "Dicer cut sites (cutsites.tsv), 3-mer motifs among the top-attributed windows\n"
             "(motifs.tsv), the terminal loop's share by loop size (loops.tsv), deletion /\n"
             "insertion faithfulness curves against random orderings (faithfulness*.tsv,\n"
             "deletion.svg, insertion.svg), optionally the sanity checks, per-sequence\n"
@@ -84,6 +85,12 @@ static void usage(FILE *fp)
             "                          --shuffle-labels) for the label-randomisation test\n"
             "  --concept-table FILE    concepts.tsv of `mirlens explain --concepts` (TCAV): shown\n"
             "                          in index.html as the concept table, copied beside it\n"
+            "  --random-net            also explain every hairpin with the network with every\n"
+            "                          layer re-drawn (the cascade's last step): categories.tsv\n"
+            "                          gets its enrichment and the paired difference model -\n"
+            "                          random network with an interval (twice the time)\n"
+            "  --boot N                bootstrap resamples of the category intervals (default\n"
+            "                          %d; 0 none)\n"
             "  --examples N            per-sequence pages per outcome group (default %d)\n"
             "  --top N                 strongest positions listed on those pages (default %d)\n"
             "  --samples, --noise, --steps, --kshap-samples, --layer, --patch, --stride,\n"
@@ -91,9 +98,8 @@ static void usage(FILE *fp)
             "  --randomize-model: as for explain\n"
             "  -j, --threads N         threads (default %d)\n"
             "  -q, --quiet             no progress on stderr\n",
-            MRL_SANITY_PASS, mrl_explain_method_name(d.ex.method), (double)d.threshold,
-            d.faith_n, d.faith_steps, d.faith_random, d.examples, r.top,
-            CLI_THREADS);
+            MRL_SANITY_PASS, mrl_explain_method_name(d.ex.method), (double)d.threshold, d.faith_n,
+            d.faith_steps, d.faith_random, d.n_boot, d.examples, r.top, CLI_THREADS);
 }
 
 static int check_args(int argc, char **argv, sopts_t *o, int sanity_n)
@@ -110,7 +116,10 @@ static int check_args(int argc, char **argv, sopts_t *o, int sanity_n)
          "give FASTA (--pos/--neg) or --images, not both"},
         {o->in.nlab > o->in.nimg, "--labels without --images"},
         {o->sanity_in && !none, "--sanity FILE takes its input from FILE only"},
-        {o->sanity_in && sanity_n == 0, "--sanity needs --sanity-n >= 1"}};
+        {o->sanity_in && sanity_n == 0, "--sanity needs --sanity-n >= 1"},
+        {o->set.random_net && !agg, "--random-net goes with --aggregate"},
+        {o->set.random_net && o->x.randomize,
+         "--random-net with --randomize-model would compare the random network with itself"}};
     if (optind < argc)
         return cli_usage_error("explain", "unexpected argument '%s' (%s)", argv[optind],
                                "inputs go with --pos, --neg, --images or --sanity");
@@ -126,6 +135,7 @@ static int parse_args(int argc, char **argv, sopts_t *o)
 {
     enum { O_AGG = 256, O_THRESH, O_MASK, O_POS, O_NEG, O_IMAGES, O_LABELS, O_SANITY, O_MATURE };
     enum { O_SHUF = O_MATURE + 1, O_CONCEPTS, O_FN, O_FSTEPS, O_FRAND, O_SN, O_EXAMPLES, O_TOP };
+    enum { O_BOOT = O_TOP + 1, O_RANDNET };
     /* clang-format off */
     static const struct option lo[] = {
         {"aggregate", no_argument, 0, O_AGG},     {"sanity", required_argument, 0, O_SANITY},
@@ -141,25 +151,27 @@ static int parse_args(int argc, char **argv, sopts_t *o)
         {"sanity-n", required_argument, 0, O_SN},
         {"examples", required_argument, 0, O_EXAMPLES},
         {"top", required_argument, 0, O_TOP},     {"out", required_argument, 0, 'o'},
+        {"boot", required_argument, 0, O_BOOT},   {"random-net", no_argument, 0, O_RANDNET},
         {"help", no_argument, 0, 'h'},            CLI_XOPT_LONG,
         {0, 0, 0, 0}};
     /* clang-format on */
-    /* O_SANITY .. O_CONCEPTS take a path; O_FN .. O_TOP an integer in [lo, hi] */
+    /* O_SANITY .. O_CONCEPTS take a path; O_FN .. O_BOOT an integer in [lo, hi] */
     const char **path[] = {&o->sanity_in, &o->mature, &o->shuffled, &o->rep.concepts};
     static const char *const iname[] = {"--faith-n",  "--faith-steps", "--faith-random",
-                                        "--sanity-n", "--examples",    "--top"};
-    static const long ilo[] = {0, 1, 0, 0, 0, 0},
-                      ihi[] = {10000000, 1000, 100, 10000000, MRL_EXPLAIN_SET_MAX_EXAMPLES,
-                               10000000};
+                                        "--sanity-n", "--examples",    "--top",
+                                        "--boot"};
+    static const long ilo[] = {0, 1, 0, 0, 0, 0, 0},
+                      ihi[] = {10000000, 1000,   100, 10000000, MRL_EXPLAIN_SET_MAX_EXAMPLES,
+                               10000000, 1000000};
     int c, sanity_n = -1;
-    int *idst[] = {&o->set.faith_n, &o->set.faith_steps, &o->set.faith_random,
-                   &sanity_n,       &o->set.examples,    &o->rep.top};
+    int *idst[] = {&o->set.faith_n,  &o->set.faith_steps, &o->set.faith_random, &sanity_n,
+                   &o->set.examples, &o->rep.top,         &o->set.n_boot};
     long v;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:m:j:qh", lo, NULL)) != -1) {
         int bad = 0, white = c == O_MASK && strcmp(optarg, "white") == 0;
-        if (c >= O_FN && c <= O_TOP) {
+        if (c >= O_FN && c <= O_BOOT) {
             bad = cli_parse_long("explain", iname[c - O_FN], optarg, ilo[c - O_FN], ihi[c - O_FN],
                                  &v);
             *idst[c - O_FN] = bad ? *idst[c - O_FN] : (int)v;
@@ -173,6 +185,8 @@ static int parse_args(int argc, char **argv, sopts_t *o)
             o->set.mask = white ? MRL_MASK_WHITE : MRL_MASK_N;
         } else if (c == O_AGG) {
             o->set.aggregate = 1;
+        } else if (c == O_RANDNET) {
+            o->set.random_net = 1;
         } else if (c == 'o') {
             o->out = optarg;
         } else if (c == O_THRESH) {

@@ -3,7 +3,9 @@
  * profiles along the hairpin (image columns, distance from the terminal loop in nt),
  * shares by structural context, base and pair type, by region around the miRNA duplex
  * (mature strands, loop, basal stem, flanks), around the Drosha and Dicer cut sites, and
- * 3-mer motifs among each sequence's most attributed windows.
+ * 3-mer motifs among each sequence's most attributed windows; each hairpin's category sums
+ * and their percentile bootstrap intervals over hairpins (Efron & Tibshirani 1993), paired
+ * between two networks that explained the same hairpins.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -252,18 +254,12 @@ static int add_kmers(mrl_agg_t *a, int g, const char *seq, int n, const uint8_t 
     return 0;
 }
 
-int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const int *pt, const uint8_t *ctx,
-                    size_t n, const mrl_hairpin_t *h, const float *attr, const int *duplex)
+/* The drawn positions of a hairpin (drawn, n + 1) and each one's share of the drawn
+ * nucleotides' |attribution| (v; 0 elsewhere); the number drawn. */
+static int shares(size_t n, const mrl_hairpin_t *h, const float *attr, uint8_t *drawn, double *v)
 {
-    if (!a || g < 0 || g >= MRL_NOUTCOMES || !seq || !pt || !ctx || !h || !attr)
-        return mrl_err_set(MRL_ERR_ARG, "mrl_agg_add_seq: bad arguments");
-    int N = (int)n, rc;
-    uint8_t *drawn = calloc(n + 1, 1);
-    double *v = malloc((n + 1) * sizeof(double));
-    if (!drawn || !v) {
-        rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-        goto done;
-    }
+    int N = (int)n, nd = 0;
+    memset(drawn, 0, n + 1);
     for (int c = 0; c < h->used; c++) {
         if (h->pos5[c] >= 0 && h->pos5[c] < N)
             drawn[h->pos5[c]] = 1;
@@ -271,12 +267,80 @@ int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const int *pt, const u
             drawn[h->pos3[c]] = 1;
     }
     double S = 0;
-    int nd = 0;
     for (int p = 0; p < N; p++)
         if (drawn[p])
             S += fabs((double)attr[p]), nd++;
     for (int p = 0; p < N; p++)
         v[p] = drawn[p] && S > 0 ? (double)attr[p] / S : 0;
+    return nd;
+}
+
+static void cats_of(const char *seq, const int *pt, const uint8_t *ctx, int N, const uint8_t *drawn,
+                    const double *v, int nd, const int *duplex, mrl_agg_bin_t *cat)
+{
+    double fr = nd ? 1.0 / nd : 0;
+    memset(cat, 0, MRL_AGG_NCAT * sizeof *cat);
+    for (int p = 0; p < N; p++) {
+        if (!drawn[p])
+            continue;
+        int c = ctx[p] < MRL_AGG_NCTX ? ctx[p] : MRL_AGG_NCTX - 1;
+        bin_add(&cat[MRL_AGG_CAT_CTX + c], fr, v[p]);
+        bin_add(&cat[MRL_AGG_CAT_BASE + base_code(seq[p])], fr, v[p]);
+        bin_add(&cat[MRL_AGG_CAT_PAIR + (pt[p] < 0 ? 0 : pair_code(seq[p], seq[pt[p]]))], fr, v[p]);
+        if (duplex)
+            bin_add(&cat[MRL_AGG_CAT_REGION + region_of(p, duplex)], fr, v[p]);
+    }
+}
+
+static int seq_args_ok(const char *seq, const int *pt, const uint8_t *ctx, const mrl_hairpin_t *h,
+                       const float *attr)
+{
+    return seq && pt && ctx && h && attr;
+}
+
+int mrl_agg_seq_cats(const char *seq, const int *partner, const uint8_t *context, size_t n,
+                     const mrl_hairpin_t *h, const float *attr, const int *duplex,
+                     mrl_agg_bin_t cat[MRL_AGG_NCAT])
+{
+    if (!seq_args_ok(seq, partner, context, h, attr) || !cat)
+        return mrl_err_set(MRL_ERR_ARG, "mrl_agg_seq_cats: bad arguments");
+    uint8_t *drawn = malloc(n + 1);
+    double *v = malloc((n + 1) * sizeof(double));
+    int rc = drawn && v ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    if (!rc)
+        cats_of(seq, partner, context, (int)n, drawn, v, shares(n, h, attr, drawn, v), duplex, cat);
+    free(drawn), free(v);
+    return rc;
+}
+
+static void bins_add(mrl_agg_bin_t *to, const mrl_agg_bin_t *from, int nb)
+{
+    for (int k = 0; k < nb; k++)
+        to[k].n += from[k].n, to[k].frac += from[k].frac, to[k].sum += from[k].sum,
+            to[k].sum_abs += from[k].sum_abs;
+}
+
+int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const int *pt, const uint8_t *ctx,
+                    size_t n, const mrl_hairpin_t *h, const float *attr, const int *duplex)
+{
+    if (!a || g < 0 || g >= MRL_NOUTCOMES || !seq_args_ok(seq, pt, ctx, h, attr))
+        return mrl_err_set(MRL_ERR_ARG, "mrl_agg_add_seq: bad arguments");
+    int N = (int)n, rc;
+    uint8_t *drawn = malloc(n + 1);
+    double *v = malloc((n + 1) * sizeof(double));
+    if (!drawn || !v) {
+        rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    int nd = shares(n, h, attr, drawn, v);
+    /* the category tables: the hairpin's own sums, then added (mrl_agg_seq_cats) */
+    mrl_agg_bin_t cat[MRL_AGG_NCAT];
+    cats_of(seq, pt, ctx, N, drawn, v, nd, duplex, cat);
+    bins_add(a->ctx[g], cat + MRL_AGG_CAT_CTX, MRL_AGG_NCTX);
+    bins_add(a->base[g], cat + MRL_AGG_CAT_BASE, MRL_AGG_NBASE);
+    bins_add(a->pair[g], cat + MRL_AGG_CAT_PAIR, MRL_AGG_NPAIR);
+    if (duplex)
+        bins_add(a->region[g], cat + MRL_AGG_CAT_REGION, MRL_NREGIONS);
     a->n_seq[g]++;
     a->n_duplex[g] += duplex != NULL;
     int o = h->loop_open, k = h->loop_close;
@@ -284,17 +348,12 @@ int mrl_agg_add_seq(mrl_agg_t *a, int g, const char *seq, const int *pt, const u
     for (int p = 0; p < N; p++) {
         if (!drawn[p])
             continue;
-        bin_add(&a->ctx[g][ctx[p]], fr, v[p]);
-        bin_add(&a->base[g][base_code(seq[p])], fr, v[p]);
-        bin_add(&a->pair[g][pt[p] < 0 ? 0 : pair_code(seq[p], seq[pt[p]])], fr, v[p]);
         int strand = p <= o ? 0 : p >= k ? 2 : 1;
         if (strand == 1)
             loop_s += v[p], loop_a += fabs(v[p]), loop_f += fr;
         int dist = strand == 0 ? o - p + 1 : strand == 2 ? p - k + 1 : p - o;
         if (dist < MRL_AGG_NDIST)
             bin_add(&a->dist[g][strand][dist], fr, v[p]);
-        if (duplex)
-            bin_add(&a->region[g][region_of(p, duplex)], fr, v[p]);
     }
     mrl_agg_bin_t *lb = &a->loop[g][mrl_agg_loop_bin(k - o - 1)];
     lb->n += 1, lb->frac += loop_f, lb->sum += loop_s, lb->sum_abs += loop_a;
@@ -319,4 +378,101 @@ void mrl_agg_kmer_stats(const mrl_agg_t *a, int g, int scope, int k, double *enr
     double var = a->kmer_var[g][scope][k];
     *enrich = e > 0 ? t / e : (double)NAN;
     *z = var > 0 ? (t - e) / sqrt(var) : (double)NAN;
+}
+
+/* ---- categories and their intervals --------------------------------------------------- */
+
+const char *mrl_agg_cat_table(int c)
+{
+    if (c < 0 || c >= MRL_AGG_NCAT)
+        return "?";
+    return c < MRL_AGG_CAT_BASE     ? "context"
+           : c < MRL_AGG_CAT_PAIR   ? "base"
+           : c < MRL_AGG_CAT_REGION ? "pair"
+                                    : "region";
+}
+
+const char *mrl_agg_cat_name(int c)
+{
+    if (c < 0 || c >= MRL_AGG_NCAT)
+        return "?";
+    return c < MRL_AGG_CAT_BASE     ? mrl_context_name(c - MRL_AGG_CAT_CTX)
+           : c < MRL_AGG_CAT_PAIR   ? mrl_agg_base_name(c - MRL_AGG_CAT_BASE)
+           : c < MRL_AGG_CAT_REGION ? mrl_agg_pair_name(c - MRL_AGG_CAT_PAIR)
+                                    : mrl_region_name(c - MRL_AGG_CAT_REGION);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The percentile interval of v (B values; sorted in place, non-finite ones dropped), as
+ * detmass.c takes it. */
+static void interval(double *v, int B, double *lo, double *hi)
+{
+    int k = 0;
+    for (int b = 0; b < B; b++)
+        if (isfinite(v[b]))
+            v[k++] = v[b];
+    if (!k) {
+        *lo = *hi = (double)NAN;
+        return;
+    }
+    qsort(v, (size_t)k, sizeof *v, cmp_double);
+    *lo = v[(int)floor(0.025 * (k - 1))];
+    *hi = v[(int)ceil(0.975 * (k - 1))];
+}
+
+enum { BS_SHARE, BS_ENRICH, BS_YENRICH, BS_DIFF, BS_N };
+
+int mrl_agg_boot(const mrl_agg_bin_t *x, const mrl_agg_bin_t *y, size_t stride, const size_t *idx,
+                 size_t H, int c0, int c1, int n_boot, int min_h, mrl_rng_t *rng, mrl_agg_ci_t *ci)
+{
+    if (!x || !idx || !rng || !ci || H < 1 || H > UINT32_MAX || n_boot < 1 || c0 < 0 ||
+        c1 > MRL_AGG_NCAT || c0 >= c1 || stride < MRL_AGG_NCAT)
+        return mrl_err_set(MRL_ERR_ARG, "mrl_agg_boot: bad arguments");
+    size_t nc = (size_t)(c1 - c0), B = (size_t)n_boot;
+    size_t *bs = malloc(H * sizeof *bs);
+    double *v = malloc(nc * BS_N * B * sizeof *v); /* (nc, BS_N, B) */
+    double *sx = malloc(3 * nc * sizeof *sx);      /* per resample: sum |x|, sum frac, sum |y| */
+    if (!bs || !v || !sx) {
+        free(bs), free(v), free(sx);
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    }
+    for (size_t b = 0; b < B; b++) {
+        for (size_t i = 0; i < H; i++)
+            bs[i] = idx[mrl_rng_below(rng, (uint32_t)H)];
+        memset(sx, 0, 3 * nc * sizeof *sx);
+        for (size_t i = 0; i < H; i++)
+            for (size_t c = 0; c < nc; c++) {
+                const mrl_agg_bin_t *bx = x + bs[i] * stride + (size_t)c0 + c;
+                sx[3 * c] += bx->sum_abs, sx[3 * c + 1] += bx->frac;
+                if (y)
+                    sx[3 * c + 2] += y[bs[i] * stride + (size_t)c0 + c].sum_abs;
+            }
+        for (size_t c = 0; c < nc; c++) {
+            double *vc = v + c * BS_N * B, f = sx[3 * c + 1];
+            double ex = f > 0 ? sx[3 * c] / f : (double)NAN;
+            double ey = y && f > 0 ? sx[3 * c + 2] / f : (double)NAN;
+            vc[BS_SHARE * B + b] = sx[3 * c] / (double)H;
+            vc[BS_ENRICH * B + b] = ex, vc[BS_YENRICH * B + b] = ey;
+            vc[BS_DIFF * B + b] = ex - ey;
+        }
+    }
+    for (size_t c = 0; c < nc; c++) {
+        double *vc = v + c * BS_N * B;
+        mrl_agg_ci_t *o = &ci[c];
+        long have = 0;
+        for (size_t i = 0; i < H; i++)
+            have += x[idx[i] * stride + (size_t)c0 + c].frac > 0;
+        interval(vc + BS_SHARE * B, n_boot, &o->share_lo, &o->share_hi);
+        int few = have < min_h; /* NaN rows: no interval */
+        interval(vc + BS_ENRICH * B, few ? 0 : n_boot, &o->enrich_lo, &o->enrich_hi);
+        interval(vc + BS_YENRICH * B, few ? 0 : n_boot, &o->y_enrich_lo, &o->y_enrich_hi);
+        interval(vc + BS_DIFF * B, few ? 0 : n_boot, &o->diff_lo, &o->diff_hi);
+    }
+    free(bs), free(v), free(sx);
+    return 0;
 }

@@ -5,9 +5,11 @@
  * normalised images and logits (no second forward pass), and summed by outcome group
  * (aggregate.c), with the miRNA duplex of each positive whose mature positions are known
  * (its pair table from the pipeline); deletion / insertion curves of evenly spaced records
- * (faithful.c, Petsiuk et al. 2018); the first records of each outcome group kept as
- * examples; and an evenly spaced subset kept for the sanity checks of Adebayo et al. 2018
- * (cascade.c), run at the end on all of it in one call, so that the original and the
+ * (faithful.c, Petsiuk et al. 2018); optionally the same hairpins explained by the network
+ * with every layer re-drawn, summed apart, and bootstrap intervals of the category tables
+ * over hairpins, paired between the two networks; the first records of each outcome group
+ * kept as examples; and an evenly spaced subset kept for the sanity checks of Adebayo et al.
+ * 2018 (cascade.c), run at the end on all of it in one call, so that the original and the
  * randomised networks explain the same images with the same noise draws.
  */
 #include <math.h>
@@ -32,6 +34,9 @@ void mrl_explain_set_opts_default(mrl_explain_set_opts_t *o)
     o->mask = MRL_MASK_WHITE;
     o->examples = 3;
     o->fold_threads = 1;
+    mrl_detmass_opts_t d; /* the determinant table's bootstrap: one default for both */
+    mrl_detmass_opts_default(&d);
+    o->n_boot = d.n_boot, o->boot_seed = d.seed;
 }
 
 /* ---- records ------------------------------------------------------------------------ */
@@ -54,10 +59,11 @@ static void results_clear(mrl_explain_set_t *s)
         mrl_explain_example_t *e = &s->ex[i];
         free(e->structure), free(e->partner), free(e->context), free(e->map2d);
     }
-    free(s->ex), free(s->agg);
+    free(s->ex), free(s->agg), free(s->agg_random), free(s->cats), free(s->ci);
     mrl_faith_sum_release(&s->faith);
     mrl_sanity_release(&s->sanity);
-    s->ex = NULL, s->n_ex = 0, s->agg = NULL;
+    s->ex = NULL, s->n_ex = 0, s->agg = s->agg_random = NULL, s->cats = NULL, s->ci = NULL;
+    s->n_nets = 0;
     s->n_done = s->n_refused = s->n_duplex = s->n_faith = 0;
     s->seconds[0] = s->seconds[1] = s->seconds[2] = 0;
 }
@@ -151,11 +157,13 @@ typedef struct pass {
     mrl_nn_t *nn;
     const mrl_model_t *m;
     int M;
-    mrl_batch_t b; /* the pipeline's results for the chunk: items, x, scores */
-    float *maps;   /* (M, CHUNK, 3, H, W) */
-    float *map2d;  /* (M, H, W) one row's maps summed over channels */
-    float *curves; /* (4, faith_steps + 1) */
-    float *attr;   /* (attr_cap) one record's nucleotide attributions */
+    mrl_model_t *rm; /* random_net: the model with every layer re-drawn (owned) */
+    mrl_nn_t *rnn;   /* and its context (owned) */
+    mrl_batch_t b;   /* the pipeline's results for the chunk: items, x, scores */
+    float *maps;     /* (n_nets, M, CHUNK, 3, H, W) */
+    float *map2d;    /* (M, H, W) one row's maps summed over channels */
+    float *curves;   /* (4, faith_steps + 1) */
+    float *attr;     /* (attr_cap) one record's nucleotide attributions */
     size_t attr_cap;
     float *sx; /* (ns_cap, 3, H, W) the images kept for the sanity checks */
     size_t ns, ns_cap;
@@ -241,28 +249,57 @@ static int keep_example(pass_t *p, size_t k, const mrl_fe_item_t *fe)
     return 0;
 }
 
-/* Record k's statistics from its maps (row b of nb): maps and nucleotides into the
- * accumulators, then faithfulness and the example pages' copy where it is picked. */
-static int aggregate_row(pass_t *p, size_t k, const mrl_fe_item_t *fe)
+/* Record k's bins in s->cats for network q, method j. */
+static mrl_agg_bin_t *cats_at(const mrl_explain_set_t *s, size_t k, int q, int j)
+{
+    size_t M = (size_t)s->opts.n_methods;
+    return s->cats + ((k * (size_t)s->n_nets + (size_t)q) * M + (size_t)j) * MRL_AGG_NCAT;
+}
+
+/* Record k's maps under network q (p->map2d, every method) into q's sums and its bins. */
+static int add_net(pass_t *p, size_t k, int q, const mrl_fe_item_t *fe)
 {
     mrl_explain_set_t *s = p->s;
     mrl_explain_rec_t *r = &s->rec[k];
-    int rc = 0, g = r->group, have = fe && find_duplex(p, r, fe);
-    s->n_duplex += have;
+    mrl_agg_t *agg = q ? s->agg_random : s->agg;
+    const int *dup = r->duplex[0] >= 0 ? r->duplex : NULL;
+    int rc = 0;
+    for (int j = 0; !rc && j < p->M; j++) {
+        const float *map2d = p->map2d + (size_t)j * PLANE;
+        mrl_agg_add_map(&agg[j], r->group, map2d, fe ? fe->hp.used : MRL_IMG_W);
+        if (!fe)
+            continue;
+        mrl_explain_nucleotides(&fe->hp, map2d, r->len, p->attr, NULL);
+        rc = mrl_agg_add_seq(&agg[j], r->group, r->seq, fe->partner, fe->context, r->len, &fe->hp,
+                             p->attr, dup);
+        if (!rc)
+            rc = mrl_agg_seq_cats(r->seq, fe->partner, fe->context, r->len, &fe->hp, p->attr, dup,
+                                  cats_at(s, k, q, j));
+    }
+    return rc;
+}
+
+/* Record k's statistics from its maps (row b of nb): every network's maps summed over
+ * channels and into the accumulators (the model's last: p->map2d keeps them), then
+ * faithfulness and the example pages' copy where it is picked. */
+static int aggregate_row(pass_t *p, size_t k, size_t b, size_t nb, const mrl_fe_item_t *fe)
+{
+    mrl_explain_set_t *s = p->s;
+    mrl_explain_rec_t *r = &s->rec[k];
+    int rc = 0;
+    s->n_duplex += fe && find_duplex(p, r, fe);
     if (fe && r->len > p->attr_cap) {
         free(p->attr);
         p->attr_cap = 2 * r->len;
         if (!(p->attr = malloc(p->attr_cap * sizeof *p->attr)))
             return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     }
-    for (int j = 0; !rc && j < p->M; j++) {
-        const float *map2d = p->map2d + (size_t)j * PLANE;
-        mrl_agg_add_map(&s->agg[j], g, map2d, fe ? fe->hp.used : MRL_IMG_W);
-        if (!fe)
-            continue;
-        mrl_explain_nucleotides(&fe->hp, map2d, r->len, p->attr, NULL);
-        rc = mrl_agg_add_seq(&s->agg[j], g, r->seq, fe->partner, fe->context, r->len, &fe->hp,
-                             p->attr, have ? r->duplex : NULL);
+    for (int q = s->n_nets - 1; !rc && q >= 0; q--) {
+        const float *maps = p->maps + (size_t)q * (size_t)p->M * nb * PX;
+        for (int j = 0; j < p->M; j++)
+            mrl_explain_channel_sum(maps + ((size_t)j * nb + b) * PX, 1, 3, MRL_IMG_H, MRL_IMG_W,
+                                    p->map2d + (size_t)j * PLANE);
+        rc = add_net(p, k, q, fe);
     }
     if (!rc && fe && p->o->faith_n && picked(k, s->n, (size_t)p->o->faith_n)) {
         double t1 = mrl_seconds();
@@ -302,12 +339,16 @@ static int run_chunk(pass_t *p, size_t k0, size_t k1)
             s->rec[k].refused = 1, s->n_refused++;
     size_t nb = p->b.rows;
     double t0 = mrl_seconds();
-    for (int j = 0; !rc && o->aggregate && nb && j < p->M; j++) {
-        mrl_explain_opts_t eo = o->ex;
-        eo.method = o->methods[j];
-        eo.logits = p->b.logit; /* the pipeline's scores of x: no second forward pass */
-        rc = mrl_explain(p->nn, p->m, p->b.x, nb, &eo, p->maps + (size_t)j * nb * PX, NULL);
-    }
+    for (int q = 0; o->aggregate && nb && q < s->n_nets; q++)
+        for (int j = 0; !rc && j < p->M; j++) {
+            mrl_explain_opts_t eo = o->ex;
+            eo.method = o->methods[j];
+            /* the model: the pipeline's scores of x, no second forward pass; the random
+             * network its own */
+            eo.logits = q ? NULL : p->b.logit;
+            rc = mrl_explain(q ? p->rnn : p->nn, q ? p->rm : p->m, p->b.x, nb, &eo,
+                             p->maps + ((size_t)q * (size_t)p->M + (size_t)j) * nb * PX, NULL);
+        }
     s->seconds[0] += mrl_seconds() - t0;
     for (size_t b = 0; !rc && b < nb; b++) {
         size_t i = p->b.row[b], k = k0 + i;
@@ -315,11 +356,8 @@ static int run_chunk(pass_t *p, size_t k0, size_t k1)
         const mrl_fe_item_t *fe = fasta ? &p->b.items[i] : NULL;
         r->prob = p->b.prob[i];
         r->group = r->label >= 0 ? mrl_outcome_of(r->label, r->prob, o->threshold) : -1;
-        for (int j = 0; o->aggregate && j < p->M; j++)
-            mrl_explain_channel_sum(p->maps + ((size_t)j * nb + b) * PX, 1, 3, MRL_IMG_H, MRL_IMG_W,
-                                    p->map2d + (size_t)j * PLANE);
         if (o->aggregate)
-            rc = aggregate_row(p, k, fe);
+            rc = aggregate_row(p, k, b, nb, fe);
         if (!rc && p->ns < p->ns_cap && picked(k, s->n, p->ns_cap))
             memcpy(p->sx + p->ns++ * PX, p->b.x + b * PX, PX * sizeof(float));
         s->n_done++;
@@ -369,7 +407,7 @@ static int take_opts(mrl_explain_set_t *s, const mrl_explain_set_opts_t *o)
     int M = o->methods ? o->n_methods : 1;
     if (M < 1 || M > MRL_EXPLAIN_NMETHODS || o->faith_steps < 1 || o->faith_n < 0 ||
         o->faith_random < 0 || o->sanity_n < 0 || o->examples < 0 || !(o->threshold >= 0) ||
-        (!o->aggregate && o->sanity_n == 0))
+        o->n_boot < 0 || (!o->aggregate && o->sanity_n == 0))
         return mrl_err_set(MRL_ERR_ARG, "explain set: bad options");
     for (int j = 0; j < M; j++) {
         s->methods[j] = o->methods ? o->methods[j] : o->ex.method;
@@ -391,18 +429,85 @@ static int pass_init(pass_t *p)
     const mrl_explain_set_opts_t *o = p->o;
     int M = p->M;
     p->b.keep_x = 1;
-    p->maps = o->aggregate ? malloc((size_t)M * CHUNK * PX * sizeof(float)) : NULL;
+    s->n_nets = o->aggregate ? 1 + (o->random_net != 0) : 0;
+    size_t nn = (size_t)s->n_nets;
+    p->maps = o->aggregate ? malloc(nn * (size_t)M * CHUNK * PX * sizeof(float)) : NULL;
     p->map2d = malloc((size_t)M * PLANE * sizeof(float));
     p->curves = malloc(4 * (size_t)(o->faith_steps + 1) * sizeof(float));
     p->ns_cap = MRL_MIN((size_t)o->sanity_n, s->n);
     p->sx = p->ns_cap ? malloc(p->ns_cap * PX * sizeof(float)) : NULL;
     s->agg = o->aggregate ? calloc((size_t)M, sizeof *s->agg) : NULL;
+    s->agg_random = nn > 1 ? calloc((size_t)M, sizeof *s->agg_random) : NULL;
+    s->cats = nn ? calloc(s->n * nn * (size_t)M * MRL_AGG_NCAT, sizeof *s->cats) : NULL;
     for (int j = 0; s->agg && j < M; j++)
         s->agg[j].rank_abs = !mrl_explain_method_is_contribution(o->methods[j]);
+    for (int j = 0; s->agg_random && j < M; j++)
+        s->agg_random[j].rank_abs = s->agg[j].rank_abs;
     int rc = mrl_faith_sum_init(&s->faith, M, o->faith_steps);
-    if (!rc && ((o->aggregate && (!p->maps || !s->agg)) || !p->map2d || !p->curves ||
-                (p->ns_cap && !p->sx)))
+    if (!rc && ((o->aggregate && (!p->maps || !s->agg || !s->cats)) || (nn > 1 && !s->agg_random) ||
+                !p->map2d || !p->curves || (p->ns_cap && !p->sx)))
         rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    if (!rc && nn > 1 && !(rc = mrl_model_clone(&p->rm, p->m)) && /* the cascade's last step */
+        !(rc = mrl_model_randomize_all(p->rm, o->ex.seed)))
+        rc = mrl_nn_new(&p->rnn, p->rm, &o->nn);
+    return rc;
+}
+
+/* Intervals of group g's categories, method j, over its hairpins with a sequence (idx,
+ * H of them; the first Hd also with a duplex at idx + H) into s->ci. */
+static int ci_group(mrl_explain_set_t *s, int g, int j, const size_t *idx, size_t H, size_t Hd)
+{
+    const mrl_explain_set_opts_t *o = &s->opts;
+    size_t stride = (size_t)s->n_nets * (size_t)o->n_methods * MRL_AGG_NCAT;
+    const mrl_agg_bin_t *x = s->cats + (size_t)j * MRL_AGG_NCAT;
+    const mrl_agg_bin_t *y = s->n_nets > 1 ? x + (size_t)o->n_methods * MRL_AGG_NCAT : NULL;
+    mrl_agg_ci_t *ci = s->ci + ((size_t)j * MRL_NOUTCOMES + (size_t)g) * MRL_AGG_NCAT;
+    mrl_rng_t rng;
+    int rc = 0;
+    if (H) {
+        mrl_rng_init(&rng, o->boot_seed, 2 * (uint64_t)g);
+        rc = mrl_agg_boot(x, y, stride, idx, H, 0, MRL_AGG_CAT_REGION, o->n_boot, MRL_AGG_BOOT_MIN,
+                          &rng, ci);
+    }
+    if (!rc && Hd) {
+        mrl_rng_init(&rng, o->boot_seed, 2 * (uint64_t)g + 1);
+        rc = mrl_agg_boot(x, y, stride, idx + H, Hd, MRL_AGG_CAT_REGION, MRL_AGG_NCAT, o->n_boot,
+                          MRL_AGG_BOOT_MIN, &rng, ci + MRL_AGG_CAT_REGION);
+    }
+    return rc;
+}
+
+/* The category tables' bootstrap intervals (s->ci), every group and method. */
+static int run_ci(mrl_explain_set_t *s)
+{
+    const mrl_explain_set_opts_t *o = &s->opts;
+    if (!o->aggregate || o->n_boot < 1 || !s->cats || !s->rec[0].seq)
+        return 0;
+    size_t nci = (size_t)o->n_methods * MRL_NOUTCOMES * MRL_AGG_NCAT;
+    size_t *idx = malloc(2 * s->n * sizeof *idx);
+    s->ci = malloc(nci * sizeof *s->ci);
+    if (!idx || !s->ci) {
+        free(idx);
+        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < nci; i++) {
+        mrl_agg_ci_t *c = &s->ci[i];
+        c->share_lo = c->share_hi = c->enrich_lo = c->enrich_hi = (double)NAN;
+        c->y_enrich_lo = c->y_enrich_hi = c->diff_lo = c->diff_hi = (double)NAN;
+    }
+    int rc = 0;
+    for (int g = 0; !rc && g < MRL_NOUTCOMES; g++) {
+        size_t H = 0, Hd = 0;
+        for (size_t k = 0; k < s->n; k++)
+            if (s->rec[k].group == g && !s->rec[k].refused)
+                idx[H++] = k;
+        for (size_t i = 0; i < H; i++)
+            if (s->rec[idx[i]].duplex[0] >= 0)
+                idx[H + Hd++] = idx[i];
+        for (int j = 0; !rc && j < o->n_methods; j++)
+            rc = ci_group(s, g, j, idx, H, Hd);
+    }
+    free(idx);
     return rc;
 }
 
@@ -435,9 +540,12 @@ int mrl_explain_set_run(mrl_explain_set_t *s, mrl_ensemble_t *e, const mrl_expla
     if (!rc && s->n_done == 0)
         rc = mrl_err_set(MRL_ERR_REFUSED, "no hairpin to explain: the fold of every input "
                                           "sequence lacks a hairpin loop");
+    if (!rc)
+        rc = run_ci(s);
     if (!rc && p.ns)
         rc = run_sanity(&p);
     mrl_batch_release(&p.b);
     free(p.maps), free(p.map2d), free(p.curves), free(p.attr), free(p.sx);
+    mrl_nn_free(p.rnn), mrl_model_free(p.rm);
     return rc;
 }

@@ -354,7 +354,78 @@ static void report_intro(const mrl_explain_set_t *s, const mrl_report_set_opts_t
             o->threads);
 }
 
-/* A section per method: mean maps, profile and category charts, cut sites, motifs. */
+/* "x [lo, hi]" with the given decimals, signed with sign; an interval that excludes 0 (a
+ * difference, sign) in bold. */
+static void ci_cell(FILE *fp, double x, double lo, double hi, int sign)
+{
+    int bold = sign && (lo > 0 || hi < 0);
+    fputs(bold ? "<td><b>" : "<td>", fp);
+    if (!isfinite(x))
+        fputs("&ndash;", fp);
+    else if (sign)
+        fprintf(fp, "%+.2f", x);
+    else
+        fprintf(fp, "%.3f", x);
+    if (isfinite(lo) && isfinite(hi))
+        fprintf(fp, sign ? " [%+.2f, %+.2f]" : " [%.3f, %.3f]", lo, hi);
+    fputs(bold ? "</b></td>" : "</td>", fp);
+}
+
+/* The true positives' context, pair-type and region rows of categories.tsv: shares and
+ * enrichments with their bootstrap intervals, and the random network's column. */
+static void report_categories(const mrl_explain_set_t *s, int j, FILE *fp)
+{
+    const int g = MRL_OUT_TP;
+    const mrl_agg_t *a = &s->agg[j], *r = s->agg_random ? &s->agg_random[j] : NULL;
+    const mrl_agg_ci_t *ci = s->ci ? s->ci + ((size_t)j * MRL_NOUTCOMES + g) * MRL_AGG_NCAT : NULL;
+    if (!a->n_seq[g])
+        return;
+    fprintf(fp,
+            "<p>True positives (%ld hairpins, %ld with a duplex): mean share per hairpin of "
+            "the nucleotides and of |attribution| by category, enrichment = their ratio%s; "
+            "[95%% bootstrap interval over hairpins, %d resamples]. Every group and the base "
+            "table: <a href=\"aggregate/categories.tsv\">categories.tsv</a>.</p>\n"
+            "<table><tr><th class=\"l\">table</th><th class=\"l\">category</th>"
+            "<th>nt share</th><th>|attribution| share</th><th>enrichment</th>%s</tr>\n",
+            a->n_seq[g], a->n_duplex[g],
+            r ? "; against the network with every layer re-drawn, the paired difference "
+                "(bold: its interval excludes 0)"
+              : "",
+            s->ci ? s->opts.n_boot : 0,
+            r ? "<th>random network</th><th>model &minus; random</th>" : "");
+    for (int c = 0; c < MRL_AGG_NCAT; c++) {
+        if (c >= MRL_AGG_CAT_BASE && c < MRL_AGG_CAT_PAIR)
+            continue;
+        int reg = c >= MRL_AGG_CAT_REGION;
+        long n = reg ? a->n_duplex[g] : a->n_seq[g];
+        const mrl_agg_bin_t *b = reg                    ? &a->region[g][c - MRL_AGG_CAT_REGION]
+                                 : c < MRL_AGG_CAT_BASE ? &a->ctx[g][c]
+                                                        : &a->pair[g][c - MRL_AGG_CAT_PAIR];
+        if (!n || !(b->frac > 0))
+            continue;
+        const mrl_agg_bin_t *rb = !r                     ? NULL
+                                  : reg                  ? &r->region[g][c - MRL_AGG_CAT_REGION]
+                                  : c < MRL_AGG_CAT_BASE ? &r->ctx[g][c]
+                                                         : &r->pair[g][c - MRL_AGG_CAT_PAIR];
+        const double nan = (double)NAN;
+        double en = b->sum_abs / b->frac;
+        fprintf(fp, "<tr><td class=\"l\">%s</td><td class=\"l\">%s</td><td>%.3f</td>",
+                mrl_agg_cat_table(c), mrl_agg_cat_name(c), b->frac / (double)n);
+        ci_cell(fp, b->sum_abs / (double)n, ci ? ci[c].share_lo : nan, ci ? ci[c].share_hi : nan,
+                0);
+        ci_cell(fp, en, ci ? ci[c].enrich_lo : nan, ci ? ci[c].enrich_hi : nan, 0);
+        if (rb) {
+            double ren = rb->frac > 0 ? rb->sum_abs / rb->frac : nan;
+            ci_cell(fp, ren, ci ? ci[c].y_enrich_lo : nan, ci ? ci[c].y_enrich_hi : nan, 0);
+            ci_cell(fp, en - ren, ci ? ci[c].diff_lo : nan, ci ? ci[c].diff_hi : nan, 1);
+        }
+        fputs("</tr>\n", fp);
+    }
+    fputs("</table>\n", fp);
+}
+
+/* A section per method: mean maps, profile and category charts, the category table, cut
+ * sites, motifs. */
 static void report_method_section(const mrl_explain_set_t *s, int j, FILE *fp)
 {
     const char *meth = mrl_explain_method_name(s->methods[j]);
@@ -383,6 +454,7 @@ static void report_method_section(const mrl_explain_set_t *s, int j, FILE *fp)
                 "<p><img src=\"aggregate/profile.%s.svg\" alt=\"%s profile\"> "
                 "<img src=\"aggregate/categories.%s.svg\" alt=\"%s categories\"></p>\n",
                 meth, meth, meth, meth);
+    report_categories(s, j, fp);
     if (ndup)
         fprintf(fp, "<p><img src=\"aggregate/cutsites.%s.svg\" alt=\"%s cut sites\"></p>\n", meth,
                 meth);
@@ -418,8 +490,9 @@ static void report_links(const mrl_explain_set_t *s, FILE *fp)
         static const char *const files[] = {"predictions.tsv",        "aggregate/columns.tsv",
                                             "aggregate/profile.tsv",  "aggregate/categories.tsv",
                                             "aggregate/cutsites.tsv", "aggregate/motifs.tsv",
-                                            "aggregate/loops.tsv"};
-        for (size_t k = 0; k < sizeof files / sizeof files[0]; k++)
+                                            "aggregate/loops.tsv",    "aggregate/hairpins.tsv"};
+        size_t nf = sizeof files / sizeof files[0] - !(s->cats && s->n && s->rec[0].seq);
+        for (size_t k = 0; k < nf; k++)
             fprintf(fp, "<li><a href=\"%s\">%s</a></li>\n", files[k], files[k]);
         for (int j = 0; j < s->opts.n_methods; j++)
             fprintf(fp,

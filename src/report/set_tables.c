@@ -1,7 +1,8 @@
 /*
  * set_tables.c - the tables and figures of an explained set (mrl_explain_set_t, `mirlens
  * explain --aggregate`): per method and outcome group the aggregate TSVs (columns,
- * profile, categories, cut sites, motifs, loop sizes), the mean maps as .npy / PNG / SVG,
+ * profile, categories with their bootstrap intervals and the random network's column, cut
+ * sites, motifs, loop sizes; each hairpin's category sums), the mean maps as .npy / PNG / SVG,
  * the profile, category and cut-site charts, the faithfulness tables and curves, and the
  * sanity checks' table and chart; each file written to a temporary name and renamed.
  */
@@ -44,24 +45,39 @@ static double ratio(double a, double b)
     return b > 0 ? a / b : (double)NAN;
 }
 
-/* One categories.tsv block: mean share per image and nucleotide share. */
-static void cat_rows(FILE *fp, const char *meth, int g, const char *table, const mrl_agg_bin_t *b,
-                     int nb, long nimg, const char *(*name)(int))
+/* What a table's rows are made of: a method's sums (a), and for the set report the random
+ * network's (r, or NULL) and the categories' intervals (ci: MRL_NOUTCOMES x MRL_AGG_NCAT,
+ * or NULL). */
+typedef struct tab {
+    const char *meth;
+    const mrl_agg_t *a, *r;
+    const mrl_agg_ci_t *ci;
+} tab_t;
+
+/* One categories.tsv block (categories c0 .. c0 + nb - 1 of mrl_agg_cat_*): mean share per
+ * image and nucleotide share, then the intervals and the random network's columns. */
+static void cat_rows(FILE *fp, const tab_t *t, int g, int c0, const mrl_agg_bin_t *b,
+                     const mrl_agg_bin_t *rb, int nb, long nimg)
 {
     for (int k = 0; k < nb; k++) {
         double share = ratio(b[k].sum_abs, (double)nimg), nt = ratio(b[k].frac, (double)nimg);
-        fprintf(fp, "%s\t%s\t%s\t%s\t%.0f\t%.5f\t%.5f\t%.4f\t%.6g\n", meth, mrl_outcome_name(g),
-                table, name(k), b[k].n, nt, share, ratio(share, nt), ratio(b[k].sum, b[k].n));
+        double en = ratio(share, nt), ren = rb ? ratio(rb[k].sum_abs, rb[k].frac) : (double)NAN;
+        fprintf(fp, "%s\t%s\t%s\t%s\t%.0f\t%.5f\t%.5f\t%.4f\t%.6g", t->meth, mrl_outcome_name(g),
+                mrl_agg_cat_table(c0 + k), mrl_agg_cat_name(c0 + k), b[k].n, nt, share, en,
+                ratio(b[k].sum, b[k].n));
+        const mrl_agg_ci_t *c = t->ci ? &t->ci[(size_t)g * MRL_AGG_NCAT + (size_t)(c0 + k)] : NULL;
+        double nan = (double)NAN;
+        fprintf(fp, "\t%.5f\t%.5f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n",
+                c ? c->share_lo : nan, c ? c->share_hi : nan, c ? c->enrich_lo : nan,
+                c ? c->enrich_hi : nan, ren, c ? c->y_enrich_lo : nan, c ? c->y_enrich_hi : nan,
+                en - ren, c ? c->diff_lo : nan, c ? c->diff_hi : nan);
     }
 }
 
-static const char *ctx_name(int k)
+static void rows_columns(FILE *fp, const tab_t *t, int g)
 {
-    return mrl_context_name(k);
-}
-
-static void rows_columns(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
-{
+    const char *meth = t->meth;
+    const mrl_agg_t *a = t->a;
     for (int h = 0; h < 2; h++)
         for (int c = 0; c < MRL_IMG_W; c++) {
             const mrl_agg_bin_t *b = &a->col[g][h][c];
@@ -71,8 +87,10 @@ static void rows_columns(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
         }
 }
 
-static void rows_profile(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+static void rows_profile(FILE *fp, const tab_t *t, int g)
 {
+    const char *meth = t->meth;
+    const mrl_agg_t *a = t->a;
     static const char *const strand3[3] = {"5p-arm", "loop", "3p-arm"};
     for (int s = 0; s < 3; s++)
         for (int d = 0; d < MRL_AGG_NDIST; d++) {
@@ -83,18 +101,23 @@ static void rows_profile(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
         }
 }
 
-static void rows_categories(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+static void rows_categories(FILE *fp, const tab_t *t, int g)
 {
-    cat_rows(fp, meth, g, "context", a->ctx[g], MRL_AGG_NCTX, a->n_seq[g], ctx_name);
-    cat_rows(fp, meth, g, "base", a->base[g], MRL_AGG_NBASE, a->n_seq[g], mrl_agg_base_name);
-    cat_rows(fp, meth, g, "pair", a->pair[g], MRL_AGG_NPAIR, a->n_seq[g], mrl_agg_pair_name);
+    const mrl_agg_t *a = t->a, *r = t->r;
+    cat_rows(fp, t, g, MRL_AGG_CAT_CTX, a->ctx[g], r ? r->ctx[g] : NULL, MRL_AGG_NCTX, a->n_seq[g]);
+    cat_rows(fp, t, g, MRL_AGG_CAT_BASE, a->base[g], r ? r->base[g] : NULL, MRL_AGG_NBASE,
+             a->n_seq[g]);
+    cat_rows(fp, t, g, MRL_AGG_CAT_PAIR, a->pair[g], r ? r->pair[g] : NULL, MRL_AGG_NPAIR,
+             a->n_seq[g]);
     if (a->n_duplex[g])
-        cat_rows(fp, meth, g, "region", a->region[g], MRL_NREGIONS, a->n_duplex[g],
-                 mrl_region_name);
+        cat_rows(fp, t, g, MRL_AGG_CAT_REGION, a->region[g], r ? r->region[g] : NULL, MRL_NREGIONS,
+                 a->n_duplex[g]);
 }
 
-static void rows_cutsites(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+static void rows_cutsites(FILE *fp, const tab_t *t, int g)
 {
+    const char *meth = t->meth;
+    const mrl_agg_t *a = t->a;
     for (int s = 0; a->n_duplex[g] && s < MRL_AGG_NCUT; s++)
         for (int off = 0; off <= 2 * MRL_AGG_CUT_W; off++) {
             const mrl_agg_bin_t *b = &a->cut[g][s][off];
@@ -105,8 +128,10 @@ static void rows_cutsites(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
         }
 }
 
-static void rows_motifs(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+static void rows_motifs(FILE *fp, const tab_t *t, int g)
 {
+    const char *meth = t->meth;
+    const mrl_agg_t *a = t->a;
     for (int scope = 0; scope < 2; scope++)
         for (int k = 0; k < MRL_AGG_NKMER; k++) {
             double en, z;
@@ -121,8 +146,10 @@ static void rows_motifs(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
 }
 
 /* Per terminal-loop size: hairpins, the loop's mean share of nucleotides and of |attribution|. */
-static void rows_loops(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
+static void rows_loops(FILE *fp, const tab_t *t, int g)
 {
+    const char *meth = t->meth;
+    const mrl_agg_t *a = t->a;
     for (int k = 0; k < MRL_AGG_NLOOP; k++) {
         const mrl_agg_bin_t *b = &a->loop[g][k];
         if (b->n > 0)
@@ -132,9 +159,10 @@ static void rows_loops(FILE *fp, const char *meth, const mrl_agg_t *a, int g)
     }
 }
 
-typedef void (*rows_fn)(FILE *fp, const char *meth, const mrl_agg_t *a, int g);
+typedef void (*rows_fn)(FILE *fp, const tab_t *t, int g);
 
-int rpt_agg_tables(const char *sub, int n, const char *const *meths, const mrl_agg_t *const *aggs)
+/* The aggregate tables of n methods (t[j]) into sub. */
+static int agg_tables(const char *sub, int n, const tab_t *t)
 {
     enum { NT = 6 };
     static const char *const names[NT] = {"columns.tsv",  "profile.tsv", "categories.tsv",
@@ -142,7 +170,9 @@ int rpt_agg_tables(const char *sub, int n, const char *const *meths, const mrl_a
     static const char *const heads[NT] = {
         "method\tgroup\tstrand\tcolumn\tn_images\tmean_share\tmean_abs_share\n",
         "method\tgroup\tstrand\tdistance\tn\tmean_share\tmean_abs_share\n",
-        "method\tgroup\ttable\tcategory\tn_nt\tnt_share\tattr_share\tenrichment\tmean_signed\n",
+        ("method\tgroup\ttable\tcategory\tn_nt\tnt_share\tattr_share\tenrichment\tmean_signed\t"
+         "attr_share_lo\tattr_share_hi\tenrichment_lo\tenrichment_hi\trandom_net_enrichment\t"
+         "random_net_lo\trandom_net_hi\tdifference\tdiff_lo\tdiff_hi\n"),
         "method\tgroup\tsite\toffset\tn\tmean_share\tmean_abs_share\n",
         "method\tgroup\tscope\tkmer\toccurrences\tin_top\texpected\tenrichment\tz\n",
         ("method\tgroup\tloop_size\tn_hairpins\tloop_nt_share\tloop_attr_share\tenrichment\t"
@@ -155,11 +185,11 @@ int rpt_agg_tables(const char *sub, int n, const char *const *meths, const mrl_a
         if (!(rc = rpt_open(&f[k], sub, names[k])))
             fputs(heads[k], f[k].fp);
     for (int j = 0; !rc && j < n; j++) {
-        const mrl_agg_t *a = aggs[j];
+        const mrl_agg_t *a = t[j].a;
         for (int g = 0; g < MRL_NOUTCOMES; g++)
             for (int k = 0; k < NT; k++)
                 if (a->n_img[g] && (k == 0 || a->n_seq[g]))
-                    fn[k](f[k].fp, meths[j], a, g);
+                    fn[k](f[k].fp, &t[j], g);
     }
     for (int k = 0; k < NT; k++) {
         int e = rc ? 0 : mrl_atomic_commit(&f[k]);
@@ -169,15 +199,59 @@ int rpt_agg_tables(const char *sub, int n, const char *const *meths, const mrl_a
     return rc;
 }
 
+int rpt_agg_tables(const char *sub, int n, const char *const *meths, const mrl_agg_t *const *aggs)
+{
+    tab_t t[MRL_EXPLAIN_NMETHODS] = {{0}};
+    for (int j = 0; j < n && j < MRL_EXPLAIN_NMETHODS; j++)
+        t[j].meth = meths[j], t[j].a = aggs[j];
+    return agg_tables(sub, MRL_MIN(n, MRL_EXPLAIN_NMETHODS), t);
+}
+
+/* aggregate/hairpins.tsv: every explained sequence's category bins (s->cats), the rows the
+ * intervals resample, per method and network; regions only where a duplex was placed. */
+static int hairpin_table(const char *sub, const mrl_explain_set_t *s)
+{
+    mrl_atomic_t f = {0};
+    int rc = rpt_open(&f, sub, "hairpins.tsv"), M = s->opts.n_methods;
+    if (rc)
+        return rc;
+    fputs("id\tgroup\tmethod\tnetwork\ttable\tcategory\tn_nt\tnt_share\tattr_share\t"
+          "signed_share\n",
+          f.fp);
+    for (size_t k = 0; k < s->n; k++) {
+        const mrl_explain_rec_t *r = &s->rec[k];
+        if (r->group < 0 || r->refused || !r->seq)
+            continue;
+        int nc = r->duplex[0] >= 0 ? MRL_AGG_NCAT : MRL_AGG_CAT_REGION;
+        for (int j = 0; j < M; j++)
+            for (int q = 0; q < s->n_nets; q++) {
+                const mrl_agg_bin_t *b =
+                    s->cats +
+                    ((k * (size_t)s->n_nets + (size_t)q) * (size_t)M + (size_t)j) * MRL_AGG_NCAT;
+                for (int c = 0; c < nc; c++)
+                    fprintf(f.fp, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.9g\t%.9g\t%.9g\n", r->id,
+                            mrl_outcome_name(r->group), mrl_explain_method_name(s->methods[j]),
+                            q ? "random-net" : "model", mrl_agg_cat_table(c), mrl_agg_cat_name(c),
+                            b[c].n, b[c].frac, b[c].sum_abs, b[c].sum);
+            }
+    }
+    rc = mrl_atomic_commit(&f);
+    mrl_atomic_abort(&f);
+    return rc;
+}
+
 int rpt_set_tables(const char *dir, const mrl_explain_set_t *s)
 {
-    const char *meths[MRL_EXPLAIN_NMETHODS];
-    const mrl_agg_t *aggs[MRL_EXPLAIN_NMETHODS];
-    for (int j = 0; j < s->opts.n_methods; j++)
-        meths[j] = mrl_explain_method_name(s->methods[j]), aggs[j] = &s->agg[j];
+    tab_t t[MRL_EXPLAIN_NMETHODS] = {{0}};
+    for (int j = 0; j < s->opts.n_methods; j++) {
+        t[j].meth = mrl_explain_method_name(s->methods[j]), t[j].a = &s->agg[j];
+        t[j].r = s->agg_random ? &s->agg_random[j] : NULL;
+        t[j].ci = s->ci ? s->ci + (size_t)j * MRL_NOUTCOMES * MRL_AGG_NCAT : NULL;
+    }
     char sub[4096];
     snprintf(sub, sizeof sub, "%s/aggregate", dir);
-    return rpt_agg_tables(sub, s->opts.n_methods, meths, aggs);
+    int rc = agg_tables(sub, s->opts.n_methods, t);
+    return rc || !s->cats || !s->n || !s->rec[0].seq ? rc : hairpin_table(sub, s);
 }
 
 /* Mean maps of method j: (4 groups, signed/abs, 25, 100) as .npy, PNG and SVG. */
