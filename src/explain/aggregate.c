@@ -402,29 +402,6 @@ const char *mrl_agg_cat_name(int c)
                                     : mrl_region_name(c - MRL_AGG_CAT_REGION);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The percentile interval of v (B values; sorted in place, non-finite ones dropped), as
- * detmass.c takes it. */
-static void interval(double *v, int B, double *lo, double *hi)
-{
-    int k = 0;
-    for (int b = 0; b < B; b++)
-        if (isfinite(v[b]))
-            v[k++] = v[b];
-    if (!k) {
-        *lo = *hi = (double)NAN;
-        return;
-    }
-    qsort(v, (size_t)k, sizeof *v, cmp_double);
-    *lo = v[(int)floor(0.025 * (k - 1))];
-    *hi = v[(int)ceil(0.975 * (k - 1))];
-}
-
 enum { BS_SHARE, BS_ENRICH, BS_YENRICH, BS_DIFF, BS_N };
 
 int mrl_agg_boot(const mrl_agg_bin_t *x, const mrl_agg_bin_t *y, size_t stride, const size_t *idx,
@@ -467,11 +444,11 @@ int mrl_agg_boot(const mrl_agg_bin_t *x, const mrl_agg_bin_t *y, size_t stride, 
         long have = 0;
         for (size_t i = 0; i < H; i++)
             have += x[idx[i] * stride + (size_t)c0 + c].frac > 0;
-        interval(vc + BS_SHARE * B, n_boot, &o->share_lo, &o->share_hi);
+        mrl_percentile95(vc + BS_SHARE * B, n_boot, &o->share_lo, &o->share_hi);
         int few = have < min_h; /* NaN rows: no interval */
-        interval(vc + BS_ENRICH * B, few ? 0 : n_boot, &o->enrich_lo, &o->enrich_hi);
-        interval(vc + BS_YENRICH * B, few ? 0 : n_boot, &o->y_enrich_lo, &o->y_enrich_hi);
-        interval(vc + BS_DIFF * B, few ? 0 : n_boot, &o->diff_lo, &o->diff_hi);
+        mrl_percentile95(vc + BS_ENRICH * B, few ? 0 : n_boot, &o->enrich_lo, &o->enrich_hi);
+        mrl_percentile95(vc + BS_YENRICH * B, few ? 0 : n_boot, &o->y_enrich_lo, &o->y_enrich_hi);
+        mrl_percentile95(vc + BS_DIFF * B, few ? 0 : n_boot, &o->diff_lo, &o->diff_hi);
     }
     free(bs), free(v), free(sx);
     return 0;

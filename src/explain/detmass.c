@@ -289,27 +289,6 @@ static int run_chunk(pass_t *p, const size_t *sel, size_t n)
 
 /* ---- statistics ----------------------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Percentile interval of v (B values, NaNs last after sorting are dropped). */
-static void interval(double *v, int B, double *lo, double *hi)
-{
-    qsort(v, (size_t)B, sizeof *v, cmp_double);
-    int k = 0;
-    while (k < B && isfinite(v[k]))
-        k++;
-    if (!k) {
-        *lo = *hi = (double)NAN;
-        return;
-    }
-    *lo = v[(int)floor(0.025 * (k - 1))];
-    *hi = v[(int)ceil(0.975 * (k - 1))];
-}
-
 /* Enrichment of network q over hairpins idx[0..m) (with multiplicity) on expectation k. */
 static double ratio(const pass_t *p, const size_t *idx, size_t m, int d, int j, int q, int k)
 {
@@ -381,16 +360,16 @@ static void stats_dj(pass_t *p, int d, int j, size_t *idx, size_t *bs, double *b
             st->lo[k] = st->hi[k] = st->diff[k] = st->diff_lo[k] = st->diff_hi[k] = (double)NAN;
             st->cdiff[k] = st->cdiff_lo[k] = st->cdiff_hi[k] = (double)NAN;
             if (have)
-                interval(brow(bv, q * MRL_DETEXPS + k, B), B, &st->lo[k], &st->hi[k]);
+                mrl_percentile95(brow(bv, q * MRL_DETEXPS + k, B), B, &st->lo[k], &st->hi[k]);
         }
     }
     for (int k = 0; m && r->have[MRL_DETNET_RANDOM] && k < MRL_DETEXPS; k++) {
         s0->diff[k] = s0->enrich[k] - s0[MRL_DETNET_RANDOM].enrich[k];
-        interval(brow(bv, MRL_DETNETS * MRL_DETEXPS + k, B), B, &s0->diff_lo[k], &s0->diff_hi[k]);
+        mrl_percentile95(brow(bv, MRL_DETNETS * MRL_DETEXPS + k, B), B, &s0->diff_lo[k], &s0->diff_hi[k]);
     }
     for (int k = 0; m && r->have[MRL_DETNET_CONTROL] && k < MRL_DETEXPS; k++) {
         s0->cdiff[k] = s0->enrich[k] - s0[MRL_DETNET_CONTROL].enrich[k];
-        interval(brow(bv, (MRL_DETNETS + 1) * MRL_DETEXPS + k, B), B, &s0->cdiff_lo[k],
+        mrl_percentile95(brow(bv, (MRL_DETNETS + 1) * MRL_DETEXPS + k, B), B, &s0->cdiff_lo[k],
                  &s0->cdiff_hi[k]);
     }
 }
@@ -425,7 +404,7 @@ static void margin_stats(pass_t *p, int d, size_t *idx, double *bv)
             c += p->margin[idx[H + mrl_rng_below(&rng, (uint32_t)no)]];
         bv[b] = a / (double)nw - c / (double)no;
     }
-    interval(bv, p->o->n_boot, &r->margin_lo[d], &r->margin_hi[d]);
+    mrl_percentile95(bv, p->o->n_boot, &r->margin_lo[d], &r->margin_hi[d]);
 }
 
 static int finish(pass_t *p)

@@ -39,6 +39,12 @@ size_t mrl_err_escape(char *dst, size_t cap, const char *src);
  * the caller, *cap unchanged). */
 void *mrl_grow(void *p, size_t *cap, size_t need, size_t elem, size_t init);
 
+/* The 95% percentile interval of the B values of v (a bootstrap's resampled statistics):
+ * the finite values are kept (a resample without a value is dropped) and sorted in place;
+ * of the k kept, lo is the floor(0.025 (k - 1))-th and hi the ceil(0.975 (k - 1))-th
+ * (0-based). Both NAN when none is finite. */
+void mrl_percentile95(double *v, int B, double *lo, double *hi);
+
 /* CRC-32 (IEEE, as zlib) of a buffer, continuing from crc (start with 0). */
 uint32_t mrl_crc32(uint32_t crc, const void *buf, size_t n);
 
