@@ -2701,11 +2701,12 @@ MRL_MUST_CHECK int mrl_roar_retrain(const mrl_arch_t *a, const mrl_imageset_t *t
 
 /* The ROAR curves as an SVG line chart (src/report/roar.c): y[s] (np values over the
  * increasing fractions x[0..np), x[0] = 0 the intact images; NaN leaves a gap) of series
- * names[s], s < ns, titled title with ylabel. Written atomically. Returns 0, MRL_ERR_ARG
- * or MRL_ERR_IO. */
+ * names[s], s < ns, titled title with ylabel; err NULL, or err[s][k] the half-width of an
+ * error bar at y[s][k] (NaN: none), e.g. the sd over training seeds. Written atomically.
+ * Returns 0, MRL_ERR_ARG or MRL_ERR_IO. */
 MRL_MUST_CHECK int mrl_report_roar_svg(const char *path, const char *title, const char *ylabel,
                                        const double *x, int np, int ns, const char *const *names,
-                                       const double *const *y);
+                                       const double *const *y, const double *const *err);
 /* ======================== end of ROAR: remove the top-attributed, retrain (issue 26 R) == */
 
 #ifdef __cplusplus

@@ -28,12 +28,14 @@ typedef struct ropts {
     const char *out;
     const char *in[4][MAX_IN]; /* train pos, train neg, test pos, test neg */
     int nin[4];
-    int random;
+    int random;                /* 1: --random, 2: --only-random */
     double frac[MAX_FRAC + 1]; /* frac[0] = 0, then the fractions asked for, increasing */
     int nfrac;                 /* including the 0 */
     int retrain, kernel, sets;
     mrl_train_opts_t to;
     mrl_roar_rank_opts_t rank; /* magnitude; the rest comes from x */
+    const char *plot;          /* --plot TSV: draw a summary instead of running */
+    const char *plot_metric;   /* accuracy or auroc */
 } ropts_t;
 
 /* One row of roar.tsv: slot j (or -1: the intact images) at fraction index f. */
@@ -72,6 +74,10 @@ static void usage(FILE *fp)
     cli_xopts_help_methods(fp);
     fprintf(fp,
             "  --random              also the random baseline (same counts, random order)\n"
+            "  --only-random         the random baseline alone, no method (no attribution)\n"
+            "  --randomize-model     rank by the attributions of the model with every layer\n"
+            "                        re-drawn at random (seed --seed): a control whose ranking\n"
+            "                        follows the image's ink, not what the model learned\n"
             "  --fractions LIST      comma-separated fractions in (0, 1] (default\n"
             "                        0.1,0.3,0.5); k = 0, the intact images, always comes first\n"
             "  --train-pos FILE      training positives, FASTA (repeatable); likewise\n"
@@ -93,7 +99,11 @@ static void usage(FILE *fp)
             "  -j, --threads N       threads (default %d)\n"
             "  --precision P         f32 (default) or bf16, attribution and training\n"
             "  -q, --quiet           no progress on stderr\n"
-            "  -h, --help            this help\n",
+            "  -h, --help            this help\n\n"
+            "mirlens explain --roar --plot TSV [--plot-metric M] -o FILE.svg draws the curves\n"
+            "of a summary over training seeds (experiments/roar/table.py's roar_summary.tsv:\n"
+            "columns method, fraction, M_mean, M_sd; the 'intact' row is every curve's k = 0)\n"
+            "with error bars of +-1 sd; M is auroc (default) or accuracy.\n",
             t.epochs, t.early_stop, (double)t.adam.lr, t.val_split, t.seed, a.layer[0].k,
             CLI_THREADS);
 }
@@ -187,7 +197,10 @@ static int parse_args(int argc, char **argv, ropts_t *o)
         O_VAL,
         O_TSEED,
         O_KERNEL,
-        O_RANK
+        O_RANK,
+        O_ONLY_RANDOM,
+        O_PLOT,
+        O_PLOT_METRIC
     };
     static const struct option lo[] = {
         {"out", required_argument, 0, 'o'},
@@ -206,6 +219,9 @@ static int parse_args(int argc, char **argv, ropts_t *o)
         {"train-seed", required_argument, 0, O_TSEED},
         {"kernel", required_argument, 0, O_KERNEL},
         {"rank", required_argument, 0, O_RANK},
+        {"only-random", no_argument, 0, O_ONLY_RANDOM},
+        {"plot", required_argument, 0, O_PLOT},
+        {"plot-metric", required_argument, 0, O_PLOT_METRIC},
         {"help", no_argument, 0, 'h'},
         CLI_XOPT_LONG,
         {0, 0, 0, 0},
@@ -220,7 +236,15 @@ static int parse_args(int argc, char **argv, ropts_t *o)
         else if (c == O_ROAR)
             continue;
         else if (c == O_RANDOM)
-            o->random = 1;
+            o->random = o->random ? o->random : 1;
+        else if (c == O_ONLY_RANDOM)
+            o->random = 2;
+        else if (c == O_PLOT)
+            o->plot = optarg;
+        else if (c == O_PLOT_METRIC && (!strcmp(optarg, "accuracy") || !strcmp(optarg, "auroc")))
+            o->plot_metric = optarg;
+        else if (c == O_PLOT_METRIC)
+            bad = cli_usage_error(CMD, "--plot-metric '%s': accuracy or auroc", optarg);
         else if (c == O_FRAC)
             bad = parse_fractions(optarg, o), frac_given = 1;
         else if (c >= O_TRP && c <= O_TEN)
@@ -243,6 +267,10 @@ static int parse_args(int argc, char **argv, ropts_t *o)
         return CLI_USAGE;
     if (!o->out)
         return cli_usage_error(CMD, "no output directory (-o DIR)");
+    if (o->plot && argc > optind)
+        return cli_usage_error(CMD, "--plot takes one TSV, not '%s'", argv[optind]);
+    if (o->plot)
+        return 0;
     if (argc > optind)
         return cli_usage_error(CMD,
                                "--roar takes its inputs from --train-pos/--train-neg/"
@@ -481,11 +509,11 @@ static int write_svgs(const run_t *r)
             ys[j] = yj, names[j] = slot_name(r, j);
         }
         snprintf(p, n, "%s/roar_%s.svg", r->od.tmp, what ? "auroc" : "accuracy");
-        int lrc =
-            mrl_report_roar_svg(p,
-                                what ? "ROAR: test AUROC of the retrained network"
-                                     : "ROAR: test accuracy of the retrained network",
-                                what ? "AUROC" : "accuracy", r->o->frac, np, r->nm, names, ys);
+        int lrc = mrl_report_roar_svg(p,
+                                      what ? "ROAR: test AUROC of the retrained network"
+                                           : "ROAR: test accuracy of the retrained network",
+                                      what ? "AUROC" : "accuracy", r->o->frac, np, r->nm, names, ys,
+                                      NULL);
         rc = lrc < 0 ? cli_lib_error(CMD, lrc) : 0;
     }
     free(y), free(p);
@@ -546,7 +574,7 @@ static int run(run_t *r)
 static int setup(run_t *r)
 {
     ropts_t *o = r->o;
-    for (int j = 0; j < o->x.nmethods; j++)
+    for (int j = 0; j < (o->random == 2 ? 0 : o->x.nmethods); j++)
         r->methods[r->nm++] = o->x.methods[j];
     if (o->random)
         r->methods[r->nm++] = MRL_ROAR_RANDOM;
@@ -559,12 +587,159 @@ static int setup(run_t *r)
     o->to.threads = o->x.threads;
     o->to.precision = o->x.precision;
     int rc = mrl_model_load(&r->m, o->x.model);
-    if (!rc)
-        rc = mrl_ensemble_new(&r->ens, &r->m, 1, &no);
     if (rc < 0)
+        return cli_lib_error(CMD, rc);
+    if ((rc = cli_xopts_randomize(&o->x, r->m)))
+        return rc; /* --randomize-model: the control of the ranking (ink, not the model) */
+    if ((rc = mrl_ensemble_new(&r->ens, &r->m, 1, &no)) < 0)
         return cli_lib_error(CMD, rc);
     cli_precision_note(CMD, o->x.precision, mrl_ensemble_nn(r->ens, 0), o->x.quiet);
     return cli_xopts_background(&o->x, r->m);
+}
+
+/* ---- --plot: the curves of a summary over seeds ------------------------------------ */
+
+#define PLOT_MAX_COLS 64
+
+/* Splits line (modified) at tabs into at most PLOT_MAX_COLS fields; their number. */
+static int split_tabs(char *line, char **f)
+{
+    int n = 0;
+    line[strcspn(line, "\r\n")] = 0;
+    for (char *p = line; n < PLOT_MAX_COLS;) {
+        f[n++] = p;
+        char *t = strchr(p, '\t');
+        if (!t)
+            break;
+        *t = 0, p = t + 1;
+    }
+    return n;
+}
+
+static double field_value(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    return end != s && !*end ? v : (double)NAN;
+}
+
+typedef struct plot {
+    const char *names[MRL_ROAR_MAX_METHODS];
+    char *owned[MRL_ROAR_MAX_METHODS];
+    double x[MAX_FRAC + 1];
+    double y[MRL_ROAR_MAX_METHODS][MAX_FRAC + 1], e[MRL_ROAR_MAX_METHODS][MAX_FRAC + 1];
+    double y0, e0; /* the intact row */
+    int ns, np;
+} plot_t;
+
+/* Index of fraction v in p->x, added in order; -1 when full. */
+static int plot_x(plot_t *p, double v)
+{
+    int i = 0;
+    while (i < p->np && p->x[i] < v - 1e-9)
+        i++;
+    if (i < p->np && fabs(p->x[i] - v) < 1e-9)
+        return i;
+    if (p->np == MAX_FRAC + 1)
+        return -1;
+    memmove(p->x + i + 1, p->x + i, (size_t)(p->np - i) * sizeof *p->x);
+    for (int s = 0; s < MRL_ROAR_MAX_METHODS; s++) {
+        memmove(p->y[s] + i + 1, p->y[s] + i, (size_t)(p->np - i) * sizeof(double));
+        memmove(p->e[s] + i + 1, p->e[s] + i, (size_t)(p->np - i) * sizeof(double));
+        p->y[s][i] = p->e[s][i] = (double)NAN;
+    }
+    p->x[i] = v, p->np++;
+    return i;
+}
+
+static int plot_series(plot_t *p, const char *name)
+{
+    for (int s = 0; s < p->ns; s++)
+        if (!strcmp(p->names[s], name))
+            return s;
+    if (p->ns == MRL_ROAR_MAX_METHODS || !(p->owned[p->ns] = strdup(name)))
+        return -1;
+    p->names[p->ns] = p->owned[p->ns];
+    return p->ns++;
+}
+
+/* Reads the summary into p; 0 or an exit status. */
+static int plot_read(const ropts_t *o, plot_t *p)
+{
+    FILE *fp = fopen(o->plot, "r");
+    if (!fp)
+        return cli_error(CMD, "cannot open %s", o->plot);
+    char *line = NULL, *f[PLOT_MAX_COLS];
+    size_t cap = 0;
+    int col[4] = {-1, -1, -1, -1}, rc = 0, nl = 0, intact = 0; /* method fraction mean sd */
+    char mean[32], sd[32];
+    snprintf(mean, sizeof mean, "%s_mean", o->plot_metric);
+    snprintf(sd, sizeof sd, "%s_sd", o->plot_metric);
+    const char *want[4] = {"method", "fraction", mean, sd};
+    p->np = 1, p->x[0] = 0, p->y0 = p->e0 = (double)NAN;
+    for (int s = 0; s < MRL_ROAR_MAX_METHODS; s++)
+        for (int i = 0; i <= MAX_FRAC; i++)
+            p->y[s][i] = p->e[s][i] = (double)NAN; /* a point no row gives: a gap */
+    while (!rc && getline(&line, &cap, fp) > 0) {
+        int n = split_tabs(line, f);
+        if (nl++ == 0) {
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < 4; c++)
+                    if (!strcmp(f[i], want[c]))
+                        col[c] = i;
+            for (int c = 0; c < 4 && !rc; c++)
+                if (col[c] < 0)
+                    rc = cli_error(CMD, "%s: no column %s", o->plot, want[c]);
+            continue;
+        }
+        if (n <= col[0] || n <= col[1] || n <= col[2] || n <= col[3]) {
+            rc = cli_error(CMD, "%s:%d: too few columns", o->plot, nl);
+            break;
+        }
+        double k = field_value(f[col[1]]), v = field_value(f[col[2]]), e = field_value(f[col[3]]);
+        if (!(k >= 0 && k <= 1)) {
+            rc = cli_error(CMD, "%s:%d: fraction '%s' not in [0, 1]", o->plot, nl, f[col[1]]);
+        } else if (!strcmp(f[col[0]], "intact") || k == 0) {
+            p->y0 = v, p->e0 = e, intact = 1;
+        } else {
+            int s = plot_series(p, f[col[0]]), i = s < 0 ? -1 : plot_x(p, k);
+            if (i < 0)
+                rc = cli_error(CMD, "%s: more than %d methods or %d fractions", o->plot,
+                               MRL_ROAR_MAX_METHODS, MAX_FRAC);
+            else
+                p->y[s][i] = v, p->e[s][i] = e;
+        }
+    }
+    free(line);
+    fclose(fp);
+    if (!rc && (!p->ns || p->np < 2))
+        rc = cli_error(CMD, "%s: no row with a fraction above 0", o->plot);
+    for (int s = 0; !rc && intact && s < p->ns; s++)
+        p->y[s][0] = p->y0, p->e[s][0] = p->e0;
+    return rc;
+}
+
+static int plot_summary(const ropts_t *o)
+{
+    plot_t *p = calloc(1, sizeof *p);
+    if (!p)
+        return cli_error(CMD, "out of memory");
+    int rc = plot_read(o, p), acc = !strcmp(o->plot_metric, "accuracy");
+    if (!rc) {
+        const double *ys[MRL_ROAR_MAX_METHODS], *es[MRL_ROAR_MAX_METHODS];
+        for (int s = 0; s < p->ns; s++)
+            ys[s] = p->y[s], es[s] = p->e[s];
+        int lrc = mrl_report_roar_svg(
+            o->out,
+            acc ? "ROAR: test accuracy of the retrained network (mean, bars +-1 sd over seeds)"
+                : "ROAR: test AUROC of the retrained network (mean, bars +-1 sd over seeds)",
+            acc ? "accuracy" : "AUROC", p->x, p->np, p->ns, p->names, ys, es);
+        rc = lrc < 0 ? cli_lib_error(CMD, lrc) : 0;
+    }
+    for (int s = 0; s < p->ns; s++)
+        free(p->owned[s]);
+    free(p);
+    return rc;
 }
 
 int cmd_explain_roar(int argc, char **argv)
@@ -578,13 +753,19 @@ int cmd_explain_roar(int argc, char **argv)
     cli_xopts_default(&o->x);
     mrl_roar_train_opts_default(&o->to);
     mrl_roar_rank_opts_default(&o->rank);
-    o->sets = 1;
+    o->sets = 1, o->plot_metric = "auroc";
     int rc = parse_args(argc, argv, o);
     if (rc) {
         free(o), free(r);
         return rc < 0 ? CLI_OK : rc;
     }
-    if (o->x.nmethods + o->random > MRL_ROAR_MAX_METHODS) {
+    if (o->plot) {
+        rc = plot_summary(o);
+        cli_xopts_release(&o->x);
+        free(o), free(r);
+        return rc;
+    }
+    if ((o->random == 2 ? 0 : o->x.nmethods) + (o->random > 0) > MRL_ROAR_MAX_METHODS) {
         free(o), free(r);
         return cli_usage_error(CMD, "--roar: at most %d methods", MRL_ROAR_MAX_METHODS);
     }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../util/util.h"
+#include "rank.h"
 
 #define FAITH_MAX_STEPS 10000
 #define FAITH_MAX_RANDOM 10000
@@ -61,21 +62,6 @@ typedef struct faith {
     float *probs;  /* (B,K) */
     float *p;      /* (R) target probability per image */
 } faith_t;
-
-typedef struct rank {
-    float a;
-    int p;
-} rank_t;
-
-/* Attribution descending, then position ascending: a total order, so qsort is stable in
- * effect and the ordering deterministic. */
-static int cmp_rank(const void *x, const void *y)
-{
-    const rank_t *u = x, *v = y;
-    if (u->a != v->a)
-        return u->a > v->a ? -1 : 1;
-    return (u->p > v->p) - (u->p < v->p);
-}
 
 /* The model must take hairpin images and give >= 2 logits; *K receives their number. */
 static int check_model(const faith_t *f, int *K)
@@ -143,15 +129,10 @@ static int collect_drawn(faith_t *f)
  * positions, drawn one after the other from PCG32(seed, stream = index). */
 static int make_orders(faith_t *f, const float *attr, long index)
 {
-    rank_t *rk = malloc((size_t)f->nd * sizeof *rk);
-    if (!rk)
-        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < f->nd; i++)
-        rk[i] = (rank_t){attr[f->drawn[i]], f->drawn[i]};
-    qsort(rk, (size_t)f->nd, sizeof *rk, cmp_rank);
-    for (int i = 0; i < f->nd; i++)
-        f->order[i] = rk[i].p;
-    free(rk);
+    memcpy(f->order, f->drawn, (size_t)f->nd * sizeof *f->order);
+    int rc = rank_sort(attr, f->order, f->nd);
+    if (rc)
+        return rc;
     mrl_rng_t rng;
     mrl_rng_init(&rng, f->o->seed, (uint64_t)index);
     for (int j = 1; j <= f->o->n_random; j++) {

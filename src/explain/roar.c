@@ -18,24 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../util/util.h"
+#include "rank.h"
 
 #define CHUNK 32 /* hairpins per pipeline / explain call */
 #define PLANE (MRL_IMG_H * MRL_IMG_W)
 #define PX (3 * PLANE)
-
-typedef struct rank {
-    float a;
-    int p;
-} rank_t;
-
-/* Attribution descending, then position ascending (as faithful.c): a total order. */
-static int cmp_rank(const void *x, const void *y)
-{
-    const rank_t *u = x, *v = y;
-    if (u->a != v->a)
-        return u->a > v->a ? -1 : 1;
-    return (u->p > v->p) - (u->p < v->p);
-}
 
 /* The drawn positions of h, ascending, into pos; their number, or MRL_ERR_ARG. */
 static int drawn_positions(const mrl_hairpin_t *h, size_t n, int *pos)
@@ -82,22 +69,12 @@ int mrl_roar_order(const mrl_hairpin_t *h, size_t n, const float *attr, mrl_rng_
         }
         return nd;
     }
-    rank_t *rk = malloc((size_t)nd * sizeof *rk);
-    if (!rk)
-        return mrl_err_set(MRL_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < nd; i++) {
-        if (isnan(attr[order[i]])) {
-            int p = order[i];
-            free(rk);
-            return mrl_err_set(MRL_ERR_ARG, "roar: attribution of position %d is NaN", p + 1);
-        }
-        rk[i] = (rank_t){attr[order[i]], order[i]};
-    }
-    qsort(rk, (size_t)nd, sizeof *rk, cmp_rank);
     for (int i = 0; i < nd; i++)
-        order[i] = rk[i].p;
-    free(rk);
-    return nd;
+        if (isnan(attr[order[i]]))
+            return mrl_err_set(MRL_ERR_ARG, "roar: attribution of position %d is NaN",
+                               order[i] + 1);
+    int rc = rank_sort(attr, order, nd); /* by attribution, ties by position (rank.h) */
+    return rc ? rc : nd;
 }
 
 int mrl_roar_count(double k, int nd)

@@ -94,13 +94,17 @@ static void axes(FILE *fp, const frame_t *f, const char *xlabel, const char *yla
     fputs("</g>\n", fp);
 }
 
-static void range_of(const double *const *y, int ns, int np, double *lo, double *hi)
+/* err: NULL, or half-widths of error bars the range must hold (NaN: no bar). */
+static void range_of(const double *const *y, const double *const *err, int ns, int np, double *lo,
+                     double *hi)
 {
     *lo = (double)INFINITY, *hi = -(double)INFINITY;
     for (int s = 0; s < ns; s++)
         for (int k = 0; k < np; k++)
-            if (isfinite(y[s][k]))
-                *lo = fmin(*lo, y[s][k]), *hi = fmax(*hi, y[s][k]);
+            if (isfinite(y[s][k])) {
+                double e = err && isfinite(err[s][k]) ? fabs(err[s][k]) : 0;
+                *lo = fmin(*lo, y[s][k] - e), *hi = fmax(*hi, y[s][k] + e);
+            }
     if (!isfinite(*lo))
         *lo = 0, *hi = 1;
     if (*lo > 0 && *lo < 0.3 * *hi)
@@ -130,11 +134,18 @@ static void legend(FILE *fp, double x, double y, int ns, const char *const *name
 void rpt_lines(FILE *fp, const char *title, const char *xlabel, const char *ylabel, const double *x,
                int np, int ns, const char *const *names, const double *const *y, int dashed_from)
 {
+    rpt_lines_err(fp, title, xlabel, ylabel, x, np, ns, names, y, NULL, dashed_from);
+}
+
+void rpt_lines_err(FILE *fp, const char *title, const char *xlabel, const char *ylabel,
+                   const double *x, int np, int ns, const char *const *names,
+                   const double *const *y, const double *const *err, int dashed_from)
+{
     int W = 860, H = 45 + 16 * ns > 340 ? 45 + 16 * ns : 340; /* room for the legend */
     frame_t f = {60, 30, 520, 260, x[0], x[np - 1], 0, 1};
     if (f.xmax <= f.xmin)
         f.xmax = f.xmin + 1;
-    range_of(y, ns, np, &f.ymin, &f.ymax);
+    range_of(y, err, ns, np, &f.ymin, &f.ymax);
     header(fp, W, H, title);
     axes(fp, &f, xlabel, ylabel, 1);
     for (int s = 0; s < ns; s++) {
@@ -156,6 +167,18 @@ void rpt_lines(FILE *fp, const char *title, const char *xlabel, const char *ylab
         }
         if (open)
             fputs("\"/>\n", fp);
+        /* error bars, each series shifted by 3 px so that bars at one x stay apart */
+        double dx = 3.0 * (s - (ns - 1) / 2.0);
+        for (int k = 0; err && k < np; k++) {
+            double e = fabs(err[s][k]), xx = px(&f, x[k]) + dx;
+            if (!isfinite(y[s][k]) || !isfinite(e))
+                continue;
+            double y1 = py(&f, y[s][k] - e), y2 = py(&f, y[s][k] + e);
+            fprintf(fp,
+                    "<path class=\"err\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.2\" "
+                    "d=\"M%.1f,%.1fV%.1fM%.1f,%.1fH%.1fM%.1f,%.1fH%.1f\"/>\n",
+                    rpt_palette(col), xx, y1, y2, xx - 2.5, y1, xx + 2.5, xx - 2.5, y2, xx + 2.5);
+        }
     }
     legend(fp, 600, 45, ns, names, dashed_from);
     fputs("</svg>\n", fp);
@@ -166,7 +189,7 @@ void rpt_bars(FILE *fp, const char *title, const char *ylabel, int nc, const cha
 {
     int W = 860, H = 360;
     frame_t f = {60, 30, 520, 250, 0, nc, 0, 1};
-    range_of(v, ns, nc, &f.ymin, &f.ymax);
+    range_of(v, NULL, ns, nc, &f.ymin, &f.ymax);
     if (f.ymin > 0)
         f.ymin = 0;
     header(fp, W, H, title);

@@ -28,6 +28,10 @@ void rpt_text(FILE *fp, double x, double y, const char *anchor, int size, const 
  * series from dashed_from on dashed in the colours of the first ones (-1: none dashed). */
 void rpt_lines(FILE *fp, const char *title, const char *xlabel, const char *ylabel, const double *x,
                int np, int ns, const char *const *names, const double *const *y, int dashed_from);
+/* rpt_lines with error bars: err[s][k] the half-width at y[s][k] (err NULL or NaN: none). */
+void rpt_lines_err(FILE *fp, const char *title, const char *xlabel, const char *ylabel,
+                   const double *x, int np, int ns, const char *const *names,
+                   const double *const *y, const double *const *err, int dashed_from);
 /* Grouped bars: ns series v[s] over nc categories (NaN: no bar). */
 void rpt_bars(FILE *fp, const char *title, const char *ylabel, int nc, const char *const *cats,
               int ns, const char *const *names, const double *const *v);

@@ -1,8 +1,10 @@
 /*
  * roar.c - the curves of RemOve And Retrain (Hooker et al. 2019; src/explain/roar.c):
  * test accuracy or AUROC of the retrained network against the fraction of nucleotides
- * removed, one line per attribution method and one for the random baseline; drawn with
- * the chart kit (chart.c).
+ * removed, one line per attribution method and one for the random baseline, with error
+ * bars where given (the spread over training seeds); drawn with the chart kit (chart.c).
+ * The one drawer of these curves: `explain --roar --epochs` (one seed, no bars) and
+ * `explain --roar --plot` (experiments/roar/run.sh's summary over seeds) both come here.
  */
 #include <math.h>
 #include <string.h>
@@ -10,7 +12,8 @@
 #include "report.h"
 
 int mrl_report_roar_svg(const char *path, const char *title, const char *ylabel, const double *x,
-                        int np, int ns, const char *const *names, const double *const *y)
+                        int np, int ns, const char *const *names, const double *const *y,
+                        const double *const *err)
 {
     if (!path || !title || !ylabel || !x || !names || !y || np < 2 || ns < 1)
         return mrl_err_set(MRL_ERR_ARG, "ROAR chart: NULL input, < 2 fractions or no series");
@@ -22,7 +25,7 @@ int mrl_report_roar_svg(const char *path, const char *title, const char *ylabel,
     int rc = mrl_atomic_open(&af, path);
     if (rc)
         return rc;
-    rpt_lines(af.fp, title, "fraction of drawn nucleotides removed (train and test)", ylabel, x, np,
-              ns, names, y, -1);
+    rpt_lines_err(af.fp, title, "fraction of drawn nucleotides removed (train and test)", ylabel, x,
+                  np, ns, names, y, err, -1);
     return mrl_atomic_commit(&af);
 }

@@ -2,8 +2,10 @@
 # `mirlens explain --roar` (RemOve And Retrain, Hooker et al. 2019): the image sets it writes
 # are read by `mirlens eval --images`; the intact set is exactly `mirlens encode -f u8` of
 # the inputs; k = 1 leaves no coloured bar (only the black gap bars); every slot erases the
-# same number of nucleotides at the same k; a rerun gives the same bytes; --epochs retrains
-# and draws the curves; bad fractions, methods and inputs are refused. Uses the examples
+# same number of nucleotides at the same k; a rerun gives the same bytes; --only-random and
+# --randomize-model (the ink control); --plot draws a summary over seeds with error bars
+# (worked by hand); --epochs retrains and draws the curves; bad fractions, methods and
+# inputs are refused. Uses the examples
 # and the shipped model only (no shared data).
 NAME=roar.sh
 . "$(dirname "$0")/lib.sh"
@@ -63,6 +65,46 @@ cmp -s "$T/v/sets/integrated-gradients.k0.25.train.u8" "$T/r/sets/integrated-gra
 same "$T/v/sets/random.k0.25.train.u8" "$T/r/sets/random.k0.25.train.u8" "random under --rank value"
 same "$T/v/sets/gradient.k0.25.train.u8" "$T/r/sets/gradient.k0.25.train.u8" "gradient (by magnitude either way)"
 expect "bad rank" 2 "magnitude or value" -- "$M" explain --roar -q --rank abs $IN -o "$T/bad"
+
+# --only-random: the intact and random sets alone, byte for byte those of a run with methods
+expect "only random" 0 "" -- "$M" explain --roar -q -j 1 --only-random --fractions 0.25,1 $IN -o "$T/o"
+[ "$(cut -f1,2 "$T/o/roar.tsv" | tr '\t\n' ' ')" = "method fraction intact 0.00 random 0.25 random 1.00 " ] &&
+    ok || bad "--only-random rows: $(cut -f1,2 "$T/o/roar.tsv" | tr '\t\n' ' ')"
+for f in random.k0.25.train.u8 random.k0.25.test.u8 intact.k0.00.train.u8; do
+    same "$T/o/sets/$f" "$T/r/sets/$f" "--only-random $f"
+done
+[ -z "$(ls "$T/o/sets" | grep -v '^intact\.\|^random\.')" ] && ok || bad "--only-random wrote a method's sets"
+# --randomize-model: IG of the all-layers-random network orders otherwise; the random
+# baseline and the counts do not move
+expect randomized 0 "" -- "$M" explain --roar $fast --randomize-model --fractions 0.25,1 $IN -o "$T/z"
+cmp -s "$T/z/sets/integrated-gradients.k0.25.train.u8" "$T/r/sets/integrated-gradients.k0.25.train.u8" &&
+    bad "--randomize-model gave the trained model's IG order" || ok
+same "$T/z/sets/random.k0.25.train.u8" "$T/r/sets/random.k0.25.train.u8" "random under --randomize-model"
+same <(cut -f1-6 "$T/z/roar.tsv") <(cut -f1-6 "$T/r/roar.tsv") "--randomize-model roar.tsv counts"
+
+# ---- --plot: a summary over seeds, worked by hand. Bars from 0.60 (ig 0.70 - 0.10) to 0.85
+# (intact 0.80 + 0.05), padded by 4% above: y in [0.60, 0.86] over the 260 px from y = 290
+# up, so py(v) = 290 - 1000 (v - 0.60); x = 0 and 0.5 at 60 and 580 px; three series, each
+# bar shifted 3 px from the last (-3, 0, +3); a '.' sd draws no bar ----
+printf 'method\tfraction\tseeds\tauroc_mean\tauroc_sd\taccuracy_mean\taccuracy_sd\n' > "$T/sum.tsv"
+printf 'intact\t0.00\t1,2\t0.80\t0.05\t0.9\t.\n' >> "$T/sum.tsv"
+printf 'random\t0.50\t1,2\t0.75\t0.02\t0.8\t.\n' >> "$T/sum.tsv"
+printf 'integrated-gradients\t0.50\t1,2\t0.70\t0.10\t0.7\t.\n' >> "$T/sum.tsv"
+printf 'ig-randmodel\t0.50\t1\t0.78\t.\t0.6\t.\n' >> "$T/sum.tsv"
+expect plot 0 "" -- "$M" explain --roar --plot "$T/sum.tsv" -o "$T/sum.svg"
+[ "$(grep -o 'points="[^"]*"' "$T/sum.svg" | tr '\n' '|')" = \
+  'points="60.0,90.0 580.0,140.0 "|points="60.0,90.0 580.0,190.0 "|points="60.0,90.0 580.0,110.0 "|' ] &&
+    ok || bad "plot lines: $(grep -o 'points="[^"]*"' "$T/sum.svg" | tr '\n' '|')"
+[ "$(grep -c 'class="err"' "$T/sum.svg")" = 5 ] && ok || bad "plot: $(grep -c 'class="err"' "$T/sum.svg") bars, want 5"
+grep -q 'd="M57.0,140.0V40.0M54.5,140.0H59.5M54.5,40.0H59.5"' "$T/sum.svg" && ok || bad "plot: random's intact bar"
+grep -q 'd="M580.0,290.0V90.0M577.5,290.0H582.5M577.5,90.0H582.5"' "$T/sum.svg" && ok || bad "plot: ig's k = 0.5 bar"
+grep -q '>ig-randmodel<' "$T/sum.svg" && ok || bad "plot: legend"
+expect "plot accuracy" 0 "" -- "$M" explain --roar --plot "$T/sum.tsv" --plot-metric accuracy -o "$T/acc.svg"
+grep -q 'class="err"' "$T/acc.svg" && bad "plot accuracy: a bar from a '.' sd" || ok
+expect "plot metric" 2 "accuracy or auroc" -- "$M" explain --roar --plot "$T/sum.tsv" --plot-metric f1 -o "$T/bad.svg"
+cut -f1,2,3 "$T/sum.tsv" > "$T/nocol.tsv"
+expect "plot column" 1 "no column auroc_mean" -- "$M" explain --roar --plot "$T/nocol.tsv" -o "$T/bad.svg"
+expect "plot missing" 1 "cannot open" -- "$M" explain --roar --plot "$T/none.tsv" -o "$T/bad.svg"
 
 # ---- retraining: the curve and its charts ----
 expect retrain 0 "" -- "$M" explain --roar -q -j 1 --steps 4 --random --fractions 0.5 --epochs 1 \
