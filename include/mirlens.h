@@ -1331,6 +1331,14 @@ const char *mrl_det_source(int d);
  * symmetric) or MRL_ERR_NOMEM. */
 MRL_MUST_CHECK int mrl_det_eval(int d, const char *seq, const int *partner, size_t n,
                                 const int duplex[4], uint8_t *mask, mrl_det_hit_t *hit);
+/* The terminal loop mrl_det_eval uses: the closing pair of the hairpin loop (nothing paired
+ * inside) within [s5, e3] nearest the duplex's loop side (e5 + s3) / 2, into loop[0] <
+ * loop[1]. Returns 1, or 0 when there is none (loop unchanged). partner and duplex as
+ * mrl_det_eval takes them (checked by it, not here). */
+int mrl_det_terminal_loop(const int *partner, const int duplex[4], int loop[2]);
+/* 1 when partner (n entries) is a pair table: each entry -1 or another position that pairs
+ * back; else 0 with the first bad position in *bad (0-based; may be NULL). */
+int mrl_pairtable_ok(const int *partner, size_t n, int *bad);
 
 /* ----------------------------------------- attribution mass on the determinants -- */
 

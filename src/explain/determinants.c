@@ -114,24 +114,36 @@ static int is_gu(char a, char b)
     return (a == 'G' && b == 'U') || (a == 'U' && b == 'G');
 }
 
-/* The hairpin loop within [s5, e3] nearest the duplex's loop side. */
-static void find_loop(geom_t *g)
+int mrl_det_terminal_loop(const int *partner, const int duplex[4], int loop[2])
 {
-    double mid = 0.5 * (g->e5 + g->s3), best = (double)INFINITY;
-    g->la = g->lb = -1;
-    for (int i = g->s5; i <= g->e3; i++) {
-        int j = g->pt[i];
-        if (j <= i || j > g->e3)
+    double mid = 0.5 * (duplex[1] + duplex[2]), best = (double)INFINITY;
+    for (int i = duplex[0]; i <= duplex[3]; i++) {
+        int j = partner[i];
+        if (j <= i || j > duplex[3])
             continue;
         int q = i + 1;
-        while (q < j && g->pt[q] < 0)
+        while (q < j && partner[q] < 0)
             q++;
         if (q < j)
             continue; /* something pairs inside: not a hairpin loop */
         double dist = mid < i ? i - mid : (mid > j ? mid - j : 0);
         if (dist < best)
-            best = dist, g->la = i, g->lb = j;
+            best = dist, loop[0] = i, loop[1] = j;
     }
+    return best < (double)INFINITY;
+}
+
+int mrl_pairtable_ok(const int *partner, size_t n, int *bad)
+{
+    for (size_t p = 0; p < n; p++) {
+        int q = partner[p];
+        if (q < -1 || (size_t)(q + 1) > n || q == (int)p || (q >= 0 && partner[q] != (int)p)) {
+            if (bad)
+                *bad = (int)p;
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* Walk the stem outward from the loop (header: conventions). */
@@ -385,12 +397,10 @@ static int check_args(int d, const char *seq, const int *partner, size_t n, cons
         return mrl_err_set(MRL_ERR_ARG,
                            "duplex {%d, %d, %d, %d} is not 0 <= s5 <= e5 < s3 <= e3 < %d",
                            duplex[0], duplex[1], duplex[2], duplex[3], N);
-    for (int p = 0; p < N; p++) {
-        int q = partner[p];
-        if (q < -1 || q >= N || q == p || (q >= 0 && partner[q] != p))
-            return mrl_err_set(MRL_ERR_ARG, "pair table: position %d pairs with %d, not back",
-                               p + 1, q + 1);
-    }
+    int p;
+    if (!mrl_pairtable_ok(partner, n, &p))
+        return mrl_err_set(MRL_ERR_ARG, "pair table: position %d pairs with %d, not back",
+                           p + 1, partner[p] + 1);
     return 0;
 }
 
@@ -407,7 +417,9 @@ int mrl_det_eval(int d, const char *seq, const int *partner, size_t n, const int
         rc = mrl_err_set(MRL_ERR_NOMEM, "mrl_det_eval: out of memory (%zu nt)", n);
         goto done;
     }
-    find_loop(&g);
+    int loop[2] = {-1, -1};
+    mrl_det_terminal_loop(partner, duplex, loop);
+    g.la = loop[0], g.lb = loop[1];
     walk_stem(&g);
     if (mask)
         memset(mask, 0, n);

@@ -37,32 +37,6 @@ void mrl_motif_data_release(mrl_motif_data_t *d)
     mrl_motif_data_init(d);
 }
 
-/* A pair table of n that pairs back (what mrl_det_eval will be given). */
-static int pairs_back(const int *pt, size_t n)
-{
-    for (size_t p = 0; p < n; p++)
-        if (pt[p] < -1 || pt[p] >= (int)n || pt[p] == (int)p || (pt[p] >= 0 && pt[pt[p]] != (int)p))
-            return 0;
-    return 1;
-}
-
-/* The closing pair of the hairpin loop between the duplex's arms nearest their middle (the
- * rule of determinants.c's find_loop) into loop; unchanged when there is none. */
-static void duplex_loop(const int *pt, const int *dx, int *loop)
-{
-    double mid = 0.5 * (dx[1] + dx[2]), best = (double)INFINITY;
-    for (int i = dx[0]; i <= dx[3]; i++) {
-        int j = pt[i], q = i + 1;
-        if (j <= i || j > dx[3])
-            continue;
-        while (q < j && pt[q] < 0)
-            q++;
-        double dist = mid < i ? i - mid : (mid > j ? mid - j : 0);
-        if (q == j && dist < best) /* nothing pairs inside: a hairpin loop */
-            best = dist, loop[0] = i, loop[1] = j;
-    }
-}
-
 int mrl_motif_data_add(mrl_motif_data_t *d, const char *id, const char *seq, size_t n,
                        const int *partner, int loop_open, int loop_close, const int *duplex,
                        const float *attr)
@@ -77,7 +51,7 @@ int mrl_motif_data_add(mrl_motif_data_t *d, const char *id, const char *seq, siz
                   (size_t)duplex[3] < n))
         return mrl_err_set(MRL_ERR_ARG, "%s: duplex %d-%d/%d-%d outside 0..%zu or crossing", id,
                            duplex[0], duplex[1], duplex[2], duplex[3], n - 1);
-    if (partner && !pairs_back(partner, n))
+    if (partner && !mrl_pairtable_ok(partner, n, NULL))
         return mrl_err_set(MRL_ERR_ARG, "%s: pair table does not pair back", id);
     mrl_motif_hp_t *hp = mrl_grow(d->hp, &d->cap, d->n + 1, sizeof *hp, 64);
     if (!hp)
@@ -99,7 +73,7 @@ int mrl_motif_data_add(mrl_motif_data_t *d, const char *id, const char *seq, siz
     for (int i = 0; i < 4; i++)
         h->duplex[i] = have ? duplex[i] : -1;
     if (have && partner && !(duplex[1] <= loop_open && loop_close <= duplex[2]))
-        duplex_loop(partner, duplex, h->loop);
+        (void)mrl_det_terminal_loop(partner, duplex, h->loop);
     d->n++;
     return 0;
 }

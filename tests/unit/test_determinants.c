@@ -392,8 +392,45 @@ static void test_detmass_errors(void)
     mrl_explain_set_release(&s);
 }
 
+/* The loop and pair-table helpers mrl_det_eval and the motif collector share, by hand. */
+static void test_loop_helpers(void)
+{
+    /* two hairpins: ((((...))))..((((.....)))) (0-based: loops (3, 7) and (16, 22)) */
+    const char *db = "((((...))))..((((.....))))";
+    int n = (int)strlen(db), pt[32], loop[2] = {-7, -7};
+    uint8_t ctx[32];
+    CHECK_INT(mrl_explain_structure(db, (size_t)n, pt, ctx), 0);
+    int d1[4] = {0, 2, 8, 10}, d2[4] = {13, 15, 23, 25}, d3[4] = {0, 12, 13, 25};
+    CHECK_INT(mrl_det_terminal_loop(pt, d1, loop), 1);
+    CHECK(loop[0] == 3 && loop[1] == 7);
+    CHECK_INT(mrl_det_terminal_loop(pt, d2, loop), 1);
+    CHECK(loop[0] == 16 && loop[1] == 22);
+    /* both loops inside: the one nearer the middle of e5..s3 (12.5) wins: (16, 22) */
+    CHECK_INT(mrl_det_terminal_loop(pt, d3, loop), 1);
+    CHECK(loop[0] == 16 && loop[1] == 22);
+    /* no hairpin loop inside [s5, e3]: 0, loop unchanged */
+    int d4[4] = {11, 11, 12, 12};
+    loop[0] = loop[1] = -7;
+    CHECK_INT(mrl_det_terminal_loop(pt, d4, loop), 0);
+    CHECK(loop[0] == -7 && loop[1] == -7);
+    int bad = -1;
+    CHECK_INT(mrl_pairtable_ok(pt, (size_t)n, &bad), 1);
+    CHECK_INT(bad, -1);
+    pt[5] = 9; /* an unpaired loop base claims 9 */
+    CHECK_INT(mrl_pairtable_ok(pt, (size_t)n, &bad), 0);
+    CHECK_INT(bad, 5); /* 5 -> 9, but 9 pairs with 1 */
+    pt[5] = -1;
+    pt[0] = n; /* out of range */
+    CHECK_INT(mrl_pairtable_ok(pt, (size_t)n, &bad), 0);
+    CHECK_INT(bad, 0);
+    pt[0] = 0; /* itself */
+    CHECK_INT(mrl_pairtable_ok(pt, (size_t)n, &bad), 0);
+    CHECK_INT(bad, 0);
+}
+
 int main(void)
 {
+    test_loop_helpers();
     test_reference();
     test_motifs_present();
     test_mghg();
