@@ -6,8 +6,10 @@
 # (experiments/scan_eval.py: locus precision, recall, F1, false positives per Mb, best F1,
 # recall at <= 1 FP/Mb, AUPRC; ambiguous regions excluded) and draw the precision-recall
 # curves. About 20 minutes per scan on 2 cores; OUT keeps the scans for reuse (a scan is
-# skipped when its candidates file exists).
-#   bash bench/scan_eval.sh [OUT_DIR]
+# skipped when its candidates file exists and was made with the same --max-repeat).
+# MAX_REPEAT (default: scan's, 0.1) is passed to scan; MAX_REPEAT=1 makes the unfiltered
+# scans that experiments/genome_model/repeats.sh reads.
+#   [MAX_REPEAT=F] bash bench/scan_eval.sh [OUT_DIR]
 set -u
 cd "$(dirname "$0")/.."
 S=${MIRLENS_SHARED:-../shared}
@@ -16,14 +18,19 @@ O=${1:-bench/out/scan_eval}
 M=${MIRLENS:-./mirlens}
 [ -d "$G" ] || { echo "scan_eval: $G not found (team data): skipped"; exit 77; }
 [ -x "$M" ] || make -j2 >/dev/null || exit 1
+R=${MAX_REPEAT:-0.1}
 mkdir -p "$O"
 table=$O/table.tsv
 : > "$table.tmp"
 for g in cel_ce2_chrX hsa_hg19_chr22; do
     for model in genome default; do
         p=$O/$model.$g
-        if [ ! -s "$p.candidates.tsv.gz" ]; then
-            "$M" scan -q -z -j 2 --min-score 0 -m models/$model.mrlm "$G/$g.fa.gz" -o "$p" || exit 1
+        # the max_repeat of an existing scan (none in the settings: made before the filter, 1)
+        have=$([ -s "$p.candidates.tsv.gz" ] && zcat "$p.candidates.tsv.gz" |
+            sed -n '/^#settings/{s/.*max_repeat=\([^ ]*\).*/\1/p;t;s/.*/1/p;q}')
+        if [ "$have" != "$R" ]; then
+            "$M" scan -q -z -j 2 --min-score 0 --max-repeat "$R" -m models/$model.mrlm \
+                "$G/$g.fa.gz" -o "$p" || exit 1
         fi
         amb=$G/$g.ambiguous.bed
         python3 experiments/scan_eval.py --candidates "$p.candidates.tsv.gz" \

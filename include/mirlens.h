@@ -2072,6 +2072,7 @@ MRL_MUST_CHECK int mrl_evaluate_set(mrl_nn_t *nn, const mrl_model_t *m, const mr
 #define MRL_SCAN_DEFAULT_MAX_SPAN 160
 #define MRL_SCAN_DEFAULT_MIN_STEM 30
 #define MRL_SCAN_DEFAULT_MIN_SCORE 0.01
+#define MRL_SCAN_DEFAULT_MAX_REPEAT 0.1
 
 typedef struct mrl_scan_progress {
     uint64_t done, total; /* positions of the scan (this shard's) handled so far / in all */
@@ -2086,6 +2087,14 @@ typedef struct mrl_scan_opts {
     int flank;           /* nt taken on each side of a stem (default MRL_SCAN_DEFAULT_FLANK) */
     int max_span;        /* longest stem, nt (default MRL_SCAN_DEFAULT_MAX_SPAN) */
     int min_stem;        /* stem score threshold (default MRL_SCAN_DEFAULT_MIN_STEM) */
+    float max_repeat;    /* candidates with more than this share of their 16-nt windows
+                            repeated in the input (a canonical 16-mer seen >= 3 times over
+                            all records, both strands) are dropped before folding: the
+                            genome's own repeats, no repeat library (default
+                            MRL_SCAN_DEFAULT_MAX_REPEAT; >= 1 keeps every candidate and
+                            counts nothing). Counting reads the whole input (every record,
+                            whatever the region or shard: shards agree), 8 bytes a letter
+                            up to 512 MB, then one more pass per 64 M letters. */
     float threshold;     /* loci: candidates with probability >= threshold
                             (default MRL_DEFAULT_THRESHOLD) */
     float min_score;     /* candidates listed: probability >= min_score (<= threshold) */
@@ -2108,10 +2117,11 @@ void mrl_scan_opts_default(mrl_scan_opts_t *o);
 typedef struct mrl_scan_stats {
     uint64_t bases;      /* positions scanned that are A, C, G or T (one strand's count) */
     long stems;          /* candidates found (both strands) */
+    long repeats;        /* candidates dropped as repeats (max_repeat) */
     long refused;        /* folds without a hairpin loop (not scored) */
     long listed;         /* candidates written (probability >= min_score) */
     long loci;           /* merged loci written */
-    double t_read, t_stems, t_fold, t_score, t_total;
+    double t_read, t_repeats, t_stems, t_fold, t_score, t_total;
 } mrl_scan_stats_t;
 
 /* Scan the FASTA file `path` (plain, gzip or bgzip; read twice: first its record names and
@@ -2197,12 +2207,13 @@ MRL_MUST_CHECK int mrl_flat_explain(mrl_ensemble_t *e, const char *seq, size_t l
                                     float *info);
 
 /* mrl_scan_genome of FASTA file path into PREFIX.candidates.tsv, .bed and .gff3 with the
- * defaults of mrl_scan_opts_default but strand (0 both, +1, -1), threshold and min_score
- * (NAN: the defaults), threads (folding) and models (the header's models= text, may be
- * NULL). *listed (may be NULL): candidates written. */
+ * defaults of mrl_scan_opts_default but strand (0 both, +1, -1), threshold, min_score and
+ * max_repeat (NAN: the defaults), threads (folding) and models (the header's models= text,
+ * may be NULL). *listed (may be NULL): candidates written. */
 MRL_MUST_CHECK int mrl_flat_scan(mrl_ensemble_t *e, const char *path, const char *prefix,
-                                 int strand, float threshold, float min_score, int threads,
-                                 const char *models, long *listed);
+                                 int strand, float threshold, float min_score,
+                                 float max_repeat, int threads, const char *models,
+                                 long *listed);
 /* Every known determinant (enum mrl_det, mrl_det_eval) on one hairpin of len letters with
  * its dot-bracket structure (NULL: its MFE fold, as `mirlens fold`) and miRNA duplex {s5,
  * e5, s3, e3} (0-based inclusive, as mrl_det_eval). Outputs, any may be NULL: visible and

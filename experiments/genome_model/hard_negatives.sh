@@ -58,7 +58,9 @@ for g in cel_ce2_chrX hsa_hg19_chr22; do
         "$M" encode -q -s -f u8 -o "$O/$g" -
     n=$(wc -l < "$O/$g.names")
     [ "$n" = "$(zcat "$C" | grep -vc '^#')" ] || { echo "$g: not every candidate drawn" >&2; exit 1; }
-    awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) print 0 }' > "$O/$g.labels"
+    # eval wants both classes for its metrics, which are not read here (only the scores):
+    # the first row is labelled 1
+    awk -v n="$n" 'BEGIN { print 1; for (i = 1; i < n; i++) print 0 }' > "$O/$g.labels"
     for model in models/genome.mrlm "$O/genome_hn.mrlm"; do
         tag=$(basename "$model" .mrlm)
         "$M" eval -q -m "$model" --images "$O/$g" --labels "$O/$g.labels" \

@@ -232,12 +232,13 @@ class Model:
         return attr, amap, {k: float(v) for k, v in zip(keys, info)}
 
     def scan(self, genome, strand=0, threshold=None, min_score=None, prefix=None,
-             threads=None):
+             threads=None, max_repeat=None):
         """Scan a genome (``mirlens scan``): genome is a FASTA path (plain or gzip), a
         sequence (str) or a dict name -> sequence. Returns the candidates as a list of dicts
         (chrom, start, end (0-based, end-exclusive, + strand), strand, sequence, structure,
         mfe, score, margin, stem). With prefix, PREFIX.candidates.tsv, .bed and .gff3 are
-        kept; otherwise they are written to a temporary directory and removed."""
+        kept; otherwise they are written to a temporary directory and removed. max_repeat:
+        as ``--max-repeat`` (None: scan's default; 1 keeps candidates on repeats)."""
         tmp = tempfile.mkdtemp(prefix="mirlens-scan-")
         try:
             path = genome
@@ -253,7 +254,8 @@ class Model:
             _check(lib.mrl_flat_scan(
                 self._handle(), os.fsencode(path), os.fsencode(out), int(strand),
                 nan if threshold is None else threshold, nan if min_score is None else min_score,
-                _fold_threads(threads), tag.encode(), ffi.NULL))
+                nan if max_repeat is None else max_repeat, _fold_threads(threads), tag.encode(),
+                ffi.NULL))
             return _read_candidates(out + ".candidates.tsv")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -31,8 +31,8 @@ int mrl_flat_determinants(const char *seq, size_t len, const char *structure,
                           const int duplex[4], int *visible, int *present, double *value,
                           uint8_t *mask);
 int mrl_flat_scan(mrl_ensemble_t *e, const char *path, const char *prefix, int strand,
-                  float threshold, float min_score, int threads, const char *models,
-                  long *listed);
+                  float threshold, float min_score, float max_repeat, int threads,
+                  const char *models, long *listed);
 """
 
 SONAME = "libmirlens.so.0"  # MAJOR of MRL_VERSION (the Makefile's SONAME)

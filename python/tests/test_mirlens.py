@@ -157,6 +157,18 @@ def test_scan_matches_cli(tmp_path):
     # a sequence given as a string: written to a temporary FASTA, nothing left behind
     one = m.scan({"x": read_fasta(GENOME)[1][0][:3000]})
     assert all(c["chrom"] == "x" for c in one) and len(one) > 0
+    # max_repeat: an element planted three times is dropped by default, kept with 1
+    rep = "GGCATCAGTTACCGATGCAAGTTCCAGTGAAAGCTGGAACTTGCATCGGTAACTGATGCC"
+    x = read_fasta(GENOME)[1][0][:3000]
+    g = {"x": x[:500] + rep + x[500:1500] + rep + x[1500:2500] + rep + x[2500:]}
+    at = lambda cs: [c for c in cs if c["start"] <= 510 and c["end"] >= 490 + len(rep)]
+    assert at(m.scan(g, max_repeat=1, min_score=0)) and not at(m.scan(g, min_score=0))
+    run("scan", "-q", "-m", MODEL, "--max-repeat", "0.3", GENOME, "-o", str(tmp_path / "c3"))
+    m.scan(GENOME, max_repeat=0.3, prefix=str(tmp_path / "p3"))
+    a = [l for l in open(tmp_path / "c3.candidates.tsv") if " models=" not in l]
+    assert a == [l for l in open(tmp_path / "p3.candidates.tsv") if " models=" not in l]
+    with pytest.raises(mirlens.Error, match="maximal repeat share"):
+        m.scan(g, max_repeat=-1)
 
 
 def test_errors_carry_library_message(tmp_path):

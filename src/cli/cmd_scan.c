@@ -49,6 +49,11 @@ static void usage(FILE *fp)
             "  --max-span N         longest stem, nt (default %d)\n"
             "  --min-stem N         stem score threshold (default %d; GC 3, AU 2, GU 1,\n"
             "                       mismatch -3, bulge -4)\n"
+            "  --max-repeat F       drop candidates (before folding) with more than F of\n"
+            "                       their 16-nt windows repeated in the input: a 16-mer seen\n"
+            "                       >= 3 times over all records and both strands (the\n"
+            "                       genome's own repeats, no repeat library; default %g;\n"
+            "                       1 keeps all)\n"
             "  --params NAME|FILE   energy parameters (default rnafold-2.1.3)\n"
             "  -z, --gzip           write PREFIX.candidates.tsv.gz\n"
             "  --no-score           candidates only: no folding, no network (structure, mfe,\n"
@@ -61,7 +66,8 @@ static void usage(FILE *fp)
             "                       CPUs with bf16 units (scores within ~1e-3)\n"
             "  -q, --quiet          no progress on stderr\n"
             "  -h, --help           this help\n",
-            (double)d.threshold, (double)d.min_score, d.flank, d.max_span, d.min_stem, d.block,
+            (double)d.threshold, (double)d.min_score, d.flank, d.max_span, d.min_stem,
+            (double)d.max_repeat, d.block,
             CLI_THREADS);
 }
 
@@ -80,7 +86,7 @@ static int parse_prob(const char *opt, const char *s, float *out)
 static int parse_args(int argc, char **argv, opts_t *o)
 {
     enum { O_STRAND = 256, O_REGION, O_SHARD, O_MASK, O_THR, O_MIN, O_FLANK, O_SPAN, O_STEM,
-           O_PARAMS, O_MERGE, O_BLOCK, O_NOSCORE, O_PREC };
+           O_PARAMS, O_MERGE, O_BLOCK, O_NOSCORE, O_PREC, O_REPEAT };
     static const struct option lo[] = {
         {"output", required_argument, 0, 'o'},    {"model", required_argument, 0, 'm'},
         {"strand", required_argument, 0, O_STRAND}, {"region", required_argument, 0, O_REGION},
@@ -92,6 +98,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
         {"threads", required_argument, 0, 'j'},   {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},            {"block", required_argument, 0, O_BLOCK}, {"no-score", no_argument, 0, O_NOSCORE},
         {"precision", required_argument, 0, O_PREC},
+        {"max-repeat", required_argument, 0, O_REPEAT},
         {0, 0, 0, 0},
     };
     int c, rc;
@@ -127,6 +134,10 @@ static int parse_args(int argc, char **argv, opts_t *o)
             break;
         }
         case O_MASK: o->s.skip_masked = 1; break;
+        case O_REPEAT:
+            if (cli_parse_float(CMD, "--max-repeat", optarg, 0, 1, &o->s.max_repeat))
+                return CLI_USAGE;
+            break;
         case O_THR:
             if (parse_prob("--threshold", optarg, &o->s.threshold))
                 return CLI_USAGE;
@@ -286,12 +297,14 @@ static int run_scan(opts_t *o, const char *genome)
         if (!rc && !o->quiet)
             fprintf(stderr,
                     "mirlens scan: %.2f Mb scanned (A/C/G/T, per strand) in %.1f s (%.0f bases/s):"
-                    " %ld candidates (%.0f per Mb per strand), %ld listed, %ld loci; time: read "
-                    "%.1f s, stems %.1f s, fold+draw %.1f s, network %.1f s\n",
+                    " %ld candidates (%.0f per Mb per strand), %ld repeats dropped, %ld listed, %ld loci;"
+                    " time: read %.1f s, repeats %.1f s, stems %.1f s, fold+draw %.1f s, network"
+                    " %.1f s\n",
                     (double)st.bases / 1e6, st.t_total,
                     (double)st.bases / (st.t_total > 0 ? st.t_total : 1), st.stems,
                     st.bases ? (double)st.stems / ((o->s.strand ? 1.0 : 2.0) * (double)st.bases / 1e6) : 0,
-                    st.listed, st.loci, st.t_read, st.t_stems, st.t_fold, st.t_score);
+                    st.repeats, st.listed, st.loci, st.t_read, st.t_repeats, st.t_stems,
+                    st.t_fold, st.t_score);
     }
     mrl_ensemble_free(ens);
     return rc;

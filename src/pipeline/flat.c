@@ -166,7 +166,8 @@ int mrl_flat_explain(mrl_ensemble_t *e, const char *seq, size_t len, const char 
 }
 
 int mrl_flat_scan(mrl_ensemble_t *e, const char *path, const char *prefix, int strand,
-                  float threshold, float min_score, int threads, const char *models, long *listed)
+                  float threshold, float min_score, float max_repeat, int threads,
+                  const char *models, long *listed)
 {
     mrl_scan_opts_t o;
     mrl_scan_opts_default(&o);
@@ -177,6 +178,8 @@ int mrl_flat_scan(mrl_ensemble_t *e, const char *path, const char *prefix, int s
         o.threshold = threshold;
     if (!isnan(min_score))
         o.min_score = min_score;
+    if (!isnan(max_repeat))
+        o.max_repeat = max_repeat;
     o.fe.threads = threads ? threads : 1;
     o.models = models;
     mrl_scan_stats_t st;

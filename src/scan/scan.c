@@ -28,6 +28,7 @@ void mrl_scan_opts_default(mrl_scan_opts_t *o)
     o->min_stem = MRL_SCAN_DEFAULT_MIN_STEM;
     o->threshold = (float)MRL_DEFAULT_THRESHOLD;
     o->min_score = (float)MRL_SCAN_DEFAULT_MIN_SCORE;
+    o->max_repeat = (float)MRL_SCAN_DEFAULT_MAX_REPEAT;
     o->shard = o->nshards = 1;
     o->block = 1 << 18;
     mrl_fe_opts_default(&o->fe);
@@ -37,19 +38,6 @@ void mrl_scan_opts_default(mrl_scan_opts_t *o)
 static int64_t scan_margin(const mrl_scan_opts_t *o)
 {
     return 4 * (int64_t)o->max_span + 2 * (int64_t)o->flank + 16;
-}
-
-static uint8_t code_of(char c, int skip_masked)
-{
-    if (skip_masked && c >= 'a' && c <= 'z')
-        return 4;
-    switch (c) {
-    case 'A': case 'a': return 0;
-    case 'C': case 'c': return 1;
-    case 'G': case 'g': return 2;
-    case 'T': case 't': case 'U': case 'u': return 3;
-    default: return 4;
-    }
 }
 
 static char complement(char c)
@@ -73,6 +61,7 @@ typedef struct {
     mrl_ensemble_t *e;
     mrl_scan_stats_t *st;
     gzFile out;              /* the candidates rows */
+    scan_repeats_t rep;      /* the input's repeated 16-mers (when o->max_repeat < 1) */
     /* the current record's letters [buf_lo, buf_lo + buf_n) and their codes */
     char *let;
     uint8_t *code;
@@ -162,9 +151,22 @@ static int block_candidates(run_t *r, int64_t b0, int64_t b1, int64_t lo, int64_
         if (p && p->start == c->start && p->end == c->end && p->strand == c->strand)
             continue;
         r->cand[m++] = *c;
+    }
+    r->st->stems += (long)m;
+    /* the input's own repeats: dropped before folding */
+    r->ncand = 0;
+    for (size_t k = 0; k < m; k++) {
+        const scan_stem_t *c = &r->cand[k];
+        if (o->max_repeat < 1.0f &&
+            scan_repeat_share(&r->rep, r->code + (c->start - r->buf_lo),
+                              (size_t)(c->end - c->start)) > (double)o->max_repeat) {
+            r->st->repeats++;
+            continue;
+        }
+        r->cand[r->ncand++] = *c;
         total += (size_t)(c->end - c->start) + 1;
     }
-    r->ncand = m;
+    m = r->ncand;
     if (total > r->arena_cap) {
         char *a = realloc(r->arena, total);
         if (!a)
@@ -253,7 +255,6 @@ static int scan_block(run_t *r, const scan_rec_t *rec, int64_t b0, int64_t b1, i
     r->st->t_stems += mrl_seconds() - t;
     if (rc < 0 || r->ncand == 0)
         return rc;
-    r->st->stems += (long)r->ncand;
     if (o->no_score) {
         for (size_t k = 0; k < r->ncand; k++) {
             const scan_stem_t *c = &r->cand[k];
@@ -304,7 +305,7 @@ static int buffer_add(run_t *r, const mrl_seqpart_t *p, int64_t want_lo, int64_t
     const char *src = p->seq + (a - (int64_t)p->offset);
     for (int64_t k = 0; k < z - a; k++) {
         r->let[r->buf_n + (size_t)k] = src[k];
-        r->code[r->buf_n + (size_t)k] = code_of(src[k], r->o->skip_masked);
+        r->code[r->buf_n + (size_t)k] = scan_code_of(src[k], r->o->skip_masked);
     }
     r->buf_n = need;
     return 0;
@@ -390,6 +391,9 @@ int mrl_scan_genome(mrl_ensemble_t *e, const char *path, const char *prefix,
     if (o->flank < 0 || o->flank > 1000 || o->max_span < 20 || o->max_span > 1000 || o->block < 1)
         return mrl_err_set(MRL_ERR_ARG, "flank %d or maximal span %d out of range", o->flank,
                            o->max_span);
+    if (!(o->max_repeat >= 0.0f))
+        return mrl_err_set(MRL_ERR_ARG, "maximal repeat share %g: want 0 to 1 (1: keep all)",
+                           (double)o->max_repeat);
     if (!(o->min_score <= o->threshold))
         return mrl_err_set(MRL_ERR_ARG, "the minimal listed score (%g) is above the loci "
                            "threshold (%g)", (double)o->min_score, (double)o->threshold);
@@ -400,9 +404,17 @@ int mrl_scan_genome(mrl_ensemble_t *e, const char *path, const char *prefix,
     int rc = scan_header(&r.h, path, o);
     mrl_atomic_t af = {0};
     char *cpath = NULL;
+    if (!rc && o->max_repeat < 1.0f) {
+        double t = mrl_seconds();
+        uint64_t letters = 0;
+        for (size_t k = 0; k < r.h.nrec; k++)
+            letters += (uint64_t)r.h.rec[k].len;
+        rc = scan_repeats_build(&r.rep, path, o->skip_masked, letters, 0);
+        st->t_repeats = mrl_seconds() - t;
+    }
     if (!rc) {
         r.pg.total = r.h.own_total;
-        st->t_read = mrl_seconds() - t0;
+        st->t_read = mrl_seconds() - t0 - st->t_repeats;
         cpath = scan_path(prefix, o->gzip ? ".candidates.tsv.gz" : ".candidates.tsv");
         rc = cpath ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
     }
@@ -424,5 +436,6 @@ int mrl_scan_genome(mrl_ensemble_t *e, const char *path, const char *prefix,
     scan_stems_release(&r.stems[1]);
     mrl_batch_release(&r.b);
     scan_hdr_release(&r.h);
+    scan_repeats_release(&r.rep);
     return rc;
 }

@@ -10,6 +10,20 @@
 
 #define SCAN_NEVER (-10000) /* pair score of a letter that never pairs (N, masked) */
 
+/* 0 A, 1 C, 2 G, 3 U/T, 4 anything else (N, IUPAC; lowercase too when skip_masked) */
+static inline uint8_t scan_code_of(char c, int skip_masked)
+{
+    if (skip_masked && c >= 'a' && c <= 'z')
+        return 4;
+    switch (c) {
+    case 'A': case 'a': return 0;
+    case 'C': case 'c': return 1;
+    case 'G': case 'g': return 2;
+    case 'T': case 't': case 'U': case 'u': return 3;
+    default: return 4;
+    }
+}
+
 typedef struct scan_stem_opts {
     int max_span;  /* longest stem, outermost pair included (nt) */
     int min_score; /* threshold on the stem score */
@@ -39,6 +53,28 @@ typedef struct scan_stems {
 int scan_stems_find(const uint8_t *code, size_t n, int64_t offset, int strand,
                     const scan_stem_opts_t *o, scan_stems_t *out);
 void scan_stems_release(scan_stems_t *s);
+
+/* ---- the input's own repeats (repeats.c) ---- */
+
+#define SCAN_REPEAT_K 16      /* k-mer length (2 bits a letter: one uint32) */
+#define SCAN_REPEAT_COPIES 3  /* copies, both strands, that make a k-mer a repeat */
+
+/* The canonical 16-mers seen >= SCAN_REPEAT_COPIES times in an input, sorted. */
+typedef struct scan_repeats {
+    uint32_t *kmer;
+    size_t n;
+} scan_repeats_t;
+
+/* Count the canonical 16-mers of every record of path (letters coded by scan_code_of, so
+ * with skip_masked a masked letter breaks k-mers as an N does); letters: the input's
+ * letter count (from scan_header): one pass over the input per part_kmers letters (0: the
+ * default, 64 M; tests use small ones, the result does not depend on it). 0 or an error
+ * code (message names path). */
+int scan_repeats_build(scan_repeats_t *rp, const char *path, int skip_masked, uint64_t letters,
+                       size_t part_kmers);
+/* Share of the 16-nt windows of code[0..n) whose k-mer is a repeat (0 when n < 16). */
+double scan_repeat_share(const scan_repeats_t *rp, const uint8_t *code, size_t n);
+void scan_repeats_release(scan_repeats_t *rp);
 
 /* ---- the scan's header and outputs (out.c) ---- */
 

@@ -2,7 +2,8 @@
  * fuzz_scan_region.c - scan's --region parser and its genome reader: the first line of
  * the input is the region string ("NAME", "NAME:START-END", anything), the rest a FASTA
  * genome, scanned for candidates without scoring (no_score, as `scan --no-score`) in
- * small blocks, shard and strand from the first byte. The candidates file written is then
+ * small blocks, shard, strand, the repeat filter (on or off) and masking from the first
+ * byte. The candidates file written is then
  * merged back (mrl_scan_merge reads it: the candidates-file reader).
  */
 #include "fuzz.h"
@@ -36,6 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.max_span = 40;
     o.flank = 5;
     o.min_stem = 10;
+    if (flags & 64)
+        o.max_repeat = 1.0f; /* off; on (the default) counts the input's 16-mers */
+    o.skip_masked = (flags >> 7) & 1;
     mrl_scan_stats_t st;
     if (mrl_scan_genome(NULL, fa, prefix, &o, &st) == 0) {
         const char *parts[1] = {prefix};

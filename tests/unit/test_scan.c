@@ -3,7 +3,9 @@
  * hand-worked stems on both strands; the rolling-column DP against a plain 2-D
  * implementation of the same recurrence on random sequence with N runs; the stems of a
  * piece with its margins equal to those of the whole; pieces of a record concatenating
- * to the record, and the reader's errors.
+ * to the record, and the reader's errors; the input's own repeats (repeats.c): a hand-worked
+ * count and share, and the counted set against a plain all-pairs count of random sequence
+ * with planted copies, the same whatever the number of counting passes.
  */
 #include <unistd.h>
 #include "mirlens.h"
@@ -255,11 +257,186 @@ static void fasta_pieces(void)
     unlink(path);
 }
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static void rc_str(const char *s, char *out)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = strchr("ACGT", s[n - 1 - i]);
+        out[i] = p ? "TGCA"[p - "ACGT"] : 'N';
+    }
+    out[n] = '\0';
+}
+
+/* X = ACGTTGCAAGGCTTCA is seen twice on + and once as its reverse complement (3 copies:
+ * a repeat); Y = CCCCAAAAGGGGTTTA twice (a hairpin's two arms: not one). Records and N
+ * break k-mers: a copy split by a header or an N does not count. */
+static void repeats_hand_worked(void)
+{
+    char path[] = "/tmp/mirlens_test_rep_XXXXXX";
+    close(mkstemp(path));
+    const char *X = "ACGTTGCAAGGCTTCA", *Y = "CCCCAAAAGGGGTTTA";
+    char Xr[17], text[512];
+    rc_str(X, Xr);
+    snprintf(text, sizeof text, ">a\n%sT\n%s\n%s\n>b\n%s\nAC\n>c\nACGTTGCAAG\n>d\nGCTTCA\n%sN%s\n",
+             X, Y, X, Xr, Y, "ACGTTGCANGGCTTCA");
+    write_file(path, text);
+    scan_repeats_t rp;
+    CHECK(scan_repeats_build(&rp, path, 0, 200, 0) == 0);
+    uint8_t c[64];
+    encode(X, c);
+    /* canonical X: the smaller of X and its reverse complement as 2-bit codes */
+    uint32_t fx = 0, rx = 0;
+    for (int i = 0; i < 16; i++)
+        fx = fx << 2 | c[i], rx = rx >> 2 | (uint32_t)(3 - c[i]) << 30;
+    CHECK_INT(rp.n, 1);
+    if (rp.n == 1)
+        CHECK(rp.kmer[0] == (fx < rx ? fx : rx));
+    /* shares: X + 4 letters = 5 windows, 1 repeated */
+    char q[64];
+    snprintf(q, sizeof q, "%sGGGG", X);
+    encode(q, c);
+    CHECK(scan_repeat_share(&rp, c, 20) == 0.2);
+    encode(Xr, c);
+    CHECK(scan_repeat_share(&rp, c, 16) == 1.0);
+    CHECK(scan_repeat_share(&rp, c, 15) == 0.0); /* shorter than a k-mer */
+    encode(Y, c);
+    CHECK(scan_repeat_share(&rp, c, 16) == 0.0);
+    scan_repeats_release(&rp);
+    /* lowercase counts as sequence, unless masked letters are skipped */
+    snprintf(text, sizeof text, ">a\n%s\n%s\nacgttgcaaggcttca\n", X, X);
+    write_file(path, text);
+    CHECK(scan_repeats_build(&rp, path, 0, 48, 0) == 0);
+    CHECK_INT(rp.n, 1);
+    scan_repeats_release(&rp);
+    CHECK(scan_repeats_build(&rp, path, 1, 48, 0) == 0);
+    CHECK_INT(rp.n, 0);
+    scan_repeats_release(&rp);
+    /* no k-mer at all (records shorter than 16): an empty set, no share */
+    write_file(path, ">a\nACGU\n>b\nACGTACGTACGTACG\n");
+    CHECK(scan_repeats_build(&rp, path, 0, 19, 0) == 0);
+    CHECK_INT(rp.n, 0);
+    CHECK(scan_repeat_share(&rp, c, 16) == 0.0);
+    scan_repeats_release(&rp);
+    unlink(path);
+    CHECK(scan_repeats_build(&rp, path, 0, 48, 0) < 0);
+    CHECK(strstr(mrl_errmsg(), path) != NULL);
+}
+
+static int canon_at(const char *s, size_t i, uint32_t *out)
+{
+    uint32_t f = 0, r = 0;
+    for (int j = 0; j < 16; j++) {
+        const char *p = strchr("ACGT", s[i + (size_t)j]);
+        if (!p || !s[i + (size_t)j])
+            return 0;
+        uint32_t v = (uint32_t)(p - "ACGT");
+        f = f << 2 | v, r = r >> 2 | (3 - v) << 30;
+    }
+    *out = f < r ? f : r;
+    return 1;
+}
+
+/* Random records with 16-40 nt segments copied 1-4 times, some reverse-complemented, and
+ * N runs: the counted set equals an all-pairs count, for 1 and for 7 counting passes. */
+static void repeats_against_naive(void)
+{
+    mrl_rng_t rng;
+    mrl_rng_init(&rng, 5, 1);
+    enum { R = 3, L = 1500 };
+    static char rec[R][L + 1];
+    for (int r = 0; r < R; r++) {
+        for (int i = 0; i < L; i++)
+            rec[r][i] = "ACGT"[mrl_rng_below(&rng, 4)];
+        rec[r][L] = '\0';
+    }
+    for (int k = 0; k < 12; k++) {
+        int len = 16 + (int)mrl_rng_below(&rng, 25), copies = 1 + (int)mrl_rng_below(&rng, 4);
+        int r0 = (int)mrl_rng_below(&rng, R), p0 = (int)mrl_rng_below(&rng, L - len);
+        char seg[48], segr[48];
+        memcpy(seg, rec[r0] + p0, (size_t)len);
+        seg[len] = '\0';
+        rc_str(seg, segr);
+        for (int c = 0; c < copies; c++) {
+            int r = (int)mrl_rng_below(&rng, R), p = (int)mrl_rng_below(&rng, L - len);
+            memcpy(rec[r] + p, mrl_rng_below(&rng, 2) ? segr : seg, (size_t)len);
+        }
+    }
+    for (int k = 0; k < 6; k++) {
+        int r = (int)mrl_rng_below(&rng, R), p = (int)mrl_rng_below(&rng, L - 5);
+        memset(rec[r] + p, 'N', 1 + mrl_rng_below(&rng, 4));
+    }
+    char path[] = "/tmp/mirlens_test_rep_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *fp = fdopen(fd, "w");
+    for (int r = 0; r < R; r++)
+        fprintf(fp, ">r%d\n%.*s\n%s\n", r, 700, rec[r], rec[r] + 700);
+    fclose(fp);
+    /* all-pairs: a canonical k-mer's copies over every record */
+    static uint32_t km[R * L];
+    size_t nk = 0;
+    for (int r = 0; r < R; r++)
+        for (size_t i = 0; i + 16 <= L; i++)
+            nk += canon_at(rec[r], i, &km[nk]);
+    static uint32_t want[R * L];
+    size_t nw = 0;
+    for (size_t i = 0; i < nk; i++) {
+        int copies = 0, seen = 0;
+        for (size_t j = 0; j < nk; j++) {
+            copies += km[j] == km[i];
+            seen |= j < i && km[j] == km[i];
+        }
+        if (copies >= 3 && !seen)
+            want[nw++] = km[i];
+    }
+    CHECK(nw >= 20);
+    scan_repeats_t a, b;
+    CHECK(scan_repeats_build(&a, path, 0, R * L, 0) == 0);
+    CHECK(scan_repeats_build(&b, path, 0, R * L, 700) == 0); /* 7 passes */
+    CHECK_INT(a.n, nw);
+    CHECK_INT(b.n, nw);
+    int same = a.n == nw && b.n == nw;
+    for (size_t i = 0; i < nw && same; i++) {
+        int found = 0;
+        for (size_t j = 0; j < a.n; j++)
+            found |= a.kmer[j] == want[i];
+        same = found && a.kmer[i] == b.kmer[i] && (i == 0 || a.kmer[i - 1] < a.kmer[i]);
+    }
+    CHECK(same);
+    /* a record's share: its repeated windows over its windows, counted by hand */
+    uint8_t c[L];
+    encode(rec[1], c);
+    size_t hits = 0, windows = L - 15;
+    for (size_t i = 0; i + 16 <= L; i++) {
+        uint32_t k;
+        if (!canon_at(rec[1], i, &k))
+            continue;
+        for (size_t j = 0; j < nw; j++)
+            if (want[j] == k) {
+                hits++;
+                break;
+            }
+    }
+    CHECK(hits > 0);
+    CHECK(scan_repeat_share(&a, c, L) == (double)hits / (double)windows);
+    scan_repeats_release(&a);
+    scan_repeats_release(&b);
+    unlink(path);
+}
+
 int main(void)
 {
     hand_worked();
     against_naive();
     pieces();
     fasta_pieces();
+    repeats_hand_worked();
+    repeats_against_naive();
     return test_summary("test_scan");
 }
