@@ -19,7 +19,8 @@
 #include "../util/util.h"
 #include "scan.h"
 
-#define SCAN_REPEAT_PART ((size_t)64 << 20) /* k-mers per counting pass (2 x 256 MB) */
+#define SCAN_REPEAT_PART ((size_t)64 << 20) /* letters per counting pass: the pass's k-mers
+                                               and their sort buffer, 2 x 4 bytes each */
 #define SCAN_REPEAT_PIECE ((size_t)1 << 20)
 
 /* the part a canonical k-mer is counted in: a multiplicative hash (canonical k-mers are
@@ -68,9 +69,10 @@ static int roll(roll_t *k, uint8_t c, uint32_t *canon)
     return 1;
 }
 
-/* One pass over path: the canonical k-mers of part `part` of nparts into *v. */
+/* One pass over path: the canonical k-mers of part `part` of nparts into *v (first sized
+ * for `expect` of them, so that memory is what the part needs, not a doubling past it). */
 static int collect(const char *path, int skip_masked, uint32_t part, uint32_t nparts,
-                   uint32_t **v, size_t *n, size_t *cap)
+                   size_t expect, uint32_t **v, size_t *n, size_t *cap)
 {
     mrl_fasta_t *fa = NULL;
     int rc = mrl_fasta_open(&fa, path, NULL);
@@ -88,7 +90,7 @@ static int collect(const char *path, int skip_masked, uint32_t part, uint32_t np
             if (nparts > 1 && part_of(c, nparts) != part)
                 continue;
             if (*n == *cap) {
-                uint32_t *g = mrl_grow(*v, cap, *n + 1, sizeof **v, 1 << 20);
+                uint32_t *g = mrl_grow(*v, cap, *n + 1, sizeof **v, expect);
                 if (!g) {
                     rc = MRL_ERR_NOMEM;
                     break;
@@ -112,11 +114,13 @@ int scan_repeats_build(scan_repeats_t *rp, const char *path, int skip_masked, ui
                            "(scan it in pieces, or give --max-repeat 1)", path,
                            (unsigned long long)letters);
     uint32_t nparts = (uint32_t)np;
+    /* a part's k-mers: its share of the letters, and an eighth more for an uneven hash */
+    size_t expect = (size_t)(letters / nparts + letters / nparts / 8 + 4096);
     uint32_t *v = NULL, *tmp = NULL;
     size_t n = 0, cap = 0, tcap = 0, rcap = 0;
     int rc = 0;
     for (uint32_t part = 0; part < nparts && rc == 0; part++) {
-        if ((rc = collect(path, skip_masked, part, nparts, &v, &n, &cap)) < 0)
+        if ((rc = collect(path, skip_masked, part, nparts, expect, &v, &n, &cap)) < 0)
             break;
         if (n > tcap) {
             free(tmp);
