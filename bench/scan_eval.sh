@@ -5,7 +5,7 @@
 # candidate listed), score each scan by the protocol of shared/data/genome/README.md
 # (experiments/scan_eval.py: locus precision, recall, F1, false positives per Mb, best F1,
 # recall at <= 1 FP/Mb, AUPRC; ambiguous regions excluded) and draw the precision-recall
-# curves. About 20 minutes per scan on 2 cores; OUT keeps the scans for reuse (a scan is
+# curves. About 8 minutes per scan on 2 cores (the four: 31 minutes); OUT keeps the scans for reuse (a scan is
 # skipped when its candidates file exists and was made with the same --max-repeat).
 # MAX_REPEAT (default: scan's, 0.1) is passed to scan; MAX_REPEAT=1 makes the unfiltered
 # scans that experiments/genome_model/repeats.sh reads.
@@ -27,7 +27,8 @@ for g in cel_ce2_chrX hsa_hg19_chr22; do
         p=$O/$model.$g
         # the max_repeat of an existing scan (none in the settings: made before the filter, 1)
         have=$([ -s "$p.candidates.tsv.gz" ] && zcat "$p.candidates.tsv.gz" |
-            sed -n '/^#settings/{s/.*max_repeat=\([^ ]*\).*/\1/p;t;s/.*/1/p;q}')
+            awk '/^#settings/ { r = 1; for (i = 2; i <= NF; i++)
+                if ($i ~ /^max_repeat=/) r = substr($i, 12); print r; exit }')
         if [ "$have" != "$R" ]; then
             "$M" scan -q -z -j 2 --min-score 0 --max-repeat "$R" -m models/$model.mrlm \
                 "$G/$g.fa.gz" -o "$p" || exit 1

@@ -6,11 +6,12 @@
 # The filter acts on candidates before folding, and a kept candidate is folded and scored
 # exactly as without it; so a filtered scan is the unfiltered scan's rows whose candidate
 # `scan --no-score --max-repeat F` keeps. This script makes those (tens of seconds per
-# genome instead of ~20 minutes per scan) from the unfiltered scans in SCANS (made by
+# genome instead of ~8 minutes per scan) from the unfiltered scans in SCANS (made by
 # `bench/scan_eval.sh` before the filter existed, or with MAX_REPEAT=1), scores them by the
 # protocol (experiments/scan_eval.py) and writes OUT/repeats.tsv, the unfiltered curves
-# (OUT/repeats_MODEL.GENOME.1.curve.tsv) and OUT/pr_repeats_*.svg (F = 0.1 against 1). It also checks that `--max-repeat 1` lists exactly the scans'
-# candidates (the shortcut's premise).
+# (OUT/repeats_MODEL.GENOME.1.curve.tsv) and OUT/pr_repeats_*.svg (F = 0.1 against 1). It
+# also checks that `--max-repeat 1` lists exactly the scans' candidates (the shortcut's
+# premise).
 #   bash experiments/genome_model/repeats.sh [SCANS [OUT]]
 set -eu
 cd "$(dirname "$0")/../.."
@@ -20,7 +21,8 @@ SCANS=${1:-bench/out/scan_eval}
 O=${2:-experiments/genome_model/results}
 M=${MIRLENS:-./mirlens}
 PY=${PYTHON:-python3}
-SWEEP=${SWEEP:-"1 0.4 0.2 0.1 0.05"} # must hold 0.1 and 1
+SWEEP=${SWEEP:-"1 0.4 0.2 0.1 0.05"}
+case " $SWEEP " in *" 1 "*" 0.1 "*) ;; *) echo "repeats: SWEEP must hold 1, then 0.1" >&2; exit 2 ;; esac
 [ -d "$G" ] || { echo "repeats: $G not found (team data): skipped"; exit 77; }
 [ -x "$M" ] || make -j2 >/dev/null
 T=$(mktemp -d)
@@ -32,8 +34,10 @@ for g in cel_ce2_chrX hsa_hg19_chr22; do
     for model in genome default; do
         c=$SCANS/$model.$g.candidates.tsv.gz
         [ -s "$c" ] || { echo "repeats: $c missing (bench/scan_eval.sh)" >&2; exit 1; }
-        r=$(zcat "$c" | sed -n '/^#settings/{s/.*max_repeat=\([^ ]*\).*/\1/p;q}')
-        [ -z "$r" ] || [ "$r" = 1 ] ||
+        # its max_repeat, as bench/scan_eval.sh reads it (none: made before the filter, 1)
+        r=$(zcat "$c" | awk '/^#settings/ { r = 1; for (i = 2; i <= NF; i++)
+                if ($i ~ /^max_repeat=/) r = substr($i, 12); print r; exit }')
+        [ "$r" = 1 ] ||
             { echo "repeats: $c was filtered (max_repeat=$r): want an unfiltered scan" >&2; exit 1; }
     done
     for f in $SWEEP; do
