@@ -17,7 +17,6 @@ PY=${PYTHON:-python3}
 N=${N:-60000}
 EPOCHS=${EPOCHS:-2}
 LR=${LR:-3e-4}
-G=$S/data/genome
 mkdir -p "$O"
 # 1. the pool: fungal candidates that are not negatives yet, N drawn
 [ -s "$O/pool.fa" ] || "$PY" - "$SETS/umaydis_fungus.candidates.tsv" "$SETS/neg_fungus.fa" "$N" \
@@ -51,28 +50,5 @@ echo "hard negatives: $(grep -c '>' "$O/hard.fa") of $(grep -c '>' "$O/pool.fa")
         --neg "$O/hard.fa" --val-split 0.05 --epochs "$EPOCHS" --lr "$LR" \
         --class-weight balanced --precision bf16 -j 2 --seed 1 -o "$O/genome_hn.mrlm"
 # 4. the scans re-scored by both models, without refolding, and scored by the protocol
-first=1
-for g in cel_ce2_chrX hsa_hg19_chr22; do
-    C=$SCANS/genome.$g.candidates.tsv.gz
-    [ -s "$O/$g.u8" ] || zcat "$C" | awk -F'\t' '!/^#/ { print "c" ++n "\t" $5 "\t" $6 }' |
-        "$M" encode -q -s -f u8 -o "$O/$g" -
-    n=$(wc -l < "$O/$g.names")
-    [ "$n" = "$(zcat "$C" | grep -vc '^#')" ] || { echo "$g: not every candidate drawn" >&2; exit 1; }
-    # eval wants both classes for its metrics, which are not read here (only the scores):
-    # the first row is labelled 1
-    awk -v n="$n" 'BEGIN { print 1; for (i = 1; i < n; i++) print 0 }' > "$O/$g.labels"
-    for model in models/genome.mrlm "$O/genome_hn.mrlm"; do
-        tag=$(basename "$model" .mrlm)
-        "$M" eval -q -m "$model" --images "$O/$g" --labels "$O/$g.labels" \
-            --scores "$O/$g.$tag.scores" > /dev/null
-        (zcat "$C" | grep '^#'
-         paste <(zcat "$C" | grep -v '^#') <(tail -n +2 "$O/$g.$tag.scores" | cut -f3,4) |
-             awk -F'\t' 'BEGIN { OFS = "\t" } { $8 = $11; $9 = $12; NF = 10; print }') \
-            > "$O/$g.$tag.candidates.tsv"
-        "$PY" experiments/scan_eval.py --candidates "$O/$g.$tag.candidates.tsv" \
-            --truth "$G/$g.mirbase21.bed" --ambiguous "$G/$g.ambiguous.bed" \
-            --genome "$G/$g.fa.gz" --label "$tag:$g" |
-            if [ $first = 1 ]; then cat; else tail -n 1; fi
-        first=0
-    done
-done
+MIRLENS_SHARED=$S MIRLENS=$M PYTHON=$PY bash "$(dirname "$0")/rescore.sh" "$SCANS" "$O" \
+    models/genome.mrlm "$O/genome_hn.mrlm"

@@ -171,6 +171,18 @@ def test_scan_matches_cli(tmp_path):
         m.scan(g, max_repeat=-1)
 
 
+def test_scan_default_models_match_cli(tmp_path):
+    # the shipped genome models as an ensemble, found as the command finds them
+    fa = tmp_path / "x.fa"
+    fa.write_text(">x\n%s\n" % read_fasta(GENOME)[1][0][:6000])
+    run("scan", "-q", str(fa), "-o", str(tmp_path / "cli"))
+    recs = mirlens.scan(str(fa), prefix=str(tmp_path / "py"))
+    a = [l for l in open(tmp_path / "cli.candidates.tsv") if not l.startswith("#")]
+    b = [l for l in open(tmp_path / "py.candidates.tsv") if not l.startswith("#")]
+    assert a == b and len(recs) == len(a) > 0
+    assert ",genome_animal.mrlm:" in open(tmp_path / "cli.candidates.tsv").read()
+
+
 def test_errors_carry_library_message(tmp_path):
     with pytest.raises(mirlens.Error, match="cannot open '/nonexistent/m.mrlm'"):
         mirlens.Model.load("/nonexistent/m.mrlm")

@@ -112,14 +112,22 @@ const char *cli_default_background(void)
     return beside_default(buf, "background.u8");
 }
 
-const char *cli_default_genome_model(void)
+int cli_default_genome_models(const char **model)
 {
-    static _Thread_local char buf[4096];
+    static _Thread_local char buf[CLI_GENOME_MODELS][4096];
+    static const char *const name[CLI_GENOME_MODELS] = {"genome.mrlm", "genome_animal.mrlm"};
     const char *e = getenv("MIRLENS_GENOME_MODEL");
-    if (e && *e)
-        return e;
-    const char *g = beside_default(buf, "genome.mrlm");
-    return g ? g : cli_default_model();
+    int n = 0;
+    if (e && *e) {
+        model[n++] = e;
+        return n;
+    }
+    for (int k = 0; k < CLI_GENOME_MODELS; k++)
+        if (beside_default(buf[k], name[k]))
+            model[n++] = buf[k];
+    if (!n)
+        model[n++] = cli_default_model();
+    return n;
 }
 
 static int cmp_long(const void *a, const void *b)

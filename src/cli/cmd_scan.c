@@ -12,6 +12,7 @@
 
 #define CMD "scan"
 #define MAX_MODELS 16
+_Static_assert(CLI_GENOME_MODELS <= MAX_MODELS, "the default models fit the list");
 
 static void usage(FILE *fp)
 {
@@ -34,9 +35,10 @@ static void usage(FILE *fp)
             "Options:\n"
             "  -o, --output PREFIX  output prefix (default: GENOME's file name without\n"
             "                       .gz/.fa/.fasta/.fna, in the current directory)\n"
-            "  -m, --model MODEL    model file (default: the shipped genome model,\n"
-            "                       models/genome.mrlm, trained on genomic candidates);\n"
-            "                       repeated: an ensemble scored by the mean logit margin\n"
+            "  -m, --model MODEL    model file; repeated: an ensemble scored by the mean\n"
+            "                       logit margin (default: the shipped genome models,\n"
+            "                       models/genome.mrlm and genome_animal.mrlm, trained on\n"
+            "                       genomic candidates, as an ensemble)\n"
             "  --strand S           +, - or both (default both)\n"
             "  --region R           NAME or NAME:START-END (1-based, inclusive) only\n"
             "  --shard K/N          scan part K of N (the genome cut by position; join the N\n"
@@ -203,21 +205,35 @@ static int parse_args(int argc, char **argv, opts_t *o)
 }
 
 /* "name:crc32" of each model file, comma-separated, for the outputs' header: shards of one
- * scan must have used the same models. */
+ * scan must have used the same models. The CRC is of all bytes but the last 4: a model file
+ * ends with the CRC of the bytes before it, and the CRC of a whole such file is the same
+ * constant (0x2144df1c) for every model. */
 static int models_tag(const opts_t *o, char *buf, size_t cap)
 {
     size_t w = 0;
     buf[0] = '\0';
     for (int k = 0; k < o->nmodels; k++) {
         FILE *fp = fopen(o->model[k], "rb");
-        if (!fp)
+        long left = -1;
+        if (fp && fseek(fp, 0, SEEK_END) == 0 && (left = ftell(fp)) >= 4)
+            left -= 4;
+        if (!fp || left < 0 || fseek(fp, 0, SEEK_SET) != 0) {
+            if (fp)
+                fclose(fp);
             return -1;
+        }
         uLong crc = crc32(0L, Z_NULL, 0);
         unsigned char b[65536];
-        size_t n;
-        while ((n = fread(b, 1, sizeof b, fp)) > 0)
+        while (left > 0) {
+            size_t n = fread(b, 1, left < (long)sizeof b ? (size_t)left : sizeof b, fp);
+            if (n == 0)
+                break;
             crc = crc32(crc, b, (uInt)n);
+            left -= (long)n;
+        }
         fclose(fp);
+        if (left > 0)
+            return -1;
         const char *base = strrchr(o->model[k], '/');
         base = base ? base + 1 : o->model[k];
         int m = snprintf(buf + w, cap - w, "%s%s:%08lx", k ? "," : "", base, (unsigned long)crc);
@@ -270,7 +286,7 @@ static int run_scan(opts_t *o, const char *genome)
     if (o->s.no_score)
         o->nmodels = 0; /* no network: none loaded */
     else if (!o->nmodels)
-        o->model[o->nmodels++] = cli_default_genome_model();
+        o->nmodels = cli_default_genome_models(o->model);
     mrl_nn_opts_t no;
     mrl_nn_opts_default(&no);
     no.threads = o->threads;

@@ -12,9 +12,9 @@ G=$D/genome.fa
 # the paper's model, so that scores can be checked against predict's default
 MODEL=models/default.mrlm
 expect scan 0 "" -- "$M" scan -q -m $MODEL $G -o "$T/a"
-# the default model of scan is the genome model shipped beside the default one
+# the default of scan is the ensemble of the two genome models shipped beside the default one
 expect default-model 0 "" -- "$M" scan -q --region chrC $G -o "$T/dm"
-grep -q "models=genome.mrlm:" "$T/dm.candidates.tsv" && ok || bad "scan's default model: $(sed -n 2p "$T/dm.candidates.tsv")"
+grep -q "models=genome.mrlm:[0-9a-f]*,genome_animal.mrlm:[0-9a-f]*$" "$T/dm.candidates.tsv" && ok || bad "scan's default model: $(sed -n 2p "$T/dm.candidates.tsv")"
 for f in candidates.tsv bed gff3; do
     [ -s "$T/a.$f" ] && ok || bad "no $T/a.$f"
 done
@@ -80,6 +80,15 @@ expect merge-missing 1 "give all 5 parts" -- "$M" scan -q -m $MODEL --merge "$T/
 expect merge-twice 1 "given twice" -- "$M" scan -q -m $MODEL --merge "$T/s1" "$T/s1" "$T/s3" "$T/s4" "$T/s5" -o "$T/x"
 "$M" scan -q -m $MODEL --flank 5 --shard 2/5 $G -o "$T/f2"
 expect merge-mixed 1 "not a part of the same scan" -- "$M" scan -q -m $MODEL --merge "$T/s1" "$T/f2" "$T/s3" "$T/s4" "$T/s5" -o "$T/x"
+# the header names each model by the CRC of its bytes before the file's own trailing CRC (the
+# CRC of a whole model file is the same for every model), so a part scanned with another
+# model of the same file name is refused too
+mkdir "$T/other" && cp models/genome.mrlm "$T/other/default.mrlm"
+"$M" scan -q -m "$T/other/default.mrlm" --block 1000 --shard 2/5 $G -o "$T/g2"
+expect merge-models 1 "not a part of the same scan" -- "$M" scan -q --merge "$T/s1" "$T/g2" "$T/s3" "$T/s4" "$T/s5" -o "$T/x"
+crc=$(python3 -c 'import sys, zlib
+print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()[:-4]))' $MODEL)
+grep -q "models=default.mrlm:$crc\$" "$T/a.candidates.tsv" && ok || bad "model tag: $(sed -n 2p "$T/a.candidates.tsv"), want $crc"
 
 # --strand, --region, --skip-masked
 expect plus 0 "" -- "$M" scan -q -m $MODEL --strand + $G -o "$T/p"
