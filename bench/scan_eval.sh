@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Issue 22's evaluation: scan the held-out-genus worm chrX and human chr22 (held-out loci)
-# of shared/data/genome/ with the genome models (models/genome.mrlm and genome_animal.mrlm
-# as an ensemble, the scan's default; rows "genome") and with the paper's model
+# of shared/data/genome/ with the genome model (models/genome.mrlm, the scan's default;
+# rows "genome") and with the paper's model
 # (models/default.mrlm) the same way (both strands, every candidate listed), score each
 # scan by the protocol of shared/data/genome/README.md (experiments/scan_eval.py: locus
 # precision, recall, F1, false positives per Mb, best F1, recall at <= 1 FP/Mb, AUPRC;
 # ambiguous regions excluded) and draw the precision-recall curves. About 8 minutes per
-# scan on 2 cores, 11 with the two genome models; OUT keeps the scans for reuse (a scan is
-# skipped when its candidates file exists and was made with the same --max-repeat and
-# model files).
+# scan on 2 cores; OUT keeps the scans for reuse (a scan is skipped when its candidates
+# file exists and was made with the same --max-repeat and model file).
 # MAX_REPEAT (default: scan's, 0.1) is passed to scan; MAX_REPEAT=1 makes the unfiltered
 # scans that experiments/genome_model/repeats.sh reads.
 #   [MAX_REPEAT=F] bash bench/scan_eval.sh [OUT_DIR]
@@ -27,14 +26,11 @@ table=$O/table.tsv
 for g in cel_ce2_chrX hsa_hg19_chr22; do
     for model in genome default; do
         p=$O/$model.$g
-        files=models/$model.mrlm
-        [ $model = default ] || files="models/genome.mrlm models/genome_animal.mrlm"
+        f=models/$model.mrlm
         # an existing scan's max_repeat (none in the settings: made before the filter, 1)
-        # and models (name:crc32 of each file but its own trailing CRC), against this run's
-        # shellcheck disable=SC2086 # $files: one word per model file
+        # and model (name:crc32 of the file but its own trailing CRC), against this run's
         want="$R models=$(python3 -c 'import os, sys, zlib
-print(",".join("%s:%08x" % (os.path.basename(f), zlib.crc32(open(f, "rb").read()[:-4]))
-               for f in sys.argv[1:]))' $files)"
+print("%s:%08x" % (os.path.basename(sys.argv[1]), zlib.crc32(open(sys.argv[1], "rb").read()[:-4])))' "$f")"
         have=$([ -s "$p.candidates.tsv.gz" ] && zcat "$p.candidates.tsv.gz" |
             awk '/^#settings/ { r = 1; m = "";
                 for (i = 2; i <= NF; i++) {
@@ -43,8 +39,7 @@ print(",".join("%s:%08x" % (os.path.basename(f), zlib.crc32(open(f, "rb").read()
                 }
                 print r, m; exit }')
         if [ "$have" != "$want" ]; then
-            # shellcheck disable=SC2046,SC2086 # one -m per model file
-            "$M" scan -q -z -j 2 --min-score 0 --max-repeat "$R" $(printf -- '-m %s ' $files) \
+            "$M" scan -q -z -j 2 --min-score 0 --max-repeat "$R" -m "$f" \
                 "$G/$g.fa.gz" -o "$p" || exit 1
         fi
         amb=$G/$g.ambiguous.bed
@@ -55,7 +50,7 @@ print(",".join("%s:%08x" % (os.path.basename(f), zlib.crc32(open(f, "rb").read()
         tail -1 "$p.eval.tsv" >> "$table.tmp"
     done
     python3 experiments/pr_svg.py "$O/pr_$g.svg" "$g, both strands: loci (>= 50% of a miRBase locus)" \
-        "genome models=$O/genome.$g.curve.tsv" "paper's model=$O/default.$g.curve.tsv"
+        "genome model=$O/genome.$g.curve.tsv" "paper's model=$O/default.$g.curve.tsv"
 done
 mv "$table.tmp" "$table"
 column -t -s $'\t' "$table"
