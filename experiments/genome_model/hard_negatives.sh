@@ -63,7 +63,10 @@ fi
 prev=$INIT negs=(--neg "$SETS/neg.fa")
 for r in 1 2; do
     # the pool scored by the previous model; the ones it calls pre-miRNA are hard negatives
-    [ -s "$O/pool$r.tsv" ] || "$M" predict -q -j 2 -m "$prev" "$O/pool$r.fa" > "$O/pool$r.tsv"
+    if [ ! -s "$O/pool$r.tsv" ]; then
+        "$M" predict -q -j 2 -m "$prev" "$O/pool$r.fa" > "$O/pool$r.tsv.tmp"
+        mv "$O/pool$r.tsv.tmp" "$O/pool$r.tsv"
+    fi
     awk -F'\t' 'NR > 1 && $6 != "" && $6 + 0 > 0 { print ">" $1 }' "$O/pool$r.tsv" |
         awk 'NR == FNR { k[$1] = 1; next } /^>/ { p = ($1 in k) } p' - "$O/pool$r.fa" \
             > "$O/hard$r.fa"
