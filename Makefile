@@ -112,7 +112,7 @@ HELP2MAN ?= help2man
 comma   := ,
 # the subcommands, from the command table of src/cli/main.c
 SUBCMDS := $(shell sed -n 's/^ *{"\([a-z-]*\)", cmd_.*/\1/p' src/cli/main.c)
-DATA     = models/default.mrlm models/genome.mrlm models/background.u8 models/background.names
+DATA     = models/default.mrlm models/genome.mrlm models/genome_scratch.mrlm models/background.u8 models/background.names
 MANPAGES = $(BUILD)/man/mirlens.1 $(SUBCMDS:%=$(BUILD)/man/mirlens-%.1)
 
 # the data directory compiled into mrl_data_dir(); datadir.cfg holds the last one

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Issue 22's evaluation: scan the held-out-genus worm chrX and human chr22 (held-out loci)
-# of shared/data/genome/ with the genome model (models/genome.mrlm, the scan's default;
-# rows "genome") and with the paper's model
+# of shared/data/genome/ with the genome model (the scan's default: models/genome.mrlm and
+# models/genome_scratch.mrlm as an ensemble; rows "genome") and with the paper's model
 # (models/default.mrlm) the same way (both strands, every candidate listed), score each
 # scan by the protocol of shared/data/genome/README.md (experiments/scan_eval.py: locus
 # precision, recall, F1, false positives per Mb, best F1, recall at <= 1 FP/Mb, AUPRC;
-# ambiguous regions excluded) and draw the precision-recall curves. About 8 minutes per
-# scan on 2 cores; OUT keeps the scans for reuse (a scan is skipped when its candidates
-# file exists and was made with the same --max-repeat and model file).
+# ambiguous regions excluded), draw the precision-recall curves, and give the genome
+# model's precision over the paper's model's at equal recall (experiments/pr_ratio.py).
+# About 8 minutes per scan on 2 cores; OUT keeps the scans for reuse (a scan is skipped
+# when its candidates file exists and was made with the same --max-repeat and model file).
 # MAX_REPEAT (default: scan's, 0.1) is passed to scan; MAX_REPEAT=1 makes the unfiltered
 # scans that experiments/genome_model/repeats.sh reads.
 #   [MAX_REPEAT=F] bash bench/scan_eval.sh [OUT_DIR]
@@ -23,14 +24,20 @@ R=${MAX_REPEAT:-0.1}
 mkdir -p "$O"
 table=$O/table.tsv
 : > "$table.tmp"
+: > "$O/ratio.tsv.tmp"
 for g in cel_ce2_chrX hsa_hg19_chr22; do
     for model in genome default; do
         p=$O/$model.$g
-        f=models/$model.mrlm
+        # the genome model: scan's default, the ensemble of the two shipped genome models
+        files=(models/default.mrlm)
+        [ $model = genome ] && files=(models/genome.mrlm models/genome_scratch.mrlm)
+        margs=()
+        for f in "${files[@]}"; do margs+=(-m "$f"); done
         # an existing scan's max_repeat (none in the settings: made before the filter, 1)
-        # and model (name:crc32 of the file but its own trailing CRC), against this run's
+        # and models (name:crc32 of each file but its own trailing CRC), against this run's
         want="$R models=$(python3 -c 'import os, sys, zlib
-print("%s:%08x" % (os.path.basename(sys.argv[1]), zlib.crc32(open(sys.argv[1], "rb").read()[:-4])))' "$f")"
+print(",".join("%s:%08x" % (os.path.basename(f), zlib.crc32(open(f, "rb").read()[:-4]))
+               for f in sys.argv[1:]))' "${files[@]}")"
         have=$([ -s "$p.candidates.tsv.gz" ] && zcat "$p.candidates.tsv.gz" |
             awk '/^#settings/ { r = 1; m = "";
                 for (i = 2; i <= NF; i++) {
@@ -39,7 +46,7 @@ print("%s:%08x" % (os.path.basename(sys.argv[1]), zlib.crc32(open(sys.argv[1], "
                 }
                 print r, m; exit }')
         if [ "$have" != "$want" ]; then
-            "$M" scan -q -z -j 2 --min-score 0 --max-repeat "$R" -m "$f" \
+            "$M" scan -q -z -j 2 --min-score 0 --max-repeat "$R" "${margs[@]}" \
                 "$G/$g.fa.gz" -o "$p" || exit 1
         fi
         amb=$G/$g.ambiguous.bed
@@ -51,7 +58,14 @@ print("%s:%08x" % (os.path.basename(sys.argv[1]), zlib.crc32(open(sys.argv[1], "
     done
     python3 experiments/pr_svg.py "$O/pr_$g.svg" "$g, both strands: loci (>= 50% of a miRBase locus)" \
         "genome model=$O/genome.$g.curve.tsv" "paper's model=$O/default.$g.curve.tsv"
+    skip=1
+    [ -s "$O/ratio.tsv.tmp" ] && skip=2 # the header once
+    python3 experiments/pr_ratio.py "$O/genome.$g.curve.tsv" "$O/default.$g.curve.tsv" "$g" |
+        tail -n +$skip >> "$O/ratio.tsv.tmp"
 done
 mv "$table.tmp" "$table"
+mv "$O/ratio.tsv.tmp" "$O/ratio.tsv"
 column -t -s $'\t' "$table"
-echo "scan_eval: table $table, curves $O/pr_*.svg"
+echo "precision of the genome model over the paper's model at equal recall (a: genome, b: paper's):"
+column -t -s $'\t' "$O/ratio.tsv"
+echo "scan_eval: table $table, ratios $O/ratio.tsv, curves $O/pr_*.svg"

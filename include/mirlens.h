@@ -2092,9 +2092,10 @@ typedef struct mrl_scan_opts {
                             all records, both strands) are dropped before folding: the
                             genome's own repeats, no repeat library (default
                             MRL_SCAN_DEFAULT_MAX_REPEAT; >= 1 keeps every candidate and
-                            counts nothing). Counting reads the whole input (every record,
-                            whatever the region or shard: shards agree), 8 bytes a letter
-                            up to 512 MB, then one more pass per 64 M letters. */
+                            counts nothing). Counting reads the whole input once (every
+                            record, whatever the region or shard: shards agree); memory 8
+                            bytes a letter up to 64 M letters, 1 GiB beyond (a table of
+                            2-bit counters over all 16-mers). */
     float threshold;     /* loci: candidates with probability >= threshold
                             (default MRL_DEFAULT_THRESHOLD) */
     float min_score;     /* candidates listed: probability >= min_score (<= threshold) */

@@ -6,6 +6,8 @@
 # model: its rows come out identical). Each re-scored scan is scored by the protocol
 # (experiments/scan_eval.py). A few minutes per model instead of ~8 per scan.
 #   experiments/genome_model/rescore.sh SCANS OUT MODEL...
+# MODEL: a model file, or several joined by commas (A.mrlm,B.mrlm): their ensemble, scored by
+# the mean of the models' logit margins as `scan -m A -m B` scores it (tag A+B).
 # SCANS: bench/scan_eval.sh's output (its genome.GENOME.candidates.tsv.gz are read);
 # OUT: the images (kept for further models), OUT/GENOME.TAG.candidates.tsv and
 # .curve.tsv (TAG: the model file's name without .mrlm); the table on stdout.
@@ -29,8 +31,13 @@ for g in cel_ce2_chrX hsa_hg19_chr22; do
     # the first row is labelled 1
     awk -v n="$n" 'BEGIN { print 1; for (i = 1; i < n; i++) print 0 }' > "$O/$g.labels"
     for model in "$@"; do
-        tag=$(basename "$model" .mrlm)
-        "$M" eval -q -m "$model" --images "$O/$g" --labels "$O/$g.labels" \
+        IFS=, read -r -a parts <<< "$model"
+        tag='' margs=()
+        for p in "${parts[@]}"; do
+            tag=$tag${tag:++}$(basename "$p" .mrlm)
+            margs+=(-m "$p")
+        done
+        "$M" eval -q "${margs[@]}" --images "$O/$g" --labels "$O/$g.labels" \
             --scores "$O/$g.$tag.scores" > /dev/null
         (zcat "$C" | grep '^#'
          paste <(zcat "$C" | grep -v '^#') <(tail -n +2 "$O/$g.$tag.scores" | cut -f3,4) |

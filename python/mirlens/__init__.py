@@ -58,7 +58,7 @@ def _fold_threads(threads):
 
 def data_path(name):
     """Path of a data file shipped with mirlens ("default.mrlm", "genome.mrlm",
-    "background.u8"), found as the command finds it (mrl_data_path)."""
+    "genome_scratch.mrlm", "background.u8"), found as the command finds it (mrl_data_path)."""
     buf = ffi.new("char[]", 4096)
     _check(lib.mrl_data_path(name.encode(), buf, 4096))
     return ffi.string(buf).decode()
@@ -301,7 +301,8 @@ def explain(seq, method=None, model=None, **kw):
 
 def scan(genome, model=None, **kw):
     """Model.scan with model (a Model, a path, a list of paths: an ensemble, or None: the
-    shipped genome model, the default of ``mirlens scan``)."""
+    shipped genome models as an ensemble, the default of ``mirlens scan``)."""
     if model is None:
-        model = os.environ.get("MIRLENS_GENOME_MODEL") or data_path("genome.mrlm")
+        model = os.environ.get("MIRLENS_GENOME_MODEL") or [
+            data_path("genome.mrlm"), data_path("genome_scratch.mrlm")]
     return _model(model).scan(genome, **kw)

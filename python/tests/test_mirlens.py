@@ -172,7 +172,7 @@ def test_scan_matches_cli(tmp_path):
 
 
 def test_scan_default_models_match_cli(tmp_path):
-    # the shipped genome model, found as the command finds it
+    # the shipped genome models as an ensemble, found as the command finds them
     fa = tmp_path / "x.fa"
     fa.write_text(">x\n%s\n" % read_fasta(GENOME)[1][0][:6000])
     run("scan", "-q", str(fa), "-o", str(tmp_path / "cli"))
@@ -181,6 +181,7 @@ def test_scan_default_models_match_cli(tmp_path):
     b = [l for l in open(tmp_path / "py.candidates.tsv") if not l.startswith("#")]
     assert a == b and len(recs) == len(a) > 0
     assert " models=genome.mrlm:" in open(tmp_path / "cli.candidates.tsv").read()
+    assert ",genome_scratch.mrlm:" in open(tmp_path / "cli.candidates.tsv").read()
 
 
 def test_errors_carry_library_message(tmp_path):

@@ -113,11 +113,11 @@ int cli_inputs_check_classes(const char *cmd, const cli_inputs_t *in, const mrl_
  * install tree's share/mirlens, or models/ of the build tree), else the path it would have
  * in mrl_data_dir() (so that the load error names it). */
 const char *cli_default_model(void);
-/* The default models of `mirlens scan` (several would be scored as an ensemble, the mean
- * of their logit margins): $MIRLENS_GENOME_MODEL alone, else genome.mrlm beside the default
- * model (trained on genomic candidates, models/train_genome.sh), else the default model.
- * Fills model[0..CLI_GENOME_MODELS) and returns how many. */
-#define CLI_GENOME_MODELS 1
+/* The default models of `mirlens scan`, scored as an ensemble (the mean of their logit
+ * margins): $MIRLENS_GENOME_MODEL alone, else those of genome.mrlm and genome_scratch.mrlm
+ * that are beside the default model (trained on genomic candidates, models/train_genome.sh),
+ * else the default model. Fills model[0..CLI_GENOME_MODELS) and returns how many. */
+#define CLI_GENOME_MODELS 2
 int cli_default_genome_models(const char **model);
 /* The SHAP background set shipped beside the default model (models/background.u8: the
  * example hairpins, pre-miRNAs and pseudo-hairpins), or NULL when absent. */

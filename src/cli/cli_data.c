@@ -115,7 +115,7 @@ const char *cli_default_background(void)
 int cli_default_genome_models(const char **model)
 {
     static _Thread_local char buf[CLI_GENOME_MODELS][4096];
-    static const char *const name[CLI_GENOME_MODELS] = {"genome.mrlm"};
+    static const char *const name[CLI_GENOME_MODELS] = {"genome.mrlm", "genome_scratch.mrlm"};
     const char *e = getenv("MIRLENS_GENOME_MODEL");
     int n = 0;
     if (e && *e) {

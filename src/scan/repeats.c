@@ -10,25 +10,21 @@
  * and give each of their canonical k-mers two copies. A candidate's repeat share is the
  * fraction of its 16-nt windows whose k-mer is a repeat.
  *
- * Counting is exact: the k-mers are collected and radix-sorted. Memory is bounded: when
- * the input has more k-mers than SCAN_REPEAT_PART, the k-mer space is cut by a hash into
- * parts counted one pass over the input each.
+ * Counting is exact and takes one pass over the input. An input of up to SCAN_REPEAT_PART
+ * letters has its k-mers collected and radix-sorted (8 bytes a letter at most); a larger
+ * one (a vertebrate genome) is counted in 2-bit saturating counters over the whole 16-mer
+ * space (0, 1, 2, 3 or more copies: 1 GiB, whatever the input's size). Many passes over the
+ * input, one per slice of the k-mer space, would cost an hour for a human genome, and every
+ * shard of a cluster scan counts the whole input.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "../util/util.h"
 #include "scan.h"
 
-#define SCAN_REPEAT_PART ((size_t)64 << 20) /* letters per counting pass: the pass's k-mers
-                                               and their sort buffer, 2 x 4 bytes each */
+#define SCAN_REPEAT_PART ((size_t)64 << 20) /* the most letters counted by sorting (their
+                                               k-mers and the sort buffer, 2 x 4 bytes each) */
 #define SCAN_REPEAT_PIECE ((size_t)1 << 20)
-
-/* the part a canonical k-mer is counted in: a multiplicative hash (canonical k-mers are
- * not spread evenly over their top bits) */
-static uint32_t part_of(uint32_t kmer, uint32_t nparts)
-{
-    return (uint32_t)(((uint64_t)(kmer * 2654435761u) * nparts) >> 32);
-}
 
 /* LSD radix sort of v[0..n) on 32-bit keys, tmp of n. */
 static void radix_sort(uint32_t *v, uint32_t *tmp, size_t n)
@@ -69,97 +65,148 @@ static int roll(roll_t *k, uint8_t c, uint32_t *canon)
     return 1;
 }
 
-/* One pass over path: the canonical k-mers of part `part` of nparts into *v (first sized
- * for `expect` of them, so that memory is what the part needs, not a doubling past it). */
-static int collect(const char *path, int skip_masked, uint32_t part, uint32_t nparts,
-                   size_t expect, uint32_t **v, size_t *n, size_t *cap)
+/* Where the canonical k-mers of one pass go, a piece's worth at a time. */
+typedef struct {
+    int (*add)(void *ud, const uint32_t *kmer, size_t n); /* 0 or an error code */
+    void *ud;
+} sink_t;
+
+/* One pass over path: every canonical k-mer of every record, to sink. */
+static int walk(const char *path, int skip_masked, const sink_t *sink)
 {
     mrl_fasta_t *fa = NULL;
     int rc = mrl_fasta_open(&fa, path, NULL);
+    uint32_t *batch = rc < 0 ? NULL : malloc(SCAN_REPEAT_PIECE * sizeof *batch);
+    if (rc >= 0 && !batch)
+        rc = MRL_ERR_NOMEM;
     mrl_seqpart_t p;
     roll_t k = {0, 0, 0};
     long cur = -1;
-    *n = 0;
     while (rc >= 0 && (rc = mrl_fasta_read_part(fa, &p, SCAN_REPEAT_PIECE)) == 1) {
         if (p.index != cur)
             cur = p.index, k.valid = 0;
-        for (size_t i = 0; i < p.len; i++) {
-            uint32_t c;
-            if (!roll(&k, scan_code_of(p.seq[i], skip_masked), &c))
-                continue;
-            if (nparts > 1 && part_of(c, nparts) != part)
-                continue;
-            if (*n == *cap) {
-                uint32_t *g = mrl_grow(*v, cap, *n + 1, sizeof **v, expect);
-                if (!g) {
-                    rc = MRL_ERR_NOMEM;
-                    break;
-                }
-                *v = g;
-            }
-            (*v)[(*n)++] = c;
-        }
+        size_t n = 0;
+        for (size_t i = 0; i < p.len; i++)
+            n += (size_t)roll(&k, scan_code_of(p.seq[i], skip_masked), &batch[n]);
+        rc = sink->add(sink->ud, batch, n);
     }
+    free(batch);
     mrl_fasta_close(fa);
     return rc < 0 ? rc : 0;
 }
 
+/* ---- inputs of up to SCAN_REPEAT_PART letters: collect, sort, count runs ---- */
+
+typedef struct {
+    uint32_t *v;
+    size_t n, cap, expect;
+} list_t;
+
+static int list_add(void *ud, const uint32_t *kmer, size_t n)
+{
+    list_t *l = ud;
+    if (n == 0)
+        return 0;
+    uint32_t *g = mrl_grow(l->v, &l->cap, l->n + n, sizeof *g, l->expect);
+    if (!g)
+        return MRL_ERR_NOMEM;
+    l->v = g;
+    memcpy(l->v + l->n, kmer, n * sizeof *kmer);
+    l->n += n;
+    return 0;
+}
+
+static int count_sorted(scan_repeats_t *rp, const char *path, int skip_masked, uint64_t letters)
+{
+    list_t l = {.expect = (size_t)letters + 4096}; /* a k-mer per letter at most */
+    sink_t sink = {list_add, &l};
+    int rc = walk(path, skip_masked, &sink);
+    uint32_t *tmp = rc < 0 || !l.n ? NULL : malloc(l.n * sizeof *tmp);
+    if (rc >= 0 && l.n && !tmp)
+        rc = MRL_ERR_NOMEM;
+    if (rc >= 0 && l.n) {
+        radix_sort(l.v, tmp, l.n);
+        /* the repeats, written over the front of the sorted k-mers */
+        for (size_t i = 0, j; i < l.n; i = j) {
+            for (j = i + 1; j < l.n && l.v[j] == l.v[i]; j++)
+                ;
+            if (j - i >= SCAN_REPEAT_COPIES)
+                l.v[rp->n++] = l.v[i];
+        }
+    }
+    free(tmp);
+    if (rc < 0) {
+        free(l.v);
+        return rc;
+    }
+    uint32_t *shrunk = rp->n ? realloc(l.v, rp->n * sizeof *shrunk) : NULL;
+    if (!shrunk)
+        free(l.v);
+    rp->kmer = shrunk;
+    return 0;
+}
+
+/* ---- larger inputs: 2-bit saturating counters, 4 to a byte, over all 4^16 k-mers ---- */
+
+_Static_assert(SCAN_REPEAT_COPIES == 3, "a 2-bit counter saturates at 3 copies");
+#define SCAN_TABLE_BYTES ((size_t)1 << (2 * SCAN_REPEAT_K - 2))
+
+static int table_add(void *ud, const uint32_t *kmer, size_t n)
+{
+    uint8_t *t = ud;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 16 < n)
+            __builtin_prefetch(t + (kmer[i + 16] >> 2), 1);
+        uint8_t *b = t + (kmer[i] >> 2);
+        int shift = (int)(kmer[i] & 3) * 2;
+        if (((*b >> shift) & 3) != 3)
+            *b = (uint8_t)(*b + (1 << shift));
+    }
+    return 0;
+}
+
+static int count_table(scan_repeats_t *rp, const char *path, int skip_masked)
+{
+    uint8_t *t = calloc(SCAN_TABLE_BYTES, 1);
+    if (!t)
+        return MRL_ERR_NOMEM;
+    sink_t sink = {table_add, t};
+    int rc = walk(path, skip_masked, &sink);
+    size_t cap = 0;
+    /* in k-mer order, so the list comes out sorted; 32 counters a word, skipped whole
+     * unless one of them is full (both bits of a pair set: byte order does not matter) */
+    for (size_t w = 0; rc == 0 && w < SCAN_TABLE_BYTES / 8; w++) {
+        uint64_t x;
+        memcpy(&x, t + 8 * w, 8);
+        if (!(x & (x >> 1) & 0x5555555555555555ull))
+            continue;
+        for (size_t b = 8 * w; b < 8 * w + 8 && rc == 0; b++)
+            for (int j = 0; j < 4 && rc == 0; j++) {
+                if (((t[b] >> (2 * j)) & 3) != 3)
+                    continue;
+                uint32_t *g = mrl_grow(rp->kmer, &cap, rp->n + 1, sizeof *g, 4096);
+                if (!g)
+                    rc = MRL_ERR_NOMEM;
+                else
+                    (rp->kmer = g)[rp->n++] = (uint32_t)(4 * b + (size_t)j);
+            }
+    }
+    free(t);
+    return rc;
+}
+
 int scan_repeats_build(scan_repeats_t *rp, const char *path, int skip_masked, uint64_t letters,
-                       size_t part_kmers)
+                       size_t max_sorted)
 {
     memset(rp, 0, sizeof *rp);
-    uint64_t np = letters / (part_kmers ? part_kmers : SCAN_REPEAT_PART) + 1;
-    if (np > 4096)
-        return mrl_err_set(MRL_ERR_ARG, "%s: %llu letters: too many to count repeats in "
-                           "(scan it in pieces, or give --max-repeat 1)", path,
-                           (unsigned long long)letters);
-    uint32_t nparts = (uint32_t)np;
-    /* a part's k-mers: its share of the letters, and an eighth more for an uneven hash */
-    size_t expect = (size_t)(letters / nparts + letters / nparts / 8 + 4096);
-    uint32_t *v = NULL, *tmp = NULL;
-    size_t n = 0, cap = 0, tcap = 0, rcap = 0;
-    int rc = 0;
-    for (uint32_t part = 0; part < nparts && rc == 0; part++) {
-        if ((rc = collect(path, skip_masked, part, nparts, expect, &v, &n, &cap)) < 0)
-            break;
-        if (n > tcap) {
-            free(tmp);
-            tcap = n;
-            if (!(tmp = malloc(tcap * sizeof *tmp))) {
-                rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory counting the repeats of %s",
-                                 path);
-                break;
-            }
-        }
-        radix_sort(v, tmp, n);
-        for (size_t i = 0, j; i < n; i = j) {
-            for (j = i + 1; j < n && v[j] == v[i]; j++)
-                ;
-            if (j - i < SCAN_REPEAT_COPIES)
-                continue;
-            uint32_t *g = mrl_grow(rp->kmer, &rcap, rp->n + 1, sizeof *g, 4096);
-            if (!g) {
-                rc = MRL_ERR_NOMEM;
-                break;
-            }
-            rp->kmer = g;
-            rp->kmer[rp->n++] = v[i];
-        }
-    }
-    if (rc == 0 && nparts > 1 && rp->n > 0) {
-        /* the parts' repeats, each sorted, are not in order together */
-        uint32_t *t = rp->n <= tcap ? tmp : malloc(rp->n * sizeof *t);
-        if (!t)
-            rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory counting the repeats of %s", path);
-        else
-            radix_sort(rp->kmer, t, rp->n);
-        if (t != tmp)
-            free(t);
-    }
-    free(v);
-    free(tmp);
-    if (rc < 0)
+    int rc = letters <= (max_sorted ? max_sorted : SCAN_REPEAT_PART)
+                 ? count_sorted(rp, path, skip_masked, letters)
+                 : count_table(rp, path, skip_masked);
+    if (rc < 0) {
         scan_repeats_release(rp);
+        if (rc == MRL_ERR_NOMEM)
+            return mrl_err_set(rc, "out of memory counting the repeats of %s", path);
+    }
     return rc < 0 ? rc : 0;
 }
 

@@ -66,12 +66,13 @@ typedef struct scan_repeats {
 } scan_repeats_t;
 
 /* Count the canonical 16-mers of every record of path (letters coded by scan_code_of, so
- * with skip_masked a masked letter breaks k-mers as an N does); letters: the input's
- * letter count (from scan_header): one pass over the input per part_kmers letters (0: the
- * default, 64 M; tests use small ones, the result does not depend on it). 0 or an error
- * code (message names path). */
+ * with skip_masked a masked letter breaks k-mers as an N does), in one pass; letters: the
+ * input's letter count (from scan_header). Inputs of up to max_sorted letters (0: the
+ * default, 64 M) are counted by sorting their k-mers (memory 8 bytes a letter), larger ones
+ * in a table of 2-bit counters (1 GiB); tests use a small max_sorted to compare the two.
+ * 0 or an error code (message names path). */
 int scan_repeats_build(scan_repeats_t *rp, const char *path, int skip_masked, uint64_t letters,
-                       size_t part_kmers);
+                       size_t max_sorted);
 /* Share of the 16-nt windows of code[0..n) whose k-mer is a repeat (0 when n < 16). */
 double scan_repeat_share(const scan_repeats_t *rp, const uint8_t *code, size_t n);
 void scan_repeats_release(scan_repeats_t *rp);

@@ -137,7 +137,8 @@ awk -F'\t' 'NR > 1 { print $1 "\t" $5 }' "$T/want" | cmp -s - "$T/py" && ok ||
 in_root python3 -c 'import mirlens; print(mirlens.data_path("default.mrlm"))' 2>&1 |
     grep -qx /usr/share/mirlens/default.mrlm && ok || bad "mirlens.data_path in the bare root"
 for f in /usr/share/man/man1/mirlens.1.gz /usr/share/man/man1/mirlens-predict.1.gz \
-    /usr/share/bash-completion/completions/mirlens /usr/share/mirlens/genome.mrlm; do
+    /usr/share/bash-completion/completions/mirlens /usr/share/mirlens/genome.mrlm \
+    /usr/share/mirlens/genome_scratch.mrlm; do
     [ -e "$R$f" ] && ok || bad "$f not installed"
 done
 in_root bash -c '. /usr/share/bash-completion/completions/mirlens; COMP_WORDS=(mirlens pre); COMP_CWORD=1

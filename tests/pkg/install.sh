@@ -24,6 +24,7 @@ make -s install DESTDIR="$D" >"$T/log" 2>&1 && ok || { bad "make install: $(tail
 echo "install.sh: make install in $((SECONDS - t0)) s"
 for f in bin/mirlens lib/libmirlens.so.0 lib/libmirlens.so lib/libmirlens.a include/mirlens.h \
     lib/pkgconfig/mirlens.pc share/mirlens/default.mrlm share/mirlens/genome.mrlm \
+    share/mirlens/genome_scratch.mrlm \
     share/mirlens/background.u8 \
     share/mirlens/examples/hairpins.fa share/man/man1/mirlens.1 \
     share/man/man1/mirlens-predict.1 share/bash-completion/completions/mirlens; do

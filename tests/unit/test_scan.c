@@ -288,6 +288,11 @@ static void repeats_hand_worked(void)
              X, Y, X, Xr, Y, "ACGTTGCANGGCTTCA");
     write_file(path, text);
     scan_repeats_t rp;
+    /* the table (max_sorted 1) finds what sorting finds */
+    CHECK(scan_repeats_build(&rp, path, 0, 200, 1) == 0);
+    CHECK_INT(rp.n, 1);
+    uint32_t table_kmer = rp.n == 1 ? rp.kmer[0] : 0;
+    scan_repeats_release(&rp);
     CHECK(scan_repeats_build(&rp, path, 0, 200, 0) == 0);
     uint8_t c[64];
     encode(X, c);
@@ -297,7 +302,7 @@ static void repeats_hand_worked(void)
         fx = fx << 2 | c[i], rx = rx >> 2 | (uint32_t)(3 - c[i]) << 30;
     CHECK_INT(rp.n, 1);
     if (rp.n == 1)
-        CHECK(rp.kmer[0] == (fx < rx ? fx : rx));
+        CHECK(rp.kmer[0] == (fx < rx ? fx : rx) && table_kmer == rp.kmer[0]);
     /* shares: X + 4 letters = 5 windows, 1 repeated */
     char q[64];
     snprintf(q, sizeof q, "%sGGGG", X);
@@ -318,6 +323,18 @@ static void repeats_hand_worked(void)
     CHECK(scan_repeats_build(&rp, path, 1, 48, 0) == 0);
     CHECK_INT(rp.n, 0);
     scan_repeats_release(&rp);
+    /* the smallest and the largest canonical k-mer, AAAA... (0, also TTTT...'s) and
+     * TTTTTTTTAAAAAAAA (0xFFFF0000, its own reverse complement), three times each; CCCC...
+     * twice only */
+    write_file(path, ">a\nAAAAAAAAAAAAAAAAAA\nNTTTTTTTTAAAAAAAANTTTTTTTTAAAAAAAA\n"
+                     ">b\nTTTTTTTTAAAAAAAANCCCCCCCCCCCCCCCCC\n");
+    for (size_t max_sorted = 0; max_sorted <= 1; max_sorted++) {
+        CHECK(scan_repeats_build(&rp, path, 0, 100, max_sorted) == 0);
+        CHECK_INT(rp.n, 2);
+        if (rp.n == 2)
+            CHECK(rp.kmer[0] == 0 && rp.kmer[1] == 0xFFFF0000u);
+        scan_repeats_release(&rp);
+    }
     /* no k-mer at all (records shorter than 16): an empty set, no share */
     write_file(path, ">a\nACGU\n>b\nACGTACGTACGTACG\n");
     CHECK(scan_repeats_build(&rp, path, 0, 19, 0) == 0);
@@ -344,7 +361,8 @@ static int canon_at(const char *s, size_t i, uint32_t *out)
 }
 
 /* Random records with 16-40 nt segments copied 1-4 times, some reverse-complemented, and
- * N runs: the counted set equals an all-pairs count, for 1 and for 7 counting passes. */
+ * N runs: the counted set equals an all-pairs count, both by sorting and in the table of
+ * 2-bit counters (what inputs over 64 M letters use). */
 static void repeats_against_naive(void)
 {
     mrl_rng_t rng;
@@ -398,7 +416,7 @@ static void repeats_against_naive(void)
     CHECK(nw >= 20);
     scan_repeats_t a, b;
     CHECK(scan_repeats_build(&a, path, 0, R * L, 0) == 0);
-    CHECK(scan_repeats_build(&b, path, 0, R * L, 700) == 0); /* 7 passes */
+    CHECK(scan_repeats_build(&b, path, 0, R * L, 700) == 0); /* over 700 letters: the table */
     CHECK_INT(a.n, nw);
     CHECK_INT(b.n, nw);
     int same = a.n == nw && b.n == nw;
