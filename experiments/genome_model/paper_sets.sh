@@ -11,15 +11,15 @@ set -euo pipefail
 S=${MIRLENS_SHARED:-../shared}
 M=${MIRLENS:-./mirlens}
 D=$S/data
+# shellcheck source=experiments/genome_model/ensemble.sh
+. "$(dirname "$0")/ensemble.sh"
 for model in "$@"; do
-    IFS=, read -ra files <<< "$model"
-    ms=() tag=
-    for f in "${files[@]}"; do ms+=(-m "$f"); tag=$tag${tag:++}$(basename "$f" .mrlm); done
-    echo "== $tag"
+    ensemble_args "$model"
+    echo "== $TAG"
     first=1
     while read -r name args; do
         # shellcheck disable=SC2086 # $args: the set's inputs, word-split on purpose
-        "$M" eval -q --tsv "${ms[@]}" $args | if [ $first = 1 ]; then sed "s/^/$name /"
+        "$M" eval -q --tsv "${MARGS[@]}" $args | if [ $first = 1 ]; then sed "s/^/$name /"
                                               else tail -n 1 | sed "s/^/$name /"; fi
         first=0
     done <<SETS

@@ -19,6 +19,8 @@ S=${MIRLENS_SHARED:-../shared}
 M=${MIRLENS:-./mirlens}
 PY=${PYTHON:-python3}
 G=$S/data/genome
+# shellcheck source=experiments/genome_model/ensemble.sh
+. "$(dirname "$0")/ensemble.sh"
 mkdir -p "$O"
 first=1
 for g in cel_ce2_chrX hsa_hg19_chr22; do
@@ -31,13 +33,9 @@ for g in cel_ce2_chrX hsa_hg19_chr22; do
     # the first row is labelled 1
     awk -v n="$n" 'BEGIN { print 1; for (i = 1; i < n; i++) print 0 }' > "$O/$g.labels"
     for model in "$@"; do
-        IFS=, read -r -a parts <<< "$model"
-        tag='' margs=()
-        for p in "${parts[@]}"; do
-            tag=$tag${tag:++}$(basename "$p" .mrlm)
-            margs+=(-m "$p")
-        done
-        "$M" eval -q "${margs[@]}" --images "$O/$g" --labels "$O/$g.labels" \
+        ensemble_args "$model"
+        tag=$TAG
+        "$M" eval -q "${MARGS[@]}" --images "$O/$g" --labels "$O/$g.labels" \
             --scores "$O/$g.$tag.scores" > /dev/null
         (zcat "$C" | grep '^#'
          paste <(zcat "$C" | grep -v '^#') <(tail -n +2 "$O/$g.$tag.scores" | cut -f3,4) |
