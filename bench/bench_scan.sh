@@ -54,6 +54,9 @@ awk -v line="$(grep '^mirlens scan:' "$T/$1.err")" -v wall="$2" -v name="$1" 'BE
 run stems-only --no-score "$@"
 run full "$@"
 summarise full "$(cut -d' ' -f1 "$T/time")"
+# the default is an ensemble of two models: one of them alone, for the memory and time
+# an ensemble adds (its models share one model's activation memory, src/pipeline)
+run one-model -m models/genome.mrlm "$@"
 # the two knobs that trade exactness or recall for speed: the network in bfloat16 (CPUs
 # with bf16 units; scores within ~1e-3) and a stricter stem threshold (fewer candidates;
 # on the shared loci 97% instead of 99% of precursors kept, docs/scan.md)

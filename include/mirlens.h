@@ -2075,10 +2075,13 @@ MRL_MUST_CHECK int mrl_evaluate_set(mrl_nn_t *nn, const mrl_model_t *m, const mr
 #define MRL_SCAN_DEFAULT_MAX_REPEAT 0.1
 
 typedef struct mrl_scan_progress {
-    uint64_t done, total; /* positions of the scan (this shard's) handled so far / in all */
+    uint64_t done, total; /* positions of the scan (this shard's) handled so far / in all;
+                             while counting: letters of the whole input read / in all */
     long candidates;      /* folded and scored */
     long hits;            /* candidates scoring >= threshold */
     double seconds;
+    int counting;         /* 1: counting the input's repeats (max_repeat < 1), before the
+                             scan proper; 0: scanning */
 } mrl_scan_progress_t;
 
 typedef struct mrl_scan_opts {
@@ -2104,7 +2107,8 @@ typedef struct mrl_scan_opts {
                             and margin are "."; no loci); e.g. to build training sets */
     const char *region;  /* NULL (everything), "NAME" or "NAME:START-END" (1-based, inclusive) */
     int shard, nshards;  /* this run scans part `shard` (1-based) of nshards (default 1 of 1) */
-    const char *models;  /* free text naming the models, written to the files' header */
+    const char *models;  /* free text naming the models, written to the files' header
+                            (mrl_scan_models_tag makes the command's) */
     int block;           /* positions scanned per block (default 262144); any value gives
                             the same output (tests use small ones) */
     mrl_fe_opts_t fe;    /* folding: energy parameters, worker threads */
@@ -2113,6 +2117,14 @@ typedef struct mrl_scan_opts {
 } mrl_scan_opts_t;
 
 void mrl_scan_opts_default(mrl_scan_opts_t *o);
+
+/* "name:crc32" of each of n model files (name without its directory), comma-separated, into
+ * buf (cap bytes): the outputs' models= tag, by which shards of one scan and reused scans
+ * are checked to have used the same models. The CRC is of all bytes but the last 4 (a model
+ * file ends with the CRC of the bytes before it, so the CRC of a whole file is the same
+ * constant for every model). 0, MRL_ERR_IO (a file unreadable: the message names it) or
+ * MRL_ERR_RANGE. */
+MRL_MUST_CHECK int mrl_scan_models_tag(const char *const *paths, int n, char *buf, size_t cap);
 
 /* What a scan did. Times in seconds. */
 typedef struct mrl_scan_stats {
@@ -2165,6 +2177,27 @@ const char *mrl_data_dir(void);
  * message lists where it looked), MRL_ERR_RANGE (cap too small) or MRL_ERR_ARG (a name
  * with '/'). */
 MRL_MUST_CHECK int mrl_data_path(const char *name, char *buf, size_t cap);
+
+/* The model a command scores with when none is named (the paper's network, imported):
+ * $MIRLENS_MODEL when set, else mrl_data_path("default.mrlm"), else the path it would have
+ * in mrl_data_dir() (so that the load error names it). Into buf (cap bytes): 0, or
+ * MRL_ERR_RANGE. */
+MRL_MUST_CHECK int mrl_default_model(char *buf, size_t cap);
+
+/* A data file that goes with the default model ("background.u8", the SHAP background;
+ * "genome.mrlm", ...): name in the directory of mrl_default_model's path, into buf (cap
+ * bytes). 0 when readable there; MRL_ERR_IO when not (buf holds the path tried),
+ * MRL_ERR_RANGE or MRL_ERR_ARG (a name with '/'). */
+MRL_MUST_CHECK int mrl_default_data(const char *name, char *buf, size_t cap);
+
+/* The models `mirlens scan` scores with when none is named, as an ensemble (the mean of
+ * their logit margins): $MIRLENS_GENOME_MODEL alone when set; else those of the shipped
+ * genome models (genome.mrlm and genome_scratch.mrlm, models/train_genome.sh) that
+ * mrl_default_data finds; else the default model alone. Their paths
+ * go into buf (cap bytes) one after another, each NUL-ended. Returns how many (1 to
+ * MRL_SCAN_DEFAULT_MODELS), or MRL_ERR_RANGE. */
+#define MRL_SCAN_DEFAULT_MODELS 2
+MRL_MUST_CHECK int mrl_scan_default_models(char *buf, size_t cap);
 
 /* Flat entry points for language bindings (src/pipeline/flat.c; the Python package's
  * ABI-mode cffi declarations): plain arrays, ints and strings only. Each computes what

@@ -18,7 +18,7 @@ import numpy as np
 from ._lib import ffi, lib
 
 __all__ = ["Error", "Model", "fold", "encode", "predict", "explain", "scan", "determinants",
-           "data_path", "set_threads", "IMG_H", "IMG_W", "__version__"]
+           "data_path", "default_models", "set_threads", "IMG_H", "IMG_W", "__version__"]
 
 __version__ = "0.1.0"  # MRL_VERSION
 IMG_H, IMG_W = 25, 100
@@ -62,6 +62,19 @@ def data_path(name):
     buf = ffi.new("char[]", 4096)
     _check(lib.mrl_data_path(name.encode(), buf, 4096))
     return ffi.string(buf).decode()
+
+
+def default_models(scan=False):
+    """The model paths a command uses when none is named, as the command finds them: the
+    default model ($MIRLENS_MODEL first; mrl_default_model), or with scan=True those of
+    ``mirlens scan`` (an ensemble: $MIRLENS_GENOME_MODEL first, else the shipped genome
+    models found beside the default model; mrl_scan_default_models)."""
+    buf = ffi.new("char[]", 8192)
+    if not scan:
+        _check(lib.mrl_default_model(buf, 8192))
+        return [ffi.string(buf).decode()]
+    n = _check(lib.mrl_scan_default_models(buf, 8192))
+    return [p.decode() for p in ffi.unpack(buf, 8192).split(b"\0")[:n]]
 
 
 def _seqs(seqs):
@@ -162,7 +175,7 @@ class Model:
         threads: the network's threads (None = set_threads' value; 0 = all CPUs);
         precision "f32" or "bf16"."""
         if path is None:
-            path = os.environ.get("MIRLENS_MODEL") or data_path("default.mrlm")
+            path = default_models()
         paths = [path] if isinstance(path, (str, bytes, os.PathLike)) else list(path)
         paths = [os.fsdecode(p) for p in paths]
         if precision not in ("f32", "bf16"):
@@ -216,10 +229,9 @@ class Model:
         holding this one sequence (the command draws from stream k for its k-th)."""
         b = seq.encode("ascii") if isinstance(seq, str) else bytes(seq)
         if background == "default":
-            try:
-                background = data_path("background.u8")
-            except Error:
-                background = None
+            buf = ffi.new("char[]", 4096)
+            background = (ffi.string(buf).decode()
+                          if lib.mrl_default_data(b"background.u8", buf, 4096) == 0 else None)
         attr = np.zeros(len(b), dtype=np.float32)
         amap = np.zeros((3, IMG_H, IMG_W), dtype=np.float32)
         info = np.zeros(5, dtype=np.float32)
@@ -249,12 +261,14 @@ class Model:
                     for name, s in recs.items():
                         f.write(">%s\n%s\n" % (name, s))
             out = prefix or os.path.join(tmp, "scan")
-            tag = ",".join(os.path.basename(p) for p in self.paths)
+            tag = ffi.new("char[]", 16384)
+            cp = [ffi.new("char[]", os.fsencode(p)) for p in self.paths]
+            _check(lib.mrl_scan_models_tag(ffi.new("char *[]", cp), len(cp), tag, 16384))
             nan = float("nan")
             _check(lib.mrl_flat_scan(
                 self._handle(), os.fsencode(path), os.fsencode(out), int(strand),
                 nan if threshold is None else threshold, nan if min_score is None else min_score,
-                nan if max_repeat is None else max_repeat, _fold_threads(threads), tag.encode(),
+                nan if max_repeat is None else max_repeat, _fold_threads(threads), tag,
                 ffi.NULL))
             return _read_candidates(out + ".candidates.tsv")
         finally:
@@ -303,6 +317,5 @@ def scan(genome, model=None, **kw):
     """Model.scan with model (a Model, a path, a list of paths: an ensemble, or None: the
     shipped genome models as an ensemble, the default of ``mirlens scan``)."""
     if model is None:
-        model = os.environ.get("MIRLENS_GENOME_MODEL") or [
-            data_path("genome.mrlm"), data_path("genome_scratch.mrlm")]
+        model = default_models(scan=True)
     return _model(model).scan(genome, **kw)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import threading
 import time
+import zlib
 
 import numpy as np
 import pytest
@@ -210,6 +211,35 @@ def test_data_path_env(tmp_path, monkeypatch):
         mirlens.data_path("default.mrlm")
     os.symlink(MODEL, tmp_path / "default.mrlm")
     assert mirlens.data_path("default.mrlm") == str(tmp_path / "default.mrlm")
+
+
+def test_default_models_follow_cli(tmp_path, monkeypatch):
+    # $MIRLENS_MODEL moves the default model, and scan's genome models are looked for beside
+    # it: with only genome.mrlm there, Python and the command both scan with that one alone
+    d = tmp_path / "models"
+    d.mkdir()
+    os.symlink(MODEL, d / "default.mrlm")
+    os.symlink(os.path.join(ROOT, "models", "genome.mrlm"), d / "genome.mrlm")
+    monkeypatch.setenv("MIRLENS_MODEL", str(d / "default.mrlm"))
+    monkeypatch.delenv("MIRLENS_GENOME_MODEL", raising=False)
+    assert mirlens.default_models() == [str(d / "default.mrlm")]
+    assert mirlens.default_models(scan=True) == [str(d / "genome.mrlm")]
+    fa = tmp_path / "x.fa"
+    fa.write_text(">x\n%s\n" % read_fasta(GENOME)[1][0][:3000])
+    env = dict(ENV, MIRLENS_MODEL=str(d / "default.mrlm"))
+    env.pop("MIRLENS_GENOME_MODEL", None)
+    subprocess.run([CLI, "scan", "-q", str(fa), "-o", str(tmp_path / "cli")], check=True,
+                   env=env)
+    mirlens.scan(str(fa), prefix=str(tmp_path / "py"))
+    head = ["".join(open(tmp_path / (p + ".candidates.tsv")).readlines()[:5])
+            for p in ("cli", "py")]
+    # the tag: the CRC-32 of the model file but its own trailing CRC (zlib here)
+    with open(d / "genome.mrlm", "rb") as f:
+        tag = " models=genome.mrlm:%08x\n" % zlib.crc32(f.read()[:-4])
+    assert all(tag in h for h in head), head
+    # neither genome model: the default model alone
+    os.unlink(d / "genome.mrlm")
+    assert mirlens.default_models(scan=True) == [str(d / "default.mrlm")]
 
 
 def test_gil_released_during_work():

@@ -109,19 +109,12 @@ int cli_inputs_stdin(const cli_inputs_t *in);
 int cli_inputs_check_classes(const char *cmd, const cli_inputs_t *in, const mrl_imageset_t *set,
                              const char *what);
 
-/* The shipped default model: $MIRLENS_MODEL, else mrl_data_path("default.mrlm") (the
- * install tree's share/mirlens, or models/ of the build tree), else the path it would have
- * in mrl_data_dir() (so that the load error names it). */
+/* mrl_default_model, mrl_default_data("background.u8") (NULL when absent) and
+ * mrl_scan_default_models (model[0..MRL_SCAN_DEFAULT_MODELS); returns how many), in
+ * thread-local buffers. */
 const char *cli_default_model(void);
-/* The default models of `mirlens scan`, scored as an ensemble (the mean of their logit
- * margins): $MIRLENS_GENOME_MODEL alone, else those of genome.mrlm and genome_scratch.mrlm
- * that are beside the default model (trained on genomic candidates, models/train_genome.sh),
- * else the default model. Fills model[0..CLI_GENOME_MODELS) and returns how many. */
-#define CLI_GENOME_MODELS 2
-int cli_default_genome_models(const char **model);
-/* The SHAP background set shipped beside the default model (models/background.u8: the
- * example hairpins, pre-miRNAs and pseudo-hairpins), or NULL when absent. */
 const char *cli_default_background(void);
+int cli_default_genome_models(const char **model);
 /* ---- output directories written whole (cli_outdir.c) ---- */
 /* mrl_outdir_open/_commit/_abort, with the temporary directory removed when SIGINT, SIGTERM
  * or SIGHUP ends the run (one open directory per process). open and commit return 0 or

@@ -83,50 +83,28 @@ int cli_load_inputs(const char *cmd, const cli_inputs_t *in, const mrl_fe_opts_t
 const char *cli_default_model(void)
 {
     static _Thread_local char buf[4096];
-    const char *e = getenv("MIRLENS_MODEL");
-    if (e && *e)
-        return e;
-    if (mrl_data_path("default.mrlm", buf, sizeof buf) == 0)
-        return buf;
-    /* not found: the installed place, which the load error then names */
-    snprintf(buf, sizeof buf, "%s/default.mrlm", mrl_data_dir());
+    if (mrl_default_model(buf, sizeof buf))
+        snprintf(buf, sizeof buf, "default.mrlm"); /* a path over 4 KB: the load names it */
     return buf;
-}
-
-/* name beside the default model, if readable (buf: 4096 bytes) */
-static const char *beside_default(char *buf, const char *name)
-{
-    const char *m = cli_default_model();
-    const char *slash = strrchr(m, '/');
-    size_t dir = slash ? (size_t)(slash - m + 1) : 0;
-    if (dir + strlen(name) + 1 > 4096)
-        return NULL;
-    memcpy(buf, m, dir);
-    strcpy(buf + dir, name);
-    return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
 const char *cli_default_background(void)
 {
     static _Thread_local char buf[4096];
-    return beside_default(buf, "background.u8");
+    return mrl_default_data("background.u8", buf, sizeof buf) == 0 ? buf : NULL;
 }
 
 int cli_default_genome_models(const char **model)
 {
-    static _Thread_local char buf[CLI_GENOME_MODELS][4096];
-    static const char *const name[CLI_GENOME_MODELS] = {"genome.mrlm", "genome_scratch.mrlm"};
-    const char *e = getenv("MIRLENS_GENOME_MODEL");
-    int n = 0;
-    if (e && *e) {
-        model[n++] = e;
-        return n;
+    static _Thread_local char buf[MRL_SCAN_DEFAULT_MODELS * 4096];
+    int n = mrl_scan_default_models(buf, sizeof buf);
+    if (n < 0) { /* a path over 4 KB: the load names it */
+        model[0] = cli_default_model();
+        return 1;
     }
-    for (int k = 0; k < CLI_GENOME_MODELS; k++)
-        if (beside_default(buf[k], name[k]))
-            model[n++] = buf[k];
-    if (!n)
-        model[n++] = cli_default_model();
+    const char *p = buf;
+    for (int k = 0; k < n; k++, p += strlen(p) + 1)
+        model[k] = p;
     return n;
 }
 

@@ -12,7 +12,7 @@
 
 #define CMD "scan"
 #define MAX_MODELS 16
-_Static_assert(CLI_GENOME_MODELS <= MAX_MODELS, "the default models fit the list");
+_Static_assert(MRL_SCAN_DEFAULT_MODELS <= MAX_MODELS, "the default models fit the list");
 
 static void usage(FILE *fp)
 {
@@ -204,46 +204,6 @@ static int parse_args(int argc, char **argv, opts_t *o)
     return 0;
 }
 
-/* "name:crc32" of each model file, comma-separated, for the outputs' header: shards of one
- * scan must have used the same models. The CRC is of all bytes but the last 4: a model file
- * ends with the CRC of the bytes before it, and the CRC of a whole such file is the same
- * constant (0x2144df1c) for every model. */
-static int models_tag(const opts_t *o, char *buf, size_t cap)
-{
-    size_t w = 0;
-    buf[0] = '\0';
-    for (int k = 0; k < o->nmodels; k++) {
-        FILE *fp = fopen(o->model[k], "rb");
-        long left = -1;
-        if (fp && fseek(fp, 0, SEEK_END) == 0 && (left = ftell(fp)) >= 4)
-            left -= 4;
-        if (!fp || left < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-            if (fp)
-                fclose(fp);
-            return -1;
-        }
-        uLong crc = crc32(0L, Z_NULL, 0);
-        unsigned char b[65536];
-        while (left > 0) {
-            size_t n = fread(b, 1, left < (long)sizeof b ? (size_t)left : sizeof b, fp);
-            if (n == 0)
-                break;
-            crc = crc32(crc, b, (uInt)n);
-            left -= (long)n;
-        }
-        fclose(fp);
-        if (left > 0)
-            return -1;
-        const char *base = strrchr(o->model[k], '/');
-        base = base ? base + 1 : o->model[k];
-        int m = snprintf(buf + w, cap - w, "%s%s:%08lx", k ? "," : "", base, (unsigned long)crc);
-        if (m < 0 || (size_t)m >= cap - w)
-            return -1;
-        w += (size_t)m;
-    }
-    return 0;
-}
-
 static void on_progress(void *ud, const mrl_scan_progress_t *p)
 {
     cli_progress_t *pr = ud;
@@ -253,6 +213,11 @@ static void on_progress(void *ud, const mrl_scan_progress_t *p)
     if (t - pr->last < 0.5 && p->done < p->total)
         return;
     pr->last = t;
+    if (p->counting) {
+        fprintf(stderr, "\rcounting repeats: %.1f of %.1f Mb read   ", (double)p->done / 1e6,
+                (double)p->total / 1e6);
+        return;
+    }
     double frac = p->total ? (double)p->done / (double)p->total : 0;
     double rate = (double)p->done / (p->seconds > 1e-9 ? p->seconds : 1e-9);
     fprintf(stderr, "\r%.1f of %.1f Mb, %ld candidates, %ld hits, %.0f bases/s, ~%.0f s left   ",
@@ -294,8 +259,8 @@ static int run_scan(opts_t *o, const char *genome)
     if (o->nmodels && (rc = mrl_ensemble_load(&ens, o->model, o->nmodels, &no)) < 0)
         rc = cli_lib_error(CMD, rc);
     char tag[4096];
-    if (!rc && models_tag(o, tag, sizeof tag) < 0)
-        rc = cli_error(CMD, "cannot read the model files");
+    if (!rc && (rc = mrl_scan_models_tag(o->model, o->nmodels, tag, sizeof tag)) < 0)
+        rc = cli_lib_error(CMD, rc);
     if (!rc && ens)
         cli_precision_note(CMD, o->precision, mrl_ensemble_nn(ens, 0), o->quiet);
     if (!rc) {

@@ -294,13 +294,17 @@ static int ens_fit(mrl_ensemble_t *e, size_t n)
     return e->cap ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
 }
 
-/* Images per forward pass. A network context keeps activation memory for the largest pass
- * it has run (~1.5 MB per image for the paper's network), so a caller scoring a whole set
- * or a genome block at once would hold gigabytes; an image's scores do not depend on the
- * pass it shares (mrl_nn_opts_t), so the runs change no result. */
+/* Images per forward pass of the whole ensemble. A network context keeps activation memory
+ * for the largest pass it has run (~1.5 MB per image for the paper's network), so a caller
+ * scoring a whole set or a genome block at once would hold gigabytes. Each of n models runs
+ * ENS_RUN / n images a pass (at least ENS_RUN_MIN): the contexts of an ensemble hold about
+ * the activations of one model's ENS_RUN, not n times that (bench/bench_scan.sh's peak). An
+ * image's scores do not depend on the pass it shares (mrl_nn_opts_t), so the
+ * runs change no result. */
 #define ENS_RUN 256
+#define ENS_RUN_MIN 32
 
-/* One run of n <= ENS_RUN images of ens_score. */
+/* One run of n <= ENS_RUN / e->n images of ens_score. */
 static int ens_score_run(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,
                          float *margin, float *logit, float *x0)
 {
@@ -341,14 +345,15 @@ static int ens_score_run(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n,
 }
 
 /* mrl_ensemble_score, plus the first model's logits (N,2) into logit and its normalised
- * images (N,3,H,W) into x0, each when not NULL; in runs of ENS_RUN images. */
+ * images (N,3,H,W) into x0, each when not NULL; in runs of ENS_RUN / e->n images. */
 static int ens_score(mrl_ensemble_t *e, const uint8_t *const *rgb, size_t n, float *prob,
                      float *margin, float *logit, float *x0)
 {
     const size_t img = 3 * MRL_IMG_H * MRL_IMG_W;
+    const size_t run = MRL_MAX(ENS_RUN / e->n, ENS_RUN_MIN);
     int rc = 0;
-    for (size_t i = 0; i < n && !rc; i += ENS_RUN) {
-        size_t m = MRL_MIN((size_t)ENS_RUN, n - i);
+    for (size_t i = 0; i < n && !rc; i += run) {
+        size_t m = MRL_MIN(run, n - i);
         rc = ens_score_run(e, rgb + i, m, prob ? prob + i : NULL, margin ? margin + i : NULL,
                            logit ? logit + 2 * i : NULL, x0 ? x0 + i * img : NULL);
     }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "../util/util.h"
 #include "../io/io.h"
 #include "scan.h"
@@ -583,4 +584,39 @@ int mrl_scan_merge(const char *const *prefixes, int n, const char *prefix,
         scan_hdr_release(&hd[k]);
     free(path), free(hd), free(order), free(out);
     return rc;
+}
+
+int mrl_scan_models_tag(const char *const *paths, int n, char *buf, size_t cap)
+{
+    size_t w = 0;
+    if (cap)
+        buf[0] = '\0';
+    for (int k = 0; k < n; k++) {
+        FILE *fp = fopen(paths[k], "rb");
+        long left = -1;
+        if (fp && fseek(fp, 0, SEEK_END) == 0 && (left = ftell(fp)) >= 4)
+            left -= 4;
+        if (fp && left >= 0 && fseek(fp, 0, SEEK_SET) != 0)
+            left = -1;
+        uLong crc = crc32(0L, Z_NULL, 0);
+        unsigned char b[65536];
+        while (fp && left > 0) {
+            size_t got = fread(b, 1, left < (long)sizeof b ? (size_t)left : sizeof b, fp);
+            if (got == 0)
+                break;
+            crc = crc32(crc, b, (uInt)got);
+            left -= (long)got;
+        }
+        if (fp)
+            fclose(fp);
+        if (!fp || left != 0)
+            return mrl_err_set(MRL_ERR_IO, "cannot read the model file '%s'", paths[k]);
+        const char *base = strrchr(paths[k], '/');
+        base = base ? base + 1 : paths[k];
+        int m = snprintf(buf + w, cap - w, "%s%s:%08lx", k ? "," : "", base, (unsigned long)crc);
+        if (m < 0 || (size_t)m >= cap - w)
+            return mrl_err_set(MRL_ERR_RANGE, "the models' names are too long for the header");
+        w += (size_t)m;
+    }
+    return 0;
 }

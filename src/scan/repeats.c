@@ -71,8 +71,9 @@ typedef struct {
     void *ud;
 } sink_t;
 
-/* One pass over path: every canonical k-mer of every record, to sink. */
-static int walk(const char *path, int skip_masked, const sink_t *sink)
+/* One pass over path: every canonical k-mer of every record, to sink; letters read to
+ * tick. */
+static int walk(const char *path, int skip_masked, const sink_t *sink, const scan_tick_t *tick)
 {
     mrl_fasta_t *fa = NULL;
     int rc = mrl_fasta_open(&fa, path, NULL);
@@ -82,6 +83,7 @@ static int walk(const char *path, int skip_masked, const sink_t *sink)
     mrl_seqpart_t p;
     roll_t k = {0, 0, 0};
     long cur = -1;
+    uint64_t read = 0;
     while (rc >= 0 && (rc = mrl_fasta_read_part(fa, &p, SCAN_REPEAT_PIECE)) == 1) {
         if (p.index != cur)
             cur = p.index, k.valid = 0;
@@ -89,6 +91,9 @@ static int walk(const char *path, int skip_masked, const sink_t *sink)
         for (size_t i = 0; i < p.len; i++)
             n += (size_t)roll(&k, scan_code_of(p.seq[i], skip_masked), &batch[n]);
         rc = sink->add(sink->ud, batch, n);
+        read += p.len;
+        if (tick && tick->fn)
+            tick->fn(tick->ud, read);
     }
     free(batch);
     mrl_fasta_close(fa);
@@ -116,11 +121,12 @@ static int list_add(void *ud, const uint32_t *kmer, size_t n)
     return 0;
 }
 
-static int count_sorted(scan_repeats_t *rp, const char *path, int skip_masked, uint64_t letters)
+static int count_sorted(scan_repeats_t *rp, const char *path, int skip_masked, uint64_t letters,
+                        const scan_tick_t *tick)
 {
     list_t l = {.expect = (size_t)letters + 4096}; /* a k-mer per letter at most */
     sink_t sink = {list_add, &l};
-    int rc = walk(path, skip_masked, &sink);
+    int rc = walk(path, skip_masked, &sink, tick);
     uint32_t *tmp = rc < 0 || !l.n ? NULL : malloc(l.n * sizeof *tmp);
     if (rc >= 0 && l.n && !tmp)
         rc = MRL_ERR_NOMEM;
@@ -165,13 +171,14 @@ static int table_add(void *ud, const uint32_t *kmer, size_t n)
     return 0;
 }
 
-static int count_table(scan_repeats_t *rp, const char *path, int skip_masked)
+static int count_table(scan_repeats_t *rp, const char *path, int skip_masked,
+                       const scan_tick_t *tick)
 {
     uint8_t *t = calloc(SCAN_TABLE_BYTES, 1);
     if (!t)
         return MRL_ERR_NOMEM;
     sink_t sink = {table_add, t};
-    int rc = walk(path, skip_masked, &sink);
+    int rc = walk(path, skip_masked, &sink, tick);
     size_t cap = 0;
     /* in k-mer order, so the list comes out sorted; 32 counters a word, skipped whole
      * unless one of them is full (both bits of a pair set: byte order does not matter) */
@@ -196,12 +203,12 @@ static int count_table(scan_repeats_t *rp, const char *path, int skip_masked)
 }
 
 int scan_repeats_build(scan_repeats_t *rp, const char *path, int skip_masked, uint64_t letters,
-                       size_t max_sorted)
+                       size_t max_sorted, const scan_tick_t *tick)
 {
     memset(rp, 0, sizeof *rp);
     int rc = letters <= (max_sorted ? max_sorted : SCAN_REPEAT_PART)
-                 ? count_sorted(rp, path, skip_masked, letters)
-                 : count_table(rp, path, skip_masked);
+                 ? count_sorted(rp, path, skip_masked, letters, tick)
+                 : count_table(rp, path, skip_masked, tick);
     if (rc < 0) {
         scan_repeats_release(rp);
         if (rc == MRL_ERR_NOMEM)

@@ -331,6 +331,14 @@ static void progress(run_t *r)
     r->o->on_progress(r->o->ud, &r->pg);
 }
 
+/* Repeat counting's progress: letters read of all records. */
+static void repeats_tick(void *ud, uint64_t letters)
+{
+    run_t *r = ud;
+    r->pg.done = letters;
+    progress(r);
+}
+
 /* The second pass: stream the sequence, scan each record's owned part block by block. */
 static int scan_pass(run_t *r, const char *path)
 {
@@ -409,11 +417,13 @@ int mrl_scan_genome(mrl_ensemble_t *e, const char *path, const char *prefix,
         uint64_t letters = 0;
         for (size_t k = 0; k < r.h.nrec; k++)
             letters += (uint64_t)r.h.rec[k].len;
-        rc = scan_repeats_build(&r.rep, path, o->skip_masked, letters, 0);
+        r.pg = (mrl_scan_progress_t){.total = letters, .counting = 1};
+        scan_tick_t tick = {repeats_tick, &r};
+        rc = scan_repeats_build(&r.rep, path, o->skip_masked, letters, 0, &tick);
         st->t_repeats = mrl_seconds() - t;
     }
     if (!rc) {
-        r.pg.total = r.h.own_total;
+        r.pg = (mrl_scan_progress_t){.total = r.h.own_total};
         st->t_read = mrl_seconds() - t0 - st->t_repeats;
         cpath = scan_path(prefix, o->gzip ? ".candidates.tsv.gz" : ".candidates.tsv");
         rc = cpath ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");

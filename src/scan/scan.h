@@ -65,14 +65,21 @@ typedef struct scan_repeats {
     size_t n;
 } scan_repeats_t;
 
+/* Letters of the input read so far, after each piece (may be NULL). */
+typedef struct scan_tick {
+    void (*fn)(void *ud, uint64_t letters);
+    void *ud;
+} scan_tick_t;
+
 /* Count the canonical 16-mers of every record of path (letters coded by scan_code_of, so
  * with skip_masked a masked letter breaks k-mers as an N does), in one pass; letters: the
  * input's letter count (from scan_header). Inputs of up to max_sorted letters (0: the
  * default, 64 M) are counted by sorting their k-mers (memory 8 bytes a letter), larger ones
  * in a table of 2-bit counters (1 GiB); tests use a small max_sorted to compare the two.
- * 0 or an error code (message names path). */
+ * tick (may be NULL) hears how far the pass has read. 0 or an error code (message names
+ * path). */
 int scan_repeats_build(scan_repeats_t *rp, const char *path, int skip_masked, uint64_t letters,
-                       size_t max_sorted);
+                       size_t max_sorted, const scan_tick_t *tick);
 /* Share of the 16-nt windows of code[0..n) whose k-mer is a repeat (0 when n < 16). */
 double scan_repeat_share(const scan_repeats_t *rp, const uint8_t *code, size_t n);
 void scan_repeats_release(scan_repeats_t *rp);

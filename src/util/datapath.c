@@ -92,3 +92,54 @@ int mrl_data_path(const char *name, char *buf, size_t cap)
                        "models/) nor in %s; set MIRLENS_DATA to the directory holding it",
                        name, MRL_DATADIR);
 }
+
+static int too_long(const char *what)
+{
+    return mrl_err_set(MRL_ERR_RANGE, "%s: path too long", what);
+}
+
+int mrl_default_model(char *buf, size_t cap)
+{
+    const char *e = getenv("MIRLENS_MODEL");
+    if (e && *e)
+        return snprintf(buf, cap, "%s", e) < (int)cap ? 0 : too_long("$MIRLENS_MODEL");
+    if (mrl_data_path("default.mrlm", buf, cap) == 0)
+        return 0;
+    return snprintf(buf, cap, "%s/default.mrlm", MRL_DATADIR) < (int)cap
+               ? 0
+               : too_long("default.mrlm");
+}
+
+int mrl_default_data(const char *name, char *buf, size_t cap)
+{
+    if (!name || !*name || strchr(name, '/'))
+        return mrl_err_set(MRL_ERR_ARG, "data file name must be a plain file name");
+    char def[4096];
+    int rc = mrl_default_model(def, sizeof def);
+    if (rc)
+        return rc;
+    const char *slash = strrchr(def, '/');
+    int dir = slash ? (int)(slash - def + 1) : 0;
+    int m = snprintf(buf, cap, "%.*s%s", dir, def, name);
+    if (m < 0 || (size_t)m >= cap)
+        return too_long(name);
+    return access(buf, R_OK) == 0 ? 0 : mrl_err_set(MRL_ERR_IO, "%s: not readable", buf);
+}
+
+int mrl_scan_default_models(char *buf, size_t cap)
+{
+    static const char *const name[MRL_SCAN_DEFAULT_MODELS] = {"genome.mrlm",
+                                                              "genome_scratch.mrlm"};
+    const char *e = getenv("MIRLENS_GENOME_MODEL");
+    if (e && *e)
+        return snprintf(buf, cap, "%s", e) < (int)cap ? 1 : too_long("$MIRLENS_GENOME_MODEL");
+    size_t w = 0;
+    int n = 0, rc;
+    for (int k = 0; k < MRL_SCAN_DEFAULT_MODELS; k++) {
+        if ((rc = mrl_default_data(name[k], buf + w, cap - w)) == MRL_ERR_RANGE)
+            return rc;
+        if (rc == 0)
+            w += strlen(buf + w) + 1, n++;
+    }
+    return n ? n : mrl_default_model(buf, cap) ? MRL_ERR_RANGE : 1;
+}

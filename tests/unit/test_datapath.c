@@ -1,7 +1,9 @@
 /*
  * test_datapath.c - mrl_data_path (the run-time lookup of the shipped models) and the flat
  * binding functions (mrl_flat_fold against mrl_fold_mfe + mrl_encode_hairpin, worked by
- * hand on a small hairpin; mrl_flat_predict against mrl_ensemble_score of the same image).
+ * hand on a small hairpin; mrl_flat_predict against mrl_ensemble_score of the same image);
+ * the default models (mrl_default_model, mrl_default_data, mrl_scan_default_models) in a
+ * directory made here, file by file.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -34,6 +36,66 @@ static void test_data_path(void)
     CHECK_INT(rc, MRL_ERR_IO);
     CHECK(strstr(mrl_errmsg(), mrl_data_dir()) != NULL);
     CHECK(strstr(mrl_data_dir(), "/share/mirlens") != NULL);
+}
+
+static void touch(const char *dir, const char *name)
+{
+    char f[4200];
+    snprintf(f, sizeof f, "%s/%s", dir, name);
+    FILE *fp = fopen(f, "w");
+    CHECK(fp != NULL);
+    if (fp)
+        fclose(fp);
+}
+
+static void test_default_models(void)
+{
+    char dir[] = "/tmp/mirlens_defaults.XXXXXX", def[4200], want[8400], buf[8192], small[24];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(def, sizeof def, "%s/default.mrlm", dir);
+    unsetenv("MIRLENS_GENOME_MODEL");
+    CHECK_INT(setenv("MIRLENS_MODEL", def, 1), 0);
+    CHECK_INT(mrl_default_model(buf, sizeof buf), 0);
+    CHECK_STR(buf, def);
+    CHECK_INT(mrl_default_model(small, sizeof small), MRL_ERR_RANGE);
+    /* no genome model beside it: the default model alone */
+    CHECK_INT(mrl_scan_default_models(buf, sizeof buf), 1);
+    CHECK_STR(buf, def);
+    CHECK_INT(mrl_default_data("background.u8", buf, sizeof buf), MRL_ERR_IO);
+    CHECK(strstr(mrl_errmsg(), "background.u8: not readable") != NULL);
+    CHECK_INT(mrl_default_data("../x", buf, sizeof buf), MRL_ERR_ARG);
+    /* only the second genome model: that one alone */
+    touch(dir, "genome_scratch.mrlm");
+    CHECK_INT(mrl_scan_default_models(buf, sizeof buf), 1);
+    snprintf(want, sizeof want, "%s/genome_scratch.mrlm", dir);
+    CHECK_STR(buf, want);
+    /* both, in their order, one after another */
+    touch(dir, "genome.mrlm");
+    CHECK_INT(mrl_scan_default_models(buf, sizeof buf), 2);
+    snprintf(want, sizeof want, "%s/genome.mrlm", dir);
+    CHECK_STR(buf, want);
+    snprintf(want, sizeof want, "%s/genome_scratch.mrlm", dir);
+    CHECK_STR(buf + strlen(buf) + 1, want);
+    CHECK_INT(mrl_scan_default_models(buf, strlen(dir) + 13), MRL_ERR_RANGE);
+    /* $MIRLENS_GENOME_MODEL alone */
+    CHECK_INT(setenv("MIRLENS_GENOME_MODEL", "/x/g.mrlm", 1), 0);
+    CHECK_INT(mrl_scan_default_models(buf, sizeof buf), 1);
+    CHECK_STR(buf, "/x/g.mrlm");
+    unsetenv("MIRLENS_GENOME_MODEL");
+    touch(dir, "background.u8");
+    CHECK_INT(mrl_default_data("background.u8", buf, sizeof buf), 0);
+    const char *names[] = {"genome.mrlm", "genome_scratch.mrlm", "background.u8"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(want, sizeof want, "%s/%s", dir, names[k]);
+        unlink(want);
+    }
+    rmdir(dir);
+    /* unset: mrl_data_path's default.mrlm, or the installed place (no models/ beside this
+     * test binary) */
+    unsetenv("MIRLENS_MODEL");
+    CHECK_INT(mrl_default_model(buf, sizeof buf), 0);
+    snprintf(want, sizeof want, "%s/default.mrlm", mrl_data_dir());
+    CHECK_STR(buf, want);
 }
 
 static void test_flat_fold(void)
@@ -112,6 +174,7 @@ static void test_flat_predict(void)
 int main(void)
 {
     test_data_path();
+    test_default_models();
     test_flat_fold();
     test_flat_predict();
     return test_summary("test_datapath");

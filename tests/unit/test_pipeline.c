@@ -140,8 +140,8 @@ static void check_params(void)
 }
 
 /* mrl_ensemble_load: the same scores as mrl_ensemble_new over the same models; a bad file
- * fails naming it. More images than one forward pass holds (runs of 256) score exactly as
- * they do one at a time. */
+ * fails naming it. More images than one forward pass holds (runs of 256 / 2 models) score
+ * exactly as they do one at a time. */
 static void check_load_and_runs(mrl_model_t *a, mrl_model_t *b)
 {
     char pa[] = "/tmp/mirlens_test_pipeline_aXXXXXX", pb[] = "/tmp/mirlens_test_pipeline_bXXXXXX";

@@ -289,11 +289,11 @@ static void repeats_hand_worked(void)
     write_file(path, text);
     scan_repeats_t rp;
     /* the table (max_sorted 1) finds what sorting finds */
-    CHECK(scan_repeats_build(&rp, path, 0, 200, 1) == 0);
+    CHECK(scan_repeats_build(&rp, path, 0, 200, 1, NULL) == 0);
     CHECK_INT(rp.n, 1);
     uint32_t table_kmer = rp.n == 1 ? rp.kmer[0] : 0;
     scan_repeats_release(&rp);
-    CHECK(scan_repeats_build(&rp, path, 0, 200, 0) == 0);
+    CHECK(scan_repeats_build(&rp, path, 0, 200, 0, NULL) == 0);
     uint8_t c[64];
     encode(X, c);
     /* canonical X: the smaller of X and its reverse complement as 2-bit codes */
@@ -317,10 +317,10 @@ static void repeats_hand_worked(void)
     /* lowercase counts as sequence, unless masked letters are skipped */
     snprintf(text, sizeof text, ">a\n%s\n%s\nacgttgcaaggcttca\n", X, X);
     write_file(path, text);
-    CHECK(scan_repeats_build(&rp, path, 0, 48, 0) == 0);
+    CHECK(scan_repeats_build(&rp, path, 0, 48, 0, NULL) == 0);
     CHECK_INT(rp.n, 1);
     scan_repeats_release(&rp);
-    CHECK(scan_repeats_build(&rp, path, 1, 48, 0) == 0);
+    CHECK(scan_repeats_build(&rp, path, 1, 48, 0, NULL) == 0);
     CHECK_INT(rp.n, 0);
     scan_repeats_release(&rp);
     /* the smallest and the largest canonical k-mer, AAAA... (0, also TTTT...'s) and
@@ -329,7 +329,7 @@ static void repeats_hand_worked(void)
     write_file(path, ">a\nAAAAAAAAAAAAAAAAAA\nNTTTTTTTTAAAAAAAANTTTTTTTTAAAAAAAA\n"
                      ">b\nTTTTTTTTAAAAAAAANCCCCCCCCCCCCCCCCC\n");
     for (size_t max_sorted = 0; max_sorted <= 1; max_sorted++) {
-        CHECK(scan_repeats_build(&rp, path, 0, 100, max_sorted) == 0);
+        CHECK(scan_repeats_build(&rp, path, 0, 100, max_sorted, NULL) == 0);
         CHECK_INT(rp.n, 2);
         if (rp.n == 2)
             CHECK(rp.kmer[0] == 0 && rp.kmer[1] == 0xFFFF0000u);
@@ -337,12 +337,12 @@ static void repeats_hand_worked(void)
     }
     /* no k-mer at all (records shorter than 16): an empty set, no share */
     write_file(path, ">a\nACGU\n>b\nACGTACGTACGTACG\n");
-    CHECK(scan_repeats_build(&rp, path, 0, 19, 0) == 0);
+    CHECK(scan_repeats_build(&rp, path, 0, 19, 0, NULL) == 0);
     CHECK_INT(rp.n, 0);
     CHECK(scan_repeat_share(&rp, c, 16) == 0.0);
     scan_repeats_release(&rp);
     unlink(path);
-    CHECK(scan_repeats_build(&rp, path, 0, 48, 0) < 0);
+    CHECK(scan_repeats_build(&rp, path, 0, 48, 0, NULL) < 0);
     CHECK(strstr(mrl_errmsg(), path) != NULL);
 }
 
@@ -415,8 +415,8 @@ static void repeats_against_naive(void)
     }
     CHECK(nw >= 20);
     scan_repeats_t a, b;
-    CHECK(scan_repeats_build(&a, path, 0, R * L, 0) == 0);
-    CHECK(scan_repeats_build(&b, path, 0, R * L, 700) == 0); /* over 700 letters: the table */
+    CHECK(scan_repeats_build(&a, path, 0, R * L, 0, NULL) == 0);
+    CHECK(scan_repeats_build(&b, path, 0, R * L, 700, NULL) == 0); /* over 700 letters: the table */
     CHECK_INT(a.n, nw);
     CHECK_INT(b.n, nw);
     int same = a.n == nw && b.n == nw;
@@ -448,6 +448,67 @@ static void repeats_against_naive(void)
     unlink(path);
 }
 
+/* Progress of a scan: the repeat count first (counting = 1, letters of the whole input
+ * read, each record's end reported), then the scan proper (counting = 0) up to its total. */
+typedef struct {
+    mrl_scan_progress_t ev[64];
+    int n;
+} events_t;
+
+static void on_event(void *ud, const mrl_scan_progress_t *p)
+{
+    events_t *v = ud;
+    if (v->n < 64)
+        v->ev[v->n++] = *p;
+}
+
+static void progress_reports(void)
+{
+    char path[] = "/tmp/mirlens_test_prog_XXXXXX";
+    close(mkstemp(path));
+    enum { R = 3, L = 5000 };
+    FILE *fp = fopen(path, "w");
+    mrl_rng_t rng;
+    mrl_rng_init(&rng, 5, 5);
+    for (int r = 0; r < R; r++) {
+        fprintf(fp, ">r%d\n", r);
+        for (int i = 0; i < L; i++)
+            fputc("ACGT"[mrl_rng_below(&rng, 4)], fp), i % 60 == 59 ? fputc('\n', fp) : 0;
+        fputc('\n', fp);
+    }
+    fclose(fp);
+    mrl_scan_opts_t o;
+    mrl_scan_opts_default(&o);
+    o.no_score = 1;
+    events_t v = {.n = 0};
+    o.on_progress = on_event, o.ud = &v;
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s.out", path);
+    CHECK(mrl_scan_genome(NULL, path, prefix, &o, NULL) == 0);
+    int k = 0;
+    for (; k < v.n && v.ev[k].counting; k++) {
+        CHECK(v.ev[k].total == (uint64_t)R * L);
+        CHECK(v.ev[k].done == (uint64_t)(k + 1) * L); /* one piece a record */
+    }
+    CHECK_INT(k, R);
+    for (int j = k; j < v.n; j++)
+        CHECK(!v.ev[j].counting && v.ev[j].total == (uint64_t)R * L &&
+              (j == k || v.ev[j].done > v.ev[j - 1].done));
+    CHECK(v.n > k && v.ev[v.n - 1].done == (uint64_t)R * L);
+    /* no repeat filter: no counting */
+    v.n = 0;
+    o.max_repeat = 1.0f;
+    CHECK(mrl_scan_genome(NULL, path, prefix, &o, NULL) == 0);
+    CHECK(v.n > 0 && !v.ev[0].counting);
+    const char *ext[] = {".candidates.tsv", ".bed", ".gff3"};
+    for (int e = 0; e < 3; e++) {
+        char f[96];
+        snprintf(f, sizeof f, "%s%s", prefix, ext[e]);
+        unlink(f);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     hand_worked();
@@ -456,5 +517,6 @@ int main(void)
     fasta_pieces();
     repeats_hand_worked();
     repeats_against_naive();
+    progress_reports();
     return test_summary("test_scan");
 }
