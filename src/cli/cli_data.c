@@ -84,7 +84,7 @@ const char *cli_default_model(void)
 {
     static _Thread_local char buf[4096];
     if (mrl_default_model(buf, sizeof buf))
-        snprintf(buf, sizeof buf, "default.mrlm"); /* a path over 4 KB: the load names it */
+        snprintf(buf, sizeof buf, "(default model: path too long)"); /* the load names it */
     return buf;
 }
 
@@ -98,7 +98,7 @@ int cli_default_genome_models(const char **model)
 {
     static _Thread_local char buf[MRL_SCAN_DEFAULT_MODELS * 4096];
     int n = mrl_scan_default_models(buf, sizeof buf);
-    if (n < 0) { /* a path over 4 KB: the load names it */
+    if (n < 0) { /* a path too long: the default model's, or its load error */
         model[0] = cli_default_model();
         return 1;
     }

@@ -298,9 +298,9 @@ static int ens_fit(mrl_ensemble_t *e, size_t n)
  * for the largest pass it has run (~1.5 MB per image for the paper's network), so a caller
  * scoring a whole set or a genome block at once would hold gigabytes. Each of n models runs
  * ENS_RUN / n images a pass (at least ENS_RUN_MIN): the contexts of an ensemble hold about
- * the activations of one model's ENS_RUN, not n times that (bench/bench_scan.sh's peak). An
- * image's scores do not depend on the pass it shares (mrl_nn_opts_t), so the
- * runs change no result. */
+ * the activations of one model's ENS_RUN, not n times that (bench/bench_scan.sh's peak).
+ * An image's scores do not depend on the pass it shares (mrl_nn_opts_t), so the runs change
+ * no result. */
 #define ENS_RUN 256
 #define ENS_RUN_MIN 32
 
