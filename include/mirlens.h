@@ -2079,7 +2079,7 @@ typedef struct mrl_scan_progress {
                              while counting: letters of the whole input read / in all */
     long candidates;      /* folded and scored */
     long hits;            /* candidates scoring >= threshold */
-    double seconds;
+    double seconds;       /* since this phase began */
     int counting;         /* 1: counting the input's repeats (max_repeat < 1), before the
                              scan proper; 0: scanning */
 } mrl_scan_progress_t;

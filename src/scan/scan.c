@@ -424,6 +424,7 @@ int mrl_scan_genome(mrl_ensemble_t *e, const char *path, const char *prefix,
     }
     if (!rc) {
         r.pg = (mrl_scan_progress_t){.total = r.h.own_total};
+        r.t0 = mrl_seconds(); /* the scan's rate and time left leave the counting out */
         st->t_read = mrl_seconds() - t0 - st->t_repeats;
         cpath = scan_path(prefix, o->gzip ? ".candidates.tsv.gz" : ".candidates.tsv");
         rc = cpath ? 0 : mrl_err_set(MRL_ERR_NOMEM, "out of memory");
