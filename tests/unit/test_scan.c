@@ -472,8 +472,11 @@ static void progress_reports(void)
     mrl_rng_init(&rng, 5, 5);
     for (int r = 0; r < R; r++) {
         fprintf(fp, ">r%d\n", r);
-        for (int i = 0; i < L; i++)
-            fputc("ACGT"[mrl_rng_below(&rng, 4)], fp), i % 60 == 59 ? fputc('\n', fp) : 0;
+        for (int i = 0; i < L; i++) {
+            fputc("ACGT"[mrl_rng_below(&rng, 4)], fp);
+            if (i % 60 == 59)
+                fputc('\n', fp);
+        }
         fputc('\n', fp);
     }
     fclose(fp);
