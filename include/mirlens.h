@@ -2104,7 +2104,8 @@ typedef struct mrl_scan_opts {
     float min_score;     /* candidates listed: probability >= min_score (<= threshold) */
     int gzip;            /* the candidates file gzip-compressed (PREFIX.candidates.tsv.gz) */
     int no_score;        /* 1: candidates only (no fold, no network: structure, mfe, score
-                            and margin are "."; no loci); e.g. to build training sets */
+                            and margin are "."; no loci; every candidate is listed, and
+                            the header says min_score=0); e.g. to build training sets */
     const char *region;  /* NULL (everything), "NAME" or "NAME:START-END" (1-based, inclusive) */
     int shard, nshards;  /* this run scans part `shard` (1-based) of nshards (default 1 of 1) */
     const char *models;  /* free text naming the models, written to the files' header

@@ -56,12 +56,18 @@ def _fold_threads(threads):
     return t or (os.cpu_count() or 1)
 
 
+def _into_buf(fn, *args, cap=4096, check=True):
+    """fn(*args, buf, cap) for the library's calls that write text into a buffer: (its
+    return code, checked unless check=False; the buffer)."""
+    buf = ffi.new("char[]", cap)
+    rc = fn(*args, buf, cap)
+    return (_check(rc) if check else rc), buf
+
+
 def data_path(name):
     """Path of a data file shipped with mirlens ("default.mrlm", "genome.mrlm",
     "genome_scratch.mrlm", "background.u8"), found as the command finds it (mrl_data_path)."""
-    buf = ffi.new("char[]", 4096)
-    _check(lib.mrl_data_path(name.encode(), buf, 4096))
-    return ffi.string(buf).decode()
+    return ffi.string(_into_buf(lib.mrl_data_path, name.encode())[1]).decode()
 
 
 def default_models(scan=False):
@@ -69,11 +75,9 @@ def default_models(scan=False):
     default model ($MIRLENS_MODEL first; mrl_default_model), or with scan=True those of
     ``mirlens scan`` (an ensemble: $MIRLENS_GENOME_MODEL first, else the shipped genome
     models found beside the default model; mrl_scan_default_models)."""
-    buf = ffi.new("char[]", 8192)
     if not scan:
-        _check(lib.mrl_default_model(buf, 8192))
-        return [ffi.string(buf).decode()]
-    n = _check(lib.mrl_scan_default_models(buf, 8192))
+        return [ffi.string(_into_buf(lib.mrl_default_model)[1]).decode()]
+    n, buf = _into_buf(lib.mrl_scan_default_models, cap=8192)
     return [p.decode() for p in ffi.unpack(buf, 8192).split(b"\0")[:n]]
 
 
@@ -229,9 +233,8 @@ class Model:
         holding this one sequence (the command draws from stream k for its k-th)."""
         b = seq.encode("ascii") if isinstance(seq, str) else bytes(seq)
         if background == "default":
-            buf = ffi.new("char[]", 4096)
-            background = (ffi.string(buf).decode()
-                          if lib.mrl_default_data(b"background.u8", buf, 4096) == 0 else None)
+            rc, buf = _into_buf(lib.mrl_default_data, b"background.u8", check=False)
+            background = ffi.string(buf).decode() if rc == 0 else None
         attr = np.zeros(len(b), dtype=np.float32)
         amap = np.zeros((3, IMG_H, IMG_W), dtype=np.float32)
         info = np.zeros(5, dtype=np.float32)
@@ -261,9 +264,9 @@ class Model:
                     for name, s in recs.items():
                         f.write(">%s\n%s\n" % (name, s))
             out = prefix or os.path.join(tmp, "scan")
-            tag = ffi.new("char[]", 16384)
             cp = [ffi.new("char[]", os.fsencode(p)) for p in self.paths]
-            _check(lib.mrl_scan_models_tag(ffi.new("char *[]", cp), len(cp), tag, 16384))
+            tag = _into_buf(lib.mrl_scan_models_tag, ffi.new("char *[]", cp), len(cp),
+                            cap=16384)[1]
             nan = float("nan")
             _check(lib.mrl_flat_scan(
                 self._handle(), os.fsencode(path), os.fsencode(out), int(strand),

@@ -160,7 +160,8 @@ int scan_header(scan_hdr_t *h, const char *path, const mrl_scan_opts_t *o)
                  "models=%s",
                  o->strand > 0 ? "+" : o->strand < 0 ? "-" : "both", o->flank, o->max_span,
                  o->min_stem, o->max_repeat < 1.0f ? (double)o->max_repeat : 1.0,
-                 (double)o->min_score, o->skip_masked ? "skipped" : "sequence",
+                 o->no_score ? 0.0 : (double)o->min_score, /* no score: every one listed */
+                 o->skip_masked ? "skipped" : "sequence",
                  o->no_score ? "none" : o->models ? o->models : "-");
         if (!(h->settings = strdup(buf)))
             rc = mrl_err_set(MRL_ERR_NOMEM, "out of memory");

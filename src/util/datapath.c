@@ -110,10 +110,11 @@ int mrl_default_model(char *buf, size_t cap)
                : too_long("default.mrlm");
 }
 
-int mrl_default_data(const char *name, char *buf, size_t cap)
+/* name in the directory of the default model's path, into buf: 1 readable there, 0 not
+ * (buf holds the path tried; no message set: a missing optional file is not an error),
+ * <0 error. */
+static int beside_default(const char *name, char *buf, size_t cap)
 {
-    if (!name || !*name || strchr(name, '/'))
-        return mrl_err_set(MRL_ERR_ARG, "data file name must be a plain file name");
     char def[4096];
     int rc = mrl_default_model(def, sizeof def);
     if (rc)
@@ -123,7 +124,15 @@ int mrl_default_data(const char *name, char *buf, size_t cap)
     int m = snprintf(buf, cap, "%.*s%s", dir, def, name);
     if (m < 0 || (size_t)m >= cap)
         return too_long(name);
-    return access(buf, R_OK) == 0 ? 0 : mrl_err_set(MRL_ERR_IO, "%s: not readable", buf);
+    return access(buf, R_OK) == 0;
+}
+
+int mrl_default_data(const char *name, char *buf, size_t cap)
+{
+    if (!name || !*name || strchr(name, '/'))
+        return mrl_err_set(MRL_ERR_ARG, "data file name must be a plain file name");
+    int rc = beside_default(name, buf, cap);
+    return rc < 0 ? rc : rc ? 0 : mrl_err_set(MRL_ERR_IO, "%s: not readable", buf);
 }
 
 int mrl_scan_default_models(char *buf, size_t cap)
@@ -136,9 +145,9 @@ int mrl_scan_default_models(char *buf, size_t cap)
     size_t w = 0;
     int n = 0, rc;
     for (int k = 0; k < MRL_SCAN_DEFAULT_MODELS; k++) {
-        if ((rc = mrl_default_data(name[k], buf + w, cap - w)) == MRL_ERR_RANGE)
+        if ((rc = beside_default(name[k], buf + w, cap - w)) < 0)
             return rc;
-        if (rc == 0)
+        if (rc)
             w += strlen(buf + w) + 1, n++;
     }
     return n ? n : mrl_default_model(buf, cap) ? MRL_ERR_RANGE : 1;

@@ -44,6 +44,9 @@ expect all 0 "" -- "$M" scan -q --no-score --max-repeat 1 "$G" -o "$T/all"
 expect default 0 "" -- "$M" scan -q --no-score "$G" -o "$T/def"
 grep -q '^#settings .*max_repeat=0.1 ' "$T/def.candidates.tsv" && ok || bad "settings: $(sed -n 2p "$T/def.candidates.tsv")"
 grep -q '^#settings .*max_repeat=1 ' "$T/all.candidates.tsv" && ok || bad "settings, --max-repeat 1"
+# not scored: every candidate is listed, whatever --min-score says
+grep -q '^#settings .* min_score=0 .*models=none$' "$T/def.candidates.tsv" && ok ||
+    bad "settings of a --no-score scan: $(sed -n 2p "$T/def.candidates.tsv")"
 # the shares, independently: canonical 16-mers counted over both records
 "$PY" - "$G" "$T/all.candidates.tsv" 0.1 > "$T/want" <<'EOF'
 import sys
