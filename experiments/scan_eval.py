@@ -80,23 +80,72 @@ def overlapping(idx, c, st, s, e):
             yield a, b
 
 
-def score_loci(loci, truth_idx, amb_idx, ntruth):
-    tp = fp = 0
-    hit = set()
+def judge(loci, truth_idx, amb_idx):
+    """Each locus with its outcome: ("tp", the truth loci it finds), ("fp", ()) or
+    ("ambiguous", ())."""
     for c, s, e, st in loci:
         t = [(a, b) for a, b in overlapping(truth_idx, c, st, s, e)
              if 2 * (min(b, e) - max(a, s)) >= b - a]
         if t:
-            tp += 1
-            hit.update((c, st, a, b) for a, b in t)
+            yield (c, s, e, st), "tp", [(c, st, a, b) for a, b in t]
         elif any(True for _ in overlapping(amb_idx, c, st, s, e)) or \
                 any(True for _ in overlapping(amb_idx, c, ".", s, e)):
-            continue
+            yield (c, s, e, st), "ambiguous", ()
         else:
-            fp += 1
+            yield (c, s, e, st), "fp", ()
+
+
+def score_loci(loci, truth_idx, amb_idx, ntruth):
+    tp = fp = 0
+    hit = set()
+    for _, what, t in judge(loci, truth_idx, amb_idx):
+        if what == "tp":
+            tp += 1
+            hit.update(t)
+        fp += what == "fp"
     rec = len(hit) / ntruth if ntruth else 0.0
     prec = tp / (tp + fp) if tp + fp else 1.0
     return tp, fp, rec, prec
+
+
+def read_candidates(path):
+    """-> (candidates (chrom, start, end, strand, score, margin), chrom order, min_score)."""
+    cands, order, min_score = [], {}, None
+    for line in opener(path):
+        if line.startswith("#"):
+            if line.startswith("#sequence-region "):
+                order.setdefault(line.split()[1], len(order))
+            if line.startswith("#settings "):
+                for kv in line.split()[1:]:
+                    if kv.startswith("min_score="):
+                        min_score = float(kv[10:])
+            continue
+        f = line.rstrip("\n").split("\t")
+        num = lambda v: float("nan") if v == "." else float(v)  # "." : --no-score
+        cands.append((f[0], int(f[1]), int(f[2]), f[3], num(f[7]), num(f[8])))
+    return cands, order, min_score
+
+
+def loci_of(cands, order, keep):
+    """The loci of the candidates keep(candidate) accepts, as the scan merges them."""
+    key = lambda r: (order.get(r[0], 1 << 30), r[1], r[2], r[3])
+    return merge(sorted([r[:4] for r in cands if keep(r)], key=key))
+
+
+def curve_loci(cands, order):
+    """The curve's points, from the top candidate down (ranked by margin; the top k, k
+    growing by ~8% a step): (margin threshold, loci) each."""
+    ranked = sorted([r for r in cands if r[5] == r[5]], key=lambda r: -r[5])
+    n = len(ranked)
+    cuts, k = [], 1 if n else 0
+    while k < n:
+        cuts.append(k)
+        k = max(k + 1, int(k * 1.08))
+    if n:
+        cuts.append(n)
+    for k in cuts:
+        thr = ranked[k - 1][5]
+        yield thr, loci_of(ranked, order, lambda r: r[5] >= thr)
 
 
 def main():
@@ -110,19 +159,7 @@ def main():
     ap.add_argument("--threshold", type=float, default=0.5)
     a = ap.parse_args()
 
-    cands, order, min_score = [], {}, None
-    for line in opener(a.candidates):
-        if line.startswith("#"):
-            if line.startswith("#sequence-region "):
-                order.setdefault(line.split()[1], len(order))
-            if line.startswith("#settings "):
-                for kv in line.split()[1:]:
-                    if kv.startswith("min_score="):
-                        min_score = float(kv[10:])
-            continue
-        f = line.rstrip("\n").split("\t")
-        num = lambda v: float("nan") if v == "." else float(v)  # "." : --no-score
-        cands.append((f[0], int(f[1]), int(f[2]), f[3], num(f[7]), num(f[8])))
+    cands, order, min_score = read_candidates(a.candidates)
     truth = read_bed(a.truth)
     # the ambiguous regions of the README are stranded BED6; an unstranded region ('.')
     # counts on both strands
@@ -138,25 +175,14 @@ def main():
                         for x, b in overlapping(cidx, c, st, s, e)))
     cand_recall = caught / len(truth) if truth else 0.0
 
-    key = lambda r: (order.get(r[0], 1 << 30), r[1], r[2], r[3])
-    at = merge(sorted([r[:4] for r in cands if r[4] >= a.threshold], key=key))
+    at = loci_of(cands, order, lambda r: r[4] >= a.threshold)
     tp, fp, rec, prec = score_loci(at, tidx, aidx, len(truth))
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
 
     # the curve: thresholds on the margin, from the top candidate down
-    ranked = sorted([r for r in cands if r[5] == r[5]], key=lambda r: -r[5])
-    n = len(ranked)
-    cuts, k = [], 1 if n else 0
-    while k < n:
-        cuts.append(k)
-        k = max(k + 1, int(k * 1.08))
-    if n:
-        cuts.append(n)
     points = []
-    for k in cuts:
-        thr = ranked[k - 1][5]
-        sel = sorted([r[:4] for r in ranked if r[5] >= thr], key=key)
-        tpk, fpk, reck, preck = score_loci(merge(sel), tidx, aidx, len(truth))
+    for thr, loci in curve_loci(cands, order):
+        tpk, fpk, reck, preck = score_loci(loci, tidx, aidx, len(truth))
         points.append((thr, reck, preck, tpk, fpk))
     best_f1 = max([(2 * p * r / (p + r) if p + r else 0.0) for _, r, p, _, _ in points] or [0.0])
     rec_at_1 = max([r for _, r, p, t, f in points if mb == mb and f <= mb] or [0.0])
