@@ -6,7 +6,9 @@
 # scan by the protocol of shared/data/genome/README.md (experiments/scan_eval.py: locus
 # precision, recall, F1, false positives per Mb, best F1, recall at <= 1 FP/Mb, AUPRC;
 # ambiguous regions excluded), draw the precision-recall curves, and give the genome
-# model's precision over the paper's model's at equal recall (experiments/pr_ratio.py).
+# model's precision over the paper's model's at equal recall (experiments/pr_ratio.py),
+# and how much of each summary is chance: block-bootstrap 95% intervals, and the genome
+# model's paired difference from the paper's model (experiments/scan_boot.py, numpy; boot.tsv).
 # About 8 minutes per scan on 2 cores; OUT keeps the scans for reuse (a scan is skipped
 # when its candidates file exists and was made with the same --max-repeat and model file).
 # MAX_REPEAT (default: scan's, 0.1) is passed to scan; MAX_REPEAT=1 makes the unfiltered
@@ -25,6 +27,10 @@ mkdir -p "$O"
 table=$O/table.tsv
 : > "$table.tmp"
 : > "$O/ratio.tsv.tmp"
+PY=${PYTHON:-/usr/bin/python3} # Debian's, with numpy (scan_boot.py)
+boot=1
+"$PY" -c 'import numpy' 2>/dev/null || { boot=0; echo "scan_eval: no numpy for $PY: no boot.tsv"; }
+[ $boot = 0 ] || : > "$O/boot.tsv.tmp"
 for g in cel_ce2_chrX hsa_hg19_chr22; do
     for model in genome default; do
         p=$O/$model.$g
@@ -62,10 +68,19 @@ print(",".join("%s:%08x" % (os.path.basename(f), zlib.crc32(open(f, "rb").read()
     [ -s "$O/ratio.tsv.tmp" ] && skip=2 # the header once
     python3 experiments/pr_ratio.py "$O/genome.$g.curve.tsv" "$O/default.$g.curve.tsv" "$g" |
         tail -n +$skip >> "$O/ratio.tsv.tmp"
+    [ $boot = 1 ] && { "$PY" experiments/scan_boot.py --truth "$G/$g.mirbase21.bed" \
+        --ambiguous "$G/$g.ambiguous.bed" --genome "$G/$g.fa.gz" \
+        "default:$g=$O/default.$g.candidates.tsv.gz" "genome:$g=$O/genome.$g.candidates.tsv.gz" \
+        > "$O/boot.$g.tsv" && tail -n +$skip "$O/boot.$g.tsv" >> "$O/boot.tsv.tmp" || exit 1; }
 done
 mv "$table.tmp" "$table"
 mv "$O/ratio.tsv.tmp" "$O/ratio.tsv"
+[ $boot = 1 ] && mv "$O/boot.tsv.tmp" "$O/boot.tsv"
 column -t -s $'\t' "$table"
 echo "precision of the genome model over the paper's model at equal recall (a: genome, b: paper's):"
 column -t -s $'\t' "$O/ratio.tsv"
-echo "scan_eval: table $table, ratios $O/ratio.tsv, curves $O/pr_*.svg"
+if [ $boot = 1 ]; then
+    echo "95% intervals over blocks of 1 Mb drawn again; minus_first: genome minus paper's model:"
+    column -t -s $'\t' "$O/boot.tsv"
+fi
+echo "scan_eval: table $table, ratios $O/ratio.tsv, intervals $O/boot.tsv, curves $O/pr_*.svg"
