@@ -66,6 +66,8 @@ def blocks_of(genome, block_mb):
 
 
 def block(starts, first, chrom, pos):
+    if chrom not in first:
+        sys.exit("scan_boot: %s is not a record of --genome" % chrom)
     return first[chrom] + bisect.bisect_right(starts[chrom], pos) - 1
 
 
