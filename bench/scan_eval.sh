@@ -79,8 +79,10 @@ mv "$O/ratio.tsv.tmp" "$O/ratio.tsv"
 column -t -s $'\t' "$table"
 echo "precision of the genome model over the paper's model at equal recall (a: genome, b: paper's):"
 column -t -s $'\t' "$O/ratio.tsv"
+intervals=
 if [ $boot = 1 ]; then
     echo "95% intervals over blocks of 1 Mb drawn again; minus_first: genome minus paper's model:"
     column -t -s $'\t' "$O/boot.tsv"
+    intervals=", intervals $O/boot.tsv"
 fi
-echo "scan_eval: table $table, ratios $O/ratio.tsv, intervals $O/boot.tsv, curves $O/pr_*.svg"
+echo "scan_eval: table $table, ratios $O/ratio.tsv$intervals, curves $O/pr_*.svg"
