@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pr_ratio import LEVELS  # noqa: E402
-from scan_eval import (curve_loci, index, judge, opener, read_bed,  # noqa: E402
+from scan_eval import (acgt, curve_loci, index, judge, opener, read_bed,  # noqa: E402
                        read_candidates)
 
 SUMMARIES = ("best_f1", "recall_at_1fp_per_Mb", "auprc")
@@ -49,12 +49,12 @@ def blocks_of(genome, block_mb):
                 chrom, pos, size = line[1:].split()[0], 0, 0
                 starts[chrom] = [0]
                 continue
-            s = line.strip().upper()
+            s = line.strip()
             if size >= cap:
                 sizes.append(size)
                 starts[chrom].append(pos)
                 size = 0
-            size += s.count("A") + s.count("C") + s.count("G") + s.count("T")
+            size += acgt(s)
             pos += len(s)
     if chrom is not None:
         sizes.append(size)

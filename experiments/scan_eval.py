@@ -38,14 +38,15 @@ def read_bed(path):
     return out
 
 
+def acgt(line):
+    """A/C/G/T letters of a sequence line, either case (what is scanned; N is not)."""
+    s = line.upper()
+    return s.count("A") + s.count("C") + s.count("G") + s.count("T")
+
+
 def acgt_bases(path):
-    n = 0
     with opener(path) as f:
-        for line in f:
-            if not line.startswith(">"):
-                s = line.upper()
-                n += s.count("A") + s.count("C") + s.count("G") + s.count("T")
-    return n
+        return sum(acgt(line) for line in f if not line.startswith(">"))
 
 
 def merge(cands):
