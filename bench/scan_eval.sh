@@ -9,6 +9,9 @@
 # model's precision over the paper's model's at equal recall (experiments/pr_ratio.py),
 # and how much of each summary is chance: block-bootstrap 95% intervals, and the genome
 # model's paired difference from the paper's model (experiments/scan_boot.py, numpy; boot.tsv).
+# With numpy, the genome model's scan is also re-ranked by the second stage, a small network
+# on fold features (experiments/genome_model/second_stage.py, genome_features.json; rows
+# "features"), compared with both, paired.
 # About 8 minutes per scan on 2 cores; OUT keeps the scans for reuse (a scan is skipped
 # when its candidates file exists and was made with the same --max-repeat and model file).
 # MAX_REPEAT (default: scan's, 0.1) is passed to scan; MAX_REPEAT=1 makes the unfiltered
@@ -31,6 +34,22 @@ PY=${PYTHON:-/usr/bin/python3} # Debian's, with numpy (scan_boot.py)
 boot=1
 "$PY" -c 'import numpy' 2>/dev/null || { boot=0; echo "scan_eval: no numpy for $PY: no boot.tsv"; }
 [ $boot = 0 ] || : > "$O/boot.tsv.tmp"
+FEATURES=experiments/genome_model/genome_features.json
+# evaluate LABEL CANDIDATES: the scan's row of the table and its curve ($O/LABEL.$g.*)
+evaluate() {
+    local e=$O/$1.$g
+    python3 experiments/scan_eval.py --candidates "$2" --truth "$G/$g.mirbase21.bed" \
+        --ambiguous "$G/$g.ambiguous.bed" --genome "$G/$g.fa.gz" --label "$1:$g" \
+        --curve "$e.curve.tsv" > "$e.eval.tsv" || exit 1
+    [ -s "$table.tmp" ] || head -1 "$e.eval.tsv" > "$table.tmp"
+    tail -1 "$e.eval.tsv" >> "$table.tmp"
+}
+# boot_of LABEL=CANDIDATES...: scan_boot.py's rows (past the first $skip - 1) into boot.tsv
+boot_of() {
+    "$PY" experiments/scan_boot.py --truth "$G/$g.mirbase21.bed" \
+        --ambiguous "$G/$g.ambiguous.bed" --genome "$G/$g.fa.gz" "$@" > "$O/boot.tmp" &&
+        tail -n +"$skip" "$O/boot.tmp" >> "$O/boot.tsv.tmp" && rm -f "$O/boot.tmp"
+}
 for g in cel_ce2_chrX hsa_hg19_chr22; do
     for model in genome default; do
         p=$O/$model.$g
@@ -55,33 +74,46 @@ print(",".join("%s:%08x" % (os.path.basename(f), zlib.crc32(open(f, "rb").read()
             "$M" scan -q -z -j 2 --min-score 0 --max-repeat "$R" "${margs[@]}" \
                 "$G/$g.fa.gz" -o "$p" || exit 1
         fi
-        amb=$G/$g.ambiguous.bed
-        python3 experiments/scan_eval.py --candidates "$p.candidates.tsv.gz" \
-            --truth "$G/$g.mirbase21.bed" --ambiguous "$amb" --genome "$G/$g.fa.gz" \
-            --label "$model:$g" --curve "$p.curve.tsv" > "$p.eval.tsv" || exit 1
-        [ -s "$table.tmp" ] || head -1 "$p.eval.tsv" > "$table.tmp"
-        tail -1 "$p.eval.tsv" >> "$table.tmp"
+        evaluate "$model" "$p.candidates.tsv.gz"
     done
+    # the second stage (numpy): the genome model's scan re-ranked with the fold-feature
+    # network of experiments/genome_model/second_stage.py (rows "features")
+    curves=("genome model=$O/genome.$g.curve.tsv" "paper's model=$O/default.$g.curve.tsv")
+    if [ $boot = 1 ]; then
+        f=$O/features.$g.candidates.tsv
+        "$PY" experiments/genome_model/second_stage.py score "$FEATURES" \
+            "$O/genome.$g.candidates.tsv.gz" > "$f.tmp" && gzip -1 -f "$f.tmp" &&
+            mv "$f.tmp.gz" "$f.gz" || exit 1
+        evaluate features "$f.gz"
+        curves=("genome model + second stage=$O/features.$g.curve.tsv" "${curves[@]}")
+    fi
     python3 experiments/pr_svg.py "$O/pr_$g.svg" "$g, both strands: loci (>= 50% of a miRBase locus)" \
-        "genome model=$O/genome.$g.curve.tsv" "paper's model=$O/default.$g.curve.tsv"
+        "${curves[@]}"
     skip=1
     [ -s "$O/ratio.tsv.tmp" ] && skip=2 # the header once
     python3 experiments/pr_ratio.py "$O/genome.$g.curve.tsv" "$O/default.$g.curve.tsv" "$g" |
         tail -n +$skip >> "$O/ratio.tsv.tmp"
-    [ $boot = 1 ] && { "$PY" experiments/scan_boot.py --truth "$G/$g.mirbase21.bed" \
-        --ambiguous "$G/$g.ambiguous.bed" --genome "$G/$g.fa.gz" \
-        "default:$g=$O/default.$g.candidates.tsv.gz" "genome:$g=$O/genome.$g.candidates.tsv.gz" \
-        > "$O/boot.$g.tsv" && tail -n +$skip "$O/boot.$g.tsv" >> "$O/boot.tsv.tmp" || exit 1; }
+    [ $boot = 1 ] || continue
+    python3 experiments/pr_ratio.py "$O/features.$g.curve.tsv" "$O/default.$g.curve.tsv" \
+        "$g+features" | tail -n +2 >> "$O/ratio.tsv.tmp"
+    # intervals, paired against the paper's model; then the second stage against the
+    # genome model alone
+    boot_of "default:$g=$O/default.$g.candidates.tsv.gz" \
+        "genome:$g=$O/genome.$g.candidates.tsv.gz" "features:$g=$O/features.$g.candidates.tsv.gz" &&
+        skip=2 && boot_of "genome:$g=$O/genome.$g.candidates.tsv.gz" \
+            "features:$g=$O/features.$g.candidates.tsv.gz" || exit 1
 done
 mv "$table.tmp" "$table"
 mv "$O/ratio.tsv.tmp" "$O/ratio.tsv"
 [ $boot = 1 ] && mv "$O/boot.tsv.tmp" "$O/boot.tsv"
 column -t -s $'\t' "$table"
-echo "precision of the genome model over the paper's model at equal recall (a: genome, b: paper's):"
+echo "precision of the genome model (GENOME+features: with the second stage) over the" \
+    "paper's model at equal recall (a: genome, b: paper's):"
 column -t -s $'\t' "$O/ratio.tsv"
 intervals=
 if [ $boot = 1 ]; then
-    echo "95% intervals over blocks of 1 Mb drawn again; minus_first: genome minus paper's model:"
+    echo "95% intervals over blocks of 1 Mb drawn again; minus_first: minus the first scan" \
+        "of its block (the paper's model; in each genome's second block, the genome model):"
     column -t -s $'\t' "$O/boot.tsv"
     intervals=", intervals $O/boot.tsv"
 fi

@@ -35,14 +35,21 @@ def dust(s, w=64):
     return best
 
 
-def helix(st):
-    stack, p = [], [-1] * len(st)
+def pairs_of(st):
+    """Dot-bracket -> pair table (p[i] = partner of i, -1 if unpaired)."""
+    p, stack = [-1] * len(st), []
     for i, ch in enumerate(st):
         if ch == "(":
             stack.append(i)
         elif ch == ")":
             j = stack.pop()
             p[i], p[j] = j, i
+    return p
+
+
+def helix(st, p=None):
+    """Longest run of stacked pairs (p: st's pair table, if at hand)."""
+    p = pairs_of(st) if p is None else p
     best = run = 0
     for i, j in enumerate(p):
         if j > i:

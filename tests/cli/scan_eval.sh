@@ -3,9 +3,11 @@
 # experiments/scan_eval.py (the protocol of shared/data/genome/README.md: loci merged per
 # strand, a true positive covers >= 50% of a truth locus on its strand, ambiguous regions
 # are neither, FP per Mb of A/C/G/T on both strands; the curve, best F1, recall at <= 1
-# FP/Mb, AUPRC) and experiments/scan_boot.py (the block bootstrap: each kind of draw of two
-# blocks worked out, and two scans paired). scan_boot.py needs numpy: that part is skipped
-# without it.
+# FP/Mb, AUPRC), experiments/pr_ratio.py, experiments/scan_boot.py (the block bootstrap:
+# each kind of draw of two blocks worked out, and two scans paired) and the second stage of
+# experiments/genome_model/second_stage.py (fold features; re-scoring with a network small
+# enough to work by hand). scan_boot.py and second_stage.py need numpy: that part is
+# skipped without it.
 NAME=scan_eval.sh
 . "$(dirname "$0")/lib.sh"
 PY=${PYTHON:-/usr/bin/python3}
@@ -114,6 +116,46 @@ row() { awk -F'\t' -v l="$1" -v s="$2" '$1 == l && $2 == s { $1 = $2 = ""; print
 # values stay.
 boot --block-mb 0.1 a="$T/c.tsv" > "$T/boot" || bad "scan_boot.py --block-mb 0.1 failed: $(cat "$T/err")"
 [ "$(row a auprc | cut -d' ' -f 1,8)" = "0.6042 4" ] && ok || bad "scan_boot.py --block-mb 0.1: $(row a auprc)"
+# experiments/genome_model/second_stage.py: the fold features, worked by hand. Two branches
+# (3 and 2 pairs; the main one first, 17 unpaired after it); a 1-nt bulge in one helix
+# (longest stack 3, one interior loop of size 1, asymmetry 1).
+X=experiments/genome_model
+"$PY" -c 'import sys; sys.path.insert(0, sys.argv[1]); import second_stage as s
+print(s.features("GGGAAACCCAAGGAAACCAAAAAAAA", "(((...)))..((...))........", -5.2))
+print(s.features("GGGAGAAACCCC", "((((...).)))", -3.0))' $X > "$T/feat" 2>&1
+printf '%s\n' "(26, -0.2, 0.38461538461538464, 3, 1.4782608695652173, 2, 2, 0.6, 3, 1, 3, 0, 0, 0, 0, 17)" \
+    "(12, -0.25, 0.6666666666666666, 3, 0.1111111111111111, 1, 1, 1.0, 4, 1, 3, 1, 1, 1, 0, 0)" > "$T/feat.want"
+same "$T/feat" "$T/feat.want" "second_stage.py features"
+# score: a network on two features, logit = 2 tanh(paired_frac) + 0.5. "((((...))))":
+# 8/11 paired, logit 1.7428; no pair: 0.5. Margins 3 and -1 become 4.7428 and -0.5 (W = 1),
+# 6.4856 and 0 (W = 2); scores their logistic (0.991361, 0.377541 at W = 1); a candidate
+# without a score keeps none.
+cat > "$T/net.json" <<'EOF2'
+{"features": ["paired_frac", "helix"], "mu": [0, 0], "sd": [1, 1], "w1": [[1], [0]],
+ "b1": [0], "w2": [[2]], "b2": [0.5]}
+EOF2
+{ printf '#mirlens scan 0.1.0\n#settings min_score=0\n#sequence-region chrA 1 100\n'
+  printf '#chrom\tstart\tend\tstrand\tsequence\tstructure\tmfe\tscore\tmargin\tstem\n'
+  printf 'chrA\t0\t11\t+\tGGGGAAACCCC\t((((...))))\t-4.0\t0.952574\t3.0\t30\n'
+  printf 'chrA\t20\t31\t+\tAAAAAAAAAAA\t...........\t0.0\t0.268941\t-1.0\t30\n'
+  printf 'chrA\t40\t51\t-\tAAAAAAAAAAA\t.\t.\t.\t.\t30\n'; } > "$T/s.tsv"
+for w in 1 2; do
+    "$PY" $X/second_stage.py score "$T/net.json" "$T/s.tsv" --weight $w > "$T/s$w.out" 2> "$T/err" ||
+        bad "second_stage.py score --weight $w: $(cat "$T/err")"
+done
+[ "$(grep -v '^#' "$T/s1.out" | cut -f 8,9 | tr '\t\n' ', ')" = "0.991361,4.7428 0.377541,-0.5000 .,. " ] &&
+    ok || bad "second_stage.py score, W = 1: $(grep -v '^#' "$T/s1.out")"
+[ "$(grep -v '^#' "$T/s2.out" | cut -f 9 | tr '\n' ' ')" = "6.4856 0.0000 . " ] && ok ||
+    bad "second_stage.py score, W = 2: $(grep -v '^#' "$T/s2.out")"
+grep -q '^#second-stage model=net.json weight=1$' "$T/s1.out" && ok || bad "no #second-stage line"
+# --fold gives the folds instead of the rows' own (here: none paired, so both get 0.5)
+printf 'id\tsequence\tstructure\tmfe\nc1\tGGGGAAACCCC\t...........\t0.0\nc2\tAAAAAAAAAAA\t...........\t0.0\nc3\tAAAAAAAAAAA\t...........\t0.0\n' > "$T/f.tsv"
+"$PY" $X/second_stage.py score "$T/net.json" "$T/s.tsv" --fold "$T/f.tsv" > "$T/sf.out" 2> "$T/err"
+[ "$(grep -v '^#' "$T/sf.out" | cut -f 9 | tr '\n' ' ')" = "3.5000 -0.5000 . " ] && ok ||
+    bad "second_stage.py score --fold: $(grep -v '^#' "$T/sf.out") $(cat "$T/err")"
+sed 's/((((...))))/./' "$T/s.tsv" > "$T/nostruct.tsv"
+expect "second_stage.py, a candidate without a fold" 1 'candidate 1 has no structure' -- \
+    "$PY" $X/second_stage.py score "$T/net.json" "$T/nostruct.tsv"
 # a genome that lacks a record of the candidates: named, exit 1, no traceback
 head -n 5001 "$T/g.fa" > "$T/g1.fa"
 expect "scan_boot.py, a record the genome lacks" 1 'chrB is not a record of --genome' -- \
