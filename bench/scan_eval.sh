@@ -30,9 +30,10 @@ mkdir -p "$O"
 table=$O/table.tsv
 : > "$table.tmp"
 : > "$O/ratio.tsv.tmp"
-PY=${PYTHON:-/usr/bin/python3} # Debian's, with numpy (scan_boot.py)
+PY=${PYTHON:-/usr/bin/python3} # Debian's, with numpy (scan_boot.py, second_stage.py)
 boot=1
-"$PY" -c 'import numpy' 2>/dev/null || { boot=0; echo "scan_eval: no numpy for $PY: no boot.tsv"; }
+"$PY" -c 'import numpy' 2>/dev/null ||
+    { boot=0; echo "scan_eval: no numpy for $PY: no boot.tsv, no second stage"; }
 [ $boot = 0 ] || : > "$O/boot.tsv.tmp"
 FEATURES=experiments/genome_model/genome_features.json
 # evaluate LABEL CANDIDATES: the scan's row of the table and its curve ($O/LABEL.$g.*)
