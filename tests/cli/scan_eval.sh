@@ -79,9 +79,9 @@ same "$T/curve.tsv" "$T/curve.want" "scan_eval.py curve"
     ok || bad "pr_ratio.py: $(cat "$T/ratio")"
 [ "$(sed -n 5p "$T/ratio")" = "t	0.3	0.75000	0.60000	1.2" ] && ok || bad "pr_ratio.py row: $(sed -n 5p "$T/ratio")"
 
-# scan_boot.py (numpy)
+# scan_boot.py and second_stage.py (numpy)
 if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    skip "scan_boot.py: no numpy for $PY (set PYTHON=/usr/bin/python3)"
+    skip "scan_boot.py, second_stage.py: no numpy for $PY (set PYTHON=/usr/bin/python3)"
     summary
     exit
 fi
