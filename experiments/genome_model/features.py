@@ -17,10 +17,13 @@ Features of a candidate (sequence, dot-bracket):
   helix        longest run of stacked pairs (no bulge, no mismatch)
   dust         symmetric-DUST triplet score, max over 64-nt windows (low complexity)
 """
-import gzip
 import math
+import os
 import sys
 from collections import Counter
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from scan_eval import opener  # noqa: E402
 
 # direction: +1 = a high value is suspect (filter keeps value <= threshold), -1 the reverse
 FEATURES = (("mfe_per_nt", -1), ("paired_frac", 1), ("helix", 1), ("dust", 1))
@@ -63,10 +66,6 @@ def features(seq, st, mfe):
             "helix": helix(st), "dust": dust(seq)}
 
 
-def opener(path):
-    return gzip.open(path, "rt") if path.endswith(".gz") else open(path)
-
-
 def thresholds(fold_path, q):
     vals = {n: [] for n, _ in FEATURES}
     with open(fold_path) as f:
@@ -90,7 +89,7 @@ def rows(path):
 
 def filt(cands, thr_path, names):
     thr = {}
-    for line in open(thr_path):
+    for line in (l for l in open(thr_path) if not l.startswith("#")):
         n, d, t, _ = line.split("\t")
         if names is None or n in names:
             thr[n] = (int(d), float(t))
